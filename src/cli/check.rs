@@ -1,11 +1,30 @@
 //! `qalam check`: analyse files, print diagnostics as text or the JSON report.
+//!
+//! Text output, per file: one line per diagnostic, `path:line:col: severity[code]: message`
+//! (1-based line, 1-based column counted in characters), then a summary of its entities and
+//! quotations. JSON output: `{"files":[…]}` as described in [`report`], ranges in the chosen
+//! position encoding (UTF-16 by default).
+//!
+//! Exit codes: 0 on success; 1 when `--fail-on` is given and a diagnostic at or above that
+//! severity was found; 2 on usage or I/O errors (unreadable file, directory, invalid UTF-8 — the
+//! message on stderr names the file, and for invalid UTF-8 the byte offset of the first invalid
+//! byte). Files that cannot be read are skipped; the others are still checked and printed.
 
-use std::path::PathBuf;
+pub mod report;
+
+use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use ropey::Rope;
+use tower_lsp_server::ls_types::Uri;
 
+use self::report::{FileReport, Report};
 use super::Format;
+use crate::diagnostics::{Lang, Severity};
+use crate::text::position::PositionEncoding;
 
 /// Arguments of `qalam check`.
 #[derive(Debug, Args)]
@@ -27,8 +46,194 @@ pub struct CheckArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// Why a file could not be checked. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The path as given.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The path names a directory.
+    #[error("{path}: is a directory")]
+    Directory {
+        /// The path as given.
+        path: String,
+    },
+    /// The file is not UTF-8.
+    #[error("{path}: invalid UTF-8 at byte offset {offset}")]
+    InvalidUtf8 {
+        /// The path as given.
+        path: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The analysis panicked (a defect of qalam, reported instead of aborting the run).
+    #[error("{path}: internal error: the analysis failed: {message}")]
+    Analysis {
+        /// The path as given.
+        path: String,
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// The name a path is reported under: `<stdin>` for `-`, else the path as given.
+pub fn display_path(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads `path` (`-` = stdin) as UTF-8.
+///
+/// # Errors
+/// [`InputError::Directory`], [`InputError::Read`] or [`InputError::InvalidUtf8`] (with the
+/// byte offset of the first invalid byte).
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let shown = display_path(path);
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|source| InputError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+        buf
+    } else {
+        if path.is_dir() {
+            return Err(InputError::Directory { path: shown });
+        }
+        std::fs::read(path).map_err(|source| InputError::Read {
+            path: shown.clone(),
+            source,
+        })?
+    };
+    String::from_utf8(bytes).map_err(|err| InputError::InvalidUtf8 {
+        path: shown,
+        offset: err.utf8_error().valid_up_to(),
+    })
+}
+
+/// The URI used in diagnostics' related locations: `file://` + the absolute path, or
+/// `untitled:stdin` for stdin.
+fn uri_for(path: &Path) -> Uri {
+    let fallback = || {
+        "untitled:stdin"
+            .parse::<Uri>()
+            .expect("a valid constant URI")
+    };
+    if path == Path::new("-") {
+        return fallback();
+    }
+    Uri::from_file_path(path).unwrap_or_else(fallback)
+}
+
+/// One checked file.
+struct Checked {
+    path: String,
+    text: String,
+    rope: Rope,
+    analysis: crate::Analysis,
+}
+
+fn check_file(path: &Path) -> Result<Checked, InputError> {
+    let text = read_text(path)?;
+    let analysis = catch_unwind(AssertUnwindSafe(|| crate::analyze(&text))).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_owned());
+        InputError::Analysis {
+            path: display_path(path),
+            message,
+        }
+    })?;
+    let rope = Rope::from_str(&text);
+    Ok(Checked {
+        path: display_path(path),
+        text,
+        rope,
+        analysis,
+    })
+}
+
 /// Runs `qalam check`.
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let _ = args;
-    todo!()
+    let encoding = PositionEncoding::parse(&args.position_encoding).unwrap_or_default();
+    let lang = if args.lang == "ar" {
+        Lang::Ar
+    } else {
+        Lang::En
+    };
+    let fail_on = args.fail_on.as_deref().and_then(Severity::parse);
+
+    let mut input_errors = false;
+    let mut reached = false;
+    let mut json = Report { files: Vec::new() };
+    let mut stdout = io::stdout().lock();
+
+    for path in &args.files {
+        let checked = match check_file(path) {
+            Ok(checked) => checked,
+            Err(err) => {
+                eprintln!("qalam: {err}");
+                input_errors = true;
+                continue;
+            }
+        };
+        reached |= fail_on.is_some_and(|t| report::reaches(&checked.analysis, t));
+        match args.format {
+            Format::Text => {
+                let out = report::text_report(
+                    &checked.path,
+                    &checked.text,
+                    &checked.rope,
+                    &checked.analysis,
+                    lang,
+                );
+                if stdout.write_all(out.as_bytes()).is_err() {
+                    return ExitCode::from(2); // stdout closed (e.g. a pipe into `head`)
+                }
+            }
+            Format::Json => json.files.push(FileReport::new(
+                checked.path,
+                &uri_for(path),
+                &checked.text,
+                &checked.rope,
+                &checked.analysis,
+                encoding,
+                lang,
+            )),
+        }
+    }
+
+    if args.format == Format::Json {
+        let written = serde_json::to_writer(&mut stdout, &json)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(stdout));
+        if let Err(err) = written {
+            eprintln!("qalam: cannot write the report: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    if stdout.flush().is_err() {
+        return ExitCode::from(2);
+    }
+
+    if input_errors {
+        ExitCode::from(2)
+    } else if reached {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

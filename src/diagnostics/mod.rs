@@ -1,7 +1,18 @@
 //! Diagnostics for the writer: broken quotation marks, inconsistent spelling, punctuation.
 //!
 //! Every diagnostic has a stable [`Code`], a default [`Severity`], a message in Arabic and in
-//! English, and (for `inconsistent-spelling`) related locations.
+//! English, and (for `inconsistent-spelling` and `mixed-orthography`) related locations.
+//!
+//! One submodule per concern: [`quotes`] (quotation marks), [`spelling`] (entity spellings and
+//! word orthography), [`punctuation`] (Latin punctuation, space before punctuation),
+//! [`words`] (repeated words) and [`bidi`] (bidi controls). Each returns its diagnostics;
+//! [`check`] merges and sorts them.
+
+pub mod bidi;
+pub mod punctuation;
+pub mod quotes;
+pub mod spelling;
+pub mod words;
 
 use serde::Serialize;
 
@@ -154,6 +165,11 @@ pub struct Message {
 }
 
 impl Message {
+    /// A message from its Arabic and English text.
+    pub fn new(ar: impl Into<String>, en: impl Into<String>) -> Self {
+        Message { ar: ar.into(), en: en.into() }
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
@@ -187,8 +203,198 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
 }
 
-/// All diagnostics of `text`, sorted by position.
+impl Diagnostic {
+    /// A diagnostic at `span` with `code`'s default severity and no related locations.
+    pub fn new(span: Span, code: Code, message: Message) -> Self {
+        Diagnostic { span, code, severity: code.default_severity(), message, related: Vec::new() }
+    }
+
+    /// The same diagnostic with one more related location.
+    pub fn with_related(mut self, span: Span, message: Message) -> Self {
+        self.related.push(Related { span, message });
+        self
+    }
+}
+
+/// All diagnostics of `text`, sorted by position (span start, then end, then code).
+///
+/// `tokens` is [`crate::text::token::tokenize`]'s output for `text`, `entities` and `quotes` the
+/// analysis layers' results for it. Spans coming from them that do not fit `text` are skipped,
+/// never trusted blindly: this never panics.
 pub fn check(text: &str, tokens: &[Token], entities: &[Entity], quotes: &QuoteScan) -> Vec<Diagnostic> {
-    let _ = (text, tokens, entities, quotes);
-    todo!()
+    let mut out = Vec::new();
+    out.extend(self::quotes::check(text, quotes));
+    out.extend(spelling::inconsistent_spelling(text, entities));
+    out.extend(spelling::mixed_orthography(text, tokens, entities));
+    out.extend(punctuation::latin_punctuation(text, tokens));
+    out.extend(punctuation::space_before_punctuation(text, tokens));
+    out.extend(words::repeated_word(text, tokens));
+    out.extend(bidi::bidi_controls(text));
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out
+}
+
+/// `span`'s text in `text`, or `None` when the span does not fit (out of range or not on char
+/// boundaries).
+pub(crate) fn slice(text: &str, span: Span) -> Option<&str> {
+    if span.start > span.end {
+        return None;
+    }
+    text.get(span.start..span.end)
+}
+
+/// The first `max_words` words of `s`, with "…" when some were cut.
+pub(crate) fn first_words(s: &str, max_words: usize) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() > max_words {
+        format!("{}…", words[..max_words].join(" "))
+    } else {
+        words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::{EntityKind, EntityMention};
+    use crate::quotes::{Quote, Speaker};
+    use crate::text::token::tokenize;
+
+    fn entity(text: &str, id: &str, name: &str, kind: EntityKind, forms: &[&str]) -> Entity {
+        let mut mentions: Vec<EntityMention> = Vec::new();
+        for form in forms {
+            for (i, m) in text.match_indices(form) {
+                let span = Span::new(i, i + m.len());
+                if !mentions.iter().any(|x| x.span.overlaps(span)) {
+                    mentions.push(EntityMention { text: m.to_string(), span });
+                }
+            }
+        }
+        mentions.sort_by_key(|m| m.span);
+        Entity { id: id.into(), name: name.into(), kind, aliases: Vec::new(), roles: Vec::new(), mentions }
+    }
+
+    fn quote(text: &str, id: &str, open: char, close: char, from: usize, speaker: Option<Span>) -> Quote {
+        let o = from + text[from..].find(open).unwrap();
+        let c = o + text[o..].find(close).unwrap();
+        Quote {
+            id: id.into(),
+            span: Span::new(o, c + close.len_utf8()),
+            content: Span::new(o + open.len_utf8(), c),
+            closed: true,
+            nested_in: None,
+            speaker: speaker.map(|span| Speaker { name: span.slice(text).into(), entity: None, span }),
+            cue: None,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn clean_well_edited_text_gets_no_diagnostic() {
+        let text = "أعلن وزير الخارجية سامي الحداد، اليوم الأحد، أن بلاده ستستضيف مؤتمرًا إقليميًا \
+                    للمياه في الخريف المقبل. وقال الحداد في مؤتمر صحفي: «نريد أن نجمع الخبراء والحكومات \
+                    حول طاولة واحدة». وأضاف أن التحضيرات بدأت منذ أشهر، وأن الدعوات أُرسلت إلى أكثر من \
+                    عشرين دولة، على أن يُعقد المؤتمر في 12 تشرين الأول (أكتوبر).\r\n\r\n\
+                    ومن جهتها، رحبت منظمة الأغذية والزراعة (FAO) بالمبادرة، مؤكدة في بيان أن «الأمن المائي \
+                    شرط للأمن الغذائي». فهل تنجح المبادرة؟ يرى مراقبون أن الطريق ما زال طويلًا… لكنه ممكن.";
+        let minister = entity(text, "e1", "سامي الحداد", EntityKind::Person, &["سامي الحداد", "الحداد"]);
+        let fao = entity(text, "e2", "منظمة الأغذية والزراعة", EntityKind::Organization, &["منظمة الأغذية والزراعة"]);
+        let q1 = quote(text, "q1", '«', '»', 0, Some(minister.mentions[1].span));
+        let q2 = quote(text, "q2", '«', '»', q1.span.end, Some(fao.mentions[0].span));
+        let scan = QuoteScan { quotes: vec![q1, q2], ..Default::default() };
+        let d = check(text, &tokenize(text), &[minister, fao], &scan);
+        assert!(d.is_empty(), "{:#?}", d);
+    }
+
+    #[test]
+    fn every_code_sorted_by_position() {
+        let text = "قال المتحدث أن أن الاتفاق , \u{202E}مهم فى رأيه. وفي البيان: « لا تراجع» \
+                    وقالت الوزارة في بيانها “سنواصل العمل\nوصل الوفد الى المطار في الموعد” ثم غادر.";
+        let tokens = tokenize(text);
+        let o1 = text.find('«').unwrap();
+        let c1 = text.find('»').unwrap();
+        let o2 = text.find('“').unwrap();
+        let nl = text.find('\n').unwrap();
+        let stray = text.find('”').unwrap();
+        let scan = QuoteScan {
+            quotes: vec![
+                Quote {
+                    id: "q1".into(),
+                    span: Span::new(o1, c1 + 2),
+                    content: Span::new(o1 + 2, c1),
+                    closed: true,
+                    nested_in: None,
+                    speaker: None,
+                    cue: None,
+                    source: None,
+                },
+                Quote {
+                    id: "q2".into(),
+                    span: Span::new(o2, nl),
+                    content: Span::new(o2 + 3, nl),
+                    closed: false,
+                    nested_in: None,
+                    speaker: Some(Speaker { name: "الوزارة".into(), entity: None, span: Span::new(0, 0) }),
+                    cue: None,
+                    source: None,
+                },
+            ],
+            quoted_names: Vec::new(),
+            unmatched_closing: vec![Span::new(stray, stray + 3)],
+        };
+        let d = check(text, &tokens, &[], &scan);
+        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.code.as_str(), d.span.slice(text))).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("repeated-word", "أن"),
+                ("space-before-punctuation", " "),
+                ("latin-punctuation", ","),
+                ("bidi-control", "\u{202E}"),
+                ("mixed-orthography", "فى"),
+                ("unattributed-quote", "« لا تراجع»"),
+                ("space-inside-quotes", " "),
+                ("unclosed-quote", "“"),
+                ("unmatched-closing-quote", "”"),
+            ]
+        );
+        assert!(d.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+        assert_eq!(d[4].related[0].span.slice(text), "في");
+    }
+
+    #[test]
+    fn spans_that_do_not_fit_never_panic() {
+        let text = "قال: «نعم»";
+        let junk = Span::new(3, 1000);
+        let scan = QuoteScan {
+            quotes: vec![Quote {
+                id: "q1".into(),
+                span: junk,
+                content: Span::new(1, 2),
+                closed: false,
+                nested_in: None,
+                speaker: None,
+                cue: None,
+                source: None,
+            }],
+            quoted_names: vec![junk, Span::new(0, 1)],
+            unmatched_closing: vec![junk],
+        };
+        let e = Entity {
+            id: "e1".into(),
+            name: "نعم".into(),
+            kind: EntityKind::Misc,
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            mentions: vec![EntityMention { text: "x".into(), span: junk }],
+        };
+        assert!(check(text, &tokenize(text), &[e], &scan).is_empty());
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+        }
+    }
 }

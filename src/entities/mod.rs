@@ -4,6 +4,17 @@
 //! trigger nouns), and the statistical tagger ([`crate::ner`]) — and are then merged into
 //! [`Entity`] values (surname ↔ full name, spelling variants, short ↔ long forms).
 
+pub mod lexicon;
+pub mod merge;
+pub mod propagate;
+mod resolve;
+pub mod roles;
+pub mod rules;
+pub mod words;
+
+pub use lexicon::LexiconSource;
+pub use rules::RuleSource;
+
 use serde::Serialize;
 
 use crate::text::Span;
@@ -129,7 +140,146 @@ impl Entity {
 
 /// Finds the mentions of `text` with every source (lexicon, rules and — when given — the tagger),
 /// resolves overlaps, and merges them into entities numbered in order of first mention.
+///
+/// `tokens` must be [`crate::text::token::tokenize`]`(text)`. Steps: lexicon and rule mentions
+/// ([`LexiconSource`], [`RuleSource`]) and the `extra` sources' mentions are collected; names found
+/// by rules or the tagger are propagated to their other occurrences ([`propagate`]); overlaps are
+/// resolved ([`resolve`]: lexicon/rules > propagated > tagger, longer first; a tagger mention may
+/// extend a stronger one of its kind); nisba adjectives and bare titles are dropped; mentions are
+/// merged ([`merge`]) and roles attached ([`roles`]).
 pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> Vec<Entity> {
-    let _ = (text, tokens, extra);
-    todo!()
+    let doc = words::Doc::new(text, tokens);
+    let mut cands: Vec<resolve::Candidate> = Vec::new();
+    let direct: Vec<Mention> = lexicon::lexicon_mentions(&doc)
+        .into_iter()
+        .map(|(m, _)| m)
+        .chain(rules::rule_mentions(&doc))
+        .collect();
+    let mut model: Vec<Mention> = Vec::new();
+    for source in extra {
+        model.extend(
+            source
+                .mentions(text, tokens)
+                .into_iter()
+                .filter(|m| valid_span(text, m.span)),
+        );
+    }
+    let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
+    let learned = propagate::learn(&doc, &seeds);
+    cands.extend(direct.into_iter().map(|mention| resolve::Candidate { mention, tier: 2 }));
+    cands.extend(
+        propagate::find_learned(&doc, &learned)
+            .into_iter()
+            .map(|mention| resolve::Candidate { mention, tier: 1 }),
+    );
+    cands.extend(model.into_iter().map(|mention| resolve::Candidate { mention, tier: 0 }));
+    cands.retain(|c| !is_non_name(&doc, &c.mention));
+    let mentions = resolve::resolve(cands);
+    build_entities(&doc, mentions)
+}
+
+/// True when `span` lies inside `text` on char boundaries and is not empty.
+fn valid_span(text: &str, span: Span) -> bool {
+    span.start < span.end
+        && span.end <= text.len()
+        && text.is_char_boundary(span.start)
+        && text.is_char_boundary(span.end)
+}
+
+/// Nisba adjectives (الروسية) and bare titles or triggers are never mentions.
+fn is_non_name(doc: &words::Doc<'_>, m: &Mention) -> bool {
+    let lx = lexicon::Lexicon::get();
+    let key = doc.key(m.span);
+    if key.is_empty() {
+        return true;
+    }
+    if !key.contains(' ') {
+        return lx.nisba_place(&key).is_some()
+            || lx.titles.contains_key(&key)
+            || lx.org_triggers.contains(&key)
+            || lx.loc_triggers.contains(&key);
+    }
+    // Every word a nisba or title (الرئيس الروسي).
+    key.split(' ')
+        .all(|w| lx.nisba_place(w).is_some() || lx.titles.contains_key(w) || lx.title_modifiers.contains(w))
+}
+
+fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
+    let items: Vec<merge::Item> = mentions
+        .into_iter()
+        .map(|mention| {
+            let key = doc.key(mention.span);
+            let parts = merge::name_parts(&key);
+            merge::Item { mention, key, parts }
+        })
+        .collect();
+    let groups = merge::group(&items);
+    let mut entities = Vec::with_capacity(groups.len());
+    for (n, members) in groups.iter().enumerate() {
+        // Kind: the most frequent among the members (ties: the first mention's).
+        let mut counts: Vec<(EntityKind, usize)> = Vec::new();
+        for &i in members {
+            let k = items[i].mention.kind;
+            match counts.iter_mut().find(|(c, _)| *c == k) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+        let kind = counts
+            .iter()
+            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| if c > best.1 { (k, c) } else { best })
+            .0;
+        // Canonical: most words; ties: first written.
+        let canonical = members
+            .iter()
+            .copied()
+            .fold(members[0], |best, i| if items[i].key.split(' ').count() > items[best].key.split(' ').count() { i } else { best });
+        let name = written_name(doc, &items[canonical]);
+        let mut aliases: Vec<String> = Vec::new();
+        let mut roles: Vec<String> = Vec::new();
+        let mut role_keys: Vec<String> = Vec::new();
+        let mut entity_mentions = Vec::with_capacity(members.len());
+        for &i in members {
+            let span = items[i].mention.span;
+            let text = span.slice(doc.text).to_string();
+            if text != name && !aliases.contains(&text) {
+                aliases.push(text.clone());
+            }
+            if kind == EntityKind::Person
+                && let Some((first, last)) = doc.token_range(span)
+            {
+                for r in roles::role_spans(doc, first, last) {
+                    let role = roles::role_text(doc, r);
+                    let key = crate::text::normalize::fold_str(&role);
+                    if !role_keys.contains(&key) {
+                        role_keys.push(key);
+                        roles.push(role);
+                    }
+                }
+            }
+            entity_mentions.push(EntityMention { text, span });
+        }
+        entities.push(Entity {
+            id: format!("e{}", n + 1),
+            name,
+            kind,
+            aliases,
+            roles,
+            mentions: entity_mentions,
+        });
+    }
+    entities
+}
+
+/// A mention's text for display as a name: as written, with an elided article restored
+/// (لأمم المتحدة → الأمم المتحدة).
+fn written_name(doc: &words::Doc<'_>, item: &merge::Item) -> String {
+    let text = item.mention.span.slice(doc.text);
+    if item.key.starts_with("ال")
+        && !crate::text::normalize::fold_str(text).starts_with("ال")
+        && text.starts_with('ل')
+    {
+        return format!("ا{text}");
+    }
+    text.to_string()
 }

@@ -1,6 +1,108 @@
-//! The language server (tower-lsp-server): converts between LSP and the analysis layers.
+//! The language server (tower-lsp-server 0.23): converts between LSP and the analysis layers.
+//!
+//! - [`server`]: the `LanguageServer` implementation (initialize, text sync, hover,
+//!   documentSymbol, shutdown) and how message order is kept.
+//! - [`state`]: open documents and their analyses, cached per version.
+//! - [`convert`]: spans ↔ LSP ranges, qalam diagnostics → LSP diagnostics (also used by
+//!   `qalam check --format json`).
+//! - [`hover`], [`symbols`]: the hover and the outline.
+//! - [`present`]: localised labels and quotation previews.
+//! - [`transport`]: a framing guard so that a malformed message cannot stop the server.
+//!
+//! Capabilities: `positionEncoding` negotiated (utf-8, else utf-32, else utf-16), incremental
+//! text sync, `publishDiagnostics` with the document version, hover, documentSymbol
+//! (hierarchical or flat, as the client supports).
 
-/// Serves LSP on stdin/stdout until `exit`.
+pub mod convert;
+pub mod hover;
+pub mod present;
+pub mod server;
+pub mod state;
+pub mod symbols;
+pub mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+pub use server::{Backend, Session};
+pub use state::Analyzer;
+
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
+///
+/// Builds its own multi-threaded tokio runtime (analysis runs on its blocking pool).
+///
+/// # Errors
+/// When the runtime cannot be created.
 pub fn serve_stdio() -> anyhow::Result<()> {
-    todo!()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("qalam-lsp")
+        .build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Do not wait for a blocked stdin read or a long analysis after `exit`.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(())
 }
+
+/// Serves LSP over any byte streams (`input` from the client, `output` to it) until the client
+/// sends `exit` or closes `input`; texts are analysed with [`crate::analyze`]. Must run inside a
+/// tokio runtime; in-process tests pass the halves of a `tokio::io::duplex`.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    serve_with(input, output, Arc::new(crate::analyze)).await;
+}
+
+/// [`serve`] with another analyzer (tests use it to inject analyses, e.g. one that panics).
+///
+/// Messages are handled one at a time, in the order the client sent them
+/// (`Server::concurrency_level(1)`; see [`server`] for why and what else keeps the order).
+/// Client input passes through [`transport::filter_input`] first, so malformed frames are
+/// answered and dropped instead of ending tower-lsp-server's read loop.
+pub async fn serve_with<I, O>(input: I, output: O, analyzer: Analyzer)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    const PIPE: usize = 1 << 16;
+    let (to_server, server_input) = tokio::io::duplex(PIPE);
+    let (server_output, from_server) = tokio::io::duplex(PIPE);
+    let (frames, outgoing) = tokio::sync::mpsc::channel::<Vec<u8>>(64);
+    let (stopped, stop) = tokio::sync::oneshot::channel::<()>();
+
+    let (service, socket) = LspService::new(|client| Backend::new(client, analyzer));
+    let server = async move {
+        Server::new(server_input, server_output, socket)
+            .concurrency_level(1)
+            .serve(service)
+            .await;
+        let _ = stopped.send(());
+    };
+    // Ends when the client's input ends (the server then sees end of input), or when the server
+    // has stopped (after `exit`) — whichever comes first.
+    let input_side = {
+        let answers = frames.clone();
+        async move {
+            tokio::select! {
+                () = transport::filter_input(input, to_server, answers) => {}
+                _ = stop => {}
+            }
+        }
+    };
+    tokio::join!(
+        server,
+        input_side,
+        transport::frame_output(from_server, frames),
+        transport::write_frames(outgoing, output),
+    );
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;
+#[cfg(test)]
+mod tests;

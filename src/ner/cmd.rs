@@ -1,23 +1,313 @@
 //! The tagger's commands: `train-ner`, `tag`, `eval-ner`.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Component, Path};
+use std::time::Instant;
 
+use anyhow::{Context, bail};
+
+use super::conll::{self, Corpus, Sentence};
+use super::eval::Scoreboard;
+use super::labels::{KINDS, Label};
+use super::lexicon::Gazetteer;
+use super::tagger::Tagger;
+use super::perceptron::{self, TrainOptions};
 use crate::cli::Format;
 
-/// `qalam train-ner`.
+/// Refuses a held-out test split as training or model-selection data: a file whose name starts
+/// with `test` (`test.tsv`, `test_x.tsv`) or that lies under a directory named `test`.
+pub fn ensure_not_test_split(path: &Path, role: &str) -> anyhow::Result<()> {
+    let is_test_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().starts_with("test"));
+    let under_test_dir = path
+        .components()
+        .any(|c| matches!(c, Component::Normal(n) if n.eq_ignore_ascii_case("test")));
+    if is_test_name || under_test_dir {
+        bail!(
+            "{}: refusing to use a test split as {role} data (test files are for final reporting only)",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `qalam train-ner`: trains on `train`, selects the epoch on `dev`, writes the model to `out`.
+/// `set` holds `key=value` options ([`TrainOptions::set`]).
 pub fn train(train: &Path, dev: Option<&Path>, out: &Path, set: &[String]) -> anyhow::Result<()> {
-    let _ = (train, dev, out, set);
-    anyhow::bail!("not yet implemented")
+    ensure_not_test_split(train, "training")?;
+    if let Some(d) = dev {
+        ensure_not_test_split(d, "development")?;
+    }
+    let mut opts = TrainOptions::default();
+    for item in set {
+        opts.set(item)?;
+    }
+    let train_corpus = read_training(train)?;
+    let dev_corpus = dev.map(conll::read).transpose()?;
+    eprintln!(
+        "train-ner: {} sentences, {} tokens from {}; options: {:?}",
+        train_corpus.sentences.len(),
+        train_corpus.token_count(),
+        train.display(),
+        opts
+    );
+    let started = Instant::now();
+    let gazetteer = if opts.features.lexicon {
+        Gazetteer::load_dir(&opts.lexicon_dir)?
+    } else {
+        Gazetteer::default()
+    };
+    eprintln!("gazetteer: {} entries from {}", gazetteer.len(), opts.lexicon_dir.display());
+    let tagger = perceptron::train(&train_corpus, dev_corpus.as_ref(), &opts, &gazetteer, &mut |e| {
+        match e.dev_f1 {
+            Some(f) => eprintln!(
+                "epoch {:>2}: {} sentences updated, dev micro F1 {:.4} ({:.1?})",
+                e.epoch,
+                e.mistakes,
+                f,
+                started.elapsed()
+            ),
+            None => eprintln!("epoch {:>2}: {} sentences updated ({:.1?})", e.epoch, e.mistakes, started.elapsed()),
+        }
+    });
+    let bytes = tagger.to_bytes();
+    std::fs::write(out, &bytes).with_context(|| format!("{}: cannot write the model", out.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes; features: stage 1 {}, stage 2 {})",
+        out.display(),
+        bytes.len(),
+        tagger.first.feature_count(),
+        tagger.second.as_ref().map_or(0, |m| m.feature_count())
+    );
+    Ok(())
 }
 
-/// `qalam tag --conll FILE`.
-pub fn tag(conll: &Path, model: Option<&Path>) -> anyhow::Result<()> {
-    let _ = (conll, model);
-    anyhow::bail!("not yet implemented")
+/// Reads training data: one file, or several joined with `+` (`a.tsv+b.tsv`), each checked
+/// against the test-split guard.
+fn read_training(spec: &Path) -> anyhow::Result<Corpus> {
+    let text = spec.to_string_lossy();
+    let mut corpus = Corpus::default();
+    for part in text.split('+') {
+        let p = Path::new(part);
+        ensure_not_test_split(p, "training")?;
+        let c = conll::read(p)?;
+        corpus.sentences.extend(c.sentences);
+        corpus.unknown_tags += c.unknown_tags;
+    }
+    Ok(corpus)
 }
 
-/// `qalam eval-ner FILE`.
+fn load_model(model: Option<&Path>) -> anyhow::Result<std::borrow::Cow<'static, Tagger>> {
+    match model {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read the model", p.display()))?;
+            Ok(std::borrow::Cow::Owned(Tagger::from_bytes(&bytes).with_context(|| format!("{}", p.display()))?))
+        }
+        None => super::shipped_model()
+            .map(std::borrow::Cow::Borrowed)
+            .context("the shipped model (data/ner.model) is missing or unreadable"),
+    }
+}
+
+/// `qalam tag --conll FILE`: prints `TOKEN<TAB>GOLD<TAB>PREDICTED` per token, a blank line
+/// between sentences.
+pub fn tag(conll_path: &Path, model: Option<&Path>) -> anyhow::Result<()> {
+    let model = load_model(model)?;
+    let corpus = conll::read(conll_path)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let tokens: Vec<&Vec<String>> = corpus.sentences.iter().map(|s| &s.tokens).collect();
+    let predicted = model.tag_document(&tokens);
+    for (s, pred) in corpus.sentences.iter().zip(&predicted) {
+        for ((t, g), p) in s.tokens.iter().zip(&s.labels).zip(pred) {
+            writeln!(out, "{t}\t{g}\t{p}")?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Which recognizer `eval-ner` scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum System {
+    /// The tagger alone, on the file's own tokens.
+    Model,
+    /// The lexicon and rules of [`crate::entities::recognize`] alone.
+    Lexicon,
+    /// The lexicon and rules with the tagger as an extra source (what the server ships).
+    Combined,
+}
+
+impl System {
+    fn parse(s: &str) -> anyhow::Result<System> {
+        Ok(match s {
+            "model" => System::Model,
+            "lexicon" => System::Lexicon,
+            "combined" => System::Combined,
+            _ => bail!("--system must be model, lexicon or combined, not {s:?}"),
+        })
+    }
+}
+
+/// Labels the tokens of `s` with the mentions that `crate::entities::recognize` finds in the
+/// sentence text rebuilt by joining the tokens with single spaces. A mention tags a token when it
+/// ends at the token's end or beyond and starts no later than 6 bytes (up to three one-letter
+/// proclitics) into it.
+pub fn recognize_sentence(s: &Sentence, extra: &[&dyn crate::entities::MentionSource]) -> Vec<Label> {
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(s.tokens.len());
+    for t in &s.tokens {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = text.len();
+        text.push_str(t);
+        spans.push((start, text.len()));
+    }
+    let tokens = crate::text::token::tokenize(&text);
+    let entities = crate::entities::recognize(&text, &tokens, extra);
+    let mut labels = vec![Label::O; s.tokens.len()];
+    let mut mentions: Vec<(usize, usize, crate::entities::EntityKind)> = entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(move |m| (m.span.start, m.span.end, e.kind)))
+        .collect();
+    mentions.sort_unstable();
+    for (ms, me, kind) in mentions {
+        let covered: Vec<usize> = spans
+            .iter()
+            .enumerate()
+            .filter(|(_, (ts, te))| me >= *te && ms < *te && ms <= ts + 6)
+            .map(|(i, _)| i)
+            .collect();
+        if covered.iter().any(|&i| labels[i] != Label::O) {
+            continue;
+        }
+        for (n, &i) in covered.iter().enumerate() {
+            labels[i] = if n == 0 { Label::B(kind) } else { Label::I(kind) };
+        }
+    }
+    labels
+}
+
+/// `qalam eval-ner FILE`: entity-level P/R/F1 per type and micro, and tokens per second
+/// (tagging only: model load and file reading excluded).
 pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> anyhow::Result<()> {
-    let _ = (file, format, model, system);
-    anyhow::bail!("not yet implemented")
+    let system = System::parse(system)?;
+    let corpus = conll::read(file)?;
+    let model = match system {
+        System::Lexicon => None,
+        _ => Some(load_model(model)?),
+    };
+    let source = model.as_deref().map(super::ModelSource::new);
+    let started = Instant::now();
+    let mut board = Scoreboard::default();
+    if let (System::Model, Some(m)) = (system, &model) {
+        let tokens: Vec<&Vec<String>> = corpus.sentences.iter().map(|s| &s.tokens).collect();
+        for (s, pred) in corpus.sentences.iter().zip(m.tag_document(&tokens)) {
+            board.add(&s.labels, &pred);
+        }
+    } else {
+        for s in &corpus.sentences {
+            let pred = match &source {
+                Some(src) if system == System::Combined => recognize_sentence(s, &[src]),
+                _ => recognize_sentence(s, &[]),
+            };
+            board.add(&s.labels, &pred);
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let tps = board.tokens as f64 / secs.max(1e-9);
+    let sys = match system {
+        System::Model => "model",
+        System::Lexicon => "lexicon",
+        System::Combined => "combined",
+    };
+    match format {
+        Format::Json => {
+            let row = |c: &super::eval::Counts| {
+                serde_json::json!({
+                    "precision": c.precision(), "recall": c.recall(), "f1": c.f1(),
+                    "correct": c.correct, "predicted": c.predicted, "gold": c.gold,
+                })
+            };
+            let mut per_type = serde_json::Map::new();
+            for (k, c) in KINDS.iter().zip(&board.per_type) {
+                per_type.insert(k.bio_type().to_string(), row(c));
+            }
+            let v = serde_json::json!({
+                "file": file.display().to_string(),
+                "system": sys,
+                "sentences": corpus.sentences.len(),
+                "tokens": board.tokens,
+                "ignored_tags": corpus.unknown_tags,
+                "tokens_per_second": tps.round(),
+                "micro": row(&board.micro()),
+                "per_type": per_type,
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        Format::Text => {
+            println!(
+                "{}: system {sys}, {} sentences, {} tokens{}",
+                file.display(),
+                corpus.sentences.len(),
+                board.tokens,
+                if corpus.unknown_tags > 0 {
+                    format!(" ({} tags of other types read as O)", corpus.unknown_tags)
+                } else {
+                    String::new()
+                }
+            );
+            println!("{:<6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6}", "type", "P", "R", "F1", "gold", "pred", "ok");
+            let line = |name: &str, c: &super::eval::Counts| {
+                println!(
+                    "{:<6} {:>7.4} {:>7.4} {:>7.4} {:>6} {:>6} {:>6}",
+                    name,
+                    c.precision(),
+                    c.recall(),
+                    c.f1(),
+                    c.gold,
+                    c.predicted,
+                    c.correct
+                );
+            };
+            for (k, c) in KINDS.iter().zip(&board.per_type) {
+                line(k.bio_type(), c);
+            }
+            line("micro", &board.micro());
+            println!("tokens/s: {tps:.0} ({secs:.3} s)");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_split_guard() {
+        assert!(ensure_not_test_split(Path::new("../shared/data/ner/anercorp-camel/test.tsv"), "training").is_err());
+        assert!(ensure_not_test_split(Path::new("x/test/train.tsv"), "training").is_err());
+        assert!(ensure_not_test_split(Path::new("TEST.tsv"), "training").is_err());
+        assert!(ensure_not_test_split(Path::new("../shared/data/ner/anercorp-camel/train.tsv"), "training").is_ok());
+        assert!(ensure_not_test_split(Path::new("tests/fixtures/ner_small.tsv"), "training").is_ok());
+    }
+
+    #[test]
+    fn train_refuses_test_split_before_reading() {
+        let err = train(Path::new("/nonexistent/test.tsv"), None, Path::new("/tmp/x.model"), &[]).unwrap_err();
+        assert!(err.to_string().contains("refusing"), "{err}");
+        let err = train(
+            Path::new("/nonexistent/train.tsv"),
+            Some(Path::new("/nonexistent/aqmar/test.tsv")),
+            Path::new("/tmp/x.model"),
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("refusing"), "{err}");
+    }
 }

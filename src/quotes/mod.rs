@@ -1,5 +1,19 @@
 //! Quotations: quotation marks paired into quotations, names in quotation marks told apart from
 //! speech, and each quotation attributed (cue verb, speaker, source).
+//!
+//! Pipeline of [`scan`]: [`marks`] finds the marks and the direction their neighbours suggest →
+//! [`pair`] pairs them per paragraph (nesting, broken marks, multi-paragraph quotations) →
+//! [`names`] tells names and terms from speech → [`attribute`] finds each quotation's cue verb,
+//! speaker and source. Word lists live in `data/quotes/` ([`lexicon`]).
+
+mod attribute;
+mod doc;
+mod lexicon;
+mod marks;
+mod names;
+mod pair;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
@@ -12,9 +26,14 @@ use crate::text::token::Token;
 pub struct Quote {
     /// `q1`, `q2`… in order of the opening mark.
     pub id: String,
-    /// Range including the marks (bytes). An unclosed quotation ends at its paragraph's end.
+    /// Range including the marks (bytes). An unclosed quotation ends at its paragraph's end
+    /// (trailing white space excluded); an unclosed one nested in a closed one ends where the
+    /// outer one's content ends. A multi-paragraph quotation runs from its first opening mark
+    /// to its final closing mark.
     pub span: Span,
-    /// The content without the marks (bytes).
+    /// The content without the outer marks (bytes): exactly the bytes between them, so white
+    /// space just inside the marks is kept (`span.start + mark length == content.start`); for a
+    /// multi-paragraph quotation it includes the paragraph breaks and the reopening marks.
     pub content: Span,
     /// False when no closing mark was found.
     pub closed: bool,
@@ -22,7 +41,8 @@ pub struct Quote {
     pub nested_in: Option<String>,
     /// Who said it.
     pub speaker: Option<Speaker>,
-    /// The reporting verb (قال، أضاف، مضيفا…).
+    /// The reporting verb (قال، أضاف، مضيفا…); with no reporting verb, a relay verb (نقلت … عن)
+    /// or a back-referring attribution phrase (على حد قوله).
     pub cue: Option<Cue>,
     /// The source it is reported through (وفقا لـ، بحسب، نقلا عن…).
     pub source: Option<Source>,
@@ -71,15 +91,82 @@ pub struct StrayMark {
 pub struct QuoteScan {
     /// Quotations (speech), in document order of their opening marks.
     pub quotes: Vec<Quote>,
-    /// Spans in quotation marks that are names or terms, not speech (marks included).
+    /// Spans in quotation marks that are names or terms, not speech (marks included), in
+    /// document order.
     pub quoted_names: Vec<Span>,
-    /// Closing marks with no opening mark.
+    /// Closing marks with no opening mark (one character each, bytes), in document order.
+    /// Unclosed opening marks are not listed here: they are the quotations with `closed: false`.
     pub unmatched_closing: Vec<Span>,
 }
 
 /// Finds, classifies and attributes the quotations of `text`, linking speakers and sources to
 /// `entities` where a mention matches.
+///
+/// `tokens` must be [`crate::text::token::tokenize`]`(text)`; `entities` may be empty (then
+/// speakers and sources are named as written). Every span is a byte range of `text`. Never
+/// panics on any input.
 pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
-    let _ = (text, tokens, entities);
-    todo!()
+    let lex = &*lexicon::LEXICON;
+    let doc = doc::Doc::new(text, tokens, entities);
+    let paras = crate::text::segment::paragraphs(text);
+    let pairing = pair::pair(text);
+    let quoted = &pairing.quoted;
+
+    let mut has_children = vec![false; quoted.len()];
+    for q in quoted {
+        if let Some(p) = q.parent {
+            has_children[p] = true;
+        }
+    }
+    let is_name: Vec<bool> = quoted
+        .iter()
+        .enumerate()
+        .map(|(i, q)| names::is_name(&doc, lex, q, has_children[i]))
+        .collect();
+    let quoted_names: Vec<Span> = quoted
+        .iter()
+        .zip(&is_name)
+        .filter_map(|(q, &name)| name.then_some(q.span))
+        .collect();
+
+    let speech_idx: Vec<usize> = (0..quoted.len()).filter(|&i| !is_name[i]).collect();
+    let speech: Vec<&pair::Quoted> = speech_idx.iter().map(|&i| &quoted[i]).collect();
+    let ids: Vec<Option<String>> = {
+        let mut ids = vec![None; quoted.len()];
+        for (n, &i) in speech_idx.iter().enumerate() {
+            ids[i] = Some(format!("q{}", n + 1));
+        }
+        ids
+    };
+    let attributions = attribute::attribute(&doc, lex, &paras, &speech, &quoted_names);
+
+    let quotes = speech_idx
+        .iter()
+        .zip(attributions)
+        .map(|(&i, a)| {
+            let q = &quoted[i];
+            // The nearest enclosing quotation that is speech.
+            let mut parent = q.parent;
+            while let Some(p) = parent
+                && is_name[p]
+            {
+                parent = quoted[p].parent;
+            }
+            Quote {
+                id: ids[i].clone().unwrap_or_default(),
+                span: q.span,
+                content: q.content,
+                closed: q.close.is_some(),
+                nested_in: parent.and_then(|p| ids[p].clone()),
+                speaker: a.speaker,
+                cue: a.cue,
+                source: a.source,
+            }
+        })
+        .collect();
+    QuoteScan {
+        quotes,
+        quoted_names,
+        unmatched_closing: pairing.unmatched_closing,
+    }
 }

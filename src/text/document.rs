@@ -24,7 +24,10 @@ pub struct Change<'a> {
 impl Document {
     /// A document holding `text` at `version`.
     pub fn new(text: &str, version: i32) -> Self {
-        todo!()
+        Document {
+            rope: Rope::from_str(text),
+            version,
+        }
     }
 
     /// Applies `changes` in order (each range refers to the text left by the previous change)
@@ -32,7 +35,25 @@ impl Document {
     /// [`position_to_offset`] does; a range whose end precedes its start is treated as empty at
     /// its start. Never panics on client input.
     pub fn apply(&mut self, changes: &[Change<'_>], version: i32, encoding: PositionEncoding) {
-        todo!()
+        for change in changes {
+            match change.range {
+                None => self.rope = Rope::from_str(change.text),
+                Some((start, end)) => {
+                    let start = position_to_offset(&self.rope, start, encoding);
+                    let end = position_to_offset(&self.rope, end, encoding).max(start);
+                    // Both offsets are char boundaries (position_to_offset snaps them).
+                    let start_char = self.rope.byte_to_char(start);
+                    let end_char = self.rope.byte_to_char(end);
+                    if end_char > start_char {
+                        self.rope.remove(start_char..end_char);
+                    }
+                    if !change.text.is_empty() {
+                        self.rope.insert(start_char, change.text);
+                    }
+                }
+            }
+        }
+        self.version = version;
     }
 
     /// The document's version.
@@ -48,5 +69,117 @@ impl Document {
     /// The whole text as a `String` (allocates).
     pub fn text(&self) -> String {
         self.rope.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    fn edit(doc: &mut Document, start: Position, end: Position, text: &str, enc: PositionEncoding) {
+        let v = doc.version() + 1;
+        doc.apply(
+            &[Change {
+                range: Some((start, end)),
+                text,
+            }],
+            v,
+            enc,
+        );
+    }
+
+    #[test]
+    fn full_replacement_sets_text_and_version() {
+        let mut doc = Document::new("قديم", 1);
+        doc.apply(
+            &[Change {
+                range: None,
+                text: "جديد\r\n",
+            }],
+            7,
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(doc.text(), "جديد\r\n");
+        assert_eq!(doc.version(), 7);
+        assert_eq!(doc.rope().len_lines(), 2);
+    }
+
+    #[test]
+    fn incremental_edits_equal_a_fresh_document() {
+        let enc = PositionEncoding::Utf16;
+        let mut doc = Document::new("قال المتحدث 😀 إن\r\nالأمر انتهى", 1);
+        // Insert after the emoji (UTF-16 col 14: 11 chars + space + 2 units).
+        edit(&mut doc, p(0, 14), p(0, 14), "، وأضاف", enc);
+        assert_eq!(doc.text(), "قال المتحدث 😀، وأضاف إن\r\nالأمر انتهى");
+        // Replace "الأمر" on line 1.
+        edit(&mut doc, p(1, 0), p(1, 5), "الاتفاق", enc);
+        // Delete across the line break (from end of line 0 to start of line 1).
+        edit(&mut doc, p(0, 24), p(1, 0), " ", enc);
+        assert_eq!(doc.text(), "قال المتحدث 😀، وأضاف إن الاتفاق انتهى");
+        // Append at the end, past-the-end position clamps.
+        edit(&mut doc, p(5, 0), p(5, 0), ".", enc);
+        let fresh = Document::new("قال المتحدث 😀، وأضاف إن الاتفاق انتهى.", 5);
+        assert_eq!(doc.text(), fresh.text());
+        assert_eq!(doc.version(), 5);
+    }
+
+    #[test]
+    fn utf8_and_utf32_edits() {
+        let mut doc = Document::new("ب😀ت", 0);
+        edit(&mut doc, p(0, 2), p(0, 6), "و", PositionEncoding::Utf8);
+        assert_eq!(doc.text(), "بوت");
+        edit(&mut doc, p(0, 1), p(0, 2), "ي", PositionEncoding::Utf32);
+        assert_eq!(doc.text(), "بيت");
+    }
+
+    #[test]
+    fn several_changes_in_one_notification_apply_in_order() {
+        let mut doc = Document::new("أ\nب", 0);
+        doc.apply(
+            &[
+                Change {
+                    range: Some((p(1, 0), p(1, 1))),
+                    text: "ج",
+                },
+                Change {
+                    range: Some((p(0, 1), p(0, 1))),
+                    text: "\r\n",
+                },
+                Change {
+                    range: Some((p(2, 1), p(2, 1))),
+                    text: "د",
+                },
+            ],
+            3,
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(doc.text(), "أ\r\n\nجد");
+    }
+
+    #[test]
+    fn hostile_ranges_never_panic() {
+        let mut doc = Document::new("مرحبا 😀\r\nعالم", 0);
+        let enc = PositionEncoding::Utf16;
+        // Reversed range: empty at its start.
+        edit(&mut doc, p(0, 3), p(0, 1), "X", enc);
+        assert_eq!(doc.text(), "مرحXبا 😀\r\nعالم");
+        // Inside the surrogate pair, far past the end, max values.
+        edit(&mut doc, p(0, 8), p(0, 8), "Y", enc);
+        edit(
+            &mut doc,
+            p(u32::MAX, u32::MAX),
+            p(u32::MAX, u32::MAX),
+            "Z",
+            enc,
+        );
+        edit(&mut doc, p(1, 100), p(0, u32::MAX), "", enc);
+        assert!(doc.text().ends_with("عالمZ"));
+        assert!(doc.text().contains("Y😀"));
+        edit(&mut doc, p(0, 0), p(u32::MAX, 0), "", enc);
+        assert_eq!(doc.text(), "");
     }
 }

@@ -7,6 +7,8 @@
 //! LRM/RLM/ALM (U+200E, U+200F, U+061C) and ZWNJ/ZWJ removed; Arabic-Indic digits → ASCII;
 //! Latin lower-cased. Folded text is for comparison only: never show it to the writer.
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::Span;
 
 /// Folded text plus, for every byte of it, the original byte offset it came from.
@@ -17,32 +19,240 @@ pub struct Folded {
     /// `map[i]` is the original byte offset of the character that produced folded byte `i`;
     /// `map[text.len()]` is the original length (so end offsets map too).
     map: Vec<usize>,
+    /// `ends[i]` is the original byte offset where the character that produced folded byte `i`
+    /// ends, extended over the diacritics and tatweel that follow it (they fold away but belong
+    /// to it). Used by [`Folded::original_span`].
+    ends: Vec<usize>,
 }
 
 impl Folded {
-    /// Original byte offset for folded byte offset `folded` (`0..=text.len()`).
+    /// Original byte offset for folded byte offset `folded` (`0..=text.len()`; larger values
+    /// clamp to the original length).
     pub fn to_original(&self, folded: usize) -> usize {
-        todo!()
+        self.map[folded.min(self.text.len())]
     }
 
     /// The original span covering the folded span `folded` (end maps to the end of the last
-    /// original character that produced it, so removed diacritics inside are included).
+    /// original character that produced it, so removed diacritics inside are included, and so
+    /// are diacritics and tatweel right after it; removed bidi marks after it are not).
+    /// An empty folded span maps to an empty span at [`Folded::to_original`] of its start.
+    /// Offsets past the folded text clamp to its end.
     pub fn original_span(&self, folded: Span) -> Span {
-        todo!()
+        let len = self.text.len();
+        let fs = folded.start.min(len);
+        let fe = folded.end.min(len).max(fs);
+        let start = self.map[fs];
+        if fe == fs {
+            return Span::new(start, start);
+        }
+        Span::new(start, self.ends[fe - 1].max(start))
+    }
+}
+
+/// How folding treats one character.
+enum Rule {
+    /// Replace by this character (possibly itself).
+    Char(char),
+    /// Remove; `true` when it is a combining mark or tatweel that belongs to the letter before.
+    Remove(bool),
+    /// Presentation form: NFKC, then fold the result.
+    Compat,
+    /// Non-ASCII character with a lower-case mapping.
+    Lower,
+}
+
+/// The folding rule for `c` (see the module doc).
+fn rule(c: char) -> Rule {
+    match c {
+        'A'..='Z' => Rule::Char(c.to_ascii_lowercase()),
+        '\0'..='\u{7F}' => Rule::Char(c),
+        // Alef forms: أ إ آ ٱ (and ٲ ٳ, wavy-hamza alefs) → ا.
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' | '\u{0672}' | '\u{0673}' => {
+            Rule::Char('\u{0627}')
+        }
+        // ى → ي; Persian/Urdu yeh ی and Farsi yeh forms → ي.
+        '\u{0649}' | '\u{06CC}' => Rule::Char('\u{064A}'),
+        // ة → ه; ۀ (heh with yeh above) → ه.
+        '\u{0629}' | '\u{06C0}' => Rule::Char('\u{0647}'),
+        // Keheh ک → ك.
+        '\u{06A9}' => Rule::Char('\u{0643}'),
+        // Arabic-Indic and Extended Arabic-Indic digits → ASCII.
+        '\u{0660}'..='\u{0669}' => Rule::Char(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        '\u{06F0}'..='\u{06F9}' => Rule::Char(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        // Diacritics (harakat, tanwin, shadda, sukun, maddah/hamza above/below…), dagger alef, tatweel.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => Rule::Remove(true),
+        // LRM, RLM, ALM, ZWNJ, ZWJ.
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{200C}' | '\u{200D}' => Rule::Remove(false),
+        '\u{0600}'..='\u{06FF}' => Rule::Char(c),
+        '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' => Rule::Compat,
+        _ if c.is_uppercase() => Rule::Lower,
+        _ => Rule::Char(c),
+    }
+}
+
+/// Folds `c` with no NFKC step (used on NFKC output) and feeds the result to `out`.
+fn fold_simple(c: char, out: &mut impl FnMut(char)) {
+    match rule(c) {
+        Rule::Char(f) => out(f),
+        Rule::Remove(_) => {}
+        Rule::Compat => out(c),
+        Rule::Lower => c.to_lowercase().for_each(&mut *out),
     }
 }
 
 /// Folds `text`, keeping the offset map. See the module doc for the rules.
+///
+/// Runs in one pass; only characters in the presentation-form blocks (U+FB50–U+FDFF,
+/// U+FE70–U+FEFF) go through NFKC.
 pub fn fold(text: &str) -> Folded {
-    todo!()
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut ends = Vec::with_capacity(text.len() + 1);
+    // Folded byte offset where the last produced character starts.
+    let mut last_start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let before = out.len();
+        match rule(c) {
+            Rule::Char(f) => out.push(f),
+            Rule::Remove(attached) => {
+                if attached {
+                    // The mark belongs to the character before it.
+                    for e in &mut ends[last_start..] {
+                        *e = end;
+                    }
+                }
+                continue;
+            }
+            Rule::Compat => std::iter::once(c)
+                .nfkc()
+                .for_each(|d| fold_simple(d, &mut |f| out.push(f))),
+            Rule::Lower => c.to_lowercase().for_each(|f| out.push(f)),
+        }
+        let added = out.len() - before;
+        if added > 0 {
+            last_start = before;
+            map.extend(std::iter::repeat_n(i, added));
+            ends.extend(std::iter::repeat_n(end, added));
+        }
+    }
+    map.push(text.len());
+    ends.push(text.len());
+    Folded {
+        text: out,
+        map,
+        ends,
+    }
 }
 
 /// Folds `text` for use as a lookup key (same rules as [`fold`], no map).
 pub fn fold_str(text: &str) -> String {
-    todo!()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match rule(c) {
+            Rule::Char(f) => out.push(f),
+            Rule::Remove(_) => {}
+            Rule::Compat => std::iter::once(c)
+                .nfkc()
+                .for_each(|d| fold_simple(d, &mut |f| out.push(f))),
+            Rule::Lower => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
-/// True for characters that folding removes (diacritics, tatweel, LRM/RLM/ALM, ZWJ/ZWNJ).
+/// True for characters that folding removes (diacritics U+064B–U+065F and U+0670, tatweel
+/// U+0640, LRM/RLM/ALM U+200E/U+200F/U+061C, ZWNJ/ZWJ U+200C/U+200D).
 pub fn is_ignorable(c: char) -> bool {
-    todo!()
+    matches!(rule(c), Rule::Remove(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diacritics_fold_away_and_map_back() {
+        let text = "قال مُحَمَّدٌ اليوم";
+        let f = fold(text);
+        assert_eq!(f.text, "قال محمد اليوم");
+        let start = f.text.find("محمد").unwrap();
+        let span = f.original_span(Span::new(start, start + "محمد".len()));
+        // The span covers the name with all its diacritics, including the final tanwin.
+        assert_eq!(span.slice(text), "مُحَمَّدٌ");
+        assert_eq!(f.to_original(start), text.find('م').unwrap());
+        assert_eq!(f.to_original(f.text.len()), text.len());
+        assert_eq!(f.to_original(10_000), text.len());
+    }
+
+    #[test]
+    fn letter_variants() {
+        assert_eq!(fold_str("أحمد إبراهيم آمنة ٱلله"), "احمد ابراهيم امنه الله");
+        assert_eq!(fold_str("فى مدرسة"), "في مدرسه");
+        assert_eq!(fold_str("کابل ایران گرگان"), "كابل ايران گرگان");
+        assert_eq!(fold_str("خانۀ"), "خانه");
+        assert_eq!(fold_str("الرئيـــس"), "الرئيس");
+        assert_eq!(fold_str("٢٠٢٤ و۱۴۰۳"), "2024 و1403");
+        assert_eq!(fold_str("NATO Ünal"), "nato ünal");
+        assert_eq!(fold_str("بي\u{200F}سكوف\u{200D}"), "بيسكوف");
+        // Hamza on waw/yeh is kept.
+        assert_eq!(fold_str("مؤتمر رئيس"), "مؤتمر رئيس");
+    }
+
+    #[test]
+    fn presentation_forms_go_through_nfkc() {
+        // ﻻ (U+FEFB) → لا; isolated/final forms → base letters; ﷲ → الله (its shadda removed).
+        assert_eq!(fold_str("\u{FEFB}"), "لا");
+        assert_eq!(fold_str("\u{FE8D}\u{FEDF}\u{FEE0}\u{FEEA}"), "الله");
+        assert_eq!(fold_str("\u{FDF2}"), "الله");
+        let text = "ب\u{FEFB}د";
+        let f = fold(text);
+        assert_eq!(f.text, "بلاد");
+        // Both folded letters of the ligature map to it; half of it maps to the whole.
+        assert_eq!(f.to_original(2), 2);
+        assert_eq!(f.to_original(4), 2);
+        assert_eq!(f.original_span(Span::new(2, 4)), Span::new(2, 5));
+        assert_eq!(f.original_span(Span::new(0, 8)), Span::new(0, text.len()));
+    }
+
+    #[test]
+    fn map_has_one_entry_per_folded_byte_plus_end() {
+        let text = "وَقَالَ ﻻ ٣ A";
+        let f = fold(text);
+        assert_eq!(f.map.len(), f.text.len() + 1);
+        for (i, &o) in f.map.iter().enumerate() {
+            assert!(text.is_char_boundary(o), "{i} -> {o}");
+        }
+        assert_eq!(fold(text).text, fold_str(text));
+    }
+
+    #[test]
+    fn trailing_bidi_mark_is_not_part_of_the_span() {
+        let text = "غني\u{200F} قال";
+        let f = fold(text);
+        let s = f.original_span(Span::new(0, "غني".len()));
+        assert_eq!(s.slice(text), "غني");
+        assert_eq!(f.original_span(Span::new(3, 3)), Span::new(2, 2));
+    }
+
+    #[test]
+    fn ignorable_characters() {
+        for c in [
+            '\u{064E}', '\u{0651}', '\u{0670}', '\u{0640}', '\u{200E}', '\u{200F}', '\u{061C}',
+            '\u{200C}',
+        ] {
+            assert!(is_ignorable(c), "{c:?}");
+        }
+        for c in ['ا', 'ى', ' ', '\u{202B}', '\u{2066}'] {
+            assert!(!is_ignorable(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn empty_text() {
+        let f = fold("");
+        assert_eq!(f.text, "");
+        assert_eq!(f.to_original(0), 0);
+        assert_eq!(f.original_span(Span::new(0, 0)), Span::new(0, 0));
+    }
 }

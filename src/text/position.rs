@@ -25,18 +25,31 @@ pub enum PositionEncoding {
 impl PositionEncoding {
     /// The LSP name: `"utf-8"`, `"utf-16"` or `"utf-32"`.
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            PositionEncoding::Utf8 => "utf-8",
+            PositionEncoding::Utf16 => "utf-16",
+            PositionEncoding::Utf32 => "utf-32",
+        }
     }
 
     /// Parses an LSP name (`"utf-8"`, `"utf-16"`, `"utf-32"`); `None` for anything else.
     pub fn parse(name: &str) -> Option<Self> {
-        todo!()
+        match name {
+            "utf-8" => Some(PositionEncoding::Utf8),
+            "utf-16" => Some(PositionEncoding::Utf16),
+            "utf-32" => Some(PositionEncoding::Utf32),
+            _ => None,
+        }
     }
 
     /// Picks the encoding to use from those a client offers: the most preferred one offered,
     /// UTF-16 when none is offered or none is known.
     pub fn negotiate<'a>(offered: impl IntoIterator<Item = &'a str>) -> Self {
-        todo!()
+        offered
+            .into_iter()
+            .filter_map(PositionEncoding::parse)
+            .min()
+            .unwrap_or_default()
     }
 }
 
@@ -54,7 +67,38 @@ pub struct Position {
 /// Offsets past the end clamp to the end; an offset inside a multi-byte character is moved
 /// back to that character's start.
 pub fn offset_to_position(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Position {
-    todo!()
+    let char_idx = rope.byte_to_char(offset.min(rope.len_bytes()));
+    let line = rope.char_to_line(char_idx);
+    let line_start = rope.line_to_char(line);
+    let character = match encoding {
+        PositionEncoding::Utf8 => rope.char_to_byte(char_idx) - rope.char_to_byte(line_start),
+        PositionEncoding::Utf16 => {
+            rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(line_start)
+        }
+        PositionEncoding::Utf32 => char_idx - line_start,
+    };
+    Position {
+        line: saturate(line),
+        character: saturate(character),
+    }
+}
+
+/// `usize` → `u32`, saturating (documents beyond 4 GiB are not expected, but never panic).
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The char index where the content of `line` ends, before its terminator (`\n`, `\r\n`, `\r`).
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_char(line);
+    let mut end = rope.line_to_char(line + 1);
+    if end > start && rope.char(end - 1) == '\n' {
+        end -= 1;
+    }
+    if end > start && rope.char(end - 1) == '\r' {
+        end -= 1;
+    }
+    end
 }
 
 /// Converts a [`Position`] in `encoding` to a byte offset of `rope`.
@@ -64,11 +108,232 @@ pub fn offset_to_position(rope: &Rope, offset: usize, encoding: PositionEncoding
 /// falls inside a character (e.g. between the two UTF-16 units of an emoji) moves to that
 /// character's start.
 pub fn position_to_offset(rope: &Rope, position: Position, encoding: PositionEncoding) -> usize {
-    todo!()
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let column = position.character as usize;
+    let start = rope.line_to_char(line);
+    let end = line_content_end(rope, line);
+    let char_idx = match encoding {
+        PositionEncoding::Utf8 => {
+            let start_byte = rope.char_to_byte(start);
+            let end_byte = rope.char_to_byte(end);
+            // byte_to_char moves a byte inside a character back to that character.
+            rope.byte_to_char(start_byte.saturating_add(column).min(end_byte))
+        }
+        PositionEncoding::Utf16 => {
+            let start_cu = rope.char_to_utf16_cu(start);
+            let end_cu = rope.char_to_utf16_cu(end);
+            // utf16_cu_to_char moves a unit inside a surrogate pair back to its character.
+            rope.utf16_cu_to_char(start_cu.saturating_add(column).min(end_cu))
+        }
+        PositionEncoding::Utf32 => start.saturating_add(column).min(end),
+    };
+    rope.char_to_byte(char_idx)
 }
 
 /// 1-based line and 1-based column counted in characters (Unicode scalar values), as printed by
 /// `qalam check`'s text output.
 pub fn offset_to_line_col_chars(rope: &Rope, offset: usize) -> (usize, usize) {
-    todo!()
+    let p = offset_to_position(rope, offset, PositionEncoding::Utf32);
+    (p.line as usize + 1, p.character as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn encoding_names_and_negotiation() {
+        for e in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            assert_eq!(PositionEncoding::parse(e.as_str()), Some(e));
+        }
+        assert_eq!(PositionEncoding::parse("utf8"), None);
+        use PositionEncoding::*;
+        assert_eq!(PositionEncoding::negotiate(["utf-16", "utf-8"]), Utf8);
+        assert_eq!(PositionEncoding::negotiate(["utf-16", "utf-32"]), Utf32);
+        assert_eq!(PositionEncoding::negotiate(["utf-32", "utf-8"]), Utf8);
+        assert_eq!(PositionEncoding::negotiate(["utf-16"]), Utf16);
+        assert_eq!(PositionEncoding::negotiate(["latin-1"]), Utf16);
+        assert_eq!(PositionEncoding::negotiate([]), Utf16);
+    }
+
+    #[test]
+    fn arabic_columns_in_each_encoding() {
+        // "قال" = 3 chars, 6 bytes, 3 UTF-16 units; then an emoji (4 bytes, 2 units).
+        let text = "قال 😀 نعم";
+        let rope = Rope::from_str(text);
+        let off = text.find('ن').unwrap(); // 6 + 1 + 4 + 1 = 12
+        assert_eq!(off, 12);
+        assert_eq!(
+            offset_to_position(&rope, off, PositionEncoding::Utf8),
+            pos(0, 12)
+        );
+        assert_eq!(
+            offset_to_position(&rope, off, PositionEncoding::Utf16),
+            pos(0, 7)
+        );
+        assert_eq!(
+            offset_to_position(&rope, off, PositionEncoding::Utf32),
+            pos(0, 6)
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 12), PositionEncoding::Utf8),
+            12
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 7), PositionEncoding::Utf16),
+            12
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 6), PositionEncoding::Utf32),
+            12
+        );
+        assert_eq!(offset_to_line_col_chars(&rope, off), (1, 7));
+    }
+
+    #[test]
+    fn inside_a_character_moves_to_its_start() {
+        let text = "ب😀ت";
+        let rope = Rope::from_str(text);
+        // UTF-16 column 2 is between the emoji's surrogates: back to the emoji (byte 2).
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 2), PositionEncoding::Utf16),
+            2
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 3), PositionEncoding::Utf16),
+            6
+        );
+        // UTF-8 column 1 is inside ب.
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 1), PositionEncoding::Utf8),
+            0
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 4), PositionEncoding::Utf8),
+            2
+        );
+        // A byte offset inside the emoji maps to the emoji's position.
+        assert_eq!(
+            offset_to_position(&rope, 4, PositionEncoding::Utf16),
+            pos(0, 1)
+        );
+        assert_eq!(
+            offset_to_position(&rope, 4, PositionEncoding::Utf8),
+            pos(0, 2)
+        );
+    }
+
+    #[test]
+    fn crlf_lone_cr_and_lf_are_line_breaks() {
+        let text = "أ\r\nب\rت\nث";
+        let rope = Rope::from_str(text);
+        assert_eq!(rope.len_lines(), 4);
+        let off_b = text.find('ب').unwrap();
+        let off_t = text.find('ت').unwrap();
+        let off_th = text.find('ث').unwrap();
+        for e in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            assert_eq!(offset_to_position(&rope, off_b, e), pos(1, 0));
+            assert_eq!(offset_to_position(&rope, off_t, e), pos(2, 0));
+            assert_eq!(offset_to_position(&rope, off_th, e), pos(3, 0));
+            assert_eq!(position_to_offset(&rope, pos(2, 0), e), off_t);
+        }
+        // Past the end of line 0 clamps before "\r\n".
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 99), PositionEncoding::Utf16),
+            2
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(1, 99), PositionEncoding::Utf8),
+            off_b + 2
+        );
+        // Past the last line clamps to the end of the text.
+        assert_eq!(
+            position_to_offset(&rope, pos(9, 0), PositionEncoding::Utf16),
+            text.len()
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(3, 5), PositionEncoding::Utf32),
+            text.len()
+        );
+    }
+
+    #[test]
+    fn line_separator_u2028_is_not_a_line_break() {
+        let text = "أ\u{2028}ب\u{2029}ت\u{85}ث";
+        let rope = Rope::from_str(text);
+        assert_eq!(rope.len_lines(), 1);
+        let off = text.find('ث').unwrap();
+        assert_eq!(
+            offset_to_position(&rope, off, PositionEncoding::Utf16),
+            pos(0, 6)
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, 6), PositionEncoding::Utf16),
+            off
+        );
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let text = "سلام\n";
+        let rope = Rope::from_str(text);
+        assert_eq!(
+            offset_to_position(&rope, 1000, PositionEncoding::Utf16),
+            pos(1, 0)
+        );
+        assert_eq!(offset_to_line_col_chars(&rope, 1000), (2, 1));
+        assert_eq!(offset_to_line_col_chars(&rope, 4), (1, 3));
+        let empty = Rope::new();
+        assert_eq!(
+            offset_to_position(&empty, 3, PositionEncoding::Utf8),
+            pos(0, 0)
+        );
+        assert_eq!(
+            position_to_offset(&empty, pos(0, 5), PositionEncoding::Utf8),
+            0
+        );
+        assert_eq!(
+            position_to_offset(&empty, pos(u32::MAX, u32::MAX), PositionEncoding::Utf16),
+            0
+        );
+        assert_eq!(
+            position_to_offset(&rope, pos(0, u32::MAX), PositionEncoding::Utf8),
+            8
+        );
+    }
+
+    #[test]
+    fn round_trip_every_char_boundary() {
+        let text = "وقال بيسكوف: «نعم» 😀\r\nثم‏ قال\rﻻ";
+        let rope = Rope::from_str(text);
+        for (off, _) in text.char_indices() {
+            for e in [
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ] {
+                let p = offset_to_position(&rope, off, e);
+                // Offsets between \r and \n are not positions of their own.
+                if text[..off].ends_with('\r') && text[off..].starts_with('\n') {
+                    continue;
+                }
+                assert_eq!(position_to_offset(&rope, p, e), off, "{off} {e:?}");
+            }
+        }
+    }
 }

@@ -1,0 +1,179 @@
+//! Punctuation diagnostics: `latin-punctuation` (Latin , ; ? in Arabic text, where Arabic
+//! typography uses ، ؛ ؟) and `space-before-punctuation`.
+
+use super::{Code, Diagnostic, Message};
+use crate::text::Span;
+use crate::text::token::{Token, TokenKind};
+
+/// The Arabic counterpart of a Latin punctuation mark, with both languages' names.
+fn arabic_counterpart(mark: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    match mark {
+        "," => Some(("،", "فاصلة", "comma")),
+        ";" => Some(("؛", "فاصلة منقوطة", "semicolon")),
+        "?" => Some(("؟", "علامة استفهام", "question mark")),
+        _ => None,
+    }
+}
+
+/// The kind of the nearest word (Arabic or Latin token) from token `i` going left
+/// (`forward == false`) or right, stopping at a line break.
+fn nearest_word(text: &str, tokens: &[Token], i: usize, forward: bool) -> Option<TokenKind> {
+    let mut prev = tokens[i].span;
+    let mut j = i;
+    loop {
+        j = if forward { j + 1 } else { j.checked_sub(1)? };
+        let t = tokens.get(j)?;
+        let gap = if forward { text.get(prev.end..t.span.start) } else { text.get(t.span.end..prev.start) };
+        if gap.is_none_or(|g| g.contains(['\n', '\r'])) {
+            return None;
+        }
+        if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin) {
+            return Some(t.kind);
+        }
+        prev = t.span;
+    }
+}
+
+/// One `latin-punctuation` diagnostic per Latin comma, semicolon or question mark whose nearest
+/// word on the same line, on either side, is Arabic. Marks inside numbers (1,000) are part of
+/// the number token and never reported; marks between Latin words are Latin text.
+pub fn latin_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
+        let Some(mark) = text.get(t.span.start..t.span.end) else { continue };
+        let Some((arabic, ar_name, en_name)) = arabic_counterpart(mark) else { continue };
+        let arabic_around = nearest_word(text, tokens, i, false) == Some(TokenKind::Arabic)
+            || nearest_word(text, tokens, i, true) == Some(TokenKind::Arabic);
+        if !arabic_around {
+            continue;
+        }
+        out.push(Diagnostic::new(
+            t.span,
+            Code::LatinPunctuation,
+            Message::new(
+                format!("{ar_name} لاتينية «{mark}» في نص عربي: استخدم «{arabic}»"),
+                format!("Latin {en_name} ‘{mark}’ in Arabic text: use ‘{arabic}’"),
+            ),
+        ));
+    }
+    out
+}
+
+/// Punctuation that white space must not precede. Closing quotation marks are left to
+/// `space-inside-quotes`; opening marks and dashes may follow a space.
+fn no_space_before(c: char) -> bool {
+    matches!(c, '،' | '؛' | '؟' | '.' | '!' | ':' | ',' | ';' | '?' | ')' | ']')
+}
+
+/// Horizontal white space and the invisible marks that may sit in it (LRM, RLM, ALM).
+fn is_gap(c: char) -> bool {
+    (c.is_whitespace() && c != '\n' && c != '\r') || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// One `space-before-punctuation` diagnostic per run of white space before ، ؛ ؟ . ! : , ; ? ) ]
+/// (range: the white space). Not reported: punctuation at the start of a line, a `.` that begins
+/// an ellipsis (` ...`), and `.` `,` `:` directly followed by a digit (` .5`, ` :30`).
+pub fn space_before_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in tokens {
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
+        let (Some(before), Some(rest)) = (text.get(..t.span.start), text.get(t.span.start..)) else {
+            continue;
+        };
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { continue };
+        if !no_space_before(c) {
+            continue;
+        }
+        let next = chars.next();
+        if c == '.' && next == Some('.') {
+            continue;
+        }
+        if matches!(c, '.' | ',' | ':') && next.is_some_and(|n| n.is_ascii_digit()) {
+            continue;
+        }
+        let trimmed = before.trim_end_matches(is_gap);
+        if trimmed.len() == before.len() || trimmed.is_empty() || trimmed.ends_with(['\n', '\r']) {
+            continue;
+        }
+        out.push(Diagnostic::new(
+            Span::new(trimmed.len(), t.span.start),
+            Code::SpaceBeforePunctuation,
+            Message::new(format!("مسافة قبل «{c}»"), format!("White space before ‘{c}’")),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::token::tokenize;
+
+    fn latin(text: &str) -> Vec<(usize, String)> {
+        latin_punctuation(text, &tokenize(text)).into_iter().map(|d| (d.span.start, d.message.en)).collect()
+    }
+
+    fn spaces(text: &str) -> Vec<Span> {
+        space_before_punctuation(text, &tokenize(text)).into_iter().map(|d| d.span).collect()
+    }
+
+    #[test]
+    fn latin_marks_touching_arabic() {
+        let text = "قال الوزير, إن المحادثات مستمرة; فهل تنجح?";
+        let d = latin(text);
+        assert_eq!(
+            d,
+            vec![
+                (text.find(',').unwrap(), "Latin comma ‘,’ in Arabic text: use ‘،’".to_string()),
+                (text.find(';').unwrap(), "Latin semicolon ‘;’ in Arabic text: use ‘؛’".to_string()),
+                (text.find('?').unwrap(), "Latin question mark ‘?’ in Arabic text: use ‘؟’".to_string()),
+            ]
+        );
+        // After a Latin name but before Arabic words: still Arabic text.
+        let text = "قالت وكالة Reuters, نقلا عن مصادر";
+        assert_eq!(latin(text).len(), 1);
+    }
+
+    #[test]
+    fn latin_marks_in_numbers_and_latin_text_are_fine() {
+        assert!(latin("بلغ عدد السكان 1,000,000 نسمة").is_empty());
+        assert!(latin("ونشرت صحيفة (The Times, London) التقرير").is_empty());
+        assert!(latin("Hello, world? Yes; indeed").is_empty());
+        assert!(latin("وتبلغ النسبة ٣,٥ بالمئة").is_empty());
+        // A line break ends the search for a word.
+        assert!(latin("قال\n1, 2").is_empty());
+    }
+
+    #[test]
+    fn space_before_arabic_and_latin_punctuation() {
+        let text = "قال الوزير ، ثم أضاف : «نعم» . وهل انتهى ؟ (تقريبا )";
+        let got = spaces(text);
+        let comma = text.find('،').unwrap();
+        assert_eq!(got[0], Span::new(comma - 1, comma));
+        assert_eq!(got.len(), 5);
+        let paren = text.find(')').unwrap();
+        assert_eq!(got[4], Span::new(paren - 1, paren));
+        let d = space_before_punctuation(text, &tokenize(text));
+        assert_eq!(d[0].message.ar, "مسافة قبل «،»");
+        assert_eq!(d[0].severity, super::super::Severity::Information);
+    }
+
+    #[test]
+    fn space_before_is_fine_here() {
+        // Opening marks, dashes, an ellipsis, line starts, closing quotes, decimals.
+        assert!(spaces("قال « نعم » و( هذا ) - ثم ...").len() == 1); // only the ")"
+        assert!(spaces("السطر الأول\n، الثاني").is_empty());
+        assert!(spaces("  . بداية").is_empty());
+        assert!(spaces("النسبة .5 فقط").is_empty());
+        assert!(spaces("قال \"نعم \" فقط").is_empty());
+        // Several spaces and an RLM are one run.
+        let text = "انتهى \u{200F} .";
+        assert_eq!(spaces(text), vec![Span::new("انتهى".len(), text.len() - 1)]);
+    }
+}

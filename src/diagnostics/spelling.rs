@@ -1,0 +1,525 @@
+//! Spelling diagnostics: `inconsistent-spelling` (one entity's name written two ways) and
+//! `mixed-orthography` (one word written with final ى and ي, ة and ه, or Persian letters).
+//!
+//! Both compare *skeletons*: the word as written minus diacritics, tatweel and invisible marks
+//! ([`is_ignorable`]), so a vowelled and an unvowelled spelling are the same form. The form used
+//! most often is the norm (on a tie, the one written first); each occurrence of another form is
+//! reported, with a related location at the norm's first occurrence.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Code, Diagnostic, Message, slice};
+use crate::entities::Entity;
+use crate::text::Span;
+use crate::text::normalize::is_ignorable;
+use crate::text::token::{Token, TokenKind, tokenize};
+
+/// `s` without diacritics, tatweel and invisible marks; white space runs become one space.
+fn skeleton(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if is_ignorable(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// A word of a mention: its folded form and its span in the document.
+struct Word {
+    folded: String,
+    span: Span,
+}
+
+/// The words (Arabic or Latin tokens) of `span` in `text`, with document spans.
+fn words_in(text: &str, span: Span) -> Option<Vec<Word>> {
+    let s = slice(text, span)?;
+    Some(
+        tokenize(s)
+            .into_iter()
+            .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
+            .map(|t| Word { folded: t.folded, span: Span::new(span.start + t.span.start, span.start + t.span.end) })
+            .collect(),
+    )
+}
+
+/// True when two folded name words are the same word, possibly misspelt: equal, or at an
+/// optimal-string-alignment distance (Levenshtein with transpositions) of 1 for words of at least
+/// four letters, 2 for words of at least seven (دميتري / ديمتري, غوتيريش / غوتيرش).
+fn similar(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let shorter = a.chars().count().min(b.chars().count());
+    let d = strsim::osa_distance(a, b);
+    (shorter >= 4 && d <= 1) || (shorter >= 7 && d <= 2)
+}
+
+/// One name word (or two words written as one, عبد الله / عبدالله) of a mention, aligned to a
+/// position of the entity's canonical name.
+struct Occurrence {
+    /// Index of the aligned position (unit) of the canonical name.
+    unit: usize,
+    /// Document span of the word(s).
+    span: Span,
+    /// Skeleton of the word(s) as written.
+    form: String,
+    /// The word opens its mention right after a ل: لل + name may hide an elided article
+    /// (للأمم → ل + الأمم), so "ا" + form is the same spelling.
+    after_lam: bool,
+}
+
+/// Aligns the words of each mention with the positions of the entity's canonical name.
+///
+/// Units are the canonical name's words, except that two consecutive words become one unit
+/// when some mention writes them as one word. Each mention's words are matched in order (a
+/// monotone alignment): exact folded matches first, then [`similar`] ones; unmatched words are
+/// skipped, so a short form (بيسكوف) aligns with the last unit of the full name.
+fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
+    let reference: Vec<String> = tokenize(&entity.name)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
+        .map(|t| t.folded)
+        .collect();
+    if reference.is_empty() {
+        return Vec::new();
+    }
+    let mentions: Vec<Vec<Word>> = entity.mentions.iter().filter_map(|m| words_in(text, m.span)).collect();
+    let written_as_one: HashSet<&str> = mentions.iter().flatten().map(|w| w.folded.as_str()).collect();
+    let mut units: Vec<String> = Vec::with_capacity(reference.len());
+    let mut k = 0;
+    while k < reference.len() {
+        if let Some(next) = reference.get(k + 1) {
+            let joined = format!("{}{next}", reference[k]);
+            if written_as_one.contains(joined.as_str()) {
+                units.push(joined);
+                k += 2;
+                continue;
+            }
+        }
+        units.push(reference[k].clone());
+        k += 1;
+    }
+
+    let mut out = Vec::new();
+    for words in &mentions {
+        let (mut u, mut i) = (0, 0);
+        while i < words.len() && u < units.len() {
+            let one = words[i].folded.as_str();
+            let two = words.get(i + 1).map(|w| format!("{one}{}", w.folded));
+            let exact = (u..units.len()).find_map(|v| {
+                if units[v] == one {
+                    Some((v, 1))
+                } else if two.as_deref() == Some(units[v].as_str()) {
+                    Some((v, 2))
+                } else {
+                    None
+                }
+            });
+            let found = exact.or_else(|| (u..units.len()).find(|&v| similar(one, &units[v])).map(|v| (v, 1)));
+            let Some((v, n)) = found else {
+                i += 1;
+                continue;
+            };
+            let span = Span::new(words[i].span.start, words[i + n - 1].span.end);
+            let form = skeleton(span.slice(text));
+            let before = text[..span.start].trim_end_matches(is_ignorable);
+            let after_lam = i == 0 && before.ends_with('ل') && form.starts_with('ل');
+            out.push(Occurrence { unit: v, span, form, after_lam });
+            u = v + 1;
+            i += n;
+        }
+    }
+    out
+}
+
+/// Groups `items` (form, span) by form, in order of first occurrence, and returns
+/// `(forms, majority index)`: the most frequent form, the first written on a tie.
+fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Vec<Span>)>, usize) {
+    let mut forms: Vec<(String, Vec<Span>)> = Vec::new();
+    for (form, span) in items {
+        match forms.iter_mut().find(|(f, _)| *f == form) {
+            Some((_, spans)) => spans.push(span),
+            None => forms.push((form, vec![span])),
+        }
+    }
+    for (_, spans) in &mut forms {
+        spans.sort();
+    }
+    let mut best = 0;
+    for (i, (_, spans)) in forms.iter().enumerate() {
+        let b = &forms[best].1;
+        if spans.len() > b.len() || (spans.len() == b.len() && spans[0] < b[0]) {
+            best = i;
+        }
+    }
+    (forms, best)
+}
+
+/// One `inconsistent-spelling` diagnostic per occurrence of a minority spelling of a word of an
+/// entity's name (see [`align`] for how mentions are compared; a short form is not a different
+/// spelling). Related location: the first occurrence of the majority spelling.
+pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for entity in entities {
+        let occurrences = align(text, entity);
+        let units = occurrences.iter().map(|o| o.unit).max().map_or(0, |m| m + 1);
+        for unit in 0..units {
+            let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
+            let plain: HashSet<&str> = occ.iter().filter(|o| !o.after_lam).map(|o| o.form.as_str()).collect();
+            let items = occ.iter().map(|o| {
+                let with_article = format!("ا{}", o.form);
+                let form = if o.after_lam && plain.contains(with_article.as_str()) { with_article } else { o.form.clone() };
+                (form, o.span)
+            });
+            let (forms, best) = majority(items);
+            if forms.len() < 2 {
+                continue;
+            }
+            let (major, major_spans) = &forms[best];
+            let n = major_spans.len();
+            let name = &entity.name;
+            for (i, (minor, spans)) in forms.iter().enumerate() {
+                if i == best {
+                    continue;
+                }
+                for &span in spans {
+                    if !seen.insert(span) {
+                        continue;
+                    }
+                    out.push(
+                        Diagnostic::new(
+                            span,
+                            Code::InconsistentSpelling,
+                            Message::new(
+                                format!("الاسم «{name}» مكتوب هنا «{minor}» وفي مواضع أخرى «{major}» ({n}×)"),
+                                format!("Entity ‘{name}’ is spelled ‘{minor}’ here but ‘{major}’ elsewhere ({n}×)"),
+                            ),
+                        )
+                        .with_related(
+                            major_spans[0],
+                            Message::new(format!("الكتابة الغالبة «{major}»"), format!("Usual spelling ‘{major}’")),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The mixed-orthography key of a skeleton: ى → ي, ة → ه, Persian ک → ك, ی → ي, ۀ → ه.
+fn orthography_key(form: &str) -> String {
+    form.chars()
+        .map(|c| match c {
+            'ى' | 'ی' => 'ي',
+            'ة' | 'ۀ' => 'ه',
+            'ک' => 'ك',
+            c => c,
+        })
+        .collect()
+}
+
+/// Words whose ى / ي spellings are one word, so that the variation is always an error
+/// (فى / في، الذى / الذي…). Keys after [`orthography_key`], without a leading و/ف.
+const YEH_ALWAYS: &[&str] = &["في", "الذي", "التي", "هي", "أي", "اي", "ذي", "كي", "لكي", "حتي", "متي", "الي"];
+
+/// Pairs where the ى and the ي spelling are two valid words (على "on" / علي "Ali", رأى "saw" /
+/// رأي "opinion", لدى / لديّ…): never reported. Keys after [`orthography_key`].
+const YEH_BOTH_VALID: &[&str] = &[
+    "علي", "إلي", "لدي", "رأي", "سعي", "مضي", "جري", "نفي", "رمي", "مشي", "نهي", "هدي", "وعي", "حكي", "بكي",
+    "رعي", "شفي", "أري", "نري", "يري", "تري", "ألقي", "أعلي", "يحيي", "بني", "سوي", "أولي", "أني", "ثني",
+    // After the article: الأولى "the first" / الأولي "preliminary", الأسرى "prisoners" /
+    // الأسري "domestic", الدعوى "lawsuit" / الدعوي "missionary", السفلى / السفلي، الوسطى / الوسطي.
+    "أسري", "دعوي", "سفلي", "وسطي",
+];
+
+/// The word without one leading conjunction و/ف when at least two letters remain.
+fn strip_conjunction(key: &str) -> &str {
+    match key.strip_prefix(['و', 'ف']) {
+        Some(rest) if rest.chars().count() >= 2 => rest,
+        _ => key,
+    }
+}
+
+/// The word after the article (ال، بال، كال، لل — after [`strip_conjunction`]), if it has one and
+/// at least two letters follow it.
+fn after_article(core: &str) -> Option<&str> {
+    ["ال", "بال", "كال", "لل"]
+        .iter()
+        .find_map(|a| core.strip_prefix(a))
+        .filter(|rest| rest.chars().count() >= 2)
+}
+
+/// True when ى and ي in `key` (the ي spelling) cannot be two different words, so their mix is
+/// an orthographic inconsistency. Final ى is a past-tense verb (رأى، تعافى), a preposition
+/// (على) or a noun of the مَفعَل/مُفعَل pattern (مبنى، مستوى); final ي a noun, a nisba adjective
+/// or a present verb — so only forms that exclude the ى reading are accepted: known function
+/// words, definite words not of the م pattern (الجماعى / الجماعي), and long words that are
+/// neither م-nouns nor 5-letter تفاعل verbs. Anything else is left alone.
+fn yeh_variation_is_an_error(key: &str) -> bool {
+    let core = strip_conjunction(key);
+    if YEH_ALWAYS.contains(&core) {
+        return true;
+    }
+    if YEH_BOTH_VALID.contains(&core) {
+        return false;
+    }
+    if let Some(stem) = after_article(core) {
+        return stem.chars().count() >= 3 && !stem.starts_with('م') && !YEH_BOTH_VALID.contains(&stem);
+    }
+    let n = core.chars().count();
+    n >= 5 && !core.starts_with('م') && !(core.starts_with('ت') && n == 5)
+}
+
+/// True when ة and ه in `key` cannot be two words: the word is definite (الحمله can only be
+/// الحملة, while حمله "he carried it" and حملة "campaign" are both words).
+fn teh_variation_is_an_error(key: &str) -> bool {
+    after_article(strip_conjunction(key)).is_some()
+}
+
+/// True when forms `a` and `b` (same [`orthography_key`]) are surely one word written two ways.
+fn is_orthographic_variant(a: &str, b: &str) -> bool {
+    let key = orthography_key(a);
+    a.chars().zip(b.chars()).filter(|(x, y)| x != y).all(|(x, y)| {
+        let persian = |c: char| matches!(c, 'ک' | 'ی' | 'ۀ');
+        if persian(x) || persian(y) {
+            true
+        } else if matches!(x, 'ى' | 'ي') {
+            yeh_variation_is_an_error(&key)
+        } else {
+            teh_variation_is_an_error(&key)
+        }
+    })
+}
+
+/// Sorted, merged mention spans of all entities.
+fn mention_cover(entities: &[Entity]) -> Vec<Span> {
+    let mut spans: Vec<Span> = entities.iter().flat_map(|e| e.mentions.iter().map(|m| m.span)).collect();
+    spans.sort();
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// One `mixed-orthography` diagnostic per occurrence of a minority spelling of an Arabic word
+/// written with both final ى and ي, ة and ه, or Persian and Arabic letters (فى / في) — when
+/// [`is_orthographic_variant`] holds. Words inside entity mentions are left out (they are
+/// reported as `inconsistent-spelling`). Related location: the majority spelling's first
+/// occurrence.
+pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> Vec<Diagnostic> {
+    let cover = mention_cover(entities);
+    let in_mention = |s: Span| {
+        let i = cover.partition_point(|m| m.end <= s.start);
+        cover.get(i).is_some_and(|m| m.start < s.end)
+    };
+    let mut groups: HashMap<String, Vec<(String, Span)>> = HashMap::new();
+    for t in tokens {
+        if t.kind != TokenKind::Arabic || in_mention(t.span) {
+            continue;
+        }
+        let Some(word) = slice(text, t.span) else { continue };
+        if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
+            continue;
+        }
+        let form = skeleton(word);
+        groups.entry(orthography_key(&form)).or_default().push((form, t.span));
+    }
+    let mut out = Vec::new();
+    for items in groups.into_values() {
+        let (forms, best) = majority(items);
+        if forms.len() < 2 {
+            continue;
+        }
+        let (major, major_spans) = &forms[best];
+        let n = major_spans.len();
+        for (i, (minor, spans)) in forms.iter().enumerate() {
+            if i == best || !is_orthographic_variant(minor, major) {
+                continue;
+            }
+            for &span in spans {
+                out.push(
+                    Diagnostic::new(
+                        span,
+                        Code::MixedOrthography,
+                        Message::new(
+                            format!("«{minor}» مكتوبة «{major}» في مواضع أخرى من النص ({n}×)"),
+                            format!("‘{minor}’ is written ‘{major}’ elsewhere in this document ({n}×)"),
+                        ),
+                    )
+                    .with_related(
+                        major_spans[0],
+                        Message::new(format!("الكتابة الغالبة «{major}»"), format!("Usual spelling ‘{major}’")),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::{EntityKind, EntityMention};
+
+    /// Every occurrence of `needle` in `text` (byte spans).
+    fn all(text: &str, needle: &str) -> Vec<Span> {
+        text.match_indices(needle).map(|(i, m)| Span::new(i, i + m.len())).collect()
+    }
+
+    fn entity(text: &str, name: &str, mut spans: Vec<Span>) -> Entity {
+        spans.sort();
+        Entity {
+            id: "e1".into(),
+            name: name.into(),
+            kind: EntityKind::Person,
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            mentions: spans.into_iter().map(|span| EntityMention { text: span.slice(text).into(), span }).collect(),
+        }
+    }
+
+    fn found(text: &str, d: &[Diagnostic]) -> Vec<(String, Option<Span>)> {
+        d.iter().map(|d| (d.span.slice(text).to_string(), d.related.first().map(|r| r.span))).collect()
+    }
+
+    #[test]
+    fn minority_spelling_of_a_name_is_reported() {
+        let text = "صرح دميتري بيسكوف للصحفيين. وأضاف بيسكوف أن الزيارة مهمة. \
+                    وأكد ديمتري بيسكوف ذلك. وقال دميتري بيسكوف لاحقا إن لبيسكوف رأيا آخر.";
+        let mut spans = all(text, "دميتري بيسكوف");
+        spans.extend(all(text, "ديمتري بيسكوف"));
+        let full: Vec<Span> = spans.clone();
+        // Short mentions: every بيسكوف not inside a full name (لبيسكوف: clitic excluded).
+        for s in all(text, "بيسكوف") {
+            if !full.iter().any(|f| f.contains(s)) {
+                spans.push(s);
+            }
+        }
+        let e = entity(text, "دميتري بيسكوف", spans);
+        assert_eq!(e.mentions.len(), 5);
+        let d = inconsistent_spelling(text, &[e]);
+        let minor = text.find("ديمتري").unwrap();
+        let major = text.find("دميتري").unwrap();
+        assert_eq!(found(text, &d), vec![("ديمتري".to_string(), Some(Span::new(major, major + "دميتري".len())))]);
+        assert_eq!(d[0].span.start, minor);
+        assert_eq!(d[0].message.en, "Entity ‘دميتري بيسكوف’ is spelled ‘ديمتري’ here but ‘دميتري’ elsewhere (2×)");
+        assert_eq!(d[0].message.ar, "الاسم «دميتري بيسكوف» مكتوب هنا «ديمتري» وفي مواضع أخرى «دميتري» (2×)");
+        assert_eq!(d[0].severity, super::super::Severity::Warning);
+    }
+
+    #[test]
+    fn final_yeh_inside_an_organization_name() {
+        let text = "اجتمعت منظمة الأمن الجماعي أمس، ثم أصدرت منظمة الأمن الجماعى بيانا.";
+        let mut spans = all(text, "منظمة الأمن الجماعي");
+        spans.extend(all(text, "منظمة الأمن الجماعى"));
+        let e = entity(text, "منظمة الأمن الجماعي", spans);
+        let d = inconsistent_spelling(text, &[e]);
+        // A tie: the form written first is the norm.
+        let first = text.find("الجماعي").unwrap();
+        assert_eq!(found(text, &d), vec![("الجماعى".to_string(), Some(Span::new(first, first + "الجماعي".len())))]);
+    }
+
+    #[test]
+    fn short_forms_diacritics_and_elided_article_are_not_variants() {
+        let text = "دعت الأمم المتحدة إلى الهدوء، وقال متحدث باسم الأمم المتّحدة إن للأمم المتحدة دورا. \
+                    وتحدث أَحْمَد مسعود ثم مسعود وأحمد مسعود.";
+        let mut spans = all(text, "الأمم المتحدة");
+        spans.extend(all(text, "الأمم المتّحدة"));
+        let lam = text.find("للأمم").unwrap() + "ل".len();
+        spans.push(Span::new(lam, lam + "لأمم المتحدة".len()));
+        let un = entity(text, "الأمم المتحدة", spans);
+        let mut spans = all(text, "أَحْمَد مسعود");
+        spans.extend(all(text, "أحمد مسعود"));
+        spans.push(Span::new(text.find("ثم مسعود").unwrap() + "ثم ".len(), text.find("ثم مسعود").unwrap() + "ثم مسعود".len()));
+        let massoud = entity(text, "أحمد مسعود", spans);
+        assert!(inconsistent_spelling(text, &[un, massoud]).is_empty());
+    }
+
+    #[test]
+    fn one_word_or_two() {
+        let text = "التقى عبد الله الخطيب بالوفد، ثم غادر عبدالله الخطيب، وعاد عبد الله الخطيب.";
+        let mut spans = all(text, "عبد الله الخطيب");
+        spans.extend(all(text, "عبدالله الخطيب"));
+        let e = entity(text, "عبد الله الخطيب", spans);
+        let d = inconsistent_spelling(text, &[e]);
+        assert_eq!(found(text, &d).len(), 1);
+        assert_eq!(d[0].span.slice(text), "عبدالله");
+        assert_eq!(d[0].related[0].span.slice(text), "عبد الله");
+    }
+
+    #[test]
+    fn bad_mention_spans_are_ignored() {
+        let text = "نص قصير";
+        let e = entity(text, "نص", vec![Span::new(0, 2)]);
+        let mut e2 = e.clone();
+        e2.mentions[0].span = Span::new(1, 500);
+        assert!(inconsistent_spelling(text, &[e, e2]).is_empty());
+    }
+
+    fn mixed(text: &str, entities: &[Entity]) -> Vec<(String, Option<Span>)> {
+        let mut d = mixed_orthography(text, &tokenize(text), entities);
+        d.sort_by_key(|d| d.span);
+        found(text, &d)
+    }
+
+    #[test]
+    fn fi_written_two_ways() {
+        let text = "عقد الاجتماع في العاصمة فى الصباح، وشارك في الحوار وفي الختام خرج الوفد الروسى بعد الوفد الروسي والوفد الروسي.";
+        let fi = text.find("في").unwrap();
+        let rusi = text.find("الروسي").unwrap();
+        let d = mixed(text, &[]);
+        assert_eq!(
+            d,
+            vec![
+                ("فى".to_string(), Some(Span::new(fi, fi + "في".len()))),
+                ("الروسى".to_string(), Some(Span::new(rusi, rusi + "الروسي".len()))),
+            ]
+        );
+        let diags = mixed_orthography(text, &tokenize(text), &[]);
+        let fi_diag = diags.iter().find(|d| d.span.slice(text) == "فى").unwrap();
+        assert_eq!(fi_diag.message.en, "‘فى’ is written ‘في’ elsewhere in this document (2×)");
+        assert_eq!(fi_diag.severity, super::super::Severity::Information);
+    }
+
+    #[test]
+    fn words_inside_mentions_are_left_to_inconsistent_spelling() {
+        let text = "وصل إمام علي رحمون إلى المطار، وجلس على المنصة، وتحدث على الهاتف.";
+        let span = all(text, "إمام علي رحمون")[0];
+        assert!(mixed(text, &[entity(text, "إمام علي رحمون", vec![span])]).is_empty());
+    }
+
+    #[test]
+    fn two_valid_words_are_not_mixed_orthography() {
+        // على / علي, رأى / رأي, حملة / حمله, مبنى / مبني, تعافى / تعافي, الأسرى / الأسري are pairs
+        // of words.
+        let text = "جلس علي على الكرسي. رأى الوزير أن الرأي رأي الجميع. أطلق الحزب حملة ثم حمله \
+                    أنصاره. المبنى الجديد مبني على أساس. تعافى المريض بعد تعافي السوق. أُطلق الأسرى \
+                    وتراجع العنف الأسري.";
+        assert!(mixed(text, &[]).is_empty());
+    }
+
+    #[test]
+    fn definite_teh_marbuta_and_persian_letters() {
+        let text = "بدأت الحملة أمس، واستمرت الحملة اليوم، وتنتهي الحمله غدا. زار کابول ثم كابول وغادر كابول.";
+        let d = mixed(text, &[]);
+        assert_eq!(d.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(), vec!["الحمله", "کابول"]);
+    }
+}

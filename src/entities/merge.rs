@@ -1,0 +1,220 @@
+//! Merging mentions into entities.
+//!
+//! People: a multi-word name joins an earlier entity when it is the same name up to spelling
+//! (each part equal or within one edit — optimal string alignment distance — on folded forms:
+//! دميترى/ديمترى, غوتيريش/غوتيرش; عبدالله/عبد الله are glued before comparing) or a contiguous
+//! tail of a longer name (شاه مسعود ⊂ أحمد شاه مسعود); two full names that merely share parts
+//! (أحمد مسعود, أحمد شاه مسعود) stay apart. A one-word mention joins the nearest earlier entity
+//! whose name ends (or starts) with it, else the nearest later one.
+//!
+//! Organizations, places, misc: same folded form, same words up to spelling, or short ↔ long
+//! forms (طالبان ↔ حركة طالبان: the long form adds only trigger nouns in front, and at most one
+//! word — an adjective — at the end: مجلس الأمن ↔ مجلس الأمن الدولي).
+
+use super::lexicon::Lexicon;
+use super::{EntityKind, Mention};
+
+/// Optimal string alignment distance (Levenshtein + adjacent transposition), on chars.
+pub fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+/// True when two folded name parts are the same name up to a small spelling difference: equal,
+/// or (five letters or more, same first letter) one edit apart, or (eight or more) two.
+pub fn same_part(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let short = la.min(lb);
+    if short < 5 || a.chars().next() != b.chars().next() {
+        return false;
+    }
+    let d = osa_distance(a, b);
+    d <= 1 || (short >= 8 && d <= 2)
+}
+
+/// Name parts of a folded key, with compounds glued: عبد الله → عبدالله, امر الله → امرالله.
+pub fn name_parts(key: &str) -> Vec<String> {
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if (w == "عبد" || w == "ابو") && i + 1 < words.len() {
+            out.push(format!("{w}{}", words[i + 1]));
+            i += 2;
+            continue;
+        }
+        if w == "الله"
+            && let Some(prev) = out.last_mut()
+        {
+            prev.push_str(w);
+            i += 1;
+            continue;
+        }
+        out.push(w.to_string());
+        i += 1;
+    }
+    out
+}
+
+fn same_parts(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_part(x, y))
+}
+
+/// True when `short` occurs as a contiguous run inside `long` at `at`.
+fn occurs_at(short: &[String], long: &[String], at: usize) -> bool {
+    at + short.len() <= long.len() && short.iter().zip(&long[at..]).all(|(x, y)| same_part(x, y))
+}
+
+/// A mention ready for merging.
+#[derive(Clone, Debug)]
+pub(crate) struct Item {
+    /// The mention.
+    pub mention: Mention,
+    /// Folded key.
+    pub key: String,
+    /// Name parts ([`name_parts`] of `key`).
+    pub parts: Vec<String>,
+}
+
+fn person_compatible(item: &Item, member: &Item) -> bool {
+    let (a, b) = (&item.parts, &member.parts);
+    if a.len() == 1 {
+        return b.len() == 1 && same_part(&a[0], &b[0])
+            || b.len() > 1 && (same_part(&a[0], &b[b.len() - 1]) || same_part(&a[0], &b[0]));
+    }
+    if same_parts(a, b) {
+        return true;
+    }
+    // A contiguous tail of a longer name (شاه مسعود ⊂ أحمد شاه مسعود).
+    a.len() < b.len() && occurs_at(a, b, b.len() - a.len())
+}
+
+fn is_trigger(w: &str) -> bool {
+    let lx = Lexicon::get();
+    lx.org_triggers.contains(w) || lx.org_trigger_continuations.contains(w) || lx.loc_triggers.contains(w)
+}
+
+fn short_long(short: &[String], long: &[String]) -> bool {
+    if short.len() >= long.len() {
+        return false;
+    }
+    let short_has_trigger = short.first().is_some_and(|w| is_trigger(w));
+    (0..=long.len() - short.len()).any(|at| {
+        let tail = long.len() - at - short.len();
+        occurs_at(short, long, at)
+            && long[..at].iter().all(|w| is_trigger(w))
+            && (at == 0 || !short_has_trigger)
+            && tail <= 1
+            && (at > 0 || tail > 0)
+    })
+}
+
+fn other_compatible(item: &Item, member: &Item) -> bool {
+    let joined = |k: &str| k.replace(' ', "");
+    if joined(&item.key) == joined(&member.key) {
+        return true;
+    }
+    if item.mention.kind != member.mention.kind {
+        return false;
+    }
+    let (a, b) = (&item.parts, &member.parts);
+    same_parts(a, b) || short_long(a, b) || short_long(b, a)
+}
+
+/// Groups of item indices (each group one entity), in order of first mention.
+pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
+    let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
+
+    // The group holding the member nearest before (else after) `i` that satisfies `ok`.
+    let nearest = |groups: &Vec<Vec<usize>>, i: usize, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
+        let start = items[i].mention.span.start;
+        let mut before: Option<(usize, usize)> = None;
+        let mut after: Option<(usize, usize)> = None;
+        for (g, members) in groups.iter().enumerate() {
+            for &m in members {
+                if !ok(m) {
+                    continue;
+                }
+                let s = items[m].mention.span.start;
+                if s < start {
+                    if before.is_none_or(|(bs, _)| s > bs) {
+                        before = Some((s, g));
+                    }
+                } else if after.is_none_or(|(as_, _)| s < as_) {
+                    after = Some((s, g));
+                }
+            }
+        }
+        before.or(after).map(|(_, g)| g)
+    };
+
+    // Pass 1: people with multi-word names, and every non-person mention, in document order.
+    for i in 0..items.len() {
+        if is_person(i) && items[i].parts.len() < 2 {
+            continue;
+        }
+        let ok = |m: usize| {
+            if is_person(i) {
+                is_person(m) && items[m].parts.len() >= 2 && person_compatible(&items[i], &items[m])
+            } else {
+                !is_person(m) && other_compatible(&items[i], &items[m])
+            }
+        };
+        let g = match nearest(&groups, i, &ok) {
+            Some(g) => g,
+            None => {
+                groups.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        groups[g].push(i);
+        group_of[i] = Some(g);
+    }
+    // Pass 2: one-word person mentions join the nearest compatible person.
+    for i in 0..items.len() {
+        if group_of[i].is_some() {
+            continue;
+        }
+        let ok = |m: usize| is_person(m) && person_compatible(&items[i], &items[m]);
+        let g = match nearest(&groups, i, &ok) {
+            Some(g) => g,
+            None => {
+                groups.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        groups[g].push(i);
+        group_of[i] = Some(g);
+    }
+    for g in &mut groups {
+        g.sort_by_key(|&i| items[i].mention.span.start);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups.sort_by_key(|g| items[g[0]].mention.span.start);
+    groups
+}

@@ -1,0 +1,95 @@
+//! Document-level propagation: a name found once by a rule or the tagger is found again wherever
+//! it is written in the same document (with any proclitic): بيسكوف after دميترى بيسكوف,
+//! طالبان after حركة طالبان, بانجشير after إقليم بانجشير.
+
+use std::collections::HashMap;
+
+use super::lexicon::Lexicon;
+use super::words::Doc;
+use super::{EntityKind, Mention, MentionOrigin};
+
+/// Names learned from `found` (folded keys → kind): full forms of rule and model mentions, the
+/// last word of multi-word person names (the surname), and organization names without their
+/// trigger nouns. Words on the stop list, common words and function words are never learned
+/// alone.
+pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
+    let lx = Lexicon::get();
+    let mut learned = HashMap::new();
+    let ok_alone = |f: &str, l: &str| {
+        f.chars().count() >= 3
+            && !lx.is_ambiguous(l)
+            && !lx.is_ambiguous(f)
+            && !lx.is_common(l)
+            && lx.nisba_place(f).is_none()
+            && !lx.titles.contains_key(f)
+            && !lx.org_triggers.contains(f)
+            && !lx.loc_triggers.contains(f)
+    };
+    for m in found {
+        if m.origin == MentionOrigin::Lexicon {
+            continue;
+        }
+        let Some((first, last)) = doc.token_range(m.span) else {
+            continue;
+        };
+        let key = doc.key(m.span);
+        if key.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = key.split(' ').collect();
+        if words.len() == 1 {
+            if ok_alone(words[0], doc.light(last)) {
+                learned.entry(key).or_insert(m.kind);
+            }
+            continue;
+        }
+        learned.entry(key.clone()).or_insert(m.kind);
+        match m.kind {
+            EntityKind::Person => {
+                let surname = doc.fold(last);
+                if ok_alone(surname, doc.light(last)) {
+                    learned.entry(surname.to_string()).or_insert(EntityKind::Person);
+                }
+            }
+            EntityKind::Organization => {
+                // حركة طالبان → طالبان; وكالة أنباء تاس → تاس.
+                let mut k = 0;
+                while k < words.len() - 1
+                    && (lx.org_triggers.contains(words[k])
+                        || lx.org_trigger_continuations.contains(words[k]))
+                {
+                    k += 1;
+                }
+                if k > 0 && words.len() - k <= 2 {
+                    let core = words[k..].join(" ");
+                    let l = doc.light(first + k);
+                    if words.len() - k > 1 || ok_alone(&core, l) {
+                        learned.entry(core).or_insert(EntityKind::Organization);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    learned
+}
+
+/// Occurrences of learned names (longest first at each word, any proclitic reading).
+pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec<Mention> {
+    if learned.is_empty() {
+        return Vec::new();
+    }
+    let max = learned.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        match doc.longest_name(i, max, |k| learned.get(k).copied()) {
+            Some((span, last, kind)) => {
+                out.push(Mention { span, kind, origin: MentionOrigin::Rule });
+                i = last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}

@@ -1,0 +1,60 @@
+//! Overlap resolution between mention sources.
+//!
+//! Tiers: lexicon and rule mentions (2) beat propagated mentions (1), which beat the tagger's
+//! (0); within a tier the longer mention wins, then the earlier. A tagger mention that strictly
+//! contains a stronger mention of the same kind takes its place (the model's recall extends the
+//! lexicon's precision: بوتين → فلاديمير بوتين), but one that contradicts it (another kind, or a
+//! partial overlap) loses.
+
+use super::Mention;
+use crate::text::Span;
+
+/// A mention with its tier (higher wins).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Candidate {
+    /// The mention.
+    pub mention: Mention,
+    /// 2 = lexicon or rule, 1 = propagated, 0 = tagger.
+    pub tier: u8,
+}
+
+/// Non-overlapping mentions, in document order.
+pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
+    cands.retain(|c| !c.mention.span.is_empty());
+    // Promote tagger mentions that extend a stronger mention of the same kind without cutting
+    // any other stronger mention.
+    let strong: Vec<(Span, super::EntityKind, u8)> = cands
+        .iter()
+        .filter(|c| c.tier > 0)
+        .map(|c| (c.mention.span, c.mention.kind, c.tier))
+        .collect();
+    for c in cands.iter_mut().filter(|c| c.tier == 0) {
+        let span = c.mention.span;
+        let inner: Vec<&(Span, super::EntityKind, u8)> =
+            strong.iter().filter(|(s, _, _)| span.overlaps(*s)).collect();
+        if inner.is_empty() {
+            continue;
+        }
+        let extends = inner
+            .iter()
+            .all(|(s, k, _)| span.contains(*s) && *s != span && *k == c.mention.kind);
+        if extends {
+            c.tier = inner.iter().map(|(_, _, t)| *t).max().unwrap_or(0);
+        }
+    }
+    cands.sort_by(|a, b| {
+        b.tier
+            .cmp(&a.tier)
+            .then(b.mention.span.len().cmp(&a.mention.span.len()))
+            .then(a.mention.span.start.cmp(&b.mention.span.start))
+    });
+    let mut taken: Vec<Mention> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if taken.iter().any(|t| t.span.overlaps(c.mention.span)) {
+            continue;
+        }
+        taken.push(c.mention);
+    }
+    taken.sort_by_key(|m| (m.span.start, m.span.end));
+    taken
+}

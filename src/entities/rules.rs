@@ -1,0 +1,552 @@
+//! Context rules: names found by the words around them.
+//!
+//! - **Title rule**: a title phrase (الرئيس، نائب الرئيس، المتحدث الصحفي باسم الرئاسة الروسية…,
+//!   `titles.txt` + `title_modifiers.txt` + nisba adjectives) followed by a name-like run of words
+//!   is a person. The run stops at punctuation, function words and verbs (`function_words.txt`),
+//!   nisba adjectives, titles, definite common words, words whose proclitic split is a known
+//!   word (للصحفيين، والمشاركين), and gazetteer places/organizations.
+//! - **Given-name rule**: a known given name followed by further name units (or unknown words) is a
+//!   person (two words at least; a lone given name is not).
+//! - **Organization trigger rule**: a trigger noun (حركة، منظمة، وكالة [أنباء]…) followed by a
+//!   name (an unknown word, a construct chain ending in a definite noun, or a name in quotation
+//!   marks) is an organization; the mention includes the trigger except for a quoted name.
+//! - **Location trigger rule**: a trigger (إقليم، مدينة، العاصمة [الأفغانية]…) followed by an
+//!   unknown name is a place; the mention covers the name only.
+//!
+//! "Common" words are the frequent non-entity words of ANERcorp train (`anercorp_common.txt`).
+
+use super::lexicon::Lexicon;
+use super::words::Doc;
+use super::{EntityKind, Mention, MentionOrigin, MentionSource};
+use crate::text::Span;
+use crate::text::token::Token;
+
+/// The context rules as a [`MentionSource`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RuleSource;
+
+impl MentionSource for RuleSource {
+    fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+        let doc = Doc::new(text, tokens);
+        rule_mentions(&doc)
+    }
+}
+
+/// A title phrase: where it starts and ends (for the role) and where the name may begin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TitlePhrase {
+    /// The role text's range (bytes): the title with its modifiers, without proclitics and
+    /// without a trailing parenthesis or quoted name.
+    pub role: Span,
+    /// Token index where a name may start.
+    pub name_start: usize,
+}
+
+/// Words joining parts of a name (بن، أبو، عبد…), folded.
+const CONNECTORS: &[&str] = &["بن", "ابن", "بنت", "ابو", "ابي", "عبد", "ال", "ولد", "ام"];
+
+fn is_connector(f: &str) -> bool {
+    CONNECTORS.contains(&f)
+}
+
+fn is_definite(f: &str) -> bool {
+    f.starts_with("ال") && f.chars().count() > 3
+}
+
+/// How a word behaves inside a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WordClass {
+    /// Punctuation, number, function word, verb, nisba, title, clitic + known word: ends a name.
+    Stop,
+    /// A known personal-name unit (given, surname, foreign) or a word on the stop list.
+    NameUnit,
+    /// A connector (بن، أبو، عبد) or الله.
+    Connector,
+    /// A frequent non-entity word (may sit inside a name after a title, never ends one).
+    Common,
+    /// A definite common word (البلاد): ends a person name.
+    DefiniteCommon,
+    /// Anything else: probably a name.
+    Unknown,
+}
+
+fn classify(doc: &Doc<'_>, k: usize) -> WordClass {
+    let lx = Lexicon::get();
+    if !doc.is_word(k) {
+        return WordClass::Stop;
+    }
+    let f = doc.fold(k);
+    let l = doc.light(k);
+    if lx.is_function_word(l) || lx.nisba_place(f).is_some() || lx.titles.contains_key(f) {
+        return WordClass::Stop;
+    }
+    if lx.org_triggers.contains(f) || lx.loc_triggers.contains(f) {
+        return WordClass::Stop;
+    }
+    if f == "الله" || is_connector(f) {
+        return WordClass::Connector;
+    }
+    if lx.is_name_unit(f) || lx.is_ambiguous(l) {
+        return WordClass::NameUnit;
+    }
+    // A proclitic + a known word (للصحفيين، والمشاركين، ودعا) or a definite stem.
+    for r in doc.readings[k].iter().skip(1) {
+        if lx.is_common(&r.light) || lx.lookup(&r.fold).is_some() || is_definite(&r.fold) {
+            return WordClass::Stop;
+        }
+    }
+    if let Some(e) = lx.lookup(f)
+        && matches!(e.kind(), Some(EntityKind::Location | EntityKind::Organization))
+    {
+        return WordClass::Stop;
+    }
+    if lx.is_common(l) {
+        return if is_definite(f) { WordClass::DefiniteCommon } else { WordClass::Common };
+    }
+    WordClass::Unknown
+}
+
+/// A title starting at token `i` (any proclitic reading): `(prefix bytes, last token)`.
+pub fn title_at(doc: &Doc<'_>, i: usize) -> Option<(usize, usize)> {
+    let lx = Lexicon::get();
+    if !doc.is_word(i) {
+        return None;
+    }
+    for r in &doc.readings[i] {
+        // "د." — the tokenizer splits the dot off.
+        if r.fold == "د" && doc.is_punct(i + 1, '.') {
+            return Some((r.prefix, i + 1));
+        }
+        if doc.adjacent(i) && doc.is_word(i + 1) {
+            let two = format!("{} {}", r.fold, doc.fold(i + 1));
+            if lx.titles.get(&two) == Some(&2) {
+                return Some((r.prefix, i + 1));
+            }
+        }
+        if lx.titles.get(&r.fold) == Some(&1) {
+            return Some((r.prefix, i));
+        }
+    }
+    None
+}
+
+/// The closing token of a parenthesis or quotation of at most `max` words opened at `k`.
+fn closing_group(doc: &Doc<'_>, k: usize, max: usize) -> Option<usize> {
+    let open_paren = doc.is_punct(k, '(');
+    if !open_paren && !doc.is_quote(k) {
+        return None;
+    }
+    let mut words = 0;
+    for m in k + 1..doc.len().min(k + max + 2) {
+        if open_paren && doc.is_punct(m, ')') || !open_paren && doc.is_quote(m) {
+            return (words > 0).then_some(m);
+        }
+        if !doc.is_word(m) {
+            return None;
+        }
+        words += 1;
+    }
+    None
+}
+
+/// The title phrase starting at token `i`, if a title starts there.
+pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
+    let lx = Lexicon::get();
+    let (prefix, mut j) = title_at(doc, i)?;
+    let mut role_end = j;
+    let mut steps = 0;
+    while steps < 10 {
+        steps += 1;
+        let k = j + 1;
+        if k >= doc.len() {
+            break;
+        }
+        if let Some(close) = closing_group(doc, k, 4) {
+            j = close;
+            continue;
+        }
+        if !doc.is_word(k) || !doc.adjacent(j) && !doc.is_any_punct(j) {
+            break;
+        }
+        let f = doc.fold(k);
+        if f == "باسم" {
+            // باسم + complement: up to three words (الرئاسة الروسية، وزارة الخارجية).
+            let mut m = k;
+            let mut taken = 0;
+            while taken < 3 && doc.adjacent(m) && doc.is_word(m + 1) {
+                let g = doc.fold(m + 1);
+                let next_definite = doc.is_word(m + 2) && is_definite(doc.fold(m + 2));
+                if is_definite(g)
+                    || lx.nisba_place(g).is_some()
+                    || (taken == 0 && next_definite && !lx.is_function_word(doc.light(m + 1)))
+                {
+                    m += 1;
+                    taken += 1;
+                } else {
+                    break;
+                }
+            }
+            if taken == 0 {
+                break;
+            }
+            j = m;
+            role_end = m;
+            continue;
+        }
+        let known_modifier = lx.title_modifiers.contains(f)
+            || lx.nisba_place(f).is_some()
+            || lx.titles.get(f) == Some(&1);
+        let definite_complement = is_definite(f)
+            && !lx.is_function_word(doc.light(k))
+            && (!lx.is_name_unit(f) || lx.is_common(doc.light(k)));
+        if known_modifier || definite_complement {
+            j = k;
+            role_end = k;
+            continue;
+        }
+        break;
+    }
+    let start = doc.tokens[i].span.start + prefix;
+    Some(TitlePhrase {
+        role: Span::new(start, doc.tokens[role_end].span.end),
+        name_start: j + 1,
+    })
+}
+
+/// A person name run starting at token `start` (first token read at `prefix`): `(first, last)`
+/// token indices. `after_title` relaxes the start (common words and unknown words may begin it).
+pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Option<usize> {
+    let mut classes = Vec::with_capacity(4);
+    let mut k = start;
+    while classes.len() < 4 && k < doc.len() {
+        if k > start && !doc.adjacent(k - 1) {
+            break;
+        }
+        let c = classify(doc, k);
+        match c {
+            WordClass::Stop | WordClass::DefiniteCommon => break,
+            WordClass::Common if !after_title && k > start => break,
+            _ => {}
+        }
+        classes.push(c);
+        k += 1;
+    }
+    // Trim trailing words that cannot end a name.
+    while let Some(c) = classes.last() {
+        match c {
+            WordClass::Common => {
+                classes.pop();
+            }
+            WordClass::Connector if doc.fold(start + classes.len() - 1) != "الله" => {
+                classes.pop();
+            }
+            _ => break,
+        }
+    }
+    let n = classes.len();
+    if n == 0 {
+        return None;
+    }
+    let informative = classes
+        .iter()
+        .filter(|c| matches!(c, WordClass::NameUnit | WordClass::Unknown))
+        .count();
+    if informative == 0 {
+        return None;
+    }
+    if n == 1 {
+        // A single word after a title must look like a name: not a common word, not on the
+        // stop list (الرئيس صالح is too ambiguous alone).
+        let l = doc.light(start);
+        if !after_title || Lexicon::get().is_ambiguous(l) || classes[0] != WordClass::Unknown {
+            // Known surnames alone after a title are fine (الرئيس الأسد).
+            let f = doc.fold(start);
+            let lx = Lexicon::get();
+            if !(after_title && lx.surnames.contains(f) && !lx.is_ambiguous(l)) {
+                return None;
+            }
+        }
+    }
+    Some(start + n - 1)
+}
+
+/// Person mentions from the title rule, with the title phrase that introduced each.
+pub(crate) fn title_persons(doc: &Doc<'_>) -> Vec<(Mention, TitlePhrase)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        let Some(tp) = title_phrase(doc, i) else {
+            i += 1;
+            continue;
+        };
+        let s = tp.name_start;
+        if s < doc.len()
+            && doc.is_word(s)
+            && let Some(last) = person_run(doc, s, true)
+        {
+            out.push((
+                Mention {
+                    span: doc.span(s, 0, last),
+                    kind: EntityKind::Person,
+                    origin: MentionOrigin::Rule,
+                },
+                tp,
+            ));
+            i = last + 1;
+            continue;
+        }
+        i = tp.name_start.max(i + 1);
+    }
+    out
+}
+
+/// Person mentions that start with a known given name (any proclitic reading).
+fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        if !doc.is_arabic(i) {
+            i += 1;
+            continue;
+        }
+        let reading = doc.readings[i].iter().find(|r| {
+            lx.given.contains(&r.fold) && !lx.is_ambiguous(&r.light) && !lx.is_common(&r.light)
+        });
+        let Some(r) = reading else {
+            i += 1;
+            continue;
+        };
+        let mut last = i;
+        let mut k = i + 1;
+        while k < doc.len() && k - i < 4 && doc.adjacent(k - 1) {
+            match classify(doc, k) {
+                WordClass::NameUnit | WordClass::Unknown => last = k,
+                WordClass::Connector => {
+                    if doc.fold(k) == "الله" {
+                        last = k;
+                    }
+                }
+                _ => break,
+            }
+            k += 1;
+        }
+        if last > i {
+            out.push(Mention {
+                span: doc.span(i, r.prefix, last),
+                kind: EntityKind::Person,
+                origin: MentionOrigin::Rule,
+            });
+            i = last + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The reading of token `i` that is a trigger in `set`: its prefix.
+fn trigger_reading(doc: &Doc<'_>, i: usize, set: &std::collections::HashSet<String>) -> Option<usize> {
+    if !doc.is_arabic(i) {
+        return None;
+    }
+    doc.readings[i].iter().find(|r| set.contains(&r.fold)).map(|r| r.prefix)
+}
+
+/// Words of a quoted name opened at token `k`: `(first, last)`, when the quotation holds one to
+/// four words with no function word.
+fn quoted_name(doc: &Doc<'_>, k: usize) -> Option<(usize, usize)> {
+    let lx = Lexicon::get();
+    let close = closing_group(doc, k, 4)?;
+    if doc.is_punct(k, '(') {
+        return None;
+    }
+    let (first, last) = (k + 1, close - 1);
+    if (first..=last).any(|m| lx.is_function_word(doc.light(m))) {
+        return None;
+    }
+    Some((first, last))
+}
+
+/// Organization mentions from trigger nouns.
+fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        let Some(prefix) = trigger_reading(doc, i, &lx.org_triggers) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while doc.adjacent(j)
+            && doc.is_word(j + 1)
+            && lx.org_trigger_continuations.contains(doc.fold(j + 1))
+        {
+            j += 1;
+        }
+        let k = j + 1;
+        if k >= doc.len() {
+            break;
+        }
+        if let Some((first, last)) = quoted_name(doc, k) {
+            out.push(Mention {
+                span: doc.span(first, 0, last),
+                kind: EntityKind::Organization,
+                origin: MentionOrigin::Rule,
+            });
+            i = last + 2;
+            continue;
+        }
+        if !doc.adjacent(j) || !doc.is_word(k) {
+            i += 1;
+            continue;
+        }
+        // A known name right after the trigger (منظمة الأمم المتحدة).
+        if let Some((_, last, _)) = doc.longest_name(k, lx.max_name_tokens, |key| {
+            lx.lookup(key).and_then(|e| e.kind())
+        }) && doc.readings[k][0].prefix == 0
+            && doc.span(k, 0, last).start == doc.tokens[k].span.start
+        {
+            out.push(Mention {
+                span: doc.span(i, prefix, last),
+                kind: EntityKind::Organization,
+                origin: MentionOrigin::Rule,
+            });
+            i = last + 1;
+            continue;
+        }
+        // Construct chain: indefinite common nouns, ended by a definite noun (+ one adjective)
+        // or by unknown (proper) words.
+        let mut m = k;
+        let mut end = None;
+        while m < doc.len() && m - k < 5 {
+            if m > k && !doc.adjacent(m - 1) {
+                break;
+            }
+            if !doc.is_word(m) {
+                break;
+            }
+            let f = doc.fold(m);
+            let l = doc.light(m);
+            if lx.is_function_word(l) || (m == k && lx.nisba_place(f).is_some()) {
+                break;
+            }
+            if is_definite(f) {
+                let mut e = m;
+                let adj = m + 1;
+                if doc.adjacent(m)
+                    && doc.is_word(adj)
+                    && is_definite(doc.fold(adj))
+                    && !lx.is_function_word(doc.light(adj))
+                {
+                    e = adj;
+                }
+                end = Some(e);
+                break;
+            }
+            match classify(doc, m) {
+                WordClass::Common => {
+                    m += 1;
+                }
+                WordClass::Unknown | WordClass::NameUnit => {
+                    let mut e = m;
+                    while e + 1 < doc.len()
+                        && e - m < 2
+                        && doc.adjacent(e)
+                        && matches!(classify(doc, e + 1), WordClass::Unknown)
+                        && !is_definite(doc.fold(e + 1))
+                    {
+                        e += 1;
+                    }
+                    end = Some(e);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if let Some(e) = end {
+            out.push(Mention {
+                span: doc.span(i, prefix, e),
+                kind: EntityKind::Organization,
+                origin: MentionOrigin::Rule,
+            });
+            i = e + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Location mentions from trigger nouns (the name only).
+fn loc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        if trigger_reading(doc, i, &lx.loc_triggers).is_none() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while doc.adjacent(j) && doc.is_word(j + 1) && lx.nisba_place(doc.fold(j + 1)).is_some() {
+            j += 1;
+        }
+        let k = j + 1;
+        if let Some((first, last)) = quoted_name(doc, k) {
+            out.push(Mention {
+                span: doc.span(first, 0, last),
+                kind: EntityKind::Location,
+                origin: MentionOrigin::Rule,
+            });
+            i = last + 2;
+            continue;
+        }
+        if !doc.adjacent(j) || !doc.is_arabic(k) {
+            i += 1;
+            continue;
+        }
+        let mut e = None;
+        let mut m = k;
+        while m < doc.len() && m - k < 3 && (m == k || doc.adjacent(m - 1)) {
+            let c = classify(doc, m);
+            let known = lx.lookup(doc.fold(m)).is_some();
+            if (c == WordClass::Unknown || c == WordClass::NameUnit && !lx.is_ambiguous(doc.light(m)))
+                && !known
+            {
+                e = Some(m);
+                m += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(e) = e {
+            out.push(Mention {
+                span: doc.span(k, 0, e),
+                kind: EntityKind::Location,
+                origin: MentionOrigin::Rule,
+            });
+            i = e + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every rule mention of the document.
+pub(crate) fn rule_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = title_persons(doc).into_iter().map(|(m, _)| m).collect();
+    out.extend(given_name_persons(doc));
+    out.extend(org_trigger_mentions(doc));
+    out.extend(loc_trigger_mentions(doc));
+    out
+}
+
+/// True when the folded word is a nisba adjective (الروسية، الأفغاني…).
+pub fn is_nisba(word: &str) -> bool {
+    Lexicon::get()
+        .nisba_place(&crate::text::normalize::fold_str(word))
+        .is_some()
+}

@@ -1,0 +1,216 @@
+//! A word-level view of a document for the recognizer: each token with its proclitic readings
+//! (see [`crate::text::clitic`]) folded fully and lightly, and helpers to build multi-word lookup
+//! keys.
+
+use crate::text::Span;
+use crate::text::clitic::proclitic_splits;
+use crate::text::normalize::fold_str;
+use crate::text::token::{Token, TokenKind};
+
+use super::lexicon::light_fold;
+
+/// One reading of a token: proclitics (`prefix` bytes of the token) + stem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// Bytes of the token taken by proclitics (conjunction/preposition).
+    pub prefix: usize,
+    /// Folded stem; for an elided article (للأمم) the article is restored (الامم).
+    pub fold: String,
+    /// Lightly folded stem ([`light_fold`]), article restored likewise.
+    pub light: String,
+}
+
+/// Tokens plus their readings.
+pub struct Doc<'a> {
+    /// The whole text.
+    pub text: &'a str,
+    /// Its tokens.
+    pub tokens: &'a [Token],
+    /// `readings[i][0]` is token `i` unsplit; further entries are proclitic splits.
+    pub readings: Vec<Vec<Reading>>,
+}
+
+impl<'a> Doc<'a> {
+    /// Builds the view (one pass over the tokens).
+    pub fn new(text: &'a str, tokens: &'a [Token]) -> Self {
+        let readings = tokens
+            .iter()
+            .map(|t| {
+                let word = t.span.slice(text);
+                if t.kind != TokenKind::Arabic {
+                    return vec![Reading { prefix: 0, fold: t.folded.clone(), light: light_fold(word) }];
+                }
+                let mut out: Vec<Reading> = Vec::with_capacity(4);
+                for s in proclitic_splits(word) {
+                    let (fold, light) = if s.article_elided {
+                        (format!("ا{}", fold_str(s.stem)), format!("ا{}", light_fold(s.stem)))
+                    } else {
+                        (fold_str(s.stem), light_fold(s.stem))
+                    };
+                    if fold.chars().count() < 2 {
+                        continue;
+                    }
+                    if out.iter().any(|r| r.prefix == s.prefix_len && r.fold == fold) {
+                        continue;
+                    }
+                    out.push(Reading { prefix: s.prefix_len, fold, light });
+                }
+                if out.is_empty() {
+                    out.push(Reading { prefix: 0, fold: t.folded.clone(), light: light_fold(word) });
+                }
+                out
+            })
+            .collect();
+        Doc { text, tokens, readings }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True when there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// True for an Arabic or Latin word.
+    pub fn is_word(&self, i: usize) -> bool {
+        i < self.len() && matches!(self.tokens[i].kind, TokenKind::Arabic | TokenKind::Latin)
+    }
+
+    /// True for an Arabic word.
+    pub fn is_arabic(&self, i: usize) -> bool {
+        i < self.len() && self.tokens[i].kind == TokenKind::Arabic
+    }
+
+    /// The token's text as written.
+    pub fn word(&self, i: usize) -> &'a str {
+        self.tokens[i].span.slice(self.text)
+    }
+
+    /// Folded form of token `i` as written (no clitic split).
+    pub fn fold(&self, i: usize) -> &str {
+        &self.tokens[i].folded
+    }
+
+    /// Light-folded form of token `i` as written.
+    pub fn light(&self, i: usize) -> &str {
+        &self.readings[i][0].light
+    }
+
+    /// True when token `i` is the punctuation character `c`.
+    pub fn is_punct(&self, i: usize, c: char) -> bool {
+        i < self.len()
+            && self.tokens[i].kind == TokenKind::Punct
+            && self.word(i).starts_with(c)
+    }
+
+    /// True when token `i` is any punctuation.
+    pub fn is_any_punct(&self, i: usize) -> bool {
+        i < self.len() && self.tokens[i].kind == TokenKind::Punct
+    }
+
+    /// True when token `i` is a quotation mark (« » “ ” „ " ' ‹ ›).
+    pub fn is_quote(&self, i: usize) -> bool {
+        i < self.len()
+            && self.tokens[i].kind == TokenKind::Punct
+            && matches!(
+                self.word(i).chars().next(),
+                Some('«' | '»' | '“' | '”' | '„' | '"' | '\'' | '‹' | '›' | '‘' | '’')
+            )
+    }
+
+    /// True when tokens `i` and `i + 1` are separated by horizontal white space only (or
+    /// nothing): a name never spans a line break.
+    pub fn adjacent(&self, i: usize) -> bool {
+        if i + 1 >= self.len() {
+            return false;
+        }
+        let gap = &self.text[self.tokens[i].span.end..self.tokens[i + 1].span.start];
+        !gap.contains(['\n', '\r', '\u{2029}'])
+    }
+
+    /// Span of tokens `first..=last`, starting after `prefix` bytes of the first token.
+    pub fn span(&self, first: usize, prefix: usize, last: usize) -> Span {
+        Span::new(self.tokens[first].span.start + prefix, self.tokens[last].span.end)
+    }
+
+    /// The longest name starting at token `i`: each reading of `i` (the word as written first; a
+    /// proclitic split only when nothing matches as written), extended over up to `max` adjacent
+    /// words and probed with `probe` on the folded, space-joined key. Returns the span, the last
+    /// token and what `probe` returned.
+    pub fn longest_name<K>(
+        &self,
+        i: usize,
+        max: usize,
+        probe: impl Fn(&str) -> Option<K>,
+    ) -> Option<(Span, usize, K)> {
+        if !self.is_word(i) {
+            return None;
+        }
+        for r in &self.readings[i] {
+            // Keys for 1..=max words.
+            let mut key = r.fold.clone();
+            let mut keys = vec![(key.clone(), i)];
+            let mut j = i;
+            while keys.len() < max && self.adjacent(j) && self.is_word(j + 1) {
+                j += 1;
+                key.push(' ');
+                key.push_str(self.fold(j));
+                keys.push((key.clone(), j));
+            }
+            for (k, last) in keys.iter().rev() {
+                if let Some(v) = probe(k) {
+                    return Some((self.span(i, r.prefix, *last), *last, v));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Doc<'_> {
+    /// Indices of the first and last tokens that `span` touches, if any.
+    pub fn token_range(&self, span: Span) -> Option<(usize, usize)> {
+        let first = self.tokens.partition_point(|t| t.span.end <= span.start);
+        if first >= self.len() || self.tokens[first].span.start >= span.end {
+            return None;
+        }
+        let last = self.tokens.partition_point(|t| t.span.start < span.end) - 1;
+        Some((first, last))
+    }
+}
+
+impl Doc<'_> {
+    /// The folded, space-joined lookup key of a mention span (proclitics excluded; an elided
+    /// article restored when that reading is a known name, لأمم المتحدة → الامم المتحده).
+    pub fn key(&self, span: Span) -> String {
+        let Some((first, last)) = self.token_range(span) else {
+            return String::new();
+        };
+        let prefix = span.start.saturating_sub(self.tokens[first].span.start);
+        let rest: Vec<&str> = (first + 1..=last).map(|k| self.fold(k)).collect();
+        let join = |head: &str| {
+            let mut k = head.to_string();
+            for r in &rest {
+                k.push(' ');
+                k.push_str(r);
+            }
+            k
+        };
+        let mut candidates = self.readings[first].iter().filter(|r| r.prefix == prefix);
+        let Some(first_reading) = candidates.next() else {
+            return join(&crate::text::normalize::fold_str(&self.text[span.start..self.tokens[first].span.end]));
+        };
+        let lx = super::lexicon::Lexicon::get();
+        let mut best = join(&first_reading.fold);
+        for r in candidates {
+            let k = join(&r.fold);
+            if lx.lookup(&k).is_some() && lx.lookup(&best).is_none() {
+                best = k;
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,149 @@
+//! Presentation shared by the server and `qalam check`: localised labels (Arabic / English),
+//! short previews of quotations, Markdown escaping.
+
+use crate::diagnostics::Lang;
+use crate::entities::EntityKind;
+
+/// How many words of a quotation its preview shows (outline names, hovers, the CLI summary).
+pub const PREVIEW_WORDS: usize = 8;
+
+/// A fixed label in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Arabic.
+    pub ar: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Label {
+    /// The label in `lang`.
+    pub const fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ar => self.ar,
+            Lang::En => self.en,
+        }
+    }
+}
+
+const fn label(ar: &'static str, en: &'static str) -> Label {
+    Label { ar, en }
+}
+
+/// "Quotations": the outline group of quotations, and the hover's list heading.
+pub const QUOTATIONS: Label = label("الاقتباسات", "Quotations");
+/// "Quotation": the hover heading of a quotation.
+pub const QUOTATION: Label = label("اقتباس", "Quotation");
+/// "unclosed".
+pub const UNCLOSED: Label = label("غير مغلق", "unclosed");
+/// "Speaker".
+pub const SPEAKER: Label = label("القائل", "Speaker");
+/// "Cue" (the reporting verb).
+pub const CUE: Label = label("فعل القول", "Cue");
+/// "Source".
+pub const SOURCE: Label = label("المصدر", "Source");
+/// "Entity" (the entity a speaker or source is linked to).
+pub const ENTITY: Label = label("الكيان", "Entity");
+/// "Roles".
+pub const ROLES: Label = label("الصفات", "Roles");
+/// "Also written".
+pub const ALIASES: Label = label("صيغ أخرى", "Also written");
+/// "Mentions".
+pub const MENTIONS: Label = label("الإشارات", "Mentions");
+/// "Entities" (CLI summary heading).
+pub const ENTITIES: Label = label("الكيانات", "Entities");
+/// "no speaker".
+pub const NO_SPEAKER: Label = label("بلا قائل", "no speaker");
+
+/// The localised name of an entity kind: شخص / person, منظمة / organization, مكان / place,
+/// أخرى / other.
+pub fn kind_label(kind: EntityKind, lang: Lang) -> &'static str {
+    match kind {
+        EntityKind::Person => label("شخص", "person"),
+        EntityKind::Organization => label("منظمة", "organization"),
+        EntityKind::Location => label("مكان", "place"),
+        EntityKind::Misc => label("أخرى", "other"),
+    }
+    .get(lang)
+}
+
+/// The localised name of the outline group holding entities of `kind`: الأشخاص / People,
+/// المنظمات / Organizations, الأماكن / Places, أسماء أخرى / Other names.
+pub fn group_label(kind: EntityKind, lang: Lang) -> &'static str {
+    match kind {
+        EntityKind::Person => label("الأشخاص", "People"),
+        EntityKind::Organization => label("المنظمات", "Organizations"),
+        EntityKind::Location => label("الأماكن", "Places"),
+        EntityKind::Misc => label("أسماء أخرى", "Other names"),
+    }
+    .get(lang)
+}
+
+/// The list separator of `lang`: the Arabic comma "، " or ", ".
+pub fn list_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "، ",
+        Lang::En => ", ",
+    }
+}
+
+/// The first `max` white-space-separated words of `text`, joined by single spaces, with "…"
+/// appended when words were left out. Line breaks count as white space, so a multi-paragraph
+/// quotation gives a one-line preview. Empty when `text` holds no word.
+pub fn first_words(text: &str, max: usize) -> String {
+    let mut words = text.split_whitespace();
+    let mut out = String::new();
+    for word in words.by_ref().take(max) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if !out.is_empty() && words.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Escapes the characters that CommonMark reads as inline markup (`` \ ` * _ [ ] < > # | ~ ``)
+/// so that text from the document shows literally in a Markdown hover. (Document text never
+/// starts a line of a hover, so block markers such as `-` need no escape.)
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_words_truncates_and_marks() {
+        assert_eq!(first_words("  واحد اثنان\r\nثلاثة  ", 8), "واحد اثنان ثلاثة");
+        assert_eq!(first_words("a b c d", 2), "a b…");
+        assert_eq!(first_words("a b", 2), "a b");
+        assert_eq!(first_words(" \n ", 8), "");
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape_markdown("*a_b* [x](y)"), "\\*a\\_b\\* \\[x\\](y)");
+        assert_eq!(escape_markdown("بيسكوف"), "بيسكوف");
+    }
+
+    #[test]
+    fn labels_are_localised() {
+        assert_eq!(kind_label(EntityKind::Person, Lang::Ar), "شخص");
+        assert_eq!(group_label(EntityKind::Location, Lang::En), "Places");
+        assert_eq!(QUOTATIONS.get(Lang::Ar), "الاقتباسات");
+    }
+}

@@ -1,0 +1,370 @@
+//! The [`LanguageServer`] implementation: handlers only convert between LSP and the analysis.
+//!
+//! Ordering. tower-lsp-server 0.23 polls up to four handler futures at once by default (tower-lsp
+//! issue 284: its transport feeds handler futures to `buffer_unordered(4)`), so a `didChange`
+//! could overtake an earlier `hover`, or two edits could interleave. [`super::serve_with`] runs
+//! the transport with `Server::concurrency_level(1)` (= `buffer_unordered(1)`): a message's
+//! handler starts only after the previous one has finished, in the order the client sent them.
+//! On top of that, every handler reads or updates the document state synchronously, before its
+//! first `.await` (the state lock is a `std::sync::Mutex`, never held across an `.await`), so the
+//! order of edits would still hold if the limit were raised. The cost of the limit is that a
+//! request waiting for an analysis holds back the messages behind it; that wait is one analysis
+//! of the current text (milliseconds for an article), computed at most once per version.
+//!
+//! One caveat stays with tower-lsp-server: its `initialize` / `shutdown` / `exit` state checks run
+//! when a message is *read*, not when its turn comes. A client that sends requests before the
+//! `initialize` response (which LSP forbids) gets "server not initialized" for them.
+//!
+//! Notifications never wait for analysis: `didOpen`/`didChange` apply the text, take a
+//! [`Snapshot`] and return; a background task analyses the snapshot (after a short debounce for
+//! edits, and only while it is still the newest revision) and publishes its diagnostics tagged
+//! with the document version. Publishing is serialised by an async lock and re-checks, under
+//! that lock, that the snapshot is still the document's newest revision, so diagnostics older
+//! than the newest version are never published. Requests wait for the analysis of the current
+//! snapshot, shared with the background task (computed once per version).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams, DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer};
+use tracing::{debug, error, info};
+
+use super::state::{Analyzer, Documents, Snapshot};
+use super::{convert, hover, symbols};
+use crate::diagnostics::Lang;
+use crate::text::document::Change;
+use crate::text::position::PositionEncoding;
+
+/// How long an edit waits before its diagnostics are computed in the background; a newer edit
+/// within that time makes the older revision's analysis unnecessary (requests still get an
+/// up-to-date analysis at once).
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Settings negotiated in `initialize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Unit of every position exchanged with the client.
+    pub encoding: PositionEncoding,
+    /// Language of messages, hovers and outline group names.
+    pub lang: Lang,
+    /// Whether the client takes nested `DocumentSymbol`s.
+    pub hierarchical_symbols: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            encoding: PositionEncoding::Utf16,
+            lang: Lang::En,
+            hierarchical_symbols: false,
+        }
+    }
+}
+
+impl Session {
+    /// The session a client asks for in `initialize`:
+    ///
+    /// - encoding: [`PositionEncoding::negotiate`] over `capabilities.general.positionEncodings`
+    ///   (UTF-8, else UTF-32, else UTF-16; UTF-16 when none is offered);
+    /// - language: `initializationOptions.lang` (`"ar"` / `"en"`) when given, else
+    ///   [`Lang::from_locale`] of `locale`, else English;
+    /// - hierarchical symbols: `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport`.
+    pub fn from_initialize(params: &InitializeParams) -> Session {
+        let offered: Vec<&str> = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .map(|kinds| kinds.iter().map(|k| k.as_str()).collect())
+            .unwrap_or_default();
+        let encoding = PositionEncoding::negotiate(offered);
+
+        let option_lang = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("lang"))
+            .and_then(Value::as_str)
+            .and_then(|l| match l.to_ascii_lowercase().as_str() {
+                "ar" => Some(Lang::Ar),
+                "en" => Some(Lang::En),
+                _ => None,
+            });
+        let lang = option_lang
+            .or_else(|| params.locale.as_deref().map(Lang::from_locale))
+            .unwrap_or_default();
+
+        let hierarchical_symbols = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|d| d.hierarchical_document_symbol_support)
+            .unwrap_or(false);
+        Session {
+            encoding,
+            lang,
+            hierarchical_symbols,
+        }
+    }
+}
+
+struct Inner {
+    client: Client,
+    analyzer: Analyzer,
+    documents: Documents,
+    session: Mutex<Session>,
+    /// Serialises publishing so that a check "still the newest revision?" and the send that
+    /// follows it cannot interleave with another publish or a close.
+    publish: tokio::sync::Mutex<()>,
+}
+
+/// The qalam language server.
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend")
+            .field("session", &self.session())
+            .field("documents", &self.inner.documents)
+            .finish()
+    }
+}
+
+impl Backend {
+    /// A server talking to `client` that analyses texts with `analyzer`.
+    pub fn new(client: Client, analyzer: Analyzer) -> Self {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                analyzer,
+                documents: Documents::default(),
+                session: Mutex::new(Session::default()),
+                publish: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    fn session(&self) -> Session {
+        *self.inner.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Analyses `snapshot` in the background (after `delay`, and only while it is the newest
+    /// revision of `uri`) and publishes its diagnostics with the snapshot's version.
+    fn schedule_publish(&self, uri: Uri, snapshot: Arc<Snapshot>, delay: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let inner = &this.inner;
+            if !inner.documents.is_current(&uri, snapshot.revision) {
+                debug!(
+                    version = snapshot.version,
+                    "skipping analysis of a stale version"
+                );
+                return;
+            }
+            let Some(analyzed) = snapshot.analysis(&inner.analyzer).await else {
+                return; // the analysis panicked (logged); publish nothing
+            };
+            let session = this.session();
+            let converted = catch_unwind(AssertUnwindSafe(|| {
+                convert::diagnostics(
+                    &analyzed.analysis.diagnostics,
+                    &snapshot.rope,
+                    &uri,
+                    session.encoding,
+                    session.lang,
+                )
+            }));
+            let Ok(diagnostics) = converted else {
+                error!("converting diagnostics panicked; nothing published");
+                return;
+            };
+            let _guard = inner.publish.lock().await;
+            if !inner.documents.is_current(&uri, snapshot.revision) {
+                debug!(
+                    version = snapshot.version,
+                    "not publishing diagnostics of a stale version"
+                );
+                return;
+            }
+            inner
+                .client
+                .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
+                .await;
+        });
+    }
+
+    /// The current snapshot of `uri` and its analysis, for a request. `None` for an unknown
+    /// document or when the analysis panicked.
+    async fn analyzed(&self, uri: &Uri) -> Option<(Arc<Snapshot>, Arc<super::state::Analyzed>)> {
+        // Taken synchronously, before any `.await`: the request sees every edit sent before it.
+        let Some(snapshot) = self.inner.documents.snapshot(uri) else {
+            debug!(
+                uri = uri.as_str(),
+                "request for a document that is not open"
+            );
+            return None;
+        };
+        let analyzed = snapshot.analysis(&self.inner.analyzer).await?;
+        Some((snapshot, analyzed))
+    }
+}
+
+/// Runs `f`, turning a panic into `None` (logged): request handlers must never take the
+/// server down, whatever the analysis returned.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            error!("{what} panicked; answering with no result");
+            None
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let session = Session::from_initialize(&params);
+        *self.inner.session.lock().unwrap_or_else(|p| p.into_inner()) = session;
+        info!(?session, "initialize");
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(session.encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "qalam".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        debug!("initialized");
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        info!("shutdown");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let snapshot = self
+            .inner
+            .documents
+            .open(doc.uri.clone(), &doc.text, doc.version);
+        self.schedule_publish(doc.uri, snapshot, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let encoding = self.session().encoding;
+        let changes: Vec<Change<'_>> = params
+            .content_changes
+            .iter()
+            .map(|c| Change {
+                range: c.range.map(|r| {
+                    (
+                        convert::to_text_position(r.start),
+                        convert::to_text_position(r.end),
+                    )
+                }),
+                text: &c.text,
+            })
+            .collect();
+        let uri = params.text_document.uri;
+        // Applied synchronously, before any `.await`.
+        if let Some(snapshot) =
+            self.inner
+                .documents
+                .change(&uri, &changes, params.text_document.version, encoding)
+        {
+            self.schedule_publish(uri, snapshot, DEBOUNCE);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if !self.inner.documents.close(&uri) {
+            debug!(
+                uri = uri.as_str(),
+                "didClose for a document that is not open"
+            );
+        }
+        // Under the publish lock: no diagnostics of the closed text can follow the clearing.
+        let _guard = self.inner.publish.lock().await;
+        self.inner
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let Some((snapshot, analyzed)) = self.analyzed(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        Ok(guarded("hover", || {
+            let offset = convert::offset(&snapshot.rope, position.position, session.encoding);
+            hover::hover(
+                &analyzed.analysis,
+                &analyzed.text,
+                &snapshot.rope,
+                offset,
+                session.encoding,
+                session.lang,
+            )
+        })
+        .flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, analyzed)) = self.analyzed(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        Ok(guarded("documentSymbol", || {
+            let groups = symbols::nested(
+                &analyzed.analysis,
+                &analyzed.text,
+                &snapshot.rope,
+                session.encoding,
+                session.lang,
+            );
+            if session.hierarchical_symbols {
+                DocumentSymbolResponse::Nested(groups)
+            } else {
+                DocumentSymbolResponse::Flat(symbols::flat(&groups, &uri))
+            }
+        }))
+    }
+}

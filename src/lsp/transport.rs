@@ -1,0 +1,255 @@
+//! A framing guard between the client's byte stream and tower-lsp-server.
+//!
+//! Why: tower-lsp-server 0.23 reads messages with `tokio_util::codec::FramedRead`. Since
+//! tokio-util 0.7 (tokio issue 3976), the first decoding error ends that stream, and with it the
+//! server's read loop — so one malformed frame from a client (bad JSON, a body that is not a
+//! JSON-RPC message, invalid UTF-8, a header without `Content-Length`, a `Content-Type` with
+//! another charset) would stop the server. qalam must never exit on client input.
+//!
+//! How: [`filter_input`] re-frames the input itself. Every well-formed message (one that deserialises
+//! as a tower-lsp-server [`Request`] or [`Response`]) is passed on byte for byte with a clean
+//! `Content-Length` header; a malformed one is answered here, as JSON-RPC 2.0 asks (§5.1: parse
+//! error −32700 with `id: null`; invalid request −32600 with the request's id when it has one),
+//! logged, and dropped. The server's own output goes through a writer that interleaves those
+//! answers only between whole frames.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tracing::warn;
+
+/// Past this many bytes without a complete header block, the input is garbage: it is dropped
+/// (keeping the last 3 bytes, which may start a `\r\n\r\n`) and answered with a parse error.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The JSON-RPC messages tower-lsp-server accepts (the same untagged shape as its private
+/// `Message`): a response, else a request or notification.
+#[derive(Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)] // only deserialised, to validate
+enum Incoming {
+    Response(Response),
+    Request(Request),
+}
+
+/// A complete frame: `Content-Length: N\r\n\r\n` + `body`.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn error_frame(code: i64, message: &str, id: Value) -> Vec<u8> {
+    let body = json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
+    frame(body.to_string().as_bytes())
+}
+
+/// What one complete frame of client input turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checked {
+    /// A well-formed message: pass this body on.
+    Message,
+    /// Malformed: answer with this frame (and pass nothing on).
+    Answer(Vec<u8>),
+}
+
+/// Checks a frame's body: a JSON-RPC message tower-lsp-server can decode, or the error answer.
+pub fn check_body(body: &[u8]) -> Checked {
+    if serde_json::from_slice::<Incoming>(body).is_ok() {
+        return Checked::Message;
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Err(err) => {
+            warn!("dropping a message that is not JSON: {err}");
+            Checked::Answer(error_frame(-32700, "Parse error", Value::Null))
+        }
+        Ok(value) => {
+            warn!("dropping a JSON value that is not a JSON-RPC 2.0 message");
+            let id = match value.get("id") {
+                Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
+                _ => Value::Null,
+            };
+            Checked::Answer(error_frame(-32600, "Invalid Request", id))
+        }
+    }
+}
+
+/// The `Content-Length` of a header block (without its final `\r\n\r\n`); `None` when the block
+/// is not ASCII `Name: value` lines or has no valid `Content-Length` (name case-insensitive).
+pub fn content_length(header: &[u8]) -> Option<usize> {
+    let header = std::str::from_utf8(header).ok()?;
+    header.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse().ok())?
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Reads frames from `input` until it ends; sends well-formed messages, re-framed, to `server`
+/// and answers for malformed ones to `answers`.
+pub async fn filter_input<I, S>(mut input: I, mut server: S, answers: mpsc::Sender<Vec<u8>>)
+where
+    I: AsyncRead + Unpin,
+    S: AsyncWrite + Unpin,
+{
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut pending: Option<usize> = None; // the body length, once the header block was read
+    loop {
+        loop {
+            if let Some(length) = pending {
+                if buffer.len() < length {
+                    break;
+                }
+                let checked = check_body(&buffer[..length]);
+                let forwarded = match checked {
+                    Checked::Message => server.write_all(&frame(&buffer[..length])).await.is_ok(),
+                    Checked::Answer(answer) => {
+                        let _ = answers.send(answer).await;
+                        true
+                    }
+                };
+                buffer.drain(..length);
+                pending = None;
+                if !forwarded {
+                    return; // the server has stopped reading
+                }
+                continue;
+            }
+            if let Some(end) = find(&buffer, b"\r\n\r\n") {
+                match content_length(&buffer[..end]) {
+                    Some(length) => pending = Some(length),
+                    None => {
+                        warn!("dropping a header block without a valid Content-Length");
+                        let _ = answers
+                            .send(error_frame(-32700, "Parse error", Value::Null))
+                            .await;
+                    }
+                }
+                buffer.drain(..end + 4);
+                continue;
+            }
+            if buffer.len() > MAX_HEADER_BYTES {
+                warn!(
+                    "dropping {} bytes that hold no header block",
+                    buffer.len() - 3
+                );
+                buffer.drain(..buffer.len() - 3);
+                let _ = answers
+                    .send(error_frame(-32700, "Parse error", Value::Null))
+                    .await;
+            }
+            break;
+        }
+        match input.read(&mut chunk).await {
+            Ok(0) => return,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Err(err) => {
+                warn!("client input failed: {err}");
+                return;
+            }
+        }
+    }
+}
+
+/// Reads the server's output (well-formed frames, as tower-lsp-server writes them) and sends
+/// each whole frame to `frames`. Keeps draining after `frames` closes, so the server never
+/// blocks on a full pipe.
+pub async fn frame_output<R>(mut server: R, frames: mpsc::Sender<Vec<u8>>)
+where
+    R: AsyncRead + Unpin,
+{
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut open = true;
+    loop {
+        while let Some(end) = find(&buffer, b"\r\n\r\n") {
+            let Some(length) = content_length(&buffer[..end]) else {
+                // Not expected from tower-lsp-server; pass the bytes through unchanged.
+                let bytes: Vec<u8> = buffer.drain(..end + 4).collect();
+                open = open && frames.send(bytes).await.is_ok();
+                continue;
+            };
+            if buffer.len() < end + 4 + length {
+                break;
+            }
+            let bytes: Vec<u8> = buffer.drain(..end + 4 + length).collect();
+            open = open && frames.send(bytes).await.is_ok();
+        }
+        match server.read(&mut chunk).await {
+            Ok(0) | Err(_) => {
+                if !buffer.is_empty() && open {
+                    let _ = frames.send(std::mem::take(&mut buffer)).await;
+                }
+                return;
+            }
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Writes every frame received to `output` until all senders are gone or `output` fails.
+pub async fn write_frames<O>(mut frames: mpsc::Receiver<Vec<u8>>, mut output: O)
+where
+    O: AsyncWrite + Unpin,
+{
+    while let Some(bytes) = frames.recv().await {
+        if output.write_all(&bytes).await.is_err() || output.flush().await.is_err() {
+            warn!("client output closed");
+            return;
+        }
+    }
+    let _ = output.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_length_parsing() {
+        assert_eq!(content_length(b"Content-Length: 12"), Some(12));
+        assert_eq!(
+            content_length(
+                b"content-length:7\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8"
+            ),
+            Some(7)
+        );
+        assert_eq!(content_length(b"Content-Type: x"), None);
+        assert_eq!(content_length(b"Content-Length: -1"), None);
+        assert_eq!(content_length(b"\xff\xfe"), None);
+    }
+
+    #[test]
+    fn bodies_are_checked_like_tower_lsp_server_does() {
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        assert_eq!(check_body(ok), Checked::Message);
+        let note = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        assert_eq!(check_body(note), Checked::Message);
+        let response = br#"{"jsonrpc":"2.0","id":3,"result":null}"#;
+        assert_eq!(check_body(response), Checked::Message);
+
+        let Checked::Answer(answer) = check_body(b"{oops") else {
+            panic!("an answer")
+        };
+        assert!(String::from_utf8_lossy(&answer).contains(r#""code":-32700"#));
+        let Checked::Answer(answer) = check_body(br#"{"jsonrpc":"1.0","id":"a","method":"x"}"#)
+        else {
+            panic!("an answer")
+        };
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        assert!(
+            answer.contains(r#""code":-32600"#) && answer.contains(r#""id":"a""#),
+            "{answer}"
+        );
+        assert!(matches!(check_body(b"[1,2]"), Checked::Answer(_)));
+        assert!(matches!(check_body(b"\"\xff\""), Checked::Answer(_)));
+    }
+}

@@ -1,0 +1,125 @@
+//! Document-level features for the second stage of a two-stage (stacked) tagger, after the
+//! "extended prediction history" and context-aggregation features of Ratinov & Roth 2009
+//! (CoNLL) and the two-stage consistency model of Krishnan & Manning 2006 (ACL).
+//!
+//! A name is usually written several times in one article, often once in an easy context
+//! (after a title) and then bare. The first-stage tagger labels the whole document; every token
+//! whose clitic-stripped folded form the first stage tagged as part of an entity *somewhere
+//! within `window` sentences* then gets features saying which type those other occurrences
+//! had (majority, share, whether they began an entity, and the majority among earlier ones),
+//! plus its own first-stage label.
+
+use rustc_hash::FxHashMap;
+
+use super::features::{fold, strip_proclitics};
+use super::hash::FeatureHasher;
+
+/// Per sentence, per token, extra feature ids.
+pub type DocFeatures = Vec<Vec<Vec<u64>>>;
+
+/// The matching key of a token: folded, proclitics stripped, at least 3 letters.
+fn doc_key(token: &str) -> Option<String> {
+    let f = fold(token);
+    let (stem, _) = strip_proclitics(&f);
+    (stem.chars().count() >= 3 && stem.chars().all(|c| c.is_ascii_alphabetic() || ('\u{0621}'..='\u{064A}').contains(&c))).then(|| stem.to_string())
+}
+
+/// Type index of a label index: 0 for `O`, 1..=4 for PER, LOC, ORG, MISC.
+fn type_of(label: usize) -> usize {
+    label.div_ceil(2)
+}
+
+/// Computes the document features of `sentences` (tokens as written) given the first-stage
+/// labels `stage1` (label indices, same shape) and a window of ±`window` sentences.
+pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usize>], window: usize) -> DocFeatures {
+    let keys: Vec<Vec<Option<String>>> =
+        sentences.iter().map(|s| s.as_ref().iter().map(|t| doc_key(t.as_ref())).collect()).collect();
+    // Keys the first stage tagged as entity anywhere.
+    let mut occ: FxHashMap<&str, Vec<(usize, usize, usize, bool)>> = FxHashMap::default();
+    for (si, ks) in keys.iter().enumerate() {
+        for (ti, k) in ks.iter().enumerate() {
+            if let Some(k) = k
+                && type_of(stage1[si][ti]) > 0
+            {
+                occ.entry(k.as_str()).or_default();
+            }
+        }
+    }
+    for (si, ks) in keys.iter().enumerate() {
+        for (ti, k) in ks.iter().enumerate() {
+            if let Some(list) = k.as_deref().and_then(|k| occ.get_mut(k)) {
+                let l = stage1[si][ti];
+                list.push((si, ti, type_of(l), l % 2 == 1));
+            }
+        }
+    }
+    let mut out: DocFeatures = Vec::with_capacity(sentences.len());
+    for (si, ks) in keys.iter().enumerate() {
+        let mut sent = Vec::with_capacity(ks.len());
+        for (ti, k) in ks.iter().enumerate() {
+            let own = stage1[si][ti] as u64;
+            let mut f = vec![FeatureHasher::new(120).num(own).finish()];
+            let prev = if ti > 0 { stage1[si][ti - 1] as u64 } else { 99 };
+            f.push(FeatureHasher::new(121).num(own).num(prev).finish());
+            if let Some(list) = k.as_deref().and_then(|k| occ.get(k)) {
+                let mut counts = [0usize; 5];
+                let mut begins = [0usize; 5];
+                let mut earlier = [0usize; 5];
+                let mut others = 0;
+                let lo = list.partition_point(|o| o.0 + window < si);
+                for &(s2, t2, ty, b) in &list[lo..] {
+                    if s2 > si + window {
+                        break;
+                    }
+                    if (s2, t2) == (si, ti) {
+                        continue;
+                    }
+                    others += 1;
+                    counts[ty] += 1;
+                    begins[ty] += usize::from(b);
+                    if (s2, t2) < (si, ti) {
+                        earlier[ty] += 1;
+                    }
+                }
+                let majority = |c: &[usize; 5]| (1..5).filter(|&t| c[t] > 0).max_by_key(|&t| (c[t], 5 - t));
+                match majority(&counts) {
+                    Some(m) => {
+                        let ent: usize = counts[1..].iter().sum();
+                        let share = (3 * ent / others.max(1)).min(2) as u64;
+                        let b = u64::from(2 * begins[m] >= counts[m]);
+                        f.push(FeatureHasher::new(122).num(m as u64).finish());
+                        f.push(FeatureHasher::new(123).num(m as u64).num(share).finish());
+                        f.push(FeatureHasher::new(124).num(m as u64).num(b).finish());
+                        f.push(FeatureHasher::new(125).num(m as u64).num(own).finish());
+                    }
+                    None => f.push(FeatureHasher::new(122).num(0).num(u64::from(others > 0)).finish()),
+                }
+                if let Some(m) = majority(&earlier) {
+                    f.push(FeatureHasher::new(126).num(m as u64).finish());
+                }
+            }
+            sent.push(f);
+        }
+        out.push(sent);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_occurrences_vote() {
+        // "بيسكوف" tagged B-PER (1) in sentence 0, O in sentence 1: sentence 1's token gets the
+        // PER majority feature; with window 0 it does not.
+        let sents = vec![vec!["قال", "بيسكوف"], vec!["ولبيسكوف", "رأي"]];
+        let stage1 = vec![vec![0, 1], vec![0, 0]];
+        let f = features(&sents, &stage1, 5);
+        let per = FeatureHasher::new(122).num(1).finish();
+        assert!(f[1][0].contains(&per));
+        assert!(!f[1][1].contains(&per));
+        let f0 = features(&sents, &stage1, 0);
+        assert!(!f0[1][0].contains(&per));
+    }
+}

@@ -1,0 +1,628 @@
+//! Feature extraction for the tagger: every token gets a list of hashed feature ids
+//! ([`super::hash::FeatureHasher`]), grouped so each group can be switched off for ablation.
+//!
+//! Groups (after the Arabic NER feature sets of Benajiba, Diab & Rosso 2008 and the CoNLL
+//! feature sets of Ratinov & Roth 2009): word form, folded form, form with proclitics split off,
+//! prefixes/suffixes 1–4, word shape, position in sentence, ±2 neighbours (raw and folded) and
+//! bigrams, title/trigger words to the left, nisba endings, a Latin-transliteration cue, and
+//! distributional word clusters computed from the training text ([`super::cluster`]).
+//!
+//! The folding used here is the tagger's own ([`fold`]), frozen with the weights: the model's
+//! features must not drift when the shared matching folding evolves.
+
+use super::cluster::Clusters;
+use super::hash::FeatureHasher;
+use super::lexicon::Gazetteer;
+
+/// Data the features look words up in; stored in the model file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// Word clusters ([`super::cluster`]).
+    pub clusters: Clusters,
+    /// Gazetteers ([`super::lexicon`]).
+    pub gazetteer: Gazetteer,
+}
+
+/// Which feature groups are on. Stored in the model file (as `key=value` text) so that tagging
+/// uses exactly the features the model was trained with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureConfig {
+    /// Raw word form.
+    pub word: bool,
+    /// Folded form.
+    pub fold: bool,
+    /// Form with proclitics (و ف ب ل ك and the article) split off.
+    pub stem: bool,
+    /// Prefixes and suffixes of 1–4 letters (of the folded form and of the stem).
+    pub affix: bool,
+    /// Word shape and length.
+    pub shape: bool,
+    /// Position in the sentence.
+    pub position: bool,
+    /// ±2 neighbours (folded, raw at ±1, stems at ±1) and word bigrams.
+    pub context: bool,
+    /// Title / trigger / cue words at −2..−1 and +1, and the token's own trigger class.
+    pub trigger: bool,
+    /// Nisba endings (ي، ية، يون، يين) with and without the article.
+    pub nisba: bool,
+    /// A Latin word in parentheses right after the token.
+    pub latin: bool,
+    /// Distributional cluster ids of the token and its neighbours.
+    pub cluster: bool,
+    /// Gazetteer membership of the token, its neighbours and multi-word spans around it.
+    pub lexicon: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            word: true,
+            fold: true,
+            stem: true,
+            affix: true,
+            shape: true,
+            position: true,
+            context: true,
+            trigger: true,
+            nisba: true,
+            latin: true,
+            cluster: true,
+            lexicon: true,
+        }
+    }
+}
+
+impl FeatureConfig {
+    /// Group names, in the order of [`FeatureConfig::to_text`].
+    pub const GROUPS: [&'static str; 12] = [
+        "word", "fold", "stem", "affix", "shape", "position", "context", "trigger", "nisba",
+        "latin", "cluster", "lexicon",
+    ];
+
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "word" => &mut self.word,
+            "fold" => &mut self.fold,
+            "stem" => &mut self.stem,
+            "affix" => &mut self.affix,
+            "shape" => &mut self.shape,
+            "position" => &mut self.position,
+            "context" => &mut self.context,
+            "trigger" => &mut self.trigger,
+            "nisba" => &mut self.nisba,
+            "latin" => &mut self.latin,
+            "cluster" => &mut self.cluster,
+            "lexicon" => &mut self.lexicon,
+            _ => return None,
+        })
+    }
+
+    /// Sets group `name` on or off; `false` if there is no such group.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        match self.flag(name) {
+            Some(f) => {
+                *f = on;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `word=1 fold=1 …` (all groups, fixed order).
+    pub fn to_text(&self) -> String {
+        let mut c = self.clone();
+        Self::GROUPS
+            .iter()
+            .map(|g| format!("{g}={}", u8::from(*c.flag(g).expect("known group"))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Parses [`FeatureConfig::to_text`]; unknown keys are an error.
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let mut c = FeatureConfig::default();
+        for item in text.split_whitespace() {
+            let (k, v) = item.split_once('=').ok_or_else(|| format!("bad feature item {item:?}"))?;
+            if !c.set(k, v == "1") {
+                return Err(format!("unknown feature group {k:?}"));
+            }
+        }
+        Ok(c)
+    }
+}
+
+/// The tagger's folding of one token: أ إ آ ٱ → ا, ى → ي, ة → ه, ک → ك, ی → ي, Arabic-Indic
+/// digits → ASCII, diacritics (U+064B–U+065F, U+0670), tatweel and bidi/zero-width marks removed,
+/// Latin lower-cased. (The same rules as `text::normalize`, minus NFKC.)
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' | 'ی' | 'ي' => out.push('ي'),
+            'ة' | 'ۀ' => out.push('ه'),
+            'ک' => out.push('ك'),
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' => {}
+            '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+            '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+            c if c.is_ascii_uppercase() => out.push(c.to_ascii_lowercase()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Strips proclitics from a **folded** word for features: a conjunction/preposition stack with
+/// the article (وال، بال، فال، كال، وبال، فبال، لل، ولل، فلل) or the bare article ال leaves the
+/// stem without the article; otherwise one of و ف ب ل ك is taken off when at least three
+/// letters remain. Returns `(stem, had_article)`; the word itself when nothing applies.
+pub fn strip_proclitics(folded: &str) -> (&str, bool) {
+    const STACKS: [&str; 10] = [
+        "وبال", "فبال", "وكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل",
+    ];
+    for p in STACKS {
+        if let Some(rest) = folded.strip_prefix(p)
+            && rest.chars().count() >= 2
+        {
+            return (rest, true);
+        }
+    }
+    if let Some(rest) = folded.strip_prefix("ال")
+        && rest.chars().count() >= 2
+    {
+        return (rest, true);
+    }
+    for p in ["و", "ف", "ب", "ل", "ك"] {
+        if let Some(rest) = folded.strip_prefix(p)
+            && rest.chars().count() >= 3
+        {
+            return (rest, false);
+        }
+    }
+    (folded, false)
+}
+
+/// The folded word with a leading conjunction/preposition stack removed when what remains
+/// carries the article (والامم → الامم, للامم → الامم); otherwise the word itself.
+pub fn strip_to_article(folded: &str) -> std::borrow::Cow<'_, str> {
+    let mut rest = folded;
+    if let Some(r) = rest.strip_prefix(['و', 'ف']) {
+        rest = r;
+    }
+    if let Some(r) = rest.strip_prefix("لل")
+        && r.chars().count() >= 2
+    {
+        return format!("ال{r}").into();
+    }
+    if let Some(r) = rest.strip_prefix(['ب', 'ك', 'ل'])
+        && r.starts_with("ال")
+    {
+        rest = r;
+    }
+    if rest.starts_with("ال") && rest.chars().count() >= 4 {
+        rest.into()
+    } else {
+        folded.into()
+    }
+}
+
+/// Trigger classes of a folded, clitic-stripped word (our hand-written lists).
+fn trigger_class(stem: &str) -> u8 {
+    // Titles and roles that precede person names.
+    const PER: &[&str] = &[
+        "رييس", "رييسه", "ملك", "ملكه", "امير", "اميره", "شيخ", "وزير", "وزيره", "متحدث",
+        "متحدثه", "سيد", "سيده", "دكتور", "دكتوره", "د", "نايب", "عقيد", "لواء", "عميد",
+        "جنرال", "مستشار", "امين", "سفير", "مدرب", "لاعب", "فنان", "فنانه", "كاتب", "كاتبه",
+        "شاعر", "مطرب", "مطربه", "مخرج", "زعيم", "قايد", "مدير", "مديره", "نجم", "نجمه",
+        "مراسل", "استاذ", "بروفيسور", "القاضي", "قاضي", "محامي", "امام", "بابا", "مفتي",
+        "رييسا", "وزيرا", "عضو", "زميل", "مساعد", "نيابه", "مبعوث", "مندوب", "سلطان", "حاكم",
+        "ولي", "عاهل", "مغني", "مغنيه", "ممثل", "ممثله", "بطل", "بطله", "ابن", "بن", "ابو",
+        "ام", "عم", "شقيق", "شقيقه", "زوج", "زوجه", "ابنه", "مواطن", "عالم", "مهندس",
+    ];
+    // Reporting verbs (a person often follows).
+    const CUE: &[&str] = &[
+        "قال", "قالت", "اضاف", "اضافت", "اكد", "اكدت", "شدد", "شددت", "اوضح", "اوضحت", "تابع",
+        "تابعت", "اشار", "اشارت", "ذكر", "ذكرت", "صرح", "صرحت", "اعلن", "اعلنت", "علق",
+        "علقت", "اردف", "يقول", "تقول", "افاد", "افادت", "اعتبر", "اعتبرت", "راي", "رات",
+        "طالب", "طالبت", "دعا", "دعت", "نفي", "نفت", "كشف", "كشفت", "استقبل", "التقي",
+    ];
+    // Organisation trigger nouns.
+    const ORG: &[&str] = &[
+        "منظمه", "حركه", "وزاره", "وكاله", "مجلس", "شركه", "نادي", "صحيفه", "حزب", "جامعه",
+        "بنك", "مصرف", "مؤسسه", "موسسه", "هييه", "اتحاد", "جمعيه", "جبهه", "لجنه", "محكمه",
+        "مركز", "معهد", "اكاديميه", "مجموعه", "تنظيم", "قناه", "اذاعه", "تلفزيون", "مجله",
+        "برلمان", "منتخب", "فريق", "جيش", "قوات", "شرطه", "مكتب", "ادراه", "اداره", "دايره",
+        "مستشفي", "مدرسه", "كليه", "جهاز", "سلطه", "حكومه", "رابطه", "نقابه", "بورصه",
+    ];
+    // Place trigger nouns.
+    const LOC: &[&str] = &[
+        "مدينه", "عاصمه", "محافظه", "اقليم", "ولايه", "منطقه", "قريه", "جزيره", "بحر", "نهر",
+        "دوله", "بلده", "مقاطعه", "جبل", "بحيره", "خليج", "شارع", "حي", "مخيم", "ميناء",
+        "مطار", "صحراء", "وادي", "سواحل", "شمال", "جنوب", "شرق", "غرب", "وسط", "عواصم",
+        "مدن", "دول", "اراضي", "بلاد", "حدود", "قطاع", "ضاحيه",
+    ];
+    static MAP: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        // Earlier lists win (insert in reverse so PER overrides CUE etc.).
+        for (class, list) in [(4u8, LOC), (3, ORG), (2, CUE), (1, PER)] {
+            for w in list {
+                m.insert(*w, class);
+            }
+        }
+        m
+    });
+    map.get(stem).copied().unwrap_or(0)
+}
+
+fn shape(raw: &str) -> (u8, u8) {
+    let mut class = 0u8; // bit 0 Arabic, 1 Latin lower, 2 Latin upper, 3 digit, 4 punct
+    let mut first_upper = false;
+    for (i, c) in raw.chars().enumerate() {
+        let bit = if ('\u{0600}'..='\u{06FF}').contains(&c) && !c.is_ascii_digit() {
+            if ('\u{0660}'..='\u{0669}').contains(&c) { 8 } else { 1 }
+        } else if c.is_ascii_lowercase() {
+            2
+        } else if c.is_ascii_uppercase() {
+            if i == 0 {
+                first_upper = true;
+            }
+            4
+        } else if c.is_ascii_digit() {
+            8
+        } else {
+            16
+        };
+        class |= bit;
+    }
+    let len = raw.chars().count().min(8) as u8;
+    (class | (u8::from(first_upper) << 5), len)
+}
+
+fn is_nisba(stem: &str) -> bool {
+    ["ي", "يه", "يون", "يين", "يان", "يتين"].iter().any(|s| stem.ends_with(s)) && stem.chars().count() >= 4
+}
+
+fn prefix_chars(s: &str, n: usize) -> Option<&str> {
+    let mut it = s.char_indices();
+    let end = it.nth(n).map(|(i, _)| i);
+    match end {
+        Some(e) => Some(&s[..e]),
+        None if s.chars().count() == n => Some(s),
+        None => None,
+    }
+}
+
+fn suffix_chars(s: &str, n: usize) -> Option<&str> {
+    let count = s.chars().count();
+    if count < n {
+        return None;
+    }
+    let start = s.char_indices().nth(count - n).map(|(i, _)| i).unwrap_or(0);
+    Some(&s[start..])
+}
+
+/// Per-token information computed once per sentence.
+struct TokInfo<'a> {
+    raw: &'a str,
+    fold: String,
+    stem_start: usize,
+    article: bool,
+    trigger: u8,
+    cluster: Option<u32>,
+    /// Folded form with conj/prep removed before the article.
+    art: String,
+    /// Gazetteer mask of the exact folded form, and of the clitic-stripped forms.
+    lex_exact: u16,
+    lex_strip: u16,
+    /// Position in a multi-word gazetteer match: 0 none, else (class bit + 1) * 2 + (0 = B, 1 = I).
+    lex_span: u32,
+}
+
+impl TokInfo<'_> {
+    fn stem(&self) -> &str {
+        &self.fold[self.stem_start..]
+    }
+}
+
+/// Hashed feature ids for every token of a sentence: `ids[offsets[i]..offsets[i + 1]]` are
+/// token `i`'s. Reuse one value across sentences to avoid allocation.
+#[derive(Clone, Debug, Default)]
+pub struct SentenceFeatures {
+    /// Concatenated feature ids.
+    pub ids: Vec<u64>,
+    /// `len() + 1` offsets into `ids`.
+    pub offsets: Vec<usize>,
+}
+
+impl SentenceFeatures {
+    /// Token `i`'s feature ids.
+    pub fn token(&self, i: usize) -> &[u64] {
+        &self.ids[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True when there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Appends per-token extra feature ids (e.g. document features, [`super::doc`]) to `out`.
+/// `extra` has one list per token.
+pub fn append_extra(out: &mut SentenceFeatures, extra: &[Vec<u64>]) {
+    debug_assert_eq!(extra.len(), out.len());
+    let total: usize = extra.iter().map(Vec::len).sum();
+    if total == 0 {
+        return;
+    }
+    let mut ids = Vec::with_capacity(out.ids.len() + total);
+    let mut offsets = Vec::with_capacity(out.offsets.len());
+    offsets.push(0);
+    for (i, e) in extra.iter().enumerate() {
+        ids.extend_from_slice(out.token(i));
+        ids.extend_from_slice(e);
+        offsets.push(ids.len());
+    }
+    out.ids = ids;
+    out.offsets = offsets;
+}
+
+const BOS: &str = "<s>";
+const EOS: &str = "</s>";
+
+/// Extracts the features of a sentence (tokens as written) into `out`.
+pub fn extract<S: AsRef<str>>(
+    config: &FeatureConfig,
+    res: &Resources,
+    tokens: &[S],
+    out: &mut SentenceFeatures,
+) {
+    out.ids.clear();
+    out.offsets.clear();
+    out.offsets.push(0);
+    let clusters = &res.clusters;
+    let gaz = &res.gazetteer;
+    let mut info: Vec<TokInfo<'_>> = tokens
+        .iter()
+        .map(|t| {
+            let raw = t.as_ref();
+            let fold = fold(raw);
+            let (stem, article) = strip_proclitics(&fold);
+            let stem_start = fold.len() - stem.len();
+            let trigger = trigger_class(stem);
+            let cluster = if config.cluster { clusters.get(stem) } else { None };
+            let (art, lex_exact, lex_strip) = if config.lexicon {
+                let art = strip_to_article(&fold).into_owned();
+                let exact = gaz.get(&fold);
+                let strip = (gaz.get(&art) | gaz.get(stem)) & !exact;
+                (art, exact, strip)
+            } else {
+                (String::new(), 0, 0)
+            };
+            TokInfo { raw, fold, stem_start, article, trigger, cluster, art, lex_exact, lex_strip, lex_span: 0 }
+        })
+        .collect();
+    let n = info.len();
+    if config.lexicon && gaz.max_words() > 1 {
+        let mut i = 0;
+        let mut key = String::new();
+        while i < n {
+            let mut matched = 0;
+            if gaz.starts_phrase(&info[i].art) {
+                for len in (2..=gaz.max_words().min(n - i)).rev() {
+                    key.clear();
+                    key.push_str(&info[i].art);
+                    for t in &info[i + 1..i + len] {
+                        key.push(' ');
+                        key.push_str(&t.fold);
+                    }
+                    let mask = gaz.get(&key);
+                    if mask != 0 {
+                        let bit = mask.trailing_zeros() + 1;
+                        for (k, t) in info[i..i + len].iter_mut().enumerate() {
+                            t.lex_span = bit * 2 + u32::from(k > 0);
+                        }
+                        matched = len;
+                        break;
+                    }
+                }
+            }
+            i += matched.max(1);
+        }
+    }
+    let info = info;
+    let fold_at = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            &info[j as usize].fold
+        }
+    };
+    let stem_at = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            info[j as usize].stem()
+        }
+    };
+    let ids = &mut out.ids;
+    for (i, t) in info.iter().enumerate() {
+        let ii = i as isize;
+        let mut push = |h: FeatureHasher| ids.push(h.finish());
+        push(FeatureHasher::new(0));
+        if config.word {
+            push(FeatureHasher::new(1).str(t.raw));
+        }
+        if config.fold {
+            push(FeatureHasher::new(2).str(&t.fold));
+        }
+        if config.stem {
+            push(FeatureHasher::new(3).str(t.stem()).num(u64::from(t.article)));
+            push(FeatureHasher::new(4).str(t.stem()));
+        }
+        if config.affix {
+            for k in 1..=4 {
+                if let Some(p) = prefix_chars(&t.fold, k) {
+                    push(FeatureHasher::new(10 + k as u32).str(p));
+                }
+                if let Some(s) = suffix_chars(&t.fold, k) {
+                    push(FeatureHasher::new(20 + k as u32).str(s));
+                }
+                if t.stem_start > 0
+                    && let Some(p) = prefix_chars(t.stem(), k)
+                {
+                    push(FeatureHasher::new(30 + k as u32).str(p));
+                }
+            }
+        }
+        if config.shape {
+            let (class, len) = shape(t.raw);
+            push(FeatureHasher::new(40).num(u64::from(class)));
+            push(FeatureHasher::new(41).num(u64::from(class)).num(u64::from(len)));
+            push(FeatureHasher::new(42).num(u64::from(t.article)));
+        }
+        if config.position {
+            let pos = i.min(3) as u64;
+            let last = u64::from(i + 1 == n);
+            push(FeatureHasher::new(50).num(pos).num(last));
+        }
+        if config.context {
+            for d in [-2isize, -1, 1, 2] {
+                push(FeatureHasher::new(60).num(d as u64).str(fold_at(ii + d)));
+            }
+            for d in [-1isize, 1] {
+                let raw = if ii + d < 0 || ii + d >= n as isize { BOS } else { info[(ii + d) as usize].raw };
+                push(FeatureHasher::new(61).num(d as u64).str(raw));
+                push(FeatureHasher::new(62).num(d as u64).str(stem_at(ii + d)));
+            }
+            push(FeatureHasher::new(63).str(fold_at(ii - 1)).str(&t.fold));
+            push(FeatureHasher::new(64).str(&t.fold).str(fold_at(ii + 1)));
+            push(FeatureHasher::new(65).str(fold_at(ii - 2)).str(fold_at(ii - 1)));
+            push(FeatureHasher::new(66).str(fold_at(ii + 1)).str(fold_at(ii + 2)));
+        }
+        if config.trigger {
+            let trig = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize { 9 } else { u64::from(info[j as usize].trigger) }
+            };
+            push(FeatureHasher::new(70).num(trig(ii)));
+            push(FeatureHasher::new(71).num(trig(ii - 1)));
+            push(FeatureHasher::new(72).num(trig(ii - 2)));
+            push(FeatureHasher::new(73).num(trig(ii + 1)));
+            push(FeatureHasher::new(74).num(trig(ii - 1)).num(trig(ii - 2)));
+        }
+        if config.nisba {
+            let nis = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    2
+                } else {
+                    let t = &info[j as usize];
+                    u64::from(is_nisba(t.stem())) * (1 + u64::from(t.article))
+                }
+            };
+            push(FeatureHasher::new(80).num(nis(ii)));
+            push(FeatureHasher::new(81).num(nis(ii + 1)));
+            push(FeatureHasher::new(82).num(nis(ii - 1)));
+        }
+        if config.latin {
+            let cue = i + 2 < n
+                && info[i + 1].raw == "("
+                && info[i + 2].raw.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            if cue {
+                push(FeatureHasher::new(90));
+            }
+        }
+        if config.cluster {
+            let cl = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    u64::MAX
+                } else {
+                    info[j as usize].cluster.map_or(u64::MAX - 1, u64::from)
+                }
+            };
+            for (tpl, d) in [(100u32, 0isize), (101, -1), (102, 1), (103, -2), (104, 2)] {
+                push(FeatureHasher::new(tpl).num(cl(ii + d)));
+            }
+            push(FeatureHasher::new(105).num(cl(ii - 1)).num(cl(ii)));
+            push(FeatureHasher::new(106).num(cl(ii)).num(cl(ii + 1)));
+        }
+        if config.lexicon {
+            for b in 0..16u64 {
+                if t.lex_exact & (1 << b) != 0 {
+                    push(FeatureHasher::new(110).num(b));
+                }
+                if t.lex_strip & (1 << b) != 0 {
+                    push(FeatureHasher::new(111).num(b));
+                }
+            }
+            let mask = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    1 << 20
+                } else {
+                    let t = &info[j as usize];
+                    u64::from(t.lex_exact | t.lex_strip)
+                }
+            };
+            push(FeatureHasher::new(112).num(mask(ii)));
+            push(FeatureHasher::new(113).num(mask(ii - 1)));
+            push(FeatureHasher::new(114).num(mask(ii + 1)));
+            push(FeatureHasher::new(115).num(mask(ii - 1)).num(mask(ii)));
+            push(FeatureHasher::new(116).num(mask(ii)).num(mask(ii + 1)));
+            if t.lex_span != 0 {
+                push(FeatureHasher::new(117).num(u64::from(t.lex_span)));
+            }
+        }
+        out.offsets.push(ids.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_and_proclitics() {
+        assert_eq!(fold("أَحْمَدُ"), "احمد");
+        assert_eq!(fold("مدرسة"), "مدرسه");
+        assert_eq!(fold("فى"), "في");
+        assert_eq!(strip_proclitics("والكرملين"), ("كرملين", true));
+        assert_eq!(strip_proclitics("للامم"), ("امم", true));
+        assert_eq!(strip_proclitics("لبيسكوف"), ("بيسكوف", false));
+        assert_eq!(strip_proclitics("بغداد"), ("غداد", false));
+        assert_eq!(strip_proclitics("في"), ("في", false));
+        assert_eq!(strip_to_article("والامم"), "الامم");
+        assert_eq!(strip_to_article("للامم"), "الامم");
+        assert_eq!(strip_to_article("وبيروت"), "وبيروت");
+    }
+
+    #[test]
+    fn config_text_round_trip() {
+        let mut c = FeatureConfig::default();
+        c.set("cluster", false);
+        let t = c.to_text();
+        assert!(t.contains("cluster=0"));
+        assert_eq!(FeatureConfig::from_text(&t).unwrap(), c);
+        assert!(FeatureConfig::from_text("bogus=1").is_err());
+    }
+
+    #[test]
+    fn extract_gives_one_list_per_token() {
+        let mut out = SentenceFeatures::default();
+        extract(&FeatureConfig::default(), &Resources::default(), &["قال", "الرئيس", "."], &mut out);
+        assert_eq!(out.len(), 3);
+        assert!(out.token(1).len() > 20);
+        // Same word, same neighbours → same features.
+        let mut again = SentenceFeatures::default();
+        extract(&FeatureConfig::default(), &Resources::default(), &["قال", "الرئيس", "."], &mut again);
+        assert_eq!(out.ids, again.ids);
+    }
+}

@@ -1,0 +1,444 @@
+//! Training: averaged structured perceptron (Collins 2002) over first-order BIO sequences,
+//! decoded with constrained Viterbi ([`super::decode`]), weights averaged with the lazy
+//! "timestamp" trick (Daumé 2006). Updates are integers, so training is exactly
+//! deterministic: same data and options → byte-identical model. Sentence order is shuffled
+//! each epoch with a fixed-seed xorshift generator; no step depends on hash-map iteration order.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::cluster::{self, Clusters};
+use super::conll::{Corpus, Sentence};
+use super::decode::{self, Scores};
+use super::eval::Scoreboard;
+use super::features::{self, FeatureConfig, Resources, SentenceFeatures};
+use super::lexicon::Gazetteer;
+use super::doc::{self, DocFeatures};
+use super::labels::{Label, NUM_LABELS};
+use super::tagger::Tagger;
+use super::model::{Model, Scratch};
+
+/// Training options (`--set key=value`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainOptions {
+    /// Feature groups.
+    pub features: FeatureConfig,
+    /// Maximum number of epochs (`epochs`).
+    pub epochs: usize,
+    /// Stop after this many epochs without dev improvement (`patience`).
+    pub patience: usize,
+    /// Shuffle seed (`seed`).
+    pub seed: u64,
+    /// Features seen fewer times in training are dropped (`min_count`).
+    pub min_count: u32,
+    /// Number of word clusters (`clusters`).
+    pub clusters: usize,
+    /// Exchange-algorithm passes for clustering (`cluster_iters`).
+    pub cluster_iters: usize,
+    /// After choosing the epoch count on dev, retrain on train + dev for that many epochs (`refit`).
+    pub refit: bool,
+    /// Train the two-stage tagger with document features (`stacked`).
+    pub stacked: bool,
+    /// Jackknife folds for the first stage's training-set labels (`folds`).
+    pub folds: usize,
+    /// Document window in sentences on each side (`window`).
+    pub window: usize,
+    /// Directory of the lexicon files read for gazetteer features (`lexicon_dir`).
+    pub lexicon_dir: std::path::PathBuf,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            features: FeatureConfig::default(),
+            epochs: 30,
+            patience: 5,
+            seed: 42,
+            min_count: 3,
+            clusters: 200,
+            cluster_iters: 8,
+            refit: false,
+            lexicon_dir: "data/lexicon".into(),
+            stacked: true,
+            folds: 5,
+            window: 30,
+        }
+    }
+}
+
+impl TrainOptions {
+    /// Applies one `key=value` setting. Feature groups are set with `GROUP=0|1`
+    /// (see [`FeatureConfig::GROUPS`]).
+    pub fn set(&mut self, item: &str) -> anyhow::Result<()> {
+        let (k, v) = item
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--set expects key=value, got {item:?}"))?;
+        let num = || -> anyhow::Result<u64> {
+            v.parse().map_err(|_| anyhow::anyhow!("--set {k}: {v:?} is not a number"))
+        };
+        match k {
+            "epochs" => self.epochs = num()? as usize,
+            "patience" => self.patience = num()? as usize,
+            "seed" => self.seed = num()?,
+            "min_count" => self.min_count = num()? as u32,
+            "clusters" => self.clusters = num()? as usize,
+            "cluster_iters" => self.cluster_iters = num()? as usize,
+            "refit" => self.refit = num()? != 0,
+            "lexicon_dir" => self.lexicon_dir = v.into(),
+            "stacked" => self.stacked = num()? != 0,
+            "folds" => self.folds = num()? as usize,
+            "window" => self.window = num()? as usize,
+            g => {
+                if !self.features.set(g, num()? != 0) {
+                    anyhow::bail!(
+                        "--set: unknown key {g:?} (epochs, patience, seed, min_count, clusters, \
+                         cluster_iters, refit, or a feature group: {})",
+                        FeatureConfig::GROUPS.join(", ")
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One epoch's log line.
+#[derive(Clone, Debug)]
+pub struct EpochLog {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Sentences with at least one wrong label during the epoch.
+    pub mistakes: usize,
+    /// Dev micro F1 of the averaged weights (None without dev).
+    pub dev_f1: Option<f64>,
+}
+
+struct Xorshift(u64);
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}
+
+/// Interned training data: per sentence, per token, feature indices; gold label indices.
+struct Data {
+    feats: Vec<Vec<u32>>,
+    offsets: Vec<Vec<usize>>,
+    gold: Vec<Vec<usize>>,
+}
+
+struct Learner {
+    w: Vec<i32>,
+    u: Vec<i64>,
+    tw: [[i32; NUM_LABELS]; NUM_LABELS],
+    tu: [[i64; NUM_LABELS]; NUM_LABELS],
+    sw: [i32; NUM_LABELS],
+    su: [i64; NUM_LABELS],
+    c: i64,
+}
+
+impl Learner {
+    fn new(nf: usize) -> Self {
+        Learner {
+            w: vec![0; nf * NUM_LABELS],
+            u: vec![0; nf * NUM_LABELS],
+            tw: [[0; NUM_LABELS]; NUM_LABELS],
+            tu: [[0; NUM_LABELS]; NUM_LABELS],
+            sw: [0; NUM_LABELS],
+            su: [0; NUM_LABELS],
+            c: 1,
+        }
+    }
+
+    fn emissions(&self, feats: &[u32], offsets: &[usize], out: &mut Vec<Scores>) {
+        out.clear();
+        for t in 0..offsets.len() - 1 {
+            let mut s = [0i32; NUM_LABELS];
+            for &f in &feats[offsets[t]..offsets[t + 1]] {
+                let row = &self.w[f as usize * NUM_LABELS..(f as usize + 1) * NUM_LABELS];
+                for (a, b) in s.iter_mut().zip(row) {
+                    *a += *b;
+                }
+            }
+            out.push(s.map(|x| x as f32));
+        }
+    }
+
+    fn update(&mut self, feats: &[u32], offsets: &[usize], gold: &[usize], pred: &[usize]) {
+        let c = self.c;
+        for t in 0..gold.len() {
+            if gold[t] != pred[t] {
+                for &f in &feats[offsets[t]..offsets[t + 1]] {
+                    let base = f as usize * NUM_LABELS;
+                    self.w[base + gold[t]] += 1;
+                    self.u[base + gold[t]] += c;
+                    self.w[base + pred[t]] -= 1;
+                    self.u[base + pred[t]] -= c;
+                }
+            }
+            let (gp, pp) = if t == 0 { (None, None) } else { (Some(gold[t - 1]), Some(pred[t - 1])) };
+            if gold[t] != pred[t] || gp != pp {
+                match (gp, pp) {
+                    (Some(g), Some(p)) => {
+                        self.tw[g][gold[t]] += 1;
+                        self.tu[g][gold[t]] += c;
+                        self.tw[p][pred[t]] -= 1;
+                        self.tu[p][pred[t]] -= c;
+                    }
+                    _ => {
+                        self.sw[gold[t]] += 1;
+                        self.su[gold[t]] += c;
+                        self.sw[pred[t]] -= 1;
+                        self.su[pred[t]] -= c;
+                    }
+                }
+            }
+        }
+    }
+
+    fn averaged(&self, keys: &[u64], config: &FeatureConfig, res: &Resources, names: &BTreeSet<String>) -> Model {
+        let c = self.c as f64;
+        let avg = |w: i32, u: i64| (f64::from(w) - u as f64 / c) as f32;
+        let mut start = [0.0; NUM_LABELS];
+        let mut trans = [[0.0; NUM_LABELS]; NUM_LABELS];
+        for l in 0..NUM_LABELS {
+            start[l] = avg(self.sw[l], self.su[l]);
+            for m in 0..NUM_LABELS {
+                trans[l][m] = avg(self.tw[l][m], self.tu[l][m]);
+            }
+        }
+        let rows = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| {
+                let mut s = [0.0; NUM_LABELS];
+                for (l, x) in s.iter_mut().enumerate() {
+                    *x = avg(self.w[i * NUM_LABELS + l], self.u[i * NUM_LABELS + l]);
+                }
+                (k, s)
+            })
+            .collect();
+        Model::new(config.clone(), res.clone(), names.clone(), start, trans, rows)
+    }
+}
+
+fn intern(
+    sentences: &[&Sentence],
+    extras: Option<&[&Vec<Vec<u64>>]>,
+    config: &FeatureConfig,
+    res: &Resources,
+    min_count: u32,
+) -> (Data, Vec<u64>) {
+    let mut sf = SentenceFeatures::default();
+    // First pass: counts, indexed in order of first occurrence (deterministic).
+    let mut index: HashMap<u64, u32> = HashMap::new();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut raw: Vec<(Vec<u32>, Vec<usize>)> = Vec::with_capacity(sentences.len());
+    for (si, s) in sentences.iter().enumerate() {
+        features::extract(config, res, &s.tokens, &mut sf);
+        if let Some(e) = extras {
+            features::append_extra(&mut sf, e[si]);
+        }
+        let ids: Vec<u32> = sf
+            .ids
+            .iter()
+            .map(|&h| {
+                let i = *index.entry(h).or_insert_with(|| {
+                    keys.push(h);
+                    counts.push(0);
+                    (keys.len() - 1) as u32
+                });
+                counts[i as usize] += 1;
+                i
+            })
+            .collect();
+        raw.push((ids, sf.offsets.clone()));
+    }
+    // Second pass: drop rare features, renumber densely (still in first-occurrence order).
+    let mut remap = vec![u32::MAX; keys.len()];
+    let mut kept = Vec::new();
+    for (i, &k) in keys.iter().enumerate() {
+        if counts[i] >= min_count {
+            remap[i] = kept.len() as u32;
+            kept.push(k);
+        }
+    }
+    let mut data = Data { feats: Vec::new(), offsets: Vec::new(), gold: Vec::new() };
+    for ((ids, offs), s) in raw.into_iter().zip(sentences) {
+        let mut f = Vec::with_capacity(ids.len());
+        let mut o = vec![0];
+        for t in 0..offs.len() - 1 {
+            f.extend(ids[offs[t]..offs[t + 1]].iter().map(|&i| remap[i as usize]).filter(|&i| i != u32::MAX));
+            o.push(f.len());
+        }
+        data.feats.push(f);
+        data.offsets.push(o);
+        data.gold.push(s.labels.iter().map(|l| l.index()).collect());
+    }
+    (data, kept)
+}
+
+/// Folded forms of every token inside a gold entity.
+fn entity_words(sentences: &[&Sentence]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in sentences {
+        for (t, l) in s.tokens.iter().zip(&s.labels) {
+            if l.kind().is_some() {
+                out.insert(features::fold(t));
+            }
+        }
+    }
+    out
+}
+
+/// Entity-level scores of `model` on `corpus` (with per-sentence extra features, if any).
+pub fn evaluate(model: &Model, corpus: &Corpus, extras: Option<&DocFeatures>) -> Scoreboard {
+    let mut board = Scoreboard::default();
+    let mut scratch = Scratch::default();
+    for (i, s) in corpus.sentences.iter().enumerate() {
+        let pred: Vec<Label> = model
+            .tag_indices_with(&s.tokens, extras.map(|e| e[i].as_slice()), &mut scratch)
+            .iter()
+            .map(|&l| Label::from_index(l))
+            .collect();
+        board.add(&s.labels, &pred);
+    }
+    board
+}
+
+type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
+
+fn run_epochs(
+    sentences: &[&Sentence],
+    extras: Option<&[&Vec<Vec<u64>>]>,
+    dev: Dev<'_>,
+    opts: &TrainOptions,
+    res: &Resources,
+    epochs: usize,
+    log: &mut dyn FnMut(&EpochLog),
+) -> (Model, usize) {
+    let (data, keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
+    let names = entity_words(sentences);
+    tracing::info!(features = keys.len(), sentences = sentences.len(), "interned training features");
+    let mut learner = Learner::new(keys.len());
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    let mut rng = Xorshift(opts.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut emissions = Vec::new();
+    let mut pred = Vec::new();
+    let mut best: Option<(f64, usize, Model)> = None;
+    for epoch in 1..=epochs {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut mistakes = 0;
+        for &s in &order {
+            learner.emissions(&data.feats[s], &data.offsets[s], &mut emissions);
+            let mut start = [0.0; NUM_LABELS];
+            let mut trans = [[0.0; NUM_LABELS]; NUM_LABELS];
+            for l in 0..NUM_LABELS {
+                start[l] = learner.sw[l] as f32;
+                for m in 0..NUM_LABELS {
+                    trans[l][m] = learner.tw[l][m] as f32;
+                }
+            }
+            decode::viterbi(&emissions, &start, &trans, &mut pred);
+            if pred != data.gold[s] {
+                mistakes += 1;
+                learner.update(&data.feats[s], &data.offsets[s], &data.gold[s], &pred);
+            }
+            learner.c += 1;
+        }
+        let dev_f1 = dev.map(|(d, e)| {
+            let model = learner.averaged(&keys, &opts.features, res, &names);
+            let f1 = evaluate(&model, d, e).micro().f1();
+            if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
+                best = Some((f1, epoch, model));
+            }
+            f1
+        });
+        log(&EpochLog { epoch, mistakes, dev_f1 });
+        if let Some((_, be, _)) = &best
+            && epoch - be >= opts.patience
+        {
+            break;
+        }
+    }
+    match best {
+        Some((_, epoch, model)) => (model, epoch),
+        None => (learner.averaged(&keys, &opts.features, res, &names), epochs),
+    }
+}
+
+/// Trains a tagger on `train` with the gazetteer `gazetteer` (snapshotted into the model),
+/// choosing epoch counts on `dev` (best dev micro F1, early stop after `patience` epochs without
+/// gain). With `stacked`, trains the two-stage tagger of [`super::doc`]: the first stage's labels
+/// on the training set come from `folds`-fold jackknifing (contiguous blocks of sentences, each
+/// tagged by a model trained on the others for the first stage's epoch count), so the second
+/// stage learns how far to trust first-stage output it has not been trained on. Without
+/// `stacked` and with `refit`, retrains on train + dev for the chosen epoch count. Calls `log`
+/// after every epoch.
+pub fn train(
+    train: &Corpus,
+    dev: Option<&Corpus>,
+    opts: &TrainOptions,
+    gazetteer: &Gazetteer,
+    log: &mut dyn FnMut(&EpochLog),
+) -> Tagger {
+    let sentences: Vec<&Sentence> = train.sentences.iter().collect();
+    let gazetteer = if opts.features.lexicon { gazetteer.clone() } else { Gazetteer::default() };
+    let clusters = if opts.features.cluster {
+        cluster::build(&sentences, opts.clusters, opts.cluster_iters)
+    } else {
+        Clusters::default()
+    };
+    let res = Resources { clusters, gazetteer: gazetteer.clone() };
+    let dev1 = dev.map(|d| (d, None));
+    let (first, best_epoch) = run_epochs(&sentences, None, dev1, opts, &res, opts.epochs, log);
+    if opts.stacked {
+        let n = sentences.len();
+        let k = opts.folds.max(2).min(n.max(2));
+        let mut stage1: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut scratch = Scratch::default();
+        for f in 0..k {
+            let (lo, hi) = (f * n / k, (f + 1) * n / k);
+            let rest: Vec<&Sentence> = sentences[..lo].iter().chain(&sentences[hi..]).copied().collect();
+            let (m, _) = run_epochs(&rest, None, None, opts, &res, best_epoch, &mut |_| {});
+            for i in lo..hi {
+                stage1[i] = m.tag_indices(&sentences[i].tokens, &mut scratch).to_vec();
+            }
+            tracing::info!(fold = f, "jackknife fold tagged");
+        }
+        let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
+        let train_doc = doc::features(&tokens, &stage1, opts.window);
+        let dev_doc = dev.map(|d| {
+            let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
+            let st: Vec<Vec<usize>> =
+                d.sentences.iter().map(|s| first.tag_indices(&s.tokens, &mut scratch).to_vec()).collect();
+            doc::features(&tokens, &st, opts.window)
+        });
+        let extras: Vec<&Vec<Vec<u64>>> = train_doc.iter().collect();
+        let dev2 = dev.map(|d| (d, dev_doc.as_ref()));
+        let (second, _) = run_epochs(&sentences, Some(&extras), dev2, opts, &res, opts.epochs, log);
+        return Tagger { first, second: Some(second), window: opts.window };
+    }
+    let first = match (opts.refit, dev) {
+        (true, Some(d)) => {
+            let all: Vec<&Sentence> = train.sentences.iter().chain(&d.sentences).collect();
+            let clusters = if opts.features.cluster {
+                cluster::build(&all, opts.clusters, opts.cluster_iters)
+            } else {
+                Clusters::default()
+            };
+            let res = Resources { clusters, gazetteer };
+            run_epochs(&all, None, None, opts, &res, best_epoch, log).0
+        }
+        _ => first,
+    };
+    Tagger { first, second: None, window: opts.window }
+}

@@ -1,0 +1,825 @@
+//! Attribution: the cue verb, speaker and source of each quotation.
+//!
+//! Patterns (Arabic news style; see `docs/arabic-resources.md`, section 3):
+//! - cue before the quotation in its sentence (وقال فلان: «…»، وأضاف: "…"، قالت الوزيرة إن
+//!   المشروع «…»), the nearest one going back; else a cue right after it (quote-first:
+//!   «…»، قال فلان — «…»، هكذا علق فلان);
+//! - speaker of a VSO verb: the words after the verb up to the colon, the quotation, إن/أن, a
+//!   source phrase or a clause break — a person mention there first, else an organization or
+//!   place mention at the subject's head, else the phrase as written (مصدر في الوزارة);
+//!   SVO: أما فلان فقال, or a mention right before the verb;
+//! - a verb with no written subject (وأضاف:، participles مضيفا/مؤكدة, plurals) takes the previous
+//!   speaker: the subject of the last main-clause reporting verb before it in the document, with
+//!   or without a quotation (continuation across paragraphs);
+//! - source: وفقا لـ، بحسب، نقلا عن… (data/quotes/sources.txt), ل + a media noun (لوكالة) and
+//!   the relay pattern نقلت الوكالة عن فلان (source the agency, speaker the person). With no cue
+//!   verb, a named source is the speaker too («…»، بحسب الوزارة).
+
+use super::doc::{Doc, is_clause_end, is_sentence_end, is_word};
+use super::lexicon::{CueForm, Lexicon};
+use super::pair::Quoted;
+use super::{Cue, Source, Speaker};
+use crate::entities::EntityKind;
+use crate::text::Span;
+use crate::text::normalize::{fold_str, is_ignorable};
+use crate::text::token::TokenKind;
+
+/// How many tokens before a quotation its cue verb may be.
+const BEFORE_WINDOW: usize = 48;
+/// How many tokens after a quotation a quote-first cue or a source may be.
+const AFTER_WINDOW: usize = 16;
+/// How many tokens after a verb its subject may run.
+const SUBJECT_WINDOW: usize = 14;
+/// Longest speaker or source phrase kept when no mention names it (words).
+const PHRASE_WORDS: usize = 6;
+
+/// Cue, speaker and source of one quotation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Attribution {
+    pub speaker: Option<Speaker>,
+    pub cue: Option<Cue>,
+    pub source: Option<Source>,
+}
+
+/// A named thing found in the text: a speaker or a source.
+#[derive(Clone, Debug, PartialEq)]
+struct Named {
+    name: String,
+    entity: Option<String>,
+    span: Span,
+}
+
+impl Named {
+    fn speaker(self) -> Speaker {
+        Speaker {
+            name: self.name,
+            entity: self.entity,
+            span: self.span,
+        }
+    }
+    fn source(self) -> Source {
+        Source {
+            name: self.name,
+            entity: self.entity,
+            span: self.span,
+        }
+    }
+}
+
+/// A source phrase found at a token.
+struct SourceMatch {
+    /// The named source, if the phrase names one.
+    source: Option<Named>,
+    /// The speaker named by a relay pattern (نقلت … عن فلان).
+    speaker: Option<Named>,
+    /// The relay verb, or the whole phrase for على حد قوله.
+    cue: Option<Span>,
+}
+
+/// A speaker introduced at some point of the text.
+struct Event {
+    /// Byte offset of the verb (or quotation).
+    at: usize,
+    /// Who speaks.
+    who: Named,
+    /// The verb's gender (قالت: feminine), when known.
+    feminine: Option<bool>,
+}
+
+/// How many of the latest speakers a gendered continuation verb may skip to find one of its
+/// gender (قالت الوزيرة… وقال الخبير… وأضافت: → الوزيرة).
+const GENDER_LOOKBACK: usize = 3;
+
+struct Attributor<'a> {
+    doc: &'a Doc<'a>,
+    lex: &'a Lexicon,
+    paras: &'a [Span],
+    /// Spans (marks included) of the speech quotations.
+    speech: Vec<Span>,
+    /// Spans (marks included) of the quoted names.
+    names: &'a [Span],
+    /// Every main-clause reporting verb with a written subject, and every quotation
+    /// attributed through a named source, sorted by offset.
+    events: Vec<Event>,
+}
+
+/// Attributes each of `speech` (speech quotations in document order).
+pub(crate) fn attribute(
+    doc: &Doc,
+    lex: &Lexicon,
+    paras: &[Span],
+    speech: &[&Quoted],
+    names: &[Span],
+) -> Vec<Attribution> {
+    let mut a = Attributor {
+        doc,
+        lex,
+        paras,
+        speech: speech.iter().map(|q| q.span).collect(),
+        names,
+        events: Vec::new(),
+    };
+    a.collect_events();
+    let before_cues: Vec<Option<usize>> = speech.iter().map(|q| a.before_cue(q)).collect();
+    let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
+    for (k, q) in speech.iter().enumerate() {
+        let mut attr = a.attribute_one(q, before_cues[k], &before_cues);
+        if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
+            // A quotation following another in the same paragraph with nothing of its own:
+            // the same speaker goes on.
+            let para = a.para_of(q.open.start);
+            let prev = (0..k).rev().find(|&j| {
+                speech[j].parent.is_none() && para.contains_offset(speech[j].open.start)
+            });
+            if let Some(j) = prev {
+                attr.speaker = out[j].speaker.clone();
+            }
+        }
+        out.push(attr);
+    }
+    out
+}
+
+impl Attributor<'_> {
+    fn para_of(&self, offset: usize) -> Span {
+        let i = self.paras.partition_point(|p| p.end < offset);
+        self.paras
+            .get(i)
+            .copied()
+            .unwrap_or(Span::new(0, self.doc.text.len()))
+    }
+
+    /// True when token `i` lies inside a speech quotation that does not contain `own`.
+    fn in_other_speech(&self, i: usize, own: Option<Span>) -> bool {
+        let s = self.doc.tokens[i].span;
+        self.speech
+            .iter()
+            .any(|q| q.contains(s) && own.is_none_or(|o| !q.contains(o)))
+    }
+
+    /// The innermost speech quotation strictly containing `own`.
+    fn enclosing(&self, own: Span) -> Option<Span> {
+        self.speech
+            .iter()
+            .filter(|q| q.contains(own) && **q != own)
+            .min_by_key(|q| q.len())
+            .copied()
+    }
+
+    /// Tokens before `own` in its sentence, nearest first, skipping other quotations.
+    fn before(&self, own: Span) -> Vec<usize> {
+        let para = self.para_of(own.start);
+        let floor = match self.enclosing(own) {
+            Some(e) => e.start.max(para.start) + 1,
+            None => self.introduced_by_colon(para, own).unwrap_or(para.start),
+        };
+        let mut out = Vec::new();
+        let mut i = self.doc.token_at_or_after(own.start);
+        while i > 0 && out.len() < BEFORE_WINDOW {
+            i -= 1;
+            let t = &self.doc.tokens[i];
+            if t.span.start < floor {
+                break;
+            }
+            if self.in_other_speech(i, Some(own)) {
+                continue;
+            }
+            if is_sentence_end(t) {
+                break;
+            }
+            out.push(i);
+        }
+        out
+    }
+
+    /// When `own` opens its paragraph and the previous paragraph ends with a colon
+    /// (وقال المحامي للصحفيين:⏎«…»), the previous paragraph's start: the cue is there.
+    fn introduced_by_colon(&self, para: Span, own: Span) -> Option<usize> {
+        let lead = self.doc.text.get(para.start..own.start)?;
+        if !lead.chars().all(|c| c.is_whitespace() || is_ignorable(c)) {
+            return None;
+        }
+        let i = self.paras.iter().position(|p| *p == para)?;
+        let prev = self.paras.get(i.checked_sub(1)?)?;
+        prev.slice(self.doc.text)
+            .trim_end_matches(|c: char| c.is_whitespace() || is_ignorable(c))
+            .ends_with(':')
+            .then_some(prev.start)
+    }
+
+    /// Tokens after `own` to its sentence's end, skipping other quotations.
+    fn after(&self, own: Span) -> Vec<usize> {
+        let para = self.para_of(own.end.saturating_sub(1));
+        let ceiling = self
+            .enclosing(own)
+            .map_or(para.end, |e| e.end.min(para.end));
+        let mut out = Vec::new();
+        let mut i = self.doc.token_at_or_after(own.end);
+        while i < self.doc.tokens.len() && out.len() < AFTER_WINDOW {
+            let t = &self.doc.tokens[i];
+            if t.span.end > ceiling || is_sentence_end(t) {
+                break;
+            }
+            if !self.in_other_speech(i, Some(own)) {
+                out.push(i);
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn is_cue(&self, i: usize) -> bool {
+        let t = &self.doc.tokens[i];
+        t.kind == TokenKind::Arabic && self.lex.cue(&t.folded).is_some()
+    }
+
+    fn cue_form(&self, i: usize) -> Option<CueForm> {
+        self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.form)
+    }
+
+    fn before_cue(&self, q: &Quoted) -> Option<usize> {
+        self.before(q.span).into_iter().find(|&i| self.is_cue(i))
+    }
+
+    /// A cue verb right after the quotation (quote-first), not introducing another quotation.
+    fn after_cue(&self, after: &[usize], before_cues: &[Option<usize>]) -> Option<usize> {
+        let i = after.iter().copied().find(|&i| {
+            let t = &self.doc.tokens[i];
+            !(is_clause_end(t)
+                || matches!(t.folded.as_str(), "-" | "–" | "—")
+                || self.lex.is_quote_first_filler(&t.folded))
+        })?;
+        (self.is_cue(i) && !before_cues.contains(&Some(i))).then_some(i)
+    }
+
+    fn attribute_one(
+        &mut self,
+        q: &Quoted,
+        before_cue: Option<usize>,
+        before_cues: &[Option<usize>],
+    ) -> Attribution {
+        let before = self.before(q.span);
+        let after = if q.close.is_some() {
+            self.after(q.span)
+        } else {
+            Vec::new()
+        };
+        let (cue, mut speaker) = match before_cue {
+            Some(ci) => (Some(ci), self.explicit_speaker(ci)),
+            None => match self.after_cue(&after, before_cues) {
+                Some(ci) => (Some(ci), self.explicit_speaker(ci)),
+                None => (None, None),
+            },
+        };
+        let mut cue_span = cue.map(|ci| self.doc.tokens[ci].span);
+        let found = before
+            .iter()
+            .chain(after.iter())
+            .find_map(|&i| self.source_at(i, q.span));
+        let mut source = None;
+        if let Some(m) = found {
+            if speaker.is_none() && cue.is_none() {
+                speaker = m.speaker.clone();
+            }
+            if cue_span.is_none() {
+                cue_span = m.cue;
+            }
+            source = m.source;
+        }
+        let speaker = match speaker {
+            Some(s) => Some(s),
+            None if cue_span.is_some() => {
+                let at = cue.map_or(q.span.start, |ci| self.doc.tokens[ci].span.start);
+                self.unwritten_subject(at.min(q.span.start), cue)
+            }
+            None => {
+                // «…»، بحسب الوزارة: the named source said it.
+                let s = source.clone();
+                if let Some(s) = &s {
+                    self.add_event(Event {
+                        at: q.span.start,
+                        who: s.clone(),
+                        feminine: None,
+                    });
+                }
+                s
+            }
+        };
+        Attribution {
+            speaker: speaker.map(Named::speaker),
+            cue: cue_span.map(|span| Cue { span }),
+            source: source.map(Named::source),
+        }
+    }
+
+    fn add_event(&mut self, e: Event) {
+        let i = self.events.partition_point(|x| x.at <= e.at);
+        self.events.insert(i, e);
+    }
+
+    /// The speaker of the latest event before byte `before`; with a gendered verb, the latest
+    /// of the last [`GENDER_LOOKBACK`] events whose verb has the same gender, if any.
+    fn previous_speaker(&self, before: usize, feminine: Option<bool>) -> Option<Named> {
+        let n = self.events.partition_point(|x| x.at < before);
+        let earlier = &self.events[..n];
+        let same_gender = feminine.and_then(|f| {
+            earlier
+                .iter()
+                .rev()
+                .take(GENDER_LOOKBACK)
+                .find(|e| e.feminine == Some(f))
+        });
+        same_gender.or(earlier.last()).map(|e| e.who.clone())
+    }
+
+    /// Records every main-clause reporting verb with a written subject.
+    fn collect_events(&mut self) {
+        for i in 0..self.doc.tokens.len() {
+            if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
+                continue;
+            }
+            if let Some(who) = self.explicit_speaker(i) {
+                // Events come in document order, so earlier ones resolve later references.
+                self.events.push(Event {
+                    at: self.doc.tokens[i].span.start,
+                    who,
+                    feminine: self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.feminine),
+                });
+            }
+        }
+    }
+
+    /// The speaker of a verb with no written subject at byte `at` (a cue verb at token `cue`,
+    /// if any): the subject of the sentence's main clause when one is written before the verb
+    /// (أبدى المدرب فلان أسفه، وقال: «…»), else the previous speaker.
+    fn unwritten_subject(&self, at: usize, cue: Option<usize>) -> Option<Named> {
+        let feminine = cue
+            .and_then(|ci| self.lex.cue(&self.doc.tokens[ci].folded))
+            .map(|c| c.feminine);
+        self.sentence_subject(at)
+            .or_else(|| self.previous_speaker(at, feminine))
+    }
+
+    /// The first person mention of the sentence before byte `at` that is not inside a
+    /// complement clause, a quotation or a quoted name, when it comes after the previous
+    /// speaker event.
+    fn sentence_subject(&self, at: usize) -> Option<Named> {
+        let para = self.para_of(at);
+        let end = self.doc.token_at_or_after(at);
+        let mut start = end;
+        while start > 0 {
+            let t = &self.doc.tokens[start - 1];
+            if t.span.start < para.start
+                || (is_sentence_end(t) && !self.in_other_speech(start - 1, None))
+            {
+                break;
+            }
+            start -= 1;
+        }
+        let from = self.doc.tokens.get(start).map_or(at, |t| t.span.start);
+        let last_event = self.events.iter().rev().find(|e| e.at < at).map(|e| e.at);
+        self.doc
+            .mentions
+            .iter()
+            .filter(|m| m.span.start >= from && m.span.end <= at)
+            .filter(|m| last_event.is_none_or(|e| m.span.start > e))
+            .filter(|m| self.doc.kind(m) == EntityKind::Person)
+            .find(|m| {
+                let i = self.doc.token_at_or_after(m.span.start);
+                i < self.doc.tokens.len()
+                    && !self.in_other_speech(i, None)
+                    && !self.in_name(i)
+                    && !self.is_embedded(i)
+            })
+            .map(|m| self.named_mention(m.span, m.entity))
+    }
+
+    /// A speaker written as a definite noun phrase (الوزير، الوزارة، المصدر، البيان) refers
+    /// back: to an earlier speaker or entity whose name or role has the same head noun, or —
+    /// for a document noun (البيان) — to the previous speaker. The range stays the words written.
+    fn resolve_definite(&self, named: Named, at: usize) -> Named {
+        let words: Vec<String> = named.name.split_whitespace().map(fold_str).collect();
+        let Some(head) = words.first().and_then(|w| w.strip_prefix("ال")) else {
+            return named;
+        };
+        if words.len() > 3 || head.chars().count() < 2 {
+            return named;
+        }
+        let span = named.span;
+        let refer = |who: &Named| Named {
+            name: who.name.clone(),
+            entity: who.entity.clone(),
+            span,
+        };
+        if self.lex.is_document_noun(head) {
+            return self.previous_speaker(at, None).map_or(named, |w| refer(&w));
+        }
+        let n = self.events.partition_point(|e| e.at < at);
+        let earlier_speaker = self.events[..n].iter().rev().find(|e| {
+            head_noun(&e.who.name) == head
+                || e.who
+                    .entity
+                    .as_ref()
+                    .is_some_and(|id| self.entity_has_head(id, head))
+        });
+        if let Some(e) = earlier_speaker {
+            return refer(&e.who);
+        }
+        let entity = self
+            .doc
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.span.end <= named.span.start)
+            .find(|m| self.entity_has_head(&self.doc.entities[m.entity].id, head));
+        match entity {
+            Some(m) => {
+                let e = &self.doc.entities[m.entity];
+                Named {
+                    name: e.name.clone(),
+                    entity: Some(e.id.clone()),
+                    span: named.span,
+                }
+            }
+            None => named,
+        }
+    }
+
+    /// True when the entity `id`'s name or one of its roles has the head noun `head`.
+    fn entity_has_head(&self, id: &str, head: &str) -> bool {
+        self.doc
+            .entities
+            .iter()
+            .find(|e| e.id == id)
+            .is_some_and(|e| {
+                head_noun(&e.name) == head || e.roles.iter().any(|r| head_noun(r) == head)
+            })
+    }
+
+    /// True when the cue verb at `i` sits in a complement clause (أن الرئيس أكد…): then its
+    /// subject is not the paragraph's speaker.
+    fn is_embedded(&self, i: usize) -> bool {
+        if self.lex.cue_has_conjunction(&self.doc.tokens[i].folded) {
+            return false;
+        }
+        let para = self.para_of(self.doc.tokens[i].span.start);
+        for j in (0..i).rev().take(BEFORE_WINDOW) {
+            let t = &self.doc.tokens[j];
+            if t.span.start < para.start || is_sentence_end(t) || is_clause_end(t) {
+                return false;
+            }
+            if self.in_other_speech(j, None) {
+                continue;
+            }
+            if self.lex.is_connector(&t.folded) {
+                return false;
+            }
+            if self.lex.is_complementizer(&t.folded) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The written subject of the cue verb at `ci` (VSO, then SVO), if any.
+    fn explicit_speaker(&self, ci: usize) -> Option<Named> {
+        match self.cue_form(ci) {
+            Some(CueForm::Participle | CueForm::Plural) | None => None,
+            Some(_) => self.vso(ci).or_else(|| self.svo(ci)),
+        }
+    }
+
+    /// True when a token starts a source phrase (so a subject ends before it).
+    fn starts_source(&self, i: usize) -> bool {
+        let f = &self.doc.tokens[i].folded;
+        self.lex.is_lam_media(f)
+            || self.lex.is_relay(f)
+            || self
+                .lex
+                .sources
+                .iter()
+                .any(|s| self.phrase_matches(i, &s.words))
+    }
+
+    fn phrase_matches(&self, i: usize, words: &[String]) -> bool {
+        words.iter().enumerate().all(|(k, w)| {
+            self.doc.tokens.get(i + k).is_some_and(|t| {
+                t.folded == *w || (k == 0 && t.folded.strip_prefix('و') == Some(w.as_str()))
+            })
+        })
+    }
+
+    fn in_name(&self, i: usize) -> bool {
+        let s = self.doc.tokens[i].span;
+        self.names.iter().any(|n| n.contains(s))
+    }
+
+    /// The subject written after the verb at `ci`.
+    fn vso(&self, ci: usize) -> Option<Named> {
+        let para = self.para_of(self.doc.tokens[ci].span.start);
+        let mut window = Vec::new();
+        for j in ci + 1..self.doc.tokens.len() {
+            let t = &self.doc.tokens[j];
+            if t.span.end > para.end
+                || window.len() >= SUBJECT_WINDOW
+                || self.speech.iter().any(|q| q.contains(t.span))
+            {
+                break;
+            }
+            if t.kind == TokenKind::Punct {
+                if matches!(t.folded.as_str(), "(" | ")") || self.in_name(j) {
+                    window.push(j);
+                    continue;
+                }
+                break;
+            }
+            if self.lex.is_complementizer(&t.folded) || self.is_cue(j) || self.starts_source(j) {
+                break;
+            }
+            window.push(j);
+        }
+        let (&first, &last) = (window.first()?, window.last()?);
+        let span = Span::new(
+            self.doc.tokens[first].span.start,
+            self.doc.tokens[last].span.end,
+        );
+        if let Some(m) = self
+            .doc
+            .mentions_in(span)
+            .find(|m| self.doc.kind(m) == EntityKind::Person)
+        {
+            return Some(self.named_mention(m.span, m.entity));
+        }
+        let words: Vec<usize> = window
+            .iter()
+            .copied()
+            .filter(|&j| is_word(&self.doc.tokens[j]))
+            .collect();
+        if let Some(&head) = words.get(1).or(words.first()) {
+            let head_end = self.doc.tokens[head].span.end;
+            if let Some(m) = self.doc.mentions_in(span).find(|m| m.span.start < head_end) {
+                return Some(self.named_mention(m.span, m.entity));
+            }
+        }
+        let at = self.doc.tokens[ci].span.start;
+        self.phrase(&window).map(|n| self.resolve_definite(n, at))
+    }
+
+    /// The subject written before the verb at `ci`: أما فلان فقال, or a mention ending right
+    /// before a verb without the conjunction و.
+    fn svo(&self, ci: usize) -> Option<Named> {
+        let verb = &self.doc.tokens[ci].folded;
+        if verb.starts_with('ف') && self.lex.cue_has_conjunction(verb) {
+            let start = (0..ci)
+                .rev()
+                .take(SUBJECT_WINDOW)
+                .take_while(|&j| !is_sentence_end(&self.doc.tokens[j]))
+                .find(|&j| matches!(self.doc.tokens[j].folded.as_str(), "اما" | "واما"))?;
+            let window: Vec<usize> = (start + 1..ci).collect();
+            let (&first, &last) = (window.first()?, window.last()?);
+            let span = Span::new(
+                self.doc.tokens[first].span.start,
+                self.doc.tokens[last].span.end,
+            );
+            if let Some(m) = self.doc.mentions_in(span).next() {
+                return Some(self.named_mention(m.span, m.entity));
+            }
+            let at = self.doc.tokens[ci].span.start;
+            return self.phrase(&window).map(|n| self.resolve_definite(n, at));
+        }
+        if self.lex.cue_has_conjunction(verb) {
+            return None;
+        }
+        let prev = ci.checked_sub(1)?;
+        let end = self.doc.tokens[prev].span.end;
+        let m = self
+            .doc
+            .mentions
+            .iter()
+            .find(|m| m.span.end == end && self.doc.kind(m) != EntityKind::Misc)?;
+        Some(self.named_mention(m.span, m.entity))
+    }
+
+    fn named_mention(&self, span: Span, entity: usize) -> Named {
+        let e = &self.doc.entities[entity];
+        Named {
+            name: e.name.clone(),
+            entity: Some(e.id.clone()),
+            span,
+        }
+    }
+
+    /// A speaker or source written without a recognised name: the words from the window's
+    /// start up to an adjunct (اليوم، خلال…), a ل + article word (للصحفيين) or punctuation.
+    fn phrase(&self, window: &[usize]) -> Option<Named> {
+        let mut words: Vec<usize> = Vec::new();
+        for &j in window {
+            let t = &self.doc.tokens[j];
+            if !is_word(t) {
+                break;
+            }
+            let f = t.folded.as_str();
+            if self.lex.is_adjunct(f)
+                || (!words.is_empty() && (f.starts_with("لل") || self.lex.is_lam_media(f)))
+            {
+                break;
+            }
+            words.push(j);
+            if words.len() >= PHRASE_WORDS {
+                break;
+            }
+        }
+        while let Some(&last) = words.last() {
+            if matches!(
+                self.doc.tokens[last].folded.as_str(),
+                "في" | "من" | "و" | "ب"
+            ) {
+                words.pop();
+            } else {
+                break;
+            }
+        }
+        let (&first, &last) = (words.first()?, words.last()?);
+        let span = Span::new(
+            self.doc.tokens[first].span.start,
+            self.doc.tokens[last].span.end,
+        );
+        Some(Named {
+            name: span.slice(self.doc.text).to_string(),
+            entity: None,
+            span,
+        })
+    }
+
+    /// The source phrase starting at token `i`, if any.
+    fn source_at(&self, i: usize, own: Span) -> Option<SourceMatch> {
+        let t = &self.doc.tokens[i];
+        if t.kind != TokenKind::Arabic || self.in_name(i) {
+            return None;
+        }
+        if self.lex.is_relay(&t.folded) {
+            let from = (i + 1..self.doc.tokens.len())
+                .take(SUBJECT_WINDOW)
+                .take_while(|&j| !self.is_boundary(j, own))
+                .find(|&j| self.lex.is_relay_from(&self.doc.tokens[j].folded))?;
+            let source = self.named_at(
+                self.doc.tokens.get(i + 1)?.span.start,
+                i + 1,
+                Some(from),
+                own,
+            );
+            let speaker = self
+                .doc
+                .tokens
+                .get(from + 1)
+                .and_then(|t| self.named_at(t.span.start, from + 1, None, own));
+            return Some(SourceMatch {
+                source,
+                speaker,
+                cue: Some(t.span),
+            });
+        }
+        if self.lex.is_lam_media(&t.folded) {
+            let start = self.after_lam(i);
+            return Some(SourceMatch {
+                source: self.named_at(start, i, None, own),
+                speaker: None,
+                cue: None,
+            });
+        }
+        let phrase = self.lex.sources.iter().find(|s| {
+            self.phrase_matches(i, &s.words) && (!s.lam || self.lam_at(i + s.words.len()))
+        })?;
+        let n = phrase.words.len();
+        if !phrase.takes_name {
+            let last = self.doc.tokens[i + n - 1].span;
+            return Some(SourceMatch {
+                source: None,
+                speaker: None,
+                cue: Some(Span::new(t.span.start, last.end)),
+            });
+        }
+        let (start, next) = if phrase.lam {
+            let l = i + n;
+            if self.doc.tokens[l].folded == "ل" {
+                (self.doc.tokens.get(l + 1)?.span.start, l + 1)
+            } else {
+                (self.after_lam(l), l)
+            }
+        } else {
+            (self.doc.tokens.get(i + n)?.span.start, i + n)
+        };
+        Some(SourceMatch {
+            source: self.named_at(start, next, None, own),
+            speaker: None,
+            cue: None,
+        })
+    }
+
+    fn is_boundary(&self, j: usize, own: Span) -> bool {
+        let t = &self.doc.tokens[j];
+        is_sentence_end(t) || t.span.start >= own.start && t.span.end <= own.end
+    }
+
+    /// Token `i` is the preposition lām, alone (لـ) or joined to a word (لوكالة).
+    fn lam_at(&self, i: usize) -> bool {
+        self.doc.tokens.get(i).is_some_and(|t| {
+            t.kind == TokenKind::Arabic
+                && (t.folded == "ل" || (t.folded.starts_with('ل') && t.folded.chars().count() >= 3))
+        })
+    }
+
+    /// The byte offset just after the lām (and a و before it) that starts token `i`.
+    fn after_lam(&self, i: usize) -> usize {
+        let t = self.doc.tokens[i].span;
+        let word = t.slice(self.doc.text);
+        let mut seen_lam = false;
+        for (k, c) in word.char_indices() {
+            if is_ignorable(c) {
+                continue;
+            }
+            if seen_lam {
+                return t.start + k;
+            }
+            if c == 'ل' {
+                seen_lam = true;
+            } else if c != 'و' {
+                return t.start + k;
+            }
+        }
+        t.end
+    }
+
+    /// The source or speaker named from byte `start` (inside token `next` or at its start): a
+    /// quoted name within three tokens, else a mention starting there, else the words as
+    /// written. `stop` bounds the search (exclusive token index).
+    fn named_at(&self, start: usize, next: usize, stop: Option<usize>, own: Span) -> Option<Named> {
+        let end_tok = stop.unwrap_or(self.doc.tokens.len()).min(next + 4);
+        if let Some(n) = self.names.iter().find(|n| {
+            let at = self.doc.token_at_or_after(n.start);
+            at >= next && at < end_tok
+        }) {
+            let inner = self.doc.tokens_in(*n);
+            let words: Vec<usize> = inner.filter(|&j| is_word(&self.doc.tokens[j])).collect();
+            if let (Some(&a), Some(&b)) = (words.first(), words.last()) {
+                let span = Span::new(self.doc.tokens[a].span.start, self.doc.tokens[b].span.end);
+                return Some(match self.doc.mention_overlapping(span) {
+                    Some(m) => self.named_mention(span, m.entity),
+                    None => Named {
+                        name: span.slice(self.doc.text).to_string(),
+                        entity: None,
+                        span,
+                    },
+                });
+            }
+        }
+        let limit = self
+            .doc
+            .tokens
+            .get(end_tok.saturating_sub(1).min(next + 2))
+            .map_or(start, |t| t.span.end);
+        if let Some(m) = self
+            .doc
+            .mentions
+            .iter()
+            .find(|m| m.span.start >= start && m.span.start < limit && !own.contains(m.span))
+        {
+            return Some(self.named_mention(m.span, m.entity));
+        }
+        let window: Vec<usize> = (next..end_tok.min(self.doc.tokens.len()))
+            .take_while(|&j| {
+                let t = &self.doc.tokens[j];
+                is_word(t)
+                    && !self.lex.is_complementizer(&t.folded)
+                    && !self.is_cue(j)
+                    && !own.contains(t.span)
+            })
+            .collect();
+        if window.is_empty() {
+            return None;
+        }
+        let named = self.phrase(&window)?;
+        // The first word may begin after a lām inside it.
+        let start = start.clamp(named.span.start, named.span.end);
+        let span = Span::new(start, named.span.end);
+        Some(Named {
+            name: span.slice(self.doc.text).to_string(),
+            entity: None,
+            span,
+        })
+    }
+}
+
+/// The first word of a name or role, folded, without the article: "وزارة الصحة" → "وزاره",
+/// "الرئيس الجزائري" → "رئيس".
+fn head_noun(phrase: &str) -> String {
+    let first = phrase
+        .split_whitespace()
+        .next()
+        .map(fold_str)
+        .unwrap_or_default();
+    match first.strip_prefix("ال") {
+        Some(rest) => rest.to_string(),
+        None => first,
+    }
+}

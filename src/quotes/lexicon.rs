@@ -1,0 +1,264 @@
+//! The quotation layer's word lists, read from `data/quotes/*.txt` (written by the qalam team,
+//! inventory after the notes in `docs/arabic-resources.md`, section 3), folded with
+//! [`crate::text::normalize::fold_str`] and built once.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crate::text::normalize::fold_str;
+
+const CUES: &str = include_str!("../../data/quotes/cues.txt");
+const SOURCES: &str = include_str!("../../data/quotes/sources.txt");
+const TRIGGERS: &str = include_str!("../../data/quotes/name_triggers.txt");
+const MEDIA: &str = include_str!("../../data/quotes/media.txt");
+const FUNCTION_WORDS: &str = include_str!("../../data/quotes/function_words.txt");
+
+/// The grammatical form of a cue verb (a column of `cues.txt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CueForm {
+    /// Past tense, singular (قال، قالت).
+    Past,
+    /// Present tense, singular (يقول، تقول).
+    Present,
+    /// Circumstantial participle (ḥāl: مضيفا، مؤكدة): its subject is never written after it.
+    Participle,
+    /// Plural past (قالوا): a pronoun subject.
+    Plural,
+}
+
+/// What `cues.txt` says about one folded form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CueInfo {
+    /// Its form.
+    pub form: CueForm,
+    /// True for a feminine form (قالت، مضيفة).
+    pub feminine: bool,
+}
+
+/// One attribution phrase of `sources.txt`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SourcePhrase {
+    /// Folded words, without a final lām.
+    pub words: Vec<String>,
+    /// The phrase ends with the preposition lām joined to the next word (وفقا لوكالة).
+    pub lam: bool,
+    /// The phrase is followed by a named source (false for على حد قوله).
+    pub takes_name: bool,
+}
+
+/// All word lists, folded.
+pub(crate) struct Lexicon {
+    cues: HashMap<String, CueInfo>,
+    /// Attribution phrases, longest first.
+    pub sources: Vec<SourcePhrase>,
+    triggers: HashSet<String>,
+    media: HashSet<String>,
+    complementizers: HashSet<String>,
+    predicate: HashSet<String>,
+    adjunct: HashSet<String>,
+    connectors: HashSet<String>,
+    relay: HashSet<String>,
+    quote_first: HashSet<String>,
+    relay_from: HashSet<String>,
+    document: HashSet<String>,
+}
+
+/// Object pronouns a finite cue verb may carry (folded): سألني، أبلغنا، سألها، أبلغهم، سأله.
+const OBJECT_SUFFIXES: [&str; 5] = ["ني", "نا", "ها", "هم", "ه"];
+
+/// The lexicon, built on first use.
+pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
+
+fn data_lines(data: &str) -> impl Iterator<Item = &str> {
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn word_set(data: &str) -> HashSet<String> {
+    data_lines(data).map(fold_str).collect()
+}
+
+fn sections(data: &str) -> HashMap<String, HashSet<String>> {
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut current = String::new();
+    for line in data_lines(data) {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.to_string();
+        } else {
+            out.entry(current.clone())
+                .or_default()
+                .insert(fold_str(line));
+        }
+    }
+    out
+}
+
+impl Lexicon {
+    fn load() -> Lexicon {
+        const COLUMNS: [(CueForm, bool); 7] = [
+            (CueForm::Past, false),
+            (CueForm::Past, true),
+            (CueForm::Present, false),
+            (CueForm::Present, true),
+            (CueForm::Participle, false),
+            (CueForm::Participle, true),
+            (CueForm::Plural, false),
+        ];
+        let mut cues = HashMap::new();
+        for line in data_lines(CUES) {
+            for (word, (form, feminine)) in line.split_whitespace().zip(COLUMNS) {
+                if word != "-" {
+                    cues.entry(fold_str(word))
+                        .or_insert(CueInfo { form, feminine });
+                }
+            }
+        }
+        let mut sources: Vec<SourcePhrase> = data_lines(SOURCES)
+            .filter_map(|line| {
+                let (phrase, takes) = line.split_once('|')?;
+                let mut words: Vec<String> = phrase.split_whitespace().map(fold_str).collect();
+                let lam = words.last().is_some_and(|w| w == "ل");
+                if lam {
+                    words.pop();
+                }
+                (!words.is_empty()).then(|| SourcePhrase {
+                    words,
+                    lam,
+                    takes_name: takes.trim() == "name",
+                })
+            })
+            .collect();
+        sources.sort_by_key(|s| std::cmp::Reverse(s.words.len() + usize::from(s.lam)));
+        let mut fw = sections(FUNCTION_WORDS);
+        Lexicon {
+            cues,
+            sources,
+            triggers: word_set(TRIGGERS),
+            media: word_set(MEDIA),
+            complementizers: fw.remove("complementizers").unwrap_or_default(),
+            predicate: fw.remove("predicate").unwrap_or_default(),
+            adjunct: fw.remove("adjunct").unwrap_or_default(),
+            connectors: fw.remove("connectors").unwrap_or_default(),
+            relay: fw.remove("relay").unwrap_or_default(),
+            quote_first: fw.remove("quote_first").unwrap_or_default(),
+            relay_from: fw.remove("relay_from").unwrap_or_default(),
+            document: fw.remove("document").unwrap_or_default(),
+        }
+    }
+
+    /// The cue verb a folded word is, with the proclitic و or ف stripped when needed
+    /// (وقال، فأضاف), and an object pronoun stripped from a finite verb (سألني، أبلغه).
+    pub fn cue(&self, folded: &str) -> Option<CueInfo> {
+        let bare = folded
+            .strip_prefix('و')
+            .or_else(|| folded.strip_prefix('ف'));
+        for w in [Some(folded), bare].into_iter().flatten() {
+            if let Some(info) = self.cues.get(w) {
+                return Some(*info);
+            }
+        }
+        for w in [Some(folded), bare].into_iter().flatten() {
+            for suffix in OBJECT_SUFFIXES {
+                let info = w
+                    .strip_suffix(suffix)
+                    .filter(|stem| stem.chars().count() >= 3)
+                    .and_then(|stem| self.cues.get(stem));
+                if let Some(info) = info
+                    && matches!(info.form, CueForm::Past | CueForm::Present)
+                {
+                    return Some(*info);
+                }
+            }
+        }
+        None
+    }
+
+    /// True when the folded word carries the proclitic و or ف before a cue verb (وقال).
+    pub fn cue_has_conjunction(&self, folded: &str) -> bool {
+        !self.cues.contains_key(folded) && self.cue(folded).is_some()
+    }
+
+    /// True for a trigger noun written without the article, after stripping the proclitics
+    /// و ف ب ل ك (لوكالة، وتنظيم).
+    pub fn is_trigger(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| self.triggers.contains(w))
+    }
+
+    /// The folded word is ل + a media noun (لوكالة، لصحيفة).
+    pub fn is_lam_media(&self, folded: &str) -> bool {
+        let rest = folded.strip_prefix('و').unwrap_or(folded);
+        rest.strip_prefix('ل')
+            .is_some_and(|w| self.media.contains(w))
+    }
+
+    /// True for إن، أن، بأنه… (folded forms).
+    pub fn is_complementizer(&self, folded: &str) -> bool {
+        self.complementizers.contains(folded)
+            || folded
+                .strip_prefix('و')
+                .is_some_and(|w| self.complementizers.contains(w))
+    }
+
+    /// True for a word that only occurs in a clause with a predicate (لقد، لن، هذا…).
+    pub fn is_predicate_word(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| self.predicate.contains(w))
+    }
+
+    /// True for a word that ends a speaker phrase (اليوم، خلال، على…).
+    pub fn is_adjunct(&self, folded: &str) -> bool {
+        self.adjunct.contains(folded)
+    }
+
+    /// True for a connector that starts a new main clause (فيما، بينما، كما…).
+    pub fn is_connector(&self, folded: &str) -> bool {
+        self.connectors.contains(folded)
+    }
+
+    /// True for a relay verb (نقلت، ونقل): its subject is a source, the object of عن a speaker.
+    pub fn is_relay(&self, folded: &str) -> bool {
+        self.relay.contains(folded)
+            || folded
+                .strip_prefix('و')
+                .is_some_and(|w| self.relay.contains(w))
+    }
+
+    /// True for the preposition after a relay verb (عن).
+    pub fn is_relay_from(&self, folded: &str) -> bool {
+        self.relay_from.contains(folded)
+    }
+
+    /// True for a noun naming a text that speaks for its author (بيان، تقرير), folded and
+    /// without the article.
+    pub fn is_document_noun(&self, folded: &str) -> bool {
+        self.document.contains(folded)
+    }
+
+    /// True for a word allowed between a closing mark and a quote-first cue (هكذا).
+    pub fn is_quote_first_filler(&self, folded: &str) -> bool {
+        self.quote_first.contains(folded)
+    }
+}
+
+/// The folded word and its readings without the proclitics و ف then ب ل ك (each at most once),
+/// never leaving fewer than two letters.
+pub(crate) fn strip_proclitics(folded: &str) -> impl Iterator<Item = &str> {
+    let mut out = vec![folded];
+    let conj = ['و', 'ف']
+        .iter()
+        .find_map(|c| folded.strip_prefix(*c))
+        .filter(|w| w.chars().count() >= 2);
+    if let Some(w) = conj {
+        out.push(w);
+    }
+    for w in [Some(folded), conj].into_iter().flatten() {
+        if let Some(rest) = ['ب', 'ل', 'ك']
+            .iter()
+            .find_map(|c| w.strip_prefix(*c))
+            .filter(|r| r.chars().count() >= 2)
+        {
+            out.push(rest);
+        }
+    }
+    out.into_iter()
+}

@@ -1,0 +1,151 @@
+//! Speech or name? A span in quotation marks is a name or term — not a quotation — when
+//! (rules of the section 3, in this order):
+//! 1. its content is covered by entity mentions (الكرملين، داعش when the recognizer knows them);
+//! 2. it is a short noun phrase (≤ 4 words, no verb or predicate word, no sentence punctuation)
+//!    right after an indefinite trigger noun (تنظيم "…"، وكالة أنباء "…"، برنامج «…»); a
+//!    definite noun (المشروع «خطوة مهمة») is a subject with a quoted predicate, not a trigger;
+//! 3. it has one to three words, no verb or predicate word, and no reporting context: no colon,
+//!    cue verb or complementizer just before it, no cue verb earlier in its sentence followed by
+//!    إن/أن or a colon, no cue verb or source phrase right after it (quote-first).
+//!
+//! A span never closed, or running over several paragraphs, is always speech.
+
+use super::doc::{Doc, is_clause_end, is_sentence_end, is_word};
+use super::lexicon::Lexicon;
+use super::pair::Quoted;
+use crate::text::token::TokenKind;
+
+/// How far back (tokens) a cue verb may be for rule 3's reporting context.
+const CONTEXT_WINDOW: usize = 16;
+
+/// True when the quoted span `q` is a name or term rather than speech.
+pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) -> bool {
+    if q.close.is_none() || q.is_multi_paragraph() || has_children {
+        return false;
+    }
+    let range = doc.tokens_in(q.content);
+    let tokens = &doc.tokens[range.clone()];
+    let words: Vec<usize> = range.clone().filter(|&i| is_word(&doc.tokens[i])).collect();
+    if words.is_empty() {
+        // Empty or punctuation-only: not speech.
+        return true;
+    }
+    let has_sentence_punct = tokens.iter().any(|t| {
+        t.kind == TokenKind::Punct
+            && matches!(
+                t.folded.as_str(),
+                "." | "!" | "?" | "؟" | "،" | "," | ":" | "؛" | ";" | "…"
+            )
+    });
+    if has_sentence_punct {
+        return false;
+    }
+    // Rule 1: covered by entity mentions.
+    if words.len() <= 6 && words.iter().all(|&i| doc.token_in_mention(i)) {
+        return true;
+    }
+    let verb_like = words
+        .iter()
+        .any(|&i| is_verb_like(lex, &doc.tokens[i].folded));
+    if verb_like {
+        return false;
+    }
+    // Rule 2: short noun phrase after an indefinite trigger noun.
+    if words.len() <= 4 && after_trigger(doc, lex, q) {
+        return true;
+    }
+    // Rule 3: very short, outside any reporting context, and not a sentence of its own.
+    words.len() <= 3 && !reporting_context(doc, lex, q) && !whole_sentence(doc, q)
+}
+
+/// The quoted span is a sentence by itself: nothing but its sentence's or paragraph's edges
+/// around it («نعم».).
+fn whole_sentence(doc: &Doc, q: &Quoted) -> bool {
+    let at = doc.token_at_or_after(q.open.start);
+    let starts = at
+        .checked_sub(1)
+        .map(|i| &doc.tokens[i])
+        .is_none_or(|t| is_sentence_end(t) || has_line_break(doc, t.span.end, q.open.start));
+    let after = doc.token_at_or_after(q.span.end);
+    let ends = doc
+        .tokens
+        .get(after)
+        .is_none_or(|t| is_sentence_end(t) || has_line_break(doc, q.span.end, t.span.start));
+    starts && ends
+}
+
+/// True when the text between bytes `a` and `b` holds a line break (a paragraph boundary).
+fn has_line_break(doc: &Doc, a: usize, b: usize) -> bool {
+    doc.text
+        .get(a..b)
+        .is_some_and(|gap| gap.contains(['\n', '\r']))
+}
+
+/// A cue verb, a predicate word (لقد، لن، هذا…), or a future-tense verb (سيـ ستـ سنـ).
+fn is_verb_like(lex: &Lexicon, folded: &str) -> bool {
+    let bare = folded
+        .strip_prefix('و')
+        .or_else(|| folded.strip_prefix('ف'))
+        .unwrap_or(folded);
+    let future = ["سي", "ست", "سن"]
+        .iter()
+        .any(|p| bare.starts_with(p) && bare.chars().count() >= 5);
+    lex.cue(folded).is_some() || lex.is_predicate_word(folded) || future
+}
+
+/// One of the two words just before the opening mark is an indefinite trigger noun, with
+/// only words between it and the mark.
+fn after_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+    let at = doc.token_at_or_after(q.open.start);
+    let before: Vec<_> = doc.tokens[..at].iter().rev().take(2).collect();
+    match before.as_slice() {
+        [w1, ..] if !is_word(w1) => false,
+        [w1, rest @ ..] => {
+            lex.is_trigger(&w1.folded)
+                || rest
+                    .first()
+                    .is_some_and(|w2| is_word(w2) && lex.is_trigger(&w2.folded))
+        }
+        [] => false,
+    }
+}
+
+/// The span sits where reported speech goes (see rule 3 in the module documentation).
+fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+    let at = doc.token_at_or_after(q.open.start);
+    // Just before: a colon, a cue verb or a complementizer.
+    if let Some(prev) = at.checked_sub(1).map(|i| &doc.tokens[i])
+        && (prev.folded == ":"
+            || lex.cue(&prev.folded).is_some()
+            || lex.is_complementizer(&prev.folded))
+    {
+        return true;
+    }
+    // Earlier in the sentence: a cue verb followed by إن/أن or a colon before the mark.
+    let mut seen_complement = false;
+    for t in doc.tokens[..at].iter().rev().take(CONTEXT_WINDOW) {
+        if is_sentence_end(t) {
+            break;
+        }
+        if t.folded == ":" || lex.is_complementizer(&t.folded) {
+            seen_complement = true;
+        } else if is_word(t) && lex.cue(&t.folded).is_some() {
+            if seen_complement {
+                return true;
+            }
+            break;
+        }
+    }
+    // Just after (quote-first): a cue verb or a source phrase.
+    let after = doc.token_at_or_after(q.span.end);
+    let next = doc.tokens[after..]
+        .iter()
+        .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
+    next.is_some_and(|t| {
+        lex.cue(&t.folded).is_some()
+            || lex
+                .sources
+                .iter()
+                .any(|s| s.words[0] == t.folded || t.folded.strip_prefix('و') == Some(&s.words[0]))
+    })
+}

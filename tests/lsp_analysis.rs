@@ -1,0 +1,300 @@
+//! The server end to end with the real analysis: Arabic with CRLF line ends and emoji before the
+//! names, exact ranges in UTF-16 and UTF-8, an incremental edit sequence, and the seed article.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestClient, Unit, capabilities, nth, position, range};
+use serde_json::{Value, json};
+
+const URI: &str = "file:///tmp/%D8%AE%D8%A8%D8%B1.txt";
+const URI2: &str = "file:///tmp/fresh.txt";
+
+/// Written for this test: a minister named with his title, a continuation by surname after an
+/// emoji, a spelling slip (فى beside في), a second person.
+fn article() -> String {
+    [
+        "🙂 قال وزير المياه خالد العمري في عمّان: «سنعيد توزيع الحصص المائية».",
+        "",
+        "🎉🎉 وأضاف العمري: \"المرحلة الأولى تبدأ فى إربد قبل نهاية الصيف\".",
+        "",
+        "وقالت المهندسة ليلى حداد في المؤتمر إن الخطة طموحة في رأيها.",
+        "",
+    ]
+    .join("\r\n")
+}
+
+fn as_u32(v: &Value) -> u32 {
+    u32::try_from(v.as_u64().expect("a number")).expect("fits u32")
+}
+
+async fn check(unit: Unit, offered: &[&str], locale: &str) {
+    let text = article();
+    let mut client = TestClient::start();
+    let init = client
+        .initialize(capabilities(offered, true), json!({"locale": locale}))
+        .await;
+    let expected_encoding = if unit == Unit::Utf8 {
+        "utf-8"
+    } else {
+        "utf-16"
+    };
+    assert_eq!(init["capabilities"]["positionEncoding"], expected_encoding);
+    client.open(URI, &text, 3).await;
+
+    // Diagnostics: the one slip, with its version and exact range.
+    let published = client.diagnostics(URI, json!(3)).await;
+    let diagnostics = published["diagnostics"].as_array().expect("array");
+    let slips: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "mixed-orthography")
+        .collect();
+    assert_eq!(slips.len(), 1, "{published}");
+    let (s, e) = nth(&text, "فى", 0);
+    assert_eq!(slips[0]["range"], range(&text, s, e, unit));
+    assert_eq!(slips[0]["source"], "qalam");
+    assert_eq!(slips[0]["severity"], 3);
+    for d in diagnostics {
+        assert!(
+            [
+                "mixed-orthography",
+                "unattributed-quote",
+                "space-inside-quotes"
+            ]
+            .contains(&d["code"].as_str().unwrap_or("")),
+            "unexpected diagnostic on clean text: {d}"
+        );
+    }
+
+    // Hover on the surname after the emoji: the mention's exact range, the merged entity.
+    let (s, e) = nth(&text, "العمري", 1);
+    let at = position(&text, s + "ال".len(), unit);
+    let hover = client
+        .hover(URI, as_u32(&at["line"]), as_u32(&at["character"]))
+        .await;
+    assert_eq!(hover["range"], range(&text, s, e, unit), "{hover}");
+    let value = hover["contents"]["value"].as_str().expect("markdown");
+    let kind = if locale.starts_with("ar") {
+        "شخص"
+    } else {
+        "person"
+    };
+    assert!(
+        value.starts_with(&format!("**خالد العمري** — {kind}\n")),
+        "{value}"
+    );
+    assert!(value.contains(": 2\n"), "two mentions: {value}");
+
+    // Outline: two quotations attributed to the minister, people and places by first mention.
+    let symbols = client.symbols(URI).await;
+    let groups = symbols.as_array().expect("nested");
+    let name = |g: &Value| g["name"].as_str().unwrap_or("").to_owned();
+    let quotations = groups
+        .iter()
+        .find(|g| ["Quotations", "الاقتباسات"].contains(&name(g).as_str()));
+    let quotations = quotations.expect("a quotations group")["children"]
+        .as_array()
+        .expect("children");
+    assert_eq!(quotations.len(), 2, "{symbols}");
+    let (qs, qe) = nth(&text, "«سنعيد توزيع الحصص المائية»", 0);
+    assert_eq!(quotations[0]["name"], "سنعيد توزيع الحصص المائية");
+    assert_eq!(quotations[0]["detail"], "خالد العمري");
+    assert_eq!(quotations[0]["range"], range(&text, qs, qe, unit));
+    assert_eq!(
+        quotations[0]["selectionRange"],
+        range(&text, qs + "«".len(), qe - "»".len(), unit)
+    );
+    let (qs, qe) = nth(&text, "\"المرحلة الأولى تبدأ فى إربد قبل نهاية الصيف\"", 0);
+    assert_eq!(
+        quotations[1]["name"],
+        "المرحلة الأولى تبدأ فى إربد قبل نهاية الصيف"
+    ); // 8 words
+    assert_eq!(quotations[1]["detail"], "خالد العمري");
+    assert_eq!(quotations[1]["range"], range(&text, qs, qe, unit));
+
+    let people = groups
+        .iter()
+        .find(|g| ["People", "الأشخاص"].contains(&name(g).as_str()));
+    let people = people.expect("a people group")["children"]
+        .as_array()
+        .expect("children");
+    let names: Vec<&str> = people
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["خالد العمري", "ليلى حداد"]);
+    let (ps, pe) = nth(&text, "خالد العمري", 0);
+    assert_eq!(people[0]["range"], range(&text, ps, pe, unit));
+    assert_eq!(people[0]["selectionRange"], people[0]["range"]);
+
+    let places = groups
+        .iter()
+        .find(|g| ["Places", "الأماكن"].contains(&name(g).as_str()));
+    let places = places.expect("a places group")["children"]
+        .as_array()
+        .expect("children");
+    let names: Vec<&str> = places
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        names.contains(&"عمّان") && names.contains(&"إربد"),
+        "{names:?}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crlf_emoji_utf16() {
+    check(Unit::Utf16, &[], "en").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crlf_emoji_utf8_arabic() {
+    check(Unit::Utf8, &["utf-8", "utf-16"], "ar").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_equal_a_fresh_open() {
+    let mut text = article();
+    let mut client = TestClient::start();
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.open(URI, &text, 1).await;
+    client.diagnostics(URI, json!(1)).await;
+
+    // Type a new sentence character by character at the end, then fix the slip.
+    let addition = "وأكد العمري: «لن نترك المزارعين وحدهم».";
+    let mut version = 1;
+    for c in addition.chars() {
+        let end = text.len();
+        let change = json!({"range": range(&text, end, end, Unit::Utf16), "text": c.to_string()});
+        text.push(c);
+        version += 1;
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
+            )
+            .await;
+    }
+    let (s, e) = nth(&text, "فى", 0);
+    let change = json!({"range": range(&text, s, e, Unit::Utf16), "text": "في"});
+    text.replace_range(s..e, "في");
+    version += 1;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
+        )
+        .await;
+
+    let edited = client.diagnostics(URI, json!(version)).await;
+    let edited_symbols = client.symbols(URI).await;
+    client.open(URI2, &text, 1).await;
+    let fresh = client.diagnostics(URI2, json!(1)).await;
+    assert_eq!(edited["diagnostics"], fresh["diagnostics"]);
+    assert_eq!(edited_symbols, client.symbols(URI2).await);
+    let quotes = &edited_symbols[0]["children"];
+    assert_eq!(quotes.as_array().map(Vec::len), Some(3), "{edited_symbols}");
+    assert_eq!(quotes[2]["detail"], "خالد العمري");
+
+    client.settle(Duration::from_millis(200)).await;
+    let versions: Vec<i64> = client
+        .published
+        .iter()
+        .filter(|m| m["params"]["uri"] == URI)
+        .filter_map(|m| m["params"]["version"].as_i64())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert_eq!(versions.last(), Some(&version));
+    client.shutdown().await;
+}
+
+/// The seed article, read in place: structural invariants of everything the server returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_article_outline_hover_and_diagnostics_are_consistent() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seed/000_52c75b453decbfc7.txt"
+    );
+    let text = std::fs::read_to_string(path).expect("the seed article");
+    let mut client = TestClient::start();
+    client
+        .initialize(capabilities(&[], true), json!({"locale": "ar"}))
+        .await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, json!(1)).await;
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or(""))
+        .collect();
+    for code in [
+        "unclosed-quote",
+        "unmatched-closing-quote",
+        "inconsistent-spelling",
+        "mixed-orthography",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+
+    let symbols = client.symbols(URI).await;
+    let groups = symbols.as_array().expect("nested");
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| g["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["الاقتباسات", "الأشخاص", "المنظمات", "الأماكن"]);
+    let key = |p: &Value| {
+        (
+            p["line"].as_u64().unwrap_or(0),
+            p["character"].as_u64().unwrap_or(0),
+        )
+    };
+    let within = |outer: &Value, inner: &Value| {
+        key(&outer["start"]) <= key(&inner["start"]) && key(&inner["end"]) <= key(&outer["end"])
+    };
+    for g in groups {
+        let children = g["children"].as_array().expect("children");
+        assert!(!children.is_empty());
+        for c in children {
+            assert!(!c["name"].as_str().unwrap_or("").trim().is_empty(), "{c}");
+            assert!(within(&g["range"], &c["range"]), "{g} does not span {c}");
+            assert!(within(&c["range"], &c["selectionRange"]), "{c}");
+        }
+    }
+    // Quotations in document order; the first one is the spokesman's.
+    let quotes = groups[0]["children"].as_array().expect("children");
+    assert!(
+        quotes
+            .windows(2)
+            .all(|w| key(&w[0]["range"]["start"]) < key(&w[1]["range"]["start"]))
+    );
+    assert!(
+        quotes[0]["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("بيسكوف"),
+        "{}",
+        quotes[0]
+    );
+
+    // Hovering at the start of each entity's first mention gives that mention's range.
+    for g in &groups[1..] {
+        for c in g["children"].as_array().expect("children") {
+            let start = &c["range"]["start"];
+            let hover = client
+                .hover(URI, as_u32(&start["line"]), as_u32(&start["character"]))
+                .await;
+            assert_eq!(hover["range"], c["range"], "{c}");
+            let value = hover["contents"]["value"].as_str().expect("markdown");
+            assert!(
+                value.starts_with(&format!("**{}**", c["name"].as_str().unwrap_or(""))),
+                "{value}"
+            );
+        }
+    }
+    client.shutdown().await;
+}
