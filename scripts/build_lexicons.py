@@ -271,8 +271,11 @@ def nisba_bases(country: str) -> list[str]:
         out.append(name[:-1] + "ي")
     elif name.endswith("ية") or name.endswith("يه"):
         out.append(name[:-1])
-    elif name.endswith("ي"):
-        out.append(name)
+    elif name.endswith("ة"):
+        out.append(name[:-1] + "ي")
+    elif name.endswith("ي") or name.endswith("و"):
+        # جيبوتي، بوروندي، بيرو: the nisba would be the name itself or unusual; hand-list instead.
+        return []
     else:
         out.append(name + "ي")
     return out
@@ -321,6 +324,11 @@ def main() -> None:
     for name in geonames | territories | cities:
         if fold(name) in common_folded or fold(name) in stop_names:
             continue
+        # Indefinite one-word GeoNames entries ending in ية are mostly adjectives too (سلمية
+        # "peaceful"): keep them only when CLDR lists them.
+        if (" " not in name and not name.startswith("ال") and fold(name).endswith("يه")
+                and name not in territories and name not in cities):
+            continue
         places.add(name)
     write_list(out / "locations.txt", [
         "Place names (LOC). Built by scripts/build_lexicons.py from:",
@@ -335,10 +343,26 @@ def main() -> None:
 
     # --- Nisba (demonym) table derived from CLDR country names ----------------------------------
     nisba = set()
+    territory_keys = {fold(t) for t in territories}
+    nisba_forms = set()
     for key, name in countries.items():
         for base in nisba_bases(name):
-            if len(base) >= 3:
+            # A nisba must never hide a country name (the recognizer drops lone nisba words).
+            forms = {fold(base), fold("ال" + base), fold(base + "ة"), fold("ال" + base + "ة")}
+            if len(base) >= 3 and not forms & territory_keys:
                 nisba.add(f"{base}\t{name}")
+                nisba_forms |= forms
+    # Lesser places spelled like a nisba (سوري) give way to the adjective.
+    dropped = {p for p in places if fold(p) in nisba_forms}
+    if dropped:
+        places -= dropped
+        write_list(out / "locations.txt", [
+            "Place names (LOC). Built by scripts/build_lexicons.py from:",
+            "GeoNames Arabic names via Debian libgeonames-common (CC-BY-4.0, geonames.org);",
+            "Unicode CLDR territories and exemplar cities, ar and ar-XX locales (Unicode-3.0).",
+            "Single words that are frequent non-entity words in ANERcorp train, or spelled like a",
+            "nisba adjective of a country (سوري), are left out.",
+        ], places)
     write_list(out / "nisba.txt", [
         "Nisba adjective (masculine, indefinite) <TAB> country. Derived by scripts/build_lexicons.py",
         "from CLDR Arabic country names (Unicode-3.0) with suffix rules (روسيا → روسي,",

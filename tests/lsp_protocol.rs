@@ -524,3 +524,90 @@ async fn requests_before_initialize_are_refused() {
     client.initialize(capabilities(&[], true), json!({})).await;
     client.shutdown().await;
 }
+
+/// An analysis that never seems to end (a defect) holds back one request for at most
+/// `REQUEST_ANALYSIS_TIMEOUT`; the messages behind it are then served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_analysis_does_not_block_the_server() {
+    let analyzer: qalam::lsp::Analyzer = std::sync::Arc::new(|text: &str| {
+        if text.contains('⏳') {
+            std::thread::sleep(
+                qalam::lsp::server::REQUEST_ANALYSIS_TIMEOUT + Duration::from_secs(2),
+            );
+        }
+        common::fake_analyze(text)
+    });
+    let mut client = TestClient::start_with(analyzer);
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.open(URI, "⏳ ليلى حداد", 1).await;
+    let slow = client
+        .send_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 4}}),
+        )
+        .await;
+    let text = article();
+    client.open(URI2, &text, 1).await;
+    let (s, e) = nth(&text, "ليلى حداد", 0);
+    let at = position(&text, s, Unit::Utf16);
+    let fast = client
+        .send_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI2}, "position": at}),
+        )
+        .await;
+    assert_eq!(client.response(slow).await["result"], Value::Null);
+    let fast = client.response(fast).await;
+    assert_eq!(fast["result"]["range"], range(&text, s, e, Unit::Utf16));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_without_shutdown_is_reported() {
+    let mut client = TestClient::start_with(fake_analyzer());
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.notify("exit", Value::Null).await;
+    let shut_down = tokio::time::timeout(common::TIMEOUT, client.server)
+        .await
+        .expect("the server ends after exit")
+        .expect("no panic");
+    assert!(!shut_down);
+}
+
+/// One analysis per version: requests reuse the analysis the publisher computed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_version_is_analysed_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let analyzer: qalam::lsp::Analyzer = Arc::new(move |text: &str| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        common::fake_analyze(text)
+    });
+    let mut client = TestClient::start_with(analyzer);
+    client.initialize(capabilities(&[], true), json!({})).await;
+    let text = article();
+    client.open(URI, &text, 1).await;
+    client.diagnostics(URI, json!(1)).await;
+    for _ in 0..5 {
+        client.hover(URI, 2, 25).await;
+        client.symbols(URI).await;
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // A request right behind an edit analyses the new version once; the publisher reuses it.
+    let end = text.len();
+    let change = json!({"range": range(&text, end, end, Unit::Utf16), "text": " نعم"});
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [change]}),
+        )
+        .await;
+    client.symbols(URI).await;
+    client.diagnostics(URI, json!(2)).await;
+    client.hover(URI, 2, 25).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    client.shutdown().await;
+}

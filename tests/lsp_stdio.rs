@@ -114,7 +114,7 @@ fn serve_stdio_answers_and_exits_after_exit() {
 }
 
 #[test]
-fn serve_stdio_exits_when_the_client_goes_away() {
+fn serve_stdio_exits_with_one_when_the_client_goes_away() {
     let mut child = spawn();
     let mut stdin = child.stdin.take().expect("stdin");
     stdin
@@ -124,6 +124,27 @@ fn serve_stdio_exits_when_the_client_goes_away() {
         ))
         .expect("write");
     drop(stdin);
+    // No shutdown request: LSP asks for exit status 1.
     let status = wait_with_timeout(&mut child);
-    assert!(status.success(), "{status}");
+    assert_eq!(status.code(), Some(1), "{status}");
+}
+
+#[test]
+fn serve_stdio_exit_without_shutdown_is_status_one() {
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let rx = read_frames(child.stdout.take().expect("stdout"));
+    stdin
+        .write_all(&framed(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "capabilities": {}}}),
+        ))
+        .expect("write");
+    response(&rx, 1);
+    stdin
+        .write_all(&framed(&json!({"jsonrpc": "2.0", "method": "exit"})))
+        .expect("write");
+    let status = wait_with_timeout(&mut child);
+    assert_eq!(status.code(), Some(1), "{status}");
+    drop(stdin);
 }

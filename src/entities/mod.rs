@@ -283,3 +283,6 @@ fn written_name(doc: &words::Doc<'_>, item: &merge::Item) -> String {
     }
     text.to_string()
 }
+
+#[cfg(test)]
+mod tests;

@@ -30,14 +30,23 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
         .collect();
     for c in cands.iter_mut().filter(|c| c.tier == 0) {
         let span = c.mention.span;
-        let inner: Vec<&(Span, super::EntityKind, u8)> =
-            strong.iter().filter(|(s, _, _)| span.overlaps(*s)).collect();
+        // Copies of the model's own span (propagated) do not count, nor mentions nested inside
+        // another strong mention (العالمية inside منظمة الصحة العالمية).
+        let inner: Vec<&(Span, super::EntityKind, u8)> = strong
+            .iter()
+            .filter(|(s, _, _)| span.overlaps(*s) && *s != span)
+            .filter(|(s, _, _)| {
+                !strong
+                    .iter()
+                    .any(|(o, _, _)| *o != *s && *o != span && o.contains(*s))
+            })
+            .collect();
         if inner.is_empty() {
             continue;
         }
         let extends = inner
             .iter()
-            .all(|(s, k, _)| span.contains(*s) && *s != span && *k == c.mention.kind);
+            .all(|(s, k, _)| span.contains(*s) && *k == c.mention.kind);
         if extends {
             c.tier = inner.iter().map(|(_, _, t)| *t).max().unwrap_or(0);
         }

@@ -318,10 +318,16 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
             continue;
         };
         let mut last = i;
+        let mut known_units = 0;
         let mut k = i + 1;
         while k < doc.len() && k - i < 4 && doc.adjacent(k - 1) {
             match classify(doc, k) {
-                WordClass::NameUnit | WordClass::Unknown => last = k,
+                WordClass::NameUnit => {
+                    last = k;
+                    known_units += 1;
+                }
+                // An unknown word ending in ة is more likely a noun or adjective (حرب أهلية).
+                WordClass::Unknown if !doc.fold(k).ends_with('ه') => last = k,
                 WordClass::Connector => {
                     if doc.fold(k) == "الله" {
                         last = k;
@@ -331,7 +337,8 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
             }
             k += 1;
         }
-        if last > i {
+        // After a proclitic (بحرب، لأحمد) ask for a known name unit as well.
+        if last > i && (r.prefix == 0 || known_units > 0) {
             out.push(Mention {
                 span: doc.span(i, r.prefix, last),
                 kind: EntityKind::Person,
@@ -512,6 +519,10 @@ fn loc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
         while m < doc.len() && m - k < 3 && (m == k || doc.adjacent(m - 1)) {
             let c = classify(doc, m);
             let known = lx.lookup(doc.fold(m)).is_some();
+            // Only the first word of the name may carry the article (زاغروفا الجبلي: an adjective).
+            if m > k && is_definite(doc.fold(m)) {
+                break;
+            }
             if (c == WordClass::Unknown || c == WordClass::NameUnit && !lx.is_ambiguous(doc.light(m)))
                 && !known
             {

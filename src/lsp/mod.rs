@@ -22,6 +22,7 @@ pub mod symbols;
 pub mod transport;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -32,7 +33,10 @@ pub use state::Analyzer;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
 ///
-/// Builds its own multi-threaded tokio runtime (analysis runs on its blocking pool).
+/// Builds its own multi-threaded tokio runtime (analysis runs on its blocking pool). As LSP
+/// asks, when the session ends without a `shutdown` request first (an `exit` alone, or stdin
+/// closed by a client that went away), the process exits with status 1 after flushing its
+/// output.
 ///
 /// # Errors
 /// When the runtime cannot be created.
@@ -41,21 +45,27 @@ pub fn serve_stdio() -> anyhow::Result<()> {
         .enable_all()
         .thread_name("qalam-lsp")
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Do not wait for a blocked stdin read or a long analysis after `exit`.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    if !shutdown {
+        tracing::warn!("the session ended without a shutdown request");
+        std::process::exit(1);
+    }
     Ok(())
 }
 
 /// Serves LSP over any byte streams (`input` from the client, `output` to it) until the client
 /// sends `exit` or closes `input`; texts are analysed with [`crate::analyze`]. Must run inside a
 /// tokio runtime; in-process tests pass the halves of a `tokio::io::duplex`.
-pub async fn serve<I, O>(input: I, output: O)
+///
+/// Returns true when the client sent `shutdown` before the session ended.
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    serve_with(input, output, Arc::new(crate::analyze)).await;
+    serve_with(input, output, Arc::new(crate::analyze)).await
 }
 
 /// [`serve`] with another analyzer (tests use it to inject analyses, e.g. one that panics).
@@ -64,7 +74,9 @@ where
 /// (`Server::concurrency_level(1)`; see [`server`] for why and what else keeps the order).
 /// Client input passes through [`transport::filter_input`] first, so malformed frames are
 /// answered and dropped instead of ending tower-lsp-server's read loop.
-pub async fn serve_with<I, O>(input: I, output: O, analyzer: Analyzer)
+///
+/// Returns true when the client sent `shutdown` before the session ended.
+pub async fn serve_with<I, O>(input: I, output: O, analyzer: Analyzer) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
@@ -75,7 +87,10 @@ where
     let (frames, outgoing) = tokio::sync::mpsc::channel::<Vec<u8>>(64);
     let (stopped, stop) = tokio::sync::oneshot::channel::<()>();
 
-    let (service, socket) = LspService::new(|client| Backend::new(client, analyzer));
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let backend_shutdown = shutdown.clone();
+    let (service, socket) =
+        LspService::new(move |client| Backend::new(client, analyzer, backend_shutdown));
     let server = async move {
         Server::new(server_input, server_output, socket)
             .concurrency_level(1)
@@ -100,6 +115,7 @@ where
         transport::frame_output(from_server, frames),
         transport::write_frames(outgoing, output),
     );
+    shutdown.load(Ordering::SeqCst)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 //! first `.await` (the state lock is a `std::sync::Mutex`, never held across an `.await`), so the
 //! order of edits would still hold if the limit were raised. The cost of the limit is that a
 //! request waiting for an analysis holds back the messages behind it; that wait is one analysis
-//! of the current text (milliseconds for an article), computed at most once per version.
+//! of the current text (milliseconds for an article), computed at most once per version, and
+//! never longer than [`REQUEST_ANALYSIS_TIMEOUT`].
 //!
 //! One caveat stays with tower-lsp-server: its `initialize` / `shutdown` / `exit` state checks run
 //! when a message is *read*, not when its turn comes. A client that sends requests before the
@@ -24,6 +25,7 @@
 //! snapshot, shared with the background task (computed once per version).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,6 +50,12 @@ use crate::text::position::PositionEncoding;
 /// within that time makes the older revision's analysis unnecessary (requests still get an
 /// up-to-date analysis at once).
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// The longest a request waits for an analysis. Messages are handled one at a time, so an
+/// analysis that never ends (a defect) must not hold every later message back: past this
+/// time the request is answered with no result (logged) and the analysis goes on in the
+/// background.
+pub const REQUEST_ANALYSIS_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Settings negotiated in `initialize`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +133,8 @@ struct Inner {
     /// Serialises publishing so that a check "still the newest revision?" and the send that
     /// follows it cannot interleave with another publish or a close.
     publish: tokio::sync::Mutex<()>,
+    /// Set by the `shutdown` request (shared with [`super::serve_with`], which reports it).
+    shutdown: Arc<AtomicBool>,
 }
 
 /// The qalam language server.
@@ -143,8 +153,9 @@ impl std::fmt::Debug for Backend {
 }
 
 impl Backend {
-    /// A server talking to `client` that analyses texts with `analyzer`.
-    pub fn new(client: Client, analyzer: Analyzer) -> Self {
+    /// A server talking to `client` that analyses texts with `analyzer`; `shutdown` is set when
+    /// the client sends the `shutdown` request.
+    pub fn new(client: Client, analyzer: Analyzer, shutdown: Arc<AtomicBool>) -> Self {
         Backend {
             inner: Arc::new(Inner {
                 client,
@@ -152,6 +163,7 @@ impl Backend {
                 documents: Documents::default(),
                 session: Mutex::new(Session::default()),
                 publish: tokio::sync::Mutex::new(()),
+                shutdown,
             }),
         }
     }
@@ -219,8 +231,17 @@ impl Backend {
             );
             return None;
         };
-        let analyzed = snapshot.analysis(&self.inner.analyzer).await?;
-        Some((snapshot, analyzed))
+        let analysis = snapshot.analysis(&self.inner.analyzer);
+        match tokio::time::timeout(REQUEST_ANALYSIS_TIMEOUT, analysis).await {
+            Ok(analyzed) => Some((snapshot, analyzed?)),
+            Err(_) => {
+                error!(
+                    version = snapshot.version,
+                    "analysis is taking too long; no result"
+                );
+                None
+            }
+        }
     }
 }
 
@@ -269,6 +290,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         info!("shutdown");
+        self.inner.shutdown.store(true, Ordering::SeqCst);
         Ok(())
     }
 

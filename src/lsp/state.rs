@@ -2,20 +2,22 @@
 //!
 //! Each open document has a [`Document`] (rope + client version) and a [`Snapshot`] of its
 //! current revision. A snapshot owns the rope at that revision and computes its [`Analysis`]
-//! at most once (a `tokio::sync::OnceCell`): whichever of the background publisher or a request
-//! asks first runs it, the others wait for that result. Requests therefore never re-analyse a
-//! version that was analysed already.
+//! at most once: whichever of the background publisher or a request asks first starts it as a
+//! detached task (on the blocking pool), and everyone — that first caller included — waits for
+//! its result on a `tokio::sync::watch` channel. A waiter that gives up (a timed-out or
+//! cancelled request) neither cancels nor restarts the analysis, and requests never re-analyse
+//! a version that was analysed already.
 //!
 //! Locking: [`Documents`] is a `std::sync::Mutex`, held only for synchronous map operations,
 //! never across an `.await`.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ropey::Rope;
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 use tower_lsp_server::ls_types::Uri;
 use tracing::{error, warn};
 
@@ -47,24 +49,47 @@ pub struct Snapshot {
     pub version: i32,
     /// The text (a cheap clone of the document's rope).
     pub rope: Rope,
-    analysis: OnceCell<Option<Arc<Analyzed>>>,
+    /// Whether the analysis has been started.
+    started: AtomicBool,
+    /// `None` until the analysis has finished; then its result (`None` inside when it panicked).
+    result: watch::Sender<Option<Option<Arc<Analyzed>>>>,
 }
 
 impl Snapshot {
-    /// The analysis of this snapshot, computing it on first use on a blocking thread.
+    /// A snapshot of `rope` at `version`, not analysed yet.
+    pub fn new(revision: u64, version: i32, rope: Rope) -> Self {
+        Snapshot {
+            revision,
+            version,
+            rope,
+            started: AtomicBool::new(false),
+            result: watch::Sender::new(None),
+        }
+    }
+
+    /// The analysis of this snapshot, started on first use and computed once.
     ///
     /// `None` when the analysis panicked (logged with `tracing::error`): a defect in the
     /// analysis layers must not take the server down. The result, `None` included, is cached.
-    pub async fn analysis(&self, analyzer: &Analyzer) -> Option<Arc<Analyzed>> {
-        self.analysis
-            .get_or_init(|| run_analysis(self.rope.clone(), analyzer.clone(), self.version))
-            .await
-            .clone()
+    /// Must be called inside a tokio runtime.
+    pub async fn analysis(self: &Arc<Self>, analyzer: &Analyzer) -> Option<Arc<Analyzed>> {
+        if !self.started.swap(true, Ordering::AcqRel) {
+            let this = Arc::clone(self);
+            let analyzer = analyzer.clone();
+            tokio::spawn(async move {
+                let result = run_analysis(this.rope.clone(), analyzer, this.version).await;
+                this.result.send_replace(Some(result));
+            });
+        }
+        let mut results = self.result.subscribe();
+        // The sender lives in `self`, so the channel cannot close while we wait.
+        let result = results.wait_for(Option::is_some).await.ok()?.clone();
+        result.flatten()
     }
 
-    /// The cached analysis, if it has been computed already.
+    /// The analysis, if it has finished already.
     pub fn cached(&self) -> Option<Arc<Analyzed>> {
-        self.analysis.get().cloned().flatten()
+        self.result.borrow().clone().flatten()
     }
 }
 
@@ -128,12 +153,11 @@ impl Documents {
     }
 
     fn snapshot_of(&self, document: &Document) -> Arc<Snapshot> {
-        Arc::new(Snapshot {
-            revision: self.next_revision.fetch_add(1, Ordering::Relaxed) + 1,
-            version: document.version(),
-            rope: document.rope().clone(),
-            analysis: OnceCell::new(),
-        })
+        Arc::new(Snapshot::new(
+            self.next_revision.fetch_add(1, Ordering::Relaxed) + 1,
+            document.version(),
+            document.rope().clone(),
+        ))
     }
 
     /// Opens (or re-opens, replacing) `uri` with `text` at `version`; returns its snapshot.
@@ -175,7 +199,20 @@ impl Documents {
                 "didChange version does not increase; applied anyway"
             );
         }
-        entry.document.apply(changes, version, encoding);
+        // The text layer promises not to panic on any change; should it ever, the document's
+        // text is unknown, so it is closed (requests then answer nothing) rather than letting
+        // the panic take the server down.
+        let applied = catch_unwind(AssertUnwindSafe(|| {
+            entry.document.apply(changes, version, encoding);
+        }));
+        if applied.is_err() {
+            error!(
+                uri = uri.as_str(),
+                version, "applying a change panicked; document closed"
+            );
+            map.remove(uri);
+            return None;
+        }
         entry.snapshot = self.snapshot_of(&entry.document);
         Some(entry.snapshot.clone())
     }

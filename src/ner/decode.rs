@@ -86,9 +86,10 @@ mod tests {
 
     #[test]
     fn constraints_forbid_i_after_o_even_when_emission_prefers_it() {
-        // Token 0 strongly O, token 1 strongly I-PER (index 2), B-PER (1) second.
+        // Token 0 strongly O (and not B-PER), token 1 strongly I-PER (index 2), B-PER (1) second.
         let mut e = [[0.0; NUM_LABELS]; 2];
         e[0][0] = 5.0;
+        e[0][1] = -10.0;
         e[1][2] = 10.0;
         e[1][1] = 1.0;
         let mut out = Vec::new();

@@ -17,11 +17,24 @@ use super::hash::FeatureHasher;
 /// Per sentence, per token, extra feature ids.
 pub type DocFeatures = Vec<Vec<Vec<u64>>>;
 
-/// The matching key of a token: folded, proclitics stripped, at least 3 letters.
-fn doc_key(token: &str) -> Option<String> {
+/// The matching keys of a token: folded with an article-bearing proclitic stack and the
+/// article removed (والكرملين → كرملين), and — when there was no article — the form without one
+/// leading و ف ب ل ك as an alternative (لبيسكوف → بيسكوف; بغداد keeps its own key first).
+/// `None` for words of fewer than 3 letters or with non-letters.
+fn doc_key(token: &str) -> Option<(String, Option<String>)> {
     let f = fold(token);
-    let (stem, _) = strip_proclitics(&f);
-    (stem.chars().count() >= 3 && stem.chars().all(|c| c.is_ascii_alphabetic() || ('\u{0621}'..='\u{064A}').contains(&c))).then(|| stem.to_string())
+    let letters = |w: &str| {
+        w.chars().count() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic() || ('\u{0621}'..='\u{064A}').contains(&c))
+    };
+    let (stem, article) = strip_proclitics(&f);
+    if article {
+        return letters(stem).then(|| (stem.to_string(), None));
+    }
+    if !letters(&f) {
+        return None;
+    }
+    let alt = (stem.len() < f.len() && letters(stem)).then(|| stem.to_string());
+    Some((f, alt))
 }
 
 /// Type index of a label index: 0 for `O`, 1..=4 for PER, LOC, ORG, MISC.
@@ -32,13 +45,13 @@ fn type_of(label: usize) -> usize {
 /// Computes the document features of `sentences` (tokens as written) given the first-stage
 /// labels `stage1` (label indices, same shape) and a window of ±`window` sentences.
 pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usize>], window: usize) -> DocFeatures {
-    let keys: Vec<Vec<Option<String>>> =
+    let keys: Vec<Vec<Option<(String, Option<String>)>>> =
         sentences.iter().map(|s| s.as_ref().iter().map(|t| doc_key(t.as_ref())).collect()).collect();
     // Keys the first stage tagged as entity anywhere.
     let mut occ: FxHashMap<&str, Vec<(usize, usize, usize, bool)>> = FxHashMap::default();
     for (si, ks) in keys.iter().enumerate() {
         for (ti, k) in ks.iter().enumerate() {
-            if let Some(k) = k
+            if let Some((k, _)) = k
                 && type_of(stage1[si][ti]) > 0
             {
                 occ.entry(k.as_str()).or_default();
@@ -47,7 +60,7 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
     }
     for (si, ks) in keys.iter().enumerate() {
         for (ti, k) in ks.iter().enumerate() {
-            if let Some(list) = k.as_deref().and_then(|k| occ.get_mut(k)) {
+            if let Some(list) = k.as_ref().and_then(|(k, _)| occ.get_mut(k.as_str())) {
                 let l = stage1[si][ti];
                 list.push((si, ti, type_of(l), l % 2 == 1));
             }
@@ -61,7 +74,10 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
             let mut f = vec![FeatureHasher::new(120).num(own).finish()];
             let prev = if ti > 0 { stage1[si][ti - 1] as u64 } else { 99 };
             f.push(FeatureHasher::new(121).num(own).num(prev).finish());
-            if let Some(list) = k.as_deref().and_then(|k| occ.get(k)) {
+            let list = k.as_ref().and_then(|(k, alt)| {
+                occ.get(k.as_str()).or_else(|| alt.as_deref().and_then(|a| occ.get(a)))
+            });
+            if let Some(list) = list {
                 let mut counts = [0usize; 5];
                 let mut begins = [0usize; 5];
                 let mut earlier = [0usize; 5];
@@ -113,7 +129,7 @@ mod tests {
     fn other_occurrences_vote() {
         // "بيسكوف" tagged B-PER (1) in sentence 0, O in sentence 1: sentence 1's token gets the
         // PER majority feature; with window 0 it does not.
-        let sents = vec![vec!["قال", "بيسكوف"], vec!["ولبيسكوف", "رأي"]];
+        let sents = vec![vec!["قال", "بيسكوف"], vec!["لبيسكوف", "رأي"]];
         let stage1 = vec![vec![0, 1], vec![0, 0]];
         let f = features(&sents, &stage1, 5);
         let per = FeatureHasher::new(122).num(1).finish();

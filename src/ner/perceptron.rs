@@ -51,12 +51,12 @@ impl Default for TrainOptions {
         TrainOptions {
             features: FeatureConfig::default(),
             epochs: 30,
-            patience: 5,
+            patience: 6,
             seed: 42,
             min_count: 3,
             clusters: 200,
             cluster_iters: 8,
-            refit: false,
+            refit: true,
             lexicon_dir: "data/lexicon".into(),
             stacked: true,
             folds: 5,
@@ -380,9 +380,9 @@ fn run_epochs(
 /// gain). With `stacked`, trains the two-stage tagger of [`super::doc`]: the first stage's labels
 /// on the training set come from `folds`-fold jackknifing (contiguous blocks of sentences, each
 /// tagged by a model trained on the others for the first stage's epoch count), so the second
-/// stage learns how far to trust first-stage output it has not been trained on. Without
-/// `stacked` and with `refit`, retrains on train + dev for the chosen epoch count. Calls `log`
-/// after every epoch.
+/// stage learns how far to trust first-stage output it has not been trained on. With `refit`,
+/// everything (clusters, both stages, jackknife) is retrained on train + dev for the epoch
+/// counts chosen on dev. Calls `log` after every epoch.
 pub fn train(
     train: &Corpus,
     dev: Option<&Corpus>,
@@ -391,54 +391,64 @@ pub fn train(
     log: &mut dyn FnMut(&EpochLog),
 ) -> Tagger {
     let sentences: Vec<&Sentence> = train.sentences.iter().collect();
+    let (tagger, e1, e2) = fit(&sentences, dev, opts, gazetteer, None, log);
+    match (opts.refit, dev) {
+        (true, Some(d)) => {
+            tracing::info!(stage1_epochs = e1, stage2_epochs = e2, "refitting on train + dev");
+            let all: Vec<&Sentence> = train.sentences.iter().chain(&d.sentences).collect();
+            fit(&all, None, opts, gazetteer, Some((e1, e2)), log).0
+        }
+        _ => tagger,
+    }
+}
+
+/// Trains one (or, with `stacked`, two) stages; with `fixed`, for exactly those epoch counts
+/// (no dev), else choosing them on `dev`. Returns the tagger and the epoch counts used.
+fn fit(
+    sentences: &[&Sentence],
+    dev: Option<&Corpus>,
+    opts: &TrainOptions,
+    gazetteer: &Gazetteer,
+    fixed: Option<(usize, usize)>,
+    log: &mut dyn FnMut(&EpochLog),
+) -> (Tagger, usize, usize) {
     let gazetteer = if opts.features.lexicon { gazetteer.clone() } else { Gazetteer::default() };
     let clusters = if opts.features.cluster {
-        cluster::build(&sentences, opts.clusters, opts.cluster_iters)
+        cluster::build(sentences, opts.clusters, opts.cluster_iters)
     } else {
         Clusters::default()
     };
-    let res = Resources { clusters, gazetteer: gazetteer.clone() };
+    let res = Resources { clusters, gazetteer };
     let dev1 = dev.map(|d| (d, None));
-    let (first, best_epoch) = run_epochs(&sentences, None, dev1, opts, &res, opts.epochs, log);
-    if opts.stacked {
-        let n = sentences.len();
-        let k = opts.folds.max(2).min(n.max(2));
-        let mut stage1: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut scratch = Scratch::default();
-        for f in 0..k {
-            let (lo, hi) = (f * n / k, (f + 1) * n / k);
-            let rest: Vec<&Sentence> = sentences[..lo].iter().chain(&sentences[hi..]).copied().collect();
-            let (m, _) = run_epochs(&rest, None, None, opts, &res, best_epoch, &mut |_| {});
-            for i in lo..hi {
-                stage1[i] = m.tag_indices(&sentences[i].tokens, &mut scratch).to_vec();
-            }
-            tracing::info!(fold = f, "jackknife fold tagged");
-        }
-        let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
-        let train_doc = doc::features(&tokens, &stage1, opts.window);
-        let dev_doc = dev.map(|d| {
-            let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
-            let st: Vec<Vec<usize>> =
-                d.sentences.iter().map(|s| first.tag_indices(&s.tokens, &mut scratch).to_vec()).collect();
-            doc::features(&tokens, &st, opts.window)
-        });
-        let extras: Vec<&Vec<Vec<u64>>> = train_doc.iter().collect();
-        let dev2 = dev.map(|d| (d, dev_doc.as_ref()));
-        let (second, _) = run_epochs(&sentences, Some(&extras), dev2, opts, &res, opts.epochs, log);
-        return Tagger { first, second: Some(second), window: opts.window };
+    let e1 = fixed.map_or(opts.epochs, |f| f.0);
+    let (first, best1) = run_epochs(sentences, None, dev1, opts, &res, e1, log);
+    if !opts.stacked {
+        return (Tagger { first, second: None, window: opts.window }, best1, 0);
     }
-    let first = match (opts.refit, dev) {
-        (true, Some(d)) => {
-            let all: Vec<&Sentence> = train.sentences.iter().chain(&d.sentences).collect();
-            let clusters = if opts.features.cluster {
-                cluster::build(&all, opts.clusters, opts.cluster_iters)
-            } else {
-                Clusters::default()
-            };
-            let res = Resources { clusters, gazetteer };
-            run_epochs(&all, None, None, opts, &res, best_epoch, log).0
+    let n = sentences.len();
+    let k = opts.folds.max(2).min(n.max(2));
+    let mut stage1: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut scratch = Scratch::default();
+    for f in 0..k {
+        let (lo, hi) = (f * n / k, (f + 1) * n / k);
+        let rest: Vec<&Sentence> = sentences[..lo].iter().chain(&sentences[hi..]).copied().collect();
+        let (m, _) = run_epochs(&rest, None, None, opts, &res, best1, &mut |_| {});
+        for i in lo..hi {
+            stage1[i] = m.tag_indices(&sentences[i].tokens, &mut scratch).to_vec();
         }
-        _ => first,
-    };
-    Tagger { first, second: None, window: opts.window }
+        tracing::info!(fold = f, "jackknife fold tagged");
+    }
+    let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
+    let train_doc = doc::features(&tokens, &stage1, opts.window);
+    let dev_doc = dev.map(|d| {
+        let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
+        let st: Vec<Vec<usize>> =
+            d.sentences.iter().map(|s| first.tag_indices(&s.tokens, &mut scratch).to_vec()).collect();
+        doc::features(&tokens, &st, opts.window)
+    });
+    let extras: Vec<&Vec<Vec<u64>>> = train_doc.iter().collect();
+    let dev2 = dev.map(|d| (d, dev_doc.as_ref()));
+    let e2 = fixed.map_or(opts.epochs, |f| f.1);
+    let (second, best2) = run_epochs(sentences, Some(&extras), dev2, opts, &res, e2, log);
+    (Tagger { first, second: Some(second), window: opts.window }, best1, best2)
 }

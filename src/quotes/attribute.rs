@@ -1,21 +1,36 @@
 //! Attribution: the cue verb, speaker and source of each quotation.
 //!
-//! Patterns (Arabic news style; see `docs/arabic-resources.md`, section 3):
-//! - cue before the quotation in its sentence (وقال فلان: «…»، وأضاف: "…"، قالت الوزيرة إن
-//!   المشروع «…»), the nearest one going back; else a cue right after it (quote-first:
-//!   «…»، قال فلان — «…»، هكذا علق فلان);
-//! - speaker of a VSO verb: the words after the verb up to the colon, the quotation, إن/أن, a
-//!   source phrase or a clause break — a person mention there first, else an organization or
-//!   place mention at the subject's head, else the phrase as written (مصدر في الوزارة);
-//!   SVO: أما فلان فقال, or a mention right before the verb;
-//! - a verb with no written subject (وأضاف:، participles مضيفا/مؤكدة, plurals) takes the previous
-//!   speaker: the subject of the last main-clause reporting verb before it in the document, with
-//!   or without a quotation (continuation across paragraphs);
-//! - source: وفقا لـ، بحسب، نقلا عن… (data/quotes/sources.txt), ل + a media noun (لوكالة) and
-//!   the relay pattern نقلت الوكالة عن فلان (source the agency, speaker the person). With no cue
-//!   verb, a named source is the speaker too («…»، بحسب الوزارة).
+//! Rules (Arabic news style; inventory in `docs/arabic-resources.md`, section 3; lists in
+//! `data/quotes/`):
+//! - **Cue**: the nearest reporting verb before the quotation in its sentence, skipping other
+//!   quotations (وقال فلان: «…»، وأضاف: "…"، قالت الوزيرة إن المشروع «…»); when the quotation
+//!   opens a paragraph and the previous one ends with a colon, that paragraph too. Else a verb
+//!   right after it (quote-first: «…»، قال فلان — «…»، هكذا علق فلان) that does not introduce
+//!   the next quotation. Proclitics و ف and object pronouns (سألني) are allowed on the verb.
+//! - **Speaker of a VSO verb**: the words after the verb up to a colon, the quotation, إن/أن, a
+//!   source phrase or a clause break: a person mention there first, else a name in apposition
+//!   between commas (مديرة الشركة، سارة، إن), else an organization or place mention at the
+//!   subject's head (قالت وزارة الصحة), else the phrase as written (مصدر في الوزارة), cut before
+//!   adjuncts (اليوم، في بيان) and recipients (للصحفيين). A definite phrase (الوزير، الهيئة،
+//!   المصدر) refers back to the latest speaker or entity whose name or role has the same head
+//!   noun; a document noun (البيان) to the previous speaker; the range stays the words written.
+//!   **SVO**: أما فلان فقال, or a mention right before a verb without و.
+//! - **No written subject** (وأضاف:، participles مضيفا/مؤكدة, plurals): the first person mention
+//!   of the sentence's main clause before the verb (أبدى المدرب فلان أسفه، وقال: «…»); else the
+//!   previous speaker — the subject of the latest main-clause reporting verb, with or without a
+//!   quotation, across paragraphs — preferring, among the last three, one whose verb has the
+//!   same gender (وأضافت → the latest قالت). Verbs inside a complement clause (أن الرئيس أكد)
+//!   are not speakers' events. A third-person verb inside a quotation (سألني) is not the quoting
+//!   speaker: the latest other person mentioned before it.
+//! - **Source**: وفقا لـ، بحسب، نقلا عن… (`sources.txt`), ل + a media noun (لوكالة) or a quoted
+//!   name (لـ«الصحيفة»), and the relay pattern نقلت الوكالة عن فلان قوله (source the agency,
+//!   speaker the person, cue the relay verb). The source is a quoted name within three tokens
+//!   (وكالة أنباء " تاس "), else a mention, else the words as written. With no cue verb, a named
+//!   source is the speaker too («…»، بحسب الوزارة).
+//! - A quotation with no cue and no source, following another in the same paragraph, keeps
+//!   that one's speaker.
 
-use super::doc::{Doc, is_clause_end, is_sentence_end, is_word};
+use super::doc::{Doc, is_clause_end, is_sentence_end, is_symbol, is_word};
 use super::lexicon::{CueForm, Lexicon};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
@@ -31,13 +46,16 @@ const AFTER_WINDOW: usize = 16;
 /// How many tokens after a verb its subject may run.
 const SUBJECT_WINDOW: usize = 14;
 /// Longest speaker or source phrase kept when no mention names it (words).
-const PHRASE_WORDS: usize = 6;
+const PHRASE_WORDS: usize = 8;
 
-/// Cue, speaker and source of one quotation.
+/// Cue, speaker and source of one quotation (see [`super::Quote`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Attribution {
+    /// Who said it.
     pub speaker: Option<Speaker>,
+    /// The reporting verb (or relay verb / attribution phrase).
     pub cue: Option<Cue>,
+    /// The source it is reported through.
     pub source: Option<Source>,
 }
 
@@ -94,8 +112,10 @@ struct Attributor<'a> {
     doc: &'a Doc<'a>,
     lex: &'a Lexicon,
     paras: &'a [Span],
-    /// Spans (marks included) of the speech quotations.
+    /// Spans (marks included) of the speech quotations, in order of their starts.
     speech: Vec<Span>,
+    /// `speech_max_end[j]`: the largest end among `speech[..=j]`.
+    speech_max_end: Vec<usize>,
     /// Spans (marks included) of the quoted names.
     names: &'a [Span],
     /// Every main-clause reporting verb with a written subject, and every quotation
@@ -116,6 +136,13 @@ pub(crate) fn attribute(
         lex,
         paras,
         speech: speech.iter().map(|q| q.span).collect(),
+        speech_max_end: speech
+            .iter()
+            .scan(0, |max, q| {
+                *max = q.span.end.max(*max);
+                Some(*max)
+            })
+            .collect(),
         names,
         events: Vec::new(),
     };
@@ -135,6 +162,11 @@ pub(crate) fn attribute(
                 attr.speaker = out[j].speaker.clone();
             }
         }
+        if let Some(outer) = a.enclosing(q.span)
+            && let Some(j) = (0..k).rev().find(|&j| speech[j].span == outer)
+        {
+            a.not_the_quoting_speaker(&mut attr, &out[j], speech[j].content);
+        }
         out.push(attr);
     }
     out
@@ -149,19 +181,35 @@ impl Attributor<'_> {
             .unwrap_or(Span::new(0, self.doc.text.len()))
     }
 
+    /// The speech quotations that contain `s`: those starting at or before it whose end
+    /// reaches it (walks back while the running maximum of ends still reaches it).
+    fn speech_containing(&self, s: Span) -> impl Iterator<Item = &Span> {
+        let n = self.speech.partition_point(|q| q.start <= s.start);
+        (0..n)
+            .rev()
+            .take_while(move |&j| self.speech_max_end[j] >= s.end)
+            .map(|j| &self.speech[j])
+            .filter(move |q| q.contains(s))
+    }
+
     /// True when token `i` lies inside a speech quotation that does not contain `own`.
     fn in_other_speech(&self, i: usize, own: Option<Span>) -> bool {
         let s = self.doc.tokens[i].span;
-        self.speech
-            .iter()
-            .any(|q| q.contains(s) && own.is_none_or(|o| !q.contains(o)))
+        self.speech_containing(s)
+            .any(|q| own.is_none_or(|o| !q.contains(o)))
+    }
+
+    /// True when token `i` lies inside any speech quotation.
+    fn in_speech(&self, i: usize) -> bool {
+        self.speech_containing(self.doc.tokens[i].span)
+            .next()
+            .is_some()
     }
 
     /// The innermost speech quotation strictly containing `own`.
     fn enclosing(&self, own: Span) -> Option<Span> {
-        self.speech
-            .iter()
-            .filter(|q| q.contains(own) && **q != own)
+        self.speech_containing(own)
+            .filter(|q| **q != own)
             .min_by_key(|q| q.len())
             .copied()
     }
@@ -190,6 +238,38 @@ impl Attributor<'_> {
             out.push(i);
         }
         out
+    }
+
+    /// Inside a quotation the quoting speaker talks in the first person, so a third-person
+    /// cue verb there (سألني، قال لي) has another subject: when the inner quotation's cue lies
+    /// in the outer one's `content` and its speaker came out as the outer speaker, it becomes
+    /// the latest other person mentioned before the cue in the outer quotation's paragraph
+    /// (or nobody).
+    fn not_the_quoting_speaker(&self, attr: &mut Attribution, outer: &Attribution, content: Span) {
+        let (Some(cue), Some(inner), Some(quoting)) = (&attr.cue, &attr.speaker, &outer.speaker)
+        else {
+            return;
+        };
+        let same = match (&inner.entity, &quoting.entity) {
+            (Some(a), Some(b)) => a == b,
+            _ => inner.name == quoting.name,
+        };
+        if !same || !content.contains(cue.span) {
+            return;
+        }
+        let para = self.para_of(content.start);
+        attr.speaker = self
+            .doc
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.span.start >= para.start && m.span.end <= cue.span.start)
+            .filter(|m| self.doc.kind(m) == EntityKind::Person)
+            .find(|m| match &quoting.entity {
+                Some(id) => self.doc.entities[m.entity].id != *id,
+                None => true,
+            })
+            .map(|m| self.named_mention(m.span, m.entity).speaker());
     }
 
     /// When `own` opens its paragraph and the previous paragraph ends with a colon
@@ -492,7 +572,14 @@ impl Attributor<'_> {
     /// True when a token starts a source phrase (so a subject ends before it).
     fn starts_source(&self, i: usize) -> bool {
         let f = &self.doc.tokens[i].folded;
-        self.lex.is_lam_media(f)
+        let lam_name = f == "ل"
+            && self
+                .doc
+                .tokens
+                .get(i + 1)
+                .is_some_and(|n| self.names.iter().any(|q| q.start == n.span.start));
+        lam_name
+            || self.lex.is_lam_media(f)
             || self.lex.is_relay(f)
             || self
                 .lex
@@ -518,19 +605,21 @@ impl Attributor<'_> {
     fn vso(&self, ci: usize) -> Option<Named> {
         let para = self.para_of(self.doc.tokens[ci].span.start);
         let mut window = Vec::new();
+        let mut stop = None;
         for j in ci + 1..self.doc.tokens.len() {
             let t = &self.doc.tokens[j];
-            if t.span.end > para.end
-                || window.len() >= SUBJECT_WINDOW
-                || self.speech.iter().any(|q| q.contains(t.span))
-            {
+            if t.span.end > para.end || window.len() >= SUBJECT_WINDOW || self.in_speech(j) {
                 break;
+            }
+            if is_symbol(t) {
+                continue;
             }
             if t.kind == TokenKind::Punct {
                 if matches!(t.folded.as_str(), "(" | ")") || self.in_name(j) {
                     window.push(j);
                     continue;
                 }
+                stop = Some(j);
                 break;
             }
             if self.lex.is_complementizer(&t.folded) || self.is_cue(j) || self.starts_source(j) {
@@ -539,6 +628,28 @@ impl Attributor<'_> {
             window.push(j);
         }
         let (&first, &last) = (window.first()?, window.last()?);
+        // A name in apposition between commas: قالت مديرة الشركة، سارة، إن…
+        let apposition = stop.and_then(|j| self.apposition(j));
+        if let Some(app) = &apposition {
+            let span = Span::new(
+                self.doc.tokens[app[0]].span.start,
+                self.doc.tokens[app[app.len() - 1]].span.end,
+            );
+            if let Some(m) = self
+                .doc
+                .mentions_in(span)
+                .find(|m| self.doc.kind(m) == EntityKind::Person)
+                && !self
+                    .doc
+                    .mentions_in(Span::new(
+                        self.doc.tokens[first].span.start,
+                        self.doc.tokens[last].span.end,
+                    ))
+                    .any(|m| self.doc.kind(m) == EntityKind::Person)
+            {
+                return Some(self.named_mention(m.span, m.entity));
+            }
+        }
         let span = Span::new(
             self.doc.tokens[first].span.start,
             self.doc.tokens[last].span.end,
@@ -561,8 +672,35 @@ impl Attributor<'_> {
                 return Some(self.named_mention(m.span, m.entity));
             }
         }
+        if let Some(named) = apposition.and_then(|app| self.phrase(&app)) {
+            return Some(named);
+        }
         let at = self.doc.tokens[ci].span.start;
         self.phrase(&window).map(|n| self.resolve_definite(n, at))
+    }
+
+    /// The words between the comma at token `comma` and a second comma followed by إن/أن, a
+    /// colon or a quotation (one to four words): an apposition naming the subject.
+    fn apposition(&self, comma: usize) -> Option<Vec<usize>> {
+        if !is_clause_end(&self.doc.tokens[comma]) {
+            return None;
+        }
+        let mut words = Vec::new();
+        for j in comma + 1..self.doc.tokens.len().min(comma + 6) {
+            let t = &self.doc.tokens[j];
+            if is_clause_end(t) {
+                let next = self.doc.tokens.get(j + 1)?;
+                let introduces = next.folded == ":"
+                    || self.lex.is_complementizer(&next.folded)
+                    || self.speech.iter().any(|q| q.start == next.span.start);
+                return (introduces && !words.is_empty()).then_some(words);
+            }
+            if !is_word(t) || self.lex.is_complementizer(&t.folded) || self.is_cue(j) {
+                return None;
+            }
+            words.push(j);
+        }
+        None
     }
 
     /// The subject written before the verb at `ci`: أما فلان فقال, or a mention ending right
@@ -581,7 +719,30 @@ impl Attributor<'_> {
                 self.doc.tokens[first].span.start,
                 self.doc.tokens[last].span.end,
             );
-            if let Some(m) = self.doc.mentions_in(span).next() {
+            let mentions: Vec<_> = self.doc.mentions_in(span).collect();
+            if let Some(m) = mentions
+                .iter()
+                .find(|m| self.doc.kind(m) == EntityKind::Person)
+            {
+                return Some(self.named_mention(m.span, m.entity));
+            }
+            // أما مديرة الشركة، سارة، فقالت: the name between the last two commas.
+            if is_clause_end(&self.doc.tokens[last]) {
+                let app: Vec<usize> = window[..window.len() - 1]
+                    .iter()
+                    .rev()
+                    .take_while(|&&j| !is_clause_end(&self.doc.tokens[j]))
+                    .copied()
+                    .collect();
+                let opened = window.len() > app.len() + 1;
+                if opened
+                    && (1..=4).contains(&app.len())
+                    && let Some(named) = self.phrase(&app.into_iter().rev().collect::<Vec<_>>())
+                {
+                    return Some(named);
+                }
+            }
+            if let Some(m) = mentions.first() {
                 return Some(self.named_mention(m.span, m.entity));
             }
             let at = self.doc.tokens[ci].span.start;
@@ -610,17 +771,27 @@ impl Attributor<'_> {
     }
 
     /// A speaker or source written without a recognised name: the words from the window's
-    /// start up to an adjunct (اليوم، خلال…), a ل + article word (للصحفيين) or punctuation.
+    /// start up to an adjunct (اليوم، خلال…), a recipient (للصحفيين، لوكالة…) or punctuation.
+    /// Other لـ words stay (المدير العام للأرصاد الجوية): they are part of a title.
     fn phrase(&self, window: &[usize]) -> Option<Named> {
         let mut words: Vec<usize> = Vec::new();
         for &j in window {
             let t = &self.doc.tokens[j];
+            if is_symbol(t) {
+                continue;
+            }
             if !is_word(t) {
                 break;
             }
             let f = t.folded.as_str();
-            if self.lex.is_adjunct(f)
-                || (!words.is_empty() && (f.starts_with("لل") || self.lex.is_lam_media(f)))
+            let adjunct = if words.is_empty() {
+                self.lex.is_adjunct_as_written(f)
+            } else {
+                self.lex.is_adjunct(f)
+            };
+            if f == "ل"
+                || adjunct
+                || (!words.is_empty() && (self.lex.is_recipient(f) || self.lex.is_lam_media(f)))
             {
                 break;
             }
@@ -672,11 +843,26 @@ impl Attributor<'_> {
                 .doc
                 .tokens
                 .get(from + 1)
-                .and_then(|t| self.named_at(t.span.start, from + 1, None, own));
+                .and_then(|t| self.named_at(t.span.start, from + 1, None, own))
+                .map(|n| match n.entity {
+                    Some(_) => n,
+                    None => self.resolve_definite(n, t.span.start),
+                });
             return Some(SourceMatch {
                 source,
                 speaker,
                 cue: Some(t.span),
+            });
+        }
+        if t.folded == "ل"
+            && let Some(next) = self.doc.tokens.get(i + 1)
+            && self.names.iter().any(|n| n.start == next.span.start)
+        {
+            // قال لـ«الصحيفة»: the outlet he spoke to.
+            return Some(SourceMatch {
+                source: self.named_at(next.span.start, i + 1, None, own),
+                speaker: None,
+                cue: None,
             });
         }
         if self.lex.is_lam_media(&t.folded) {
@@ -755,9 +941,24 @@ impl Attributor<'_> {
     /// written. `stop` bounds the search (exclusive token index).
     fn named_at(&self, start: usize, next: usize, stop: Option<usize>, own: Span) -> Option<Named> {
         let end_tok = stop.unwrap_or(self.doc.tokens.len()).min(next + 4);
+        // وفقا لنص مقابلة بثتها شبكة "…": past a document noun the outlet may come later.
+        let head = self
+            .doc
+            .text
+            .get(start..self.doc.tokens.get(next)?.span.end)
+            .map(fold_str);
+        let reach = match head.as_deref().map(|h| h.strip_prefix("ال").unwrap_or(h)) {
+            Some(h) if self.lex.is_document_noun(h) || self.lex.is_adjunct(h) => next + 8,
+            _ => end_tok,
+        };
+        let reach = stop.map_or(reach, |s| reach.min(s));
+        let sentence_end = (next..reach.min(self.doc.tokens.len()))
+            .find(|&j| is_sentence_end(&self.doc.tokens[j]) || is_clause_end(&self.doc.tokens[j]))
+            .unwrap_or(reach);
+        let reach = if reach > end_tok { sentence_end } else { reach };
         if let Some(n) = self.names.iter().find(|n| {
             let at = self.doc.token_at_or_after(n.start);
-            at >= next && at < end_tok
+            at >= next && at < reach
         }) {
             let inner = self.doc.tokens_in(*n);
             let words: Vec<usize> = inner.filter(|&j| is_word(&self.doc.tokens[j])).collect();
@@ -786,7 +987,8 @@ impl Attributor<'_> {
         {
             return Some(self.named_mention(m.span, m.entity));
         }
-        let window: Vec<usize> = (next..end_tok.min(self.doc.tokens.len()))
+        let phrase_end = stop.unwrap_or(usize::MAX).min(next + PHRASE_WORDS);
+        let window: Vec<usize> = (next..phrase_end.min(self.doc.tokens.len()))
             .take_while(|&j| {
                 let t = &self.doc.tokens[j];
                 is_word(t)

@@ -105,3 +105,33 @@ pub(crate) fn is_sentence_end(t: &Token) -> bool {
 pub(crate) fn is_clause_end(t: &Token) -> bool {
     t.kind == TokenKind::Punct && matches!(t.folded.as_str(), "،" | "," | "؛" | ";")
 }
+
+/// True for a punctuation token that is really a symbol or emoji (🙂, ©, ★): not a sentence
+/// or clause mark, so phrase windows step over it.
+pub(crate) fn is_symbol(t: &Token) -> bool {
+    t.kind == TokenKind::Punct
+        && t.folded.chars().all(|c| {
+            !c.is_ascii_punctuation()
+                && !matches!(
+                    c,
+                    '،' | '؛'
+                        | '؟'
+                        | '«'
+                        | '»'
+                        | '“'
+                        | '”'
+                        | '‹'
+                        | '›'
+                        | '„'
+                        | '‚'
+                        | '‘'
+                        | '’'
+                        | '…'
+                        | '–'
+                        | '—'
+                        | '٪'
+                        | '٫'
+                        | '٬'
+                )
+        })
+}

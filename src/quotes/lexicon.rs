@@ -61,10 +61,12 @@ pub(crate) struct Lexicon {
     quote_first: HashSet<String>,
     relay_from: HashSet<String>,
     document: HashSet<String>,
+    recipients: HashSet<String>,
 }
 
-/// Object pronouns a finite cue verb may carry (folded): سألني، أبلغنا، سألها، أبلغهم، سأله.
-const OBJECT_SUFFIXES: [&str; 5] = ["ني", "نا", "ها", "هم", "ه"];
+/// Object pronouns a finite cue verb may carry (folded): سألني، أبلغنا، سألها، أبلغهم. (Not ه:
+/// folding turns ة into ه, so إفادة would read as أفاد + ه.)
+const OBJECT_SUFFIXES: [&str; 4] = ["ني", "نا", "ها", "هم"];
 
 /// The lexicon, built on first use.
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
@@ -144,6 +146,7 @@ impl Lexicon {
             quote_first: fw.remove("quote_first").unwrap_or_default(),
             relay_from: fw.remove("relay_from").unwrap_or_default(),
             document: fw.remove("document").unwrap_or_default(),
+            recipients: fw.remove("recipients").unwrap_or_default(),
         }
     }
 
@@ -205,8 +208,18 @@ impl Lexicon {
         strip_proclitics(folded).any(|w| self.predicate.contains(w))
     }
 
-    /// True for a word that ends a speaker phrase (اليوم، خلال، على…).
+    /// True for a word that ends a speaker phrase (اليوم، خلال، على…), also with the article
+    /// (المؤتمر).
     pub fn is_adjunct(&self, folded: &str) -> bool {
+        self.is_adjunct_as_written(folded)
+            || folded
+                .strip_prefix("ال")
+                .is_some_and(|w| self.adjunct.contains(w))
+    }
+
+    /// True for an adjunct word as listed (اليوم), without also trying it without the article:
+    /// البيان opening a subject is the subject (وتابع البيان), not an adjunct.
+    pub fn is_adjunct_as_written(&self, folded: &str) -> bool {
         self.adjunct.contains(folded)
     }
 
@@ -232,6 +245,16 @@ impl Lexicon {
     /// without the article.
     pub fn is_document_noun(&self, folded: &str) -> bool {
         self.document.contains(folded)
+    }
+
+    /// True for ل + a recipient of speech (للصحفيين، لوسائل، للتلفزيون): it ends a speaker
+    /// phrase.
+    pub fn is_recipient(&self, folded: &str) -> bool {
+        let rest = folded.strip_prefix('و').unwrap_or(folded);
+        rest.strip_prefix("لل")
+            .map(|w| format!("ال{w}"))
+            .or_else(|| rest.strip_prefix('ل').map(str::to_string))
+            .is_some_and(|w| self.recipients.contains(&w))
     }
 
     /// True for a word allowed between a closing mark and a quote-first cue (هكذا).

@@ -1,10 +1,11 @@
 //! Quotations: quotation marks paired into quotations, names in quotation marks told apart from
 //! speech, and each quotation attributed (cue verb, speaker, source).
 //!
-//! Pipeline of [`scan`]: [`marks`] finds the marks and the direction their neighbours suggest →
-//! [`pair`] pairs them per paragraph (nesting, broken marks, multi-paragraph quotations) →
-//! [`names`] tells names and terms from speech → [`attribute`] finds each quotation's cue verb,
-//! speaker and source. Word lists live in `data/quotes/` ([`lexicon`]).
+//! Pipeline of [`scan`] (private modules): `marks` finds the marks and the direction their
+//! neighbours suggest → `pair` pairs them per paragraph (nesting, broken marks, multi-paragraph
+//! quotations) → `names` tells names and terms from speech → `attribute` finds each quotation's
+//! cue verb, speaker and source. Word lists live in `data/quotes/` (loaded by `lexicon`; formats
+//! in `data/quotes/README.md`).
 
 mod attribute;
 mod doc;

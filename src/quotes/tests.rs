@@ -391,3 +391,149 @@ fn gendered_continuation_verb_finds_the_speaker_of_its_gender() {
         Some("e2")
     );
 }
+
+#[test]
+fn definite_reference_resolves_to_an_earlier_entity() {
+    // الوزير → the entity whose role has the head noun وزير.
+    let text = "استقبل وزير النقل جمال الراشد الوفد.\nوقال الوزير: «الخط الجديد جاهز».";
+    let mut e = ent(text, "e1", EntityKind::Person, &["جمال الراشد"]);
+    e.roles.push("وزير النقل".into());
+    let s = run(text, &[e]);
+    let sp = s.quotes[0].speaker.as_ref().unwrap();
+    assert_eq!(sp.entity.as_deref(), Some("e1"));
+    assert_eq!(sp.name, "جمال الراشد");
+    // The range stays the words written.
+    assert_eq!(sp.span, at(text, "الوزير", 0));
+
+    // الهيئة → the organization named هيئة …; البيان → the previous speaker.
+    let text = "وقالت هيئة المياه إن الضخ سيعود غدا.\nوأضافت الهيئة: «نعتذر للسكان».\nوتابع البيان: «الفرق تعمل ليلا».";
+    let e = [ent(text, "e1", EntityKind::Organization, &["هيئة المياه"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    for q in &s.quotes {
+        assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+    }
+    assert_eq!(
+        s.quotes[1].speaker.as_ref().unwrap().span,
+        at(text, "البيان", 0)
+    );
+}
+
+#[test]
+fn pronoun_verb_takes_the_subject_of_its_sentence() {
+    // وقال has no subject: the person who أبدى… in the same sentence said it, not the
+    // previous speaker.
+    let text =
+        "وقال الحكم رشيد إن الهدف صحيح.\nأبدى المدرب كمال أسفه للنتيجة، وقال: «لم نستغل الفرص».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["رشيد"]),
+        ent(text, "e2", EntityKind::Person, &["كمال"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e2")
+    );
+}
+
+#[test]
+fn cue_in_the_previous_paragraph_ending_with_a_colon() {
+    let text = "وقال المحامي هشام للصحفيين أمام المحكمة:\n\n«سنستأنف الحكم».";
+    let e = [ent(text, "e1", EntityKind::Person, &["هشام"])];
+    let s = run(text, &e);
+    let q = &s.quotes[0];
+    assert_eq!(q.cue.as_ref().unwrap().span, at(text, "وقال", 0));
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+}
+
+#[test]
+fn unnamed_speaker_phrases() {
+    // A name in apposition between commas names the speaker.
+    let text = "وقالت مديرة المدرسة، نوال الزين، إن الامتحانات «ستجري في موعدها».";
+    let s = run(text, &[]);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().span,
+        at(text, "نوال الزين", 0)
+    );
+    // لـ inside a title stays; a recipient (للصحفيين) ends the phrase.
+    let text = "وأوضح المدير العام للطيران المدني للصحفيين: «المطار يعمل بكامل طاقته».";
+    let s = run(text, &[]);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().span,
+        at(text, "المدير العام للطيران المدني", 0)
+    );
+}
+
+#[test]
+fn cue_verb_with_an_object_pronoun() {
+    let text = "وروى الكاتب أن جده سألني مرة: «متى تعود؟».";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes[0].cue.as_ref().unwrap().span, at(text, "سألني", 0));
+    // A noun ending in ة is not a verb with the pronoun ه (إفادة ≠ أفاد + ه).
+    let text = "وفي إفادة مكتوبة: «لا جديد».";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes[0].cue, None);
+}
+
+#[test]
+fn outlet_spoken_to_is_the_source() {
+    let text = "وقال المهندس باسل لـ«النهار»: «الأعمال ستنتهي قبل الصيف».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["باسل"]),
+        ent(text, "e2", EntityKind::Organization, &["النهار"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(names(text, &s), vec!["«النهار»"]);
+    assert_eq!(quoted(text, &s), vec!["«الأعمال ستنتهي قبل الصيف»"]);
+    let q = &s.quotes[0];
+    assert_eq!(q.speaker.as_ref().unwrap().entity.as_deref(), Some("e1"));
+    let src = q.source.as_ref().unwrap();
+    assert_eq!(src.span, at(text, "النهار", 0));
+    assert_eq!(src.entity.as_deref(), Some("e2"));
+
+    // ل + a media noun: قال مصدر لوكالة الأنباء.
+    let text = "وقال مصدر حكومي لوكالة الأنباء الرسمية: «الاجتماع في موعده».";
+    let s = run(text, &[]);
+    let q = &s.quotes[0];
+    assert_eq!(q.speaker.as_ref().unwrap().span, at(text, "مصدر حكومي", 0));
+    assert_eq!(
+        q.source.as_ref().unwrap().span.start,
+        at(text, "وكالة الأنباء", 0).start
+    );
+}
+
+#[test]
+fn third_person_cue_inside_a_quotation_is_not_the_quoting_speaker() {
+    let text = "وتذكر الشاعر نزار لقاءه بالأديب فهد، وقال: «سألني يومها: \"لماذا تكتب؟\" فلم أجب».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["نزار"]),
+        ent(text, "e2", EntityKind::Person, &["فهد"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+    assert_eq!(s.quotes[1].nested_in.as_deref(), Some("q1"));
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "سألني", 0));
+    assert_eq!(
+        s.quotes[1].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e2")
+    );
+}
+
+#[test]
+fn crlf_line_ends_and_emoji() {
+    let text = "وقالت المدربة 🙂 ريم: «سنفوز\r\nوفي خبر آخر قال الحكم: \"انتهت المباراة\" 🙂.\r\n";
+    let e = [ent(text, "e1", EntityKind::Person, &["ريم"])];
+    let s = run(text, &e);
+    assert_eq!(quoted(text, &s), vec!["«سنفوز", "\"انتهت المباراة\""]);
+    assert!(!s.quotes[0].closed);
+    assert_eq!(s.quotes[0].span.end, text.find('\r').unwrap());
+    assert_eq!(
+        s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+    assert_eq!(s.quotes[1].speaker.as_ref().unwrap().name, "الحكم");
+}

@@ -33,8 +33,8 @@ pub struct TestClient {
     /// Every `textDocument/publishDiagnostics` notification received, in order.
     pub published: Vec<Value>,
     next_id: i64,
-    /// The server task; finishes after `exit`.
-    pub server: JoinHandle<()>,
+    /// The server task; finishes after `exit`, with true when `shutdown` came first.
+    pub server: JoinHandle<bool>,
 }
 
 impl TestClient {
@@ -55,7 +55,7 @@ impl TestClient {
         )
     }
 
-    fn connect(client: DuplexStream, server: JoinHandle<()>) -> TestClient {
+    fn connect(client: DuplexStream, server: JoinHandle<bool>) -> TestClient {
         let (reader, writer) = tokio::io::split(client);
         let (tx, incoming) = mpsc::unbounded_channel();
         tokio::spawn(read_messages(reader, tx));
@@ -232,10 +232,11 @@ impl TestClient {
         let result = self.request("shutdown", Value::Null).await;
         assert_eq!(result, Value::Null);
         self.notify("exit", Value::Null).await;
-        tokio::time::timeout(TIMEOUT, self.server)
+        let shut_down = tokio::time::timeout(TIMEOUT, self.server)
             .await
             .expect("the server ends after exit")
             .expect("the server task did not panic");
+        assert!(shut_down, "the server saw the shutdown request");
     }
 }
 

@@ -91,6 +91,7 @@ emacs_suite() {
 # --- VS Code ---------------------------------------------------------------------------------------------
 vscode_suite() {
   command -v npm >/dev/null || apt_install nodejs npm || return 2
+  command -v unzip >/dev/null || apt_install unzip || return 2
   local dir="$repo/editors/vscode"
   (
     set -e

@@ -40,7 +40,8 @@ if [[ ! -x "$code_server" ]]; then
   need_install "code-server $code_server_version"
   # code-server needs Node 24 to build its native modules; nodedir stops node-gyp downloading headers.
   PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-    npm install -g --prefix "$tools/code-server" --no-audit --no-fund --loglevel=error "code-server@$code_server_version"
+    npm install -g --prefix "$tools/code-server" --no-audit --no-fund --loglevel=error \
+      --allow-scripts=code-server,argon2 "code-server@$code_server_version"
 fi
 (cd "$here" && [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error)
 vsix="$repo/editors/vscode/qalam.vsix"
