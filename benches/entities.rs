@@ -9,7 +9,10 @@ use qalam::entities::recognize;
 use qalam::text::token::tokenize;
 
 fn seed() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_52c75b453decbfc7.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seed/000_52c75b453decbfc7.txt"
+    );
     std::fs::read_to_string(path).expect("seed article readable")
 }
 

@@ -6,6 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use qalam::diagnostics::check;
+use qalam::quotes::QuoteScan;
 use qalam::text::normalize::{fold, fold_str};
 use qalam::text::segment::sentences;
 use qalam::text::token::tokenize;
@@ -42,6 +44,12 @@ fn bench_text(c: &mut Criterion) {
     group.bench_function("fold", |b| b.iter(|| fold(black_box(&text))));
     group.bench_function("fold_str", |b| b.iter(|| fold_str(black_box(&text))));
     group.bench_function("sentences", |b| b.iter(|| sentences(black_box(&text))));
+    // Diagnostics that need no entity or quotation (punctuation, words, orthography, bidi).
+    let tokens = tokenize(&text);
+    let scan = QuoteScan::default();
+    group.bench_function("diagnostics_check", |b| {
+        b.iter(|| check(black_box(&text), black_box(&tokens), &[], &scan))
+    });
     group.finish();
 }
 

@@ -320,9 +320,14 @@ def main() -> None:
     # --- Places ---------------------------------------------------------------------------------
     geonames = read_geonames(args.geonames)
     territories, cldr_orgs, countries, cities = read_cldr(args.npm)
+    # Words ANERcorp train has outside entities and never inside one (الشمالية، بورصة، هام).
+    seen_plain = {fold(t) for t in token_o if t not in token_ent}
     places = set()
     for name in geonames | territories | cities:
         if fold(name) in common_folded or fold(name) in stop_names:
+            continue
+        if (" " not in name and fold(name) in seen_plain
+                and name not in territories and name not in cities):
             continue
         # Indefinite one-word GeoNames entries ending in ية are mostly adjectives too (سلمية
         # "peaceful"): keep them only when CLDR lists them.
@@ -401,13 +406,23 @@ def main() -> None:
     # --- ANERcorp entity strings -----------------------------------------------------------------
     known = {fold(x) for x in places | cldr_orgs}
     known |= {fold(s) for s in entities}
-    by_kind: dict[str, set[str]] = collections.defaultdict(set)
+    general_places = {fold(x) for x in places}
+    # Proclitics off first (لفرنسا → فرنسا), then one kind per stem by clear majority.
+    stem_kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for ent, kinds in entities.items():
-        kind, _ = kinds.most_common(1)[0]
         stem = strip_clitic(ent, known - {fold(ent)})
+        stem_kinds[stem].update(kinds)
+    by_kind: dict[str, set[str]] = collections.defaultdict(set)
+    for stem, kinds in stem_kinds.items():
+        (kind, n), total = kinds.most_common(1)[0], sum(kinds.values())
+        # A clear majority only (فرنسا tagged PER once and LOC once is not a person).
+        if n * 2 <= total:
+            continue
         if not is_arabic_name(stem, 2):
             continue
         f = fold(stem)
+        if kind == "PER" and " " not in stem and f in general_places:
+            continue
         if " " not in stem and (f in common_folded or f in stop_names or len(f) < 3):
             continue
         by_kind[kind].add(stem)

@@ -9,7 +9,10 @@ use qalam::text::Span;
 use qalam::text::token::tokenize;
 
 fn seed() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_52c75b453decbfc7.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seed/000_52c75b453decbfc7.txt"
+    );
     std::fs::read_to_string(path).expect("seed article readable")
 }
 
@@ -28,14 +31,23 @@ fn entity<'a>(entities: &'a [Entity], text: &str, kind: EntityKind, name: &str) 
         .iter()
         .find(|e| {
             e.kind == kind
-                && e.mentions.iter().any(|m| spans.contains(&m.span) && m.text == name)
+                && e.mentions
+                    .iter()
+                    .any(|m| spans.contains(&m.span) && m.text == name)
         })
         .unwrap_or_else(|| {
             panic!(
                 "no {kind:?} entity with a mention {name:?} at one of {spans:?}; entities: {:#?}",
                 entities
                     .iter()
-                    .map(|e| (&e.name, e.kind, e.mentions.iter().map(|m| (&m.text, m.span.start)).collect::<Vec<_>>()))
+                    .map(|e| (
+                        &e.name,
+                        e.kind,
+                        e.mentions
+                            .iter()
+                            .map(|m| (&m.text, m.span.start))
+                            .collect::<Vec<_>>()
+                    ))
                     .collect::<Vec<_>>()
             )
         })
@@ -88,7 +100,10 @@ fn peskov_is_one_person_across_spellings_and_clitics() {
     let peskov = entity(&entities, &text, EntityKind::Person, "دميترى بيسكوف");
     let same = entity(&entities, &text, EntityKind::Person, "ديمترى بيسكوف");
     assert_eq!(peskov.id, same.id);
-    assert_eq!(peskov.name, "دميترى بيسكوف", "first written of the two full forms");
+    assert_eq!(
+        peskov.name, "دميترى بيسكوف",
+        "first written of the two full forms"
+    );
     assert!(peskov.aliases.contains(&"ديمترى بيسكوف".to_string()));
     // Every occurrence of the surname is inside one of his mentions.
     for occ in occurrences(&text, "بيسكوف") {
@@ -98,10 +113,17 @@ fn peskov_is_one_person_across_spellings_and_clitics() {
             peskov.name
         );
     }
-    let bare = peskov.mentions.iter().filter(|m| m.text == "بيسكوف").count();
+    let bare = peskov
+        .mentions
+        .iter()
+        .filter(|m| m.text == "بيسكوف")
+        .count();
     assert_eq!(bare, 3, "three bare surname mentions");
     assert!(
-        peskov.roles.iter().any(|r| r == "المتحدث الصحفي باسم الرئاسة الروسية"),
+        peskov
+            .roles
+            .iter()
+            .any(|r| r == "المتحدث الصحفي باسم الرئاسة الروسية"),
         "roles: {:?}",
         peskov.roles
     );
@@ -128,13 +150,21 @@ fn the_two_massouds_are_two_people() {
     let bare: Vec<Span> = occurrences(&text, "مسعود")
         .into_iter()
         .filter(|s| {
-            !son.mentions.iter().any(|m| m.span.contains(*s) && m.text != "مسعود")
-                && !father.mentions.iter().any(|m| m.span.contains(*s) && m.text != "مسعود")
+            !son.mentions
+                .iter()
+                .any(|m| m.span.contains(*s) && m.text != "مسعود")
+                && !father
+                    .mentions
+                    .iter()
+                    .any(|m| m.span.contains(*s) && m.text != "مسعود")
         })
         .collect();
     assert_eq!(bare.len(), 1);
     assert!(
-        son.mentions.iter().chain(&father.mentions).any(|m| m.span == bare[0]),
+        son.mentions
+            .iter()
+            .chain(&father.mentions)
+            .any(|m| m.span == bare[0]),
         "bare مسعود is merged"
     );
     assert!(father.roles.iter().any(|r| r.starts_with("الزعيم")));
@@ -146,10 +176,20 @@ fn short_and_long_organization_forms_merge() {
     let taliban = entity(&entities, &text, EntityKind::Organization, "طالبان");
     let long = entity(&entities, &text, EntityKind::Organization, "حركة طالبان");
     assert_eq!(taliban.id, long.id);
-    let csto = entity(&entities, &text, EntityKind::Organization, "منظمة معاهدة الأمن الجماعي");
+    let csto = entity(
+        &entities,
+        &text,
+        EntityKind::Organization,
+        "منظمة معاهدة الأمن الجماعي",
+    );
     assert!(csto.mentions.len() >= 6, "{:?}", csto.mentions);
     let council = entity(&entities, &text, EntityKind::Organization, "مجلس الأمن");
-    let council_long = entity(&entities, &text, EntityKind::Organization, "مجلس الأمن الدولي");
+    let council_long = entity(
+        &entities,
+        &text,
+        EntityKind::Organization,
+        "مجلس الأمن الدولي",
+    );
     assert_eq!(council.id, council_long.id);
     // The quoted name after a trigger is the name, without its quotation marks.
     let tass = entity(&entities, &text, EntityKind::Organization, "تاس");
@@ -183,10 +223,24 @@ fn roles_from_titles() {
 #[test]
 fn no_false_positives() {
     let (_text, entities) = analyse();
-    let forbidden = ["أمر", "صالح", "الاثنين", "الروسية", "الأفغاني", "الأفغانى", "الرئيس", "المدينة"];
+    let forbidden = [
+        "أمر",
+        "صالح",
+        "الاثنين",
+        "الروسية",
+        "الأفغاني",
+        "الأفغانى",
+        "الرئيس",
+        "المدينة",
+    ];
     for e in &entities {
         for m in &e.mentions {
-            assert!(!forbidden.contains(&m.text.as_str()), "false positive {:?} in {}", m.text, e.name);
+            assert!(
+                !forbidden.contains(&m.text.as_str()),
+                "false positive {:?} in {}",
+                m.text,
+                e.name
+            );
         }
     }
     // Every entity found is one of the expected ones (under its canonical name).
@@ -219,5 +273,8 @@ fn no_false_positives() {
         .collect();
     assert!(unexpected.is_empty(), "unexpected entities: {unexpected:?}");
     let ids: Vec<String> = (1..=entities.len()).map(|i| format!("e{i}")).collect();
-    assert_eq!(entities.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), ids);
+    assert_eq!(
+        entities.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+        ids
+    );
 }

@@ -139,7 +139,7 @@ fn seed_quotations_names_and_broken_marks() {
         Some(word_at(t, "وأضاف: ", "وأضاف"))
     );
 
-    // وشدد بيسكوف — وفقا لوكالة أنباء " تاس ": the source is تاس.
+    // وشدد بيسكوف, with a وفقا لـ phrase naming the agency in quotation marks: the source is تاس.
     let shadd = word_at(t, "وشدد بيسكوف", "وشدد");
     let q3_speaker = Span::new(shadd.end + 1, shadd.end + 1 + "بيسكوف".len());
     check_speaker(q3, q3_speaker, peskov);

@@ -42,9 +42,10 @@ Changing it takes effect on the next `qalam-register'."
 
 (defcustom qalam-lang 'auto
   "Language of diagnostic messages, hovers and outline groups.
-`auto' uses Arabic when the Emacs language environment or the locale (LC_ALL, LC_MESSAGES,
-LANG) is Arabic, else the server's default (English); \"ar\" or \"en\" is sent as
-initializationOptions.lang.  Takes effect when the server (re)starts."
+`auto' uses Arabic when the Emacs language environment or the locale
+\(LC_ALL, LC_MESSAGES, LANG) is Arabic, else the server's default (English);
+\"ar\" or \"en\" is sent as initializationOptions.lang.
+Takes effect when the server (re)starts."
   :type '(choice (const :tag "Follow Emacs" auto)
                  (const :tag "Arabic" "ar")
                  (const :tag "English" "en")))
@@ -58,12 +59,14 @@ initializationOptions.lang.  Takes effect when the server (re)starts."
          "ar")))
 
 (defun qalam--initialization-options (_server)
-  "The initializationOptions for qalam: `(:lang \"ar\")', `(:lang \"en\")' or an empty object."
+  "The initializationOptions for qalam.
+Either (:lang \"ar\"), (:lang \"en\") or an empty JSON object."
   (let ((lang (qalam--lang)))
     (if lang (list :lang lang) (make-hash-table))))
 
 (defun qalam-contact (&rest _)
-  "The Eglot contact for qalam: `qalam-executable serve --stdio' with its initializationOptions."
+  "The Eglot contact for qalam.
+That is `qalam-executable' serve --stdio, with its initializationOptions."
   (list qalam-executable "serve" "--stdio"
         :initializationOptions #'qalam--initialization-options))
 
@@ -95,7 +98,8 @@ initializationOptions.lang.  Takes effect when the server (re)starts."
     (add-hook (intern (format "%s-hook" mode)) #'eglot-ensure)))
 
 (defun qalam-disable ()
-  "Undo `qalam-enable': stop starting qalam automatically (running servers are left alone)."
+  "Undo `qalam-enable': stop starting qalam automatically.
+Running servers are left alone."
   (interactive)
   (dolist (mode qalam-modes)
     (remove-hook (intern (format "%s-hook" mode)) #'eglot-ensure)))

@@ -84,6 +84,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// List each article's errors (missed and spurious entities, quotations, diagnostics).
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
@@ -107,7 +110,11 @@ pub fn main() -> ExitCode {
         Command::EvalNer { file, format, model, system } => {
             report(crate::ner::cmd::eval(&file, format, model.as_deref(), &system))
         }
-        Command::EvalDoc { dir, format } => report(crate::eval::run(&dir, format)),
+        Command::EvalDoc {
+            dir,
+            format,
+            verbose,
+        } => report(crate::eval::run_with(&dir, format, verbose)),
     }
 }
 

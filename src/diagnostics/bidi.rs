@@ -50,8 +50,21 @@ mod tests {
         let d = bidi_controls(text);
         let spans: Vec<&str> = d.iter().map(|d| d.span.slice(text)).collect();
         assert_eq!(spans, vec!["\u{202E}", "\u{202C}", "\u{2067}", "\u{2069}"]);
-        assert_eq!(d[0].message.en, "Invisible bidi control U+202E (RIGHT-TO-LEFT OVERRIDE)");
-        assert_eq!(d[0].span, Span::new(text.find('\u{202E}').unwrap(), text.find('\u{202E}').unwrap() + 3));
-        assert!(d.iter().all(|d| d.code == Code::BidiControl && d.severity == super::super::Severity::Warning));
+        assert_eq!(
+            d[0].message.en,
+            "Invisible bidi control U+202E (RIGHT-TO-LEFT OVERRIDE)"
+        );
+        assert_eq!(
+            d[0].span,
+            Span::new(
+                text.find('\u{202E}').unwrap(),
+                text.find('\u{202E}').unwrap() + 3
+            )
+        );
+        assert!(
+            d.iter()
+                .all(|d| d.code == Code::BidiControl
+                    && d.severity == super::super::Severity::Warning)
+        );
     }
 }

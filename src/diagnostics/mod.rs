@@ -151,7 +151,11 @@ pub enum Lang {
 impl Lang {
     /// From a BCP 47 locale such as `"ar"`, `"ar-EG"`, `"en-US"`: Arabic for `ar*`, else English.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("ar") { Lang::Ar } else { Lang::En }
+        if locale.to_ascii_lowercase().starts_with("ar") {
+            Lang::Ar
+        } else {
+            Lang::En
+        }
     }
 }
 
@@ -167,7 +171,10 @@ pub struct Message {
 impl Message {
     /// A message from its Arabic and English text.
     pub fn new(ar: impl Into<String>, en: impl Into<String>) -> Self {
-        Message { ar: ar.into(), en: en.into() }
+        Message {
+            ar: ar.into(),
+            en: en.into(),
+        }
     }
 
     /// The text in `lang`.
@@ -206,7 +213,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at `span` with `code`'s default severity and no related locations.
     pub fn new(span: Span, code: Code, message: Message) -> Self {
-        Diagnostic { span, code, severity: code.default_severity(), message, related: Vec::new() }
+        Diagnostic {
+            span,
+            code,
+            severity: code.default_severity(),
+            message,
+            related: Vec::new(),
+        }
     }
 
     /// The same diagnostic with one more related location.
@@ -221,7 +234,12 @@ impl Diagnostic {
 /// `tokens` is [`crate::text::token::tokenize`]'s output for `text`, `entities` and `quotes` the
 /// analysis layers' results for it. Spans coming from them that do not fit `text` are skipped,
 /// never trusted blindly: this never panics.
-pub fn check(text: &str, tokens: &[Token], entities: &[Entity], quotes: &QuoteScan) -> Vec<Diagnostic> {
+pub fn check(
+    text: &str,
+    tokens: &[Token],
+    entities: &[Entity],
+    quotes: &QuoteScan,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(self::quotes::check(text, quotes));
     out.extend(spelling::inconsistent_spelling(text, entities));
@@ -230,7 +248,7 @@ pub fn check(text: &str, tokens: &[Token], entities: &[Entity], quotes: &QuoteSc
     out.extend(punctuation::space_before_punctuation(text, tokens));
     out.extend(words::repeated_word(text, tokens));
     out.extend(bidi::bidi_controls(text));
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out
 }
 
@@ -266,15 +284,32 @@ mod tests {
             for (i, m) in text.match_indices(form) {
                 let span = Span::new(i, i + m.len());
                 if !mentions.iter().any(|x| x.span.overlaps(span)) {
-                    mentions.push(EntityMention { text: m.to_string(), span });
+                    mentions.push(EntityMention {
+                        text: m.to_string(),
+                        span,
+                    });
                 }
             }
         }
         mentions.sort_by_key(|m| m.span);
-        Entity { id: id.into(), name: name.into(), kind, aliases: Vec::new(), roles: Vec::new(), mentions }
+        Entity {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            mentions,
+        }
     }
 
-    fn quote(text: &str, id: &str, open: char, close: char, from: usize, speaker: Option<Span>) -> Quote {
+    fn quote(
+        text: &str,
+        id: &str,
+        open: char,
+        close: char,
+        from: usize,
+        speaker: Option<Span>,
+    ) -> Quote {
         let o = from + text[from..].find(open).unwrap();
         let c = o + text[o..].find(close).unwrap();
         Quote {
@@ -283,7 +318,11 @@ mod tests {
             content: Span::new(o + open.len_utf8(), c),
             closed: true,
             nested_in: None,
-            speaker: speaker.map(|span| Speaker { name: span.slice(text).into(), entity: None, span }),
+            speaker: speaker.map(|span| Speaker {
+                name: span.slice(text).into(),
+                entity: None,
+                span,
+            }),
             cue: None,
             source: None,
         }
@@ -297,11 +336,33 @@ mod tests {
                     عشرين دولة، على أن يُعقد المؤتمر في 12 تشرين الأول (أكتوبر).\r\n\r\n\
                     ومن جهتها، رحبت منظمة الأغذية والزراعة (FAO) بالمبادرة، مؤكدة في بيان أن «الأمن المائي \
                     شرط للأمن الغذائي». فهل تنجح المبادرة؟ يرى مراقبون أن الطريق ما زال طويلًا… لكنه ممكن.";
-        let minister = entity(text, "e1", "سامي الحداد", EntityKind::Person, &["سامي الحداد", "الحداد"]);
-        let fao = entity(text, "e2", "منظمة الأغذية والزراعة", EntityKind::Organization, &["منظمة الأغذية والزراعة"]);
+        let minister = entity(
+            text,
+            "e1",
+            "سامي الحداد",
+            EntityKind::Person,
+            &["سامي الحداد", "الحداد"],
+        );
+        let fao = entity(
+            text,
+            "e2",
+            "منظمة الأغذية والزراعة",
+            EntityKind::Organization,
+            &["منظمة الأغذية والزراعة"],
+        );
         let q1 = quote(text, "q1", '«', '»', 0, Some(minister.mentions[1].span));
-        let q2 = quote(text, "q2", '«', '»', q1.span.end, Some(fao.mentions[0].span));
-        let scan = QuoteScan { quotes: vec![q1, q2], ..Default::default() };
+        let q2 = quote(
+            text,
+            "q2",
+            '«',
+            '»',
+            q1.span.end,
+            Some(fao.mentions[0].span),
+        );
+        let scan = QuoteScan {
+            quotes: vec![q1, q2],
+            ..Default::default()
+        };
         let d = check(text, &tokenize(text), &[minister, fao], &scan);
         assert!(d.is_empty(), "{:#?}", d);
     }
@@ -334,7 +395,11 @@ mod tests {
                     content: Span::new(o2 + 3, nl),
                     closed: false,
                     nested_in: None,
-                    speaker: Some(Speaker { name: "الوزارة".into(), entity: None, span: Span::new(0, 0) }),
+                    speaker: Some(Speaker {
+                        name: "الوزارة".into(),
+                        entity: None,
+                        span: Span::new(0, 0),
+                    }),
                     cue: None,
                     source: None,
                 },
@@ -343,7 +408,10 @@ mod tests {
             unmatched_closing: vec![Span::new(stray, stray + 3)],
         };
         let d = check(text, &tokens, &[], &scan);
-        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.code.as_str(), d.span.slice(text))).collect();
+        let got: Vec<(&str, &str)> = d
+            .iter()
+            .map(|d| (d.code.as_str(), d.span.slice(text)))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -386,7 +454,10 @@ mod tests {
             kind: EntityKind::Misc,
             aliases: Vec::new(),
             roles: Vec::new(),
-            mentions: vec![EntityMention { text: "x".into(), span: junk }],
+            mentions: vec![EntityMention {
+                text: "x".into(),
+                span: junk,
+            }],
         };
         assert!(check(text, &tokenize(text), &[e], &scan).is_empty());
     }

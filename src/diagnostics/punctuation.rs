@@ -23,7 +23,11 @@ fn nearest_word(text: &str, tokens: &[Token], i: usize, forward: bool) -> Option
     loop {
         j = if forward { j + 1 } else { j.checked_sub(1)? };
         let t = tokens.get(j)?;
-        let gap = if forward { text.get(prev.end..t.span.start) } else { text.get(t.span.end..prev.start) };
+        let gap = if forward {
+            text.get(prev.end..t.span.start)
+        } else {
+            text.get(t.span.end..prev.start)
+        };
         if gap.is_none_or(|g| g.contains(['\n', '\r'])) {
             return None;
         }
@@ -43,8 +47,12 @@ pub fn latin_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
         if t.kind != TokenKind::Punct {
             continue;
         }
-        let Some(mark) = text.get(t.span.start..t.span.end) else { continue };
-        let Some((arabic, ar_name, en_name)) = arabic_counterpart(mark) else { continue };
+        let Some(mark) = text.get(t.span.start..t.span.end) else {
+            continue;
+        };
+        let Some((arabic, ar_name, en_name)) = arabic_counterpart(mark) else {
+            continue;
+        };
         let arabic_around = nearest_word(text, tokens, i, false) == Some(TokenKind::Arabic)
             || nearest_word(text, tokens, i, true) == Some(TokenKind::Arabic);
         if !arabic_around {
@@ -65,12 +73,16 @@ pub fn latin_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
 /// Punctuation that white space must not precede. Closing quotation marks are left to
 /// `space-inside-quotes`; opening marks and dashes may follow a space.
 fn no_space_before(c: char) -> bool {
-    matches!(c, '،' | '؛' | '؟' | '.' | '!' | ':' | ',' | ';' | '?' | ')' | ']')
+    matches!(
+        c,
+        '،' | '؛' | '؟' | '.' | '!' | ':' | ',' | ';' | '?' | ')' | ']'
+    )
 }
 
 /// Horizontal white space and the invisible marks that may sit in it (LRM, RLM, ALM).
 fn is_gap(c: char) -> bool {
-    (c.is_whitespace() && c != '\n' && c != '\r') || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+    (c.is_whitespace() && c != '\n' && c != '\r')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// One `space-before-punctuation` diagnostic per run of white space before ، ؛ ؟ . ! : , ; ? ) ]
@@ -82,7 +94,8 @@ pub fn space_before_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic>
         if t.kind != TokenKind::Punct {
             continue;
         }
-        let (Some(before), Some(rest)) = (text.get(..t.span.start), text.get(t.span.start..)) else {
+        let (Some(before), Some(rest)) = (text.get(..t.span.start), text.get(t.span.start..))
+        else {
             continue;
         };
         let mut chars = rest.chars();
@@ -104,7 +117,10 @@ pub fn space_before_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic>
         out.push(Diagnostic::new(
             Span::new(trimmed.len(), t.span.start),
             Code::SpaceBeforePunctuation,
-            Message::new(format!("مسافة قبل «{c}»"), format!("White space before ‘{c}’")),
+            Message::new(
+                format!("مسافة قبل «{c}»"),
+                format!("White space before ‘{c}’"),
+            ),
         ));
     }
     out
@@ -116,11 +132,17 @@ mod tests {
     use crate::text::token::tokenize;
 
     fn latin(text: &str) -> Vec<(usize, String)> {
-        latin_punctuation(text, &tokenize(text)).into_iter().map(|d| (d.span.start, d.message.en)).collect()
+        latin_punctuation(text, &tokenize(text))
+            .into_iter()
+            .map(|d| (d.span.start, d.message.en))
+            .collect()
     }
 
     fn spaces(text: &str) -> Vec<Span> {
-        space_before_punctuation(text, &tokenize(text)).into_iter().map(|d| d.span).collect()
+        space_before_punctuation(text, &tokenize(text))
+            .into_iter()
+            .map(|d| d.span)
+            .collect()
     }
 
     #[test]
@@ -130,9 +152,18 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                (text.find(',').unwrap(), "Latin comma ‘,’ in Arabic text: use ‘،’".to_string()),
-                (text.find(';').unwrap(), "Latin semicolon ‘;’ in Arabic text: use ‘؛’".to_string()),
-                (text.find('?').unwrap(), "Latin question mark ‘?’ in Arabic text: use ‘؟’".to_string()),
+                (
+                    text.find(',').unwrap(),
+                    "Latin comma ‘,’ in Arabic text: use ‘،’".to_string()
+                ),
+                (
+                    text.find(';').unwrap(),
+                    "Latin semicolon ‘;’ in Arabic text: use ‘؛’".to_string()
+                ),
+                (
+                    text.find('?').unwrap(),
+                    "Latin question mark ‘?’ in Arabic text: use ‘؟’".to_string()
+                ),
             ]
         );
         // After a Latin name but before Arabic words: still Arabic text.

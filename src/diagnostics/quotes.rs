@@ -32,7 +32,9 @@ fn last_char(text: &str, span: Span) -> Option<Span> {
 pub fn check(text: &str, quotes: &QuoteScan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for q in &quotes.quotes {
-        let Some(content) = slice(text, q.content) else { continue };
+        let Some(content) = slice(text, q.content) else {
+            continue;
+        };
         let preview = first_words(content, PREVIEW_WORDS);
         if !q.closed
             && let Some(mark) = first_char(text, q.span)
@@ -86,7 +88,9 @@ pub fn check(text: &str, quotes: &QuoteScan) -> Vec<Diagnostic> {
 /// space at its start, and at its end when `closed`. Content made only of white space gives one
 /// diagnostic.
 fn space_inside(text: &str, content: Span, closed: bool) -> Vec<Diagnostic> {
-    let Some(s) = slice(text, content) else { return Vec::new() };
+    let Some(s) = slice(text, content) else {
+        return Vec::new();
+    };
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
     let mut spans = Vec::new();
@@ -124,12 +128,22 @@ mod tests {
 
     /// A quotation from its marks' byte offsets in `text`: `open` is the opening mark, `close`
     /// the closing one (or `None` for an unclosed quotation ending at `end`).
-    fn quote(text: &str, id: &str, open: usize, close: Option<usize>, end: usize, speaker: bool) -> Quote {
+    fn quote(
+        text: &str,
+        id: &str,
+        open: usize,
+        close: Option<usize>,
+        end: usize,
+        speaker: bool,
+    ) -> Quote {
         let open_len = text[open..].chars().next().unwrap().len_utf8();
         let (span, content) = match close {
             Some(c) => {
                 let close_len = text[c..].chars().next().unwrap().len_utf8();
-                (Span::new(open, c + close_len), Span::new(open + open_len, c))
+                (
+                    Span::new(open, c + close_len),
+                    Span::new(open + open_len, c),
+                )
             }
             None => (Span::new(open, end), Span::new(open + open_len, end)),
         };
@@ -139,7 +153,11 @@ mod tests {
             content,
             closed: close.is_some(),
             nested_in: None,
-            speaker: speaker.then(|| Speaker { name: "الوزيرة".into(), entity: None, span: Span::new(0, 0) }),
+            speaker: speaker.then(|| Speaker {
+                name: "الوزيرة".into(),
+                entity: None,
+                span: Span::new(0, 0),
+            }),
             cue: None,
             source: None,
         }
@@ -154,17 +172,32 @@ mod tests {
         let text = "قالت الوزيرة: «سنبدأ العمل غدا\nثم انتهى الاجتماع.";
         let open = text.find('«').unwrap();
         let end = text.find('\n').unwrap();
-        let scan = QuoteScan { quotes: vec![quote(text, "q1", open, None, end, true)], ..Default::default() };
-        let d = check(text, &scan);
-        assert_eq!(codes(&d), vec![("unclosed-quote", Span::new(open, open + 2))]);
-        assert_eq!(d[0].message.en, "Quotation mark ‘«’ is never closed: ‘سنبدأ العمل غدا’");
-        assert_eq!(d[0].severity, super::super::Severity::Warning);
-
-        let scan = QuoteScan { quotes: vec![quote(text, "q1", open, None, end, false)], ..Default::default() };
+        let scan = QuoteScan {
+            quotes: vec![quote(text, "q1", open, None, end, true)],
+            ..Default::default()
+        };
         let d = check(text, &scan);
         assert_eq!(
             codes(&d),
-            vec![("unclosed-quote", Span::new(open, open + 2)), ("unattributed-quote", Span::new(open, end))]
+            vec![("unclosed-quote", Span::new(open, open + 2))]
+        );
+        assert_eq!(
+            d[0].message.en,
+            "Quotation mark ‘«’ is never closed: ‘سنبدأ العمل غدا’"
+        );
+        assert_eq!(d[0].severity, super::super::Severity::Warning);
+
+        let scan = QuoteScan {
+            quotes: vec![quote(text, "q1", open, None, end, false)],
+            ..Default::default()
+        };
+        let d = check(text, &scan);
+        assert_eq!(
+            codes(&d),
+            vec![
+                ("unclosed-quote", Span::new(open, open + 2)),
+                ("unattributed-quote", Span::new(open, end))
+            ]
         );
         assert_eq!(d[1].message.ar, "لم يُعرف قائل الاقتباس «سنبدأ العمل غدا»");
     }
@@ -178,7 +211,10 @@ mod tests {
         let nc = text.find('”').unwrap();
         let mut inner = quote(text, "q2", no, Some(nc), 0, false);
         inner.nested_in = Some("q1".into());
-        let scan = QuoteScan { quotes: vec![quote(text, "q1", o, Some(c), 0, true), inner], ..Default::default() };
+        let scan = QuoteScan {
+            quotes: vec![quote(text, "q1", o, Some(c), 0, true), inner],
+            ..Default::default()
+        };
         assert!(check(text, &scan).is_empty());
     }
 
@@ -186,10 +222,19 @@ mod tests {
     fn unmatched_closing_mark() {
         let text = "اجتمع قادة المجموعة\" في العاصمة.";
         let m = text.find('"').unwrap();
-        let scan = QuoteScan { unmatched_closing: vec![Span::new(m, m + 1)], ..Default::default() };
+        let scan = QuoteScan {
+            unmatched_closing: vec![Span::new(m, m + 1)],
+            ..Default::default()
+        };
         let d = check(text, &scan);
-        assert_eq!(codes(&d), vec![("unmatched-closing-quote", Span::new(m, m + 1))]);
-        assert_eq!(d[0].message.en, "Closing quotation mark ‘\"’ has no opening mark");
+        assert_eq!(
+            codes(&d),
+            vec![("unmatched-closing-quote", Span::new(m, m + 1))]
+        );
+        assert_eq!(
+            d[0].message.en,
+            "Closing quotation mark ‘\"’ has no opening mark"
+        );
     }
 
     #[test]
@@ -213,7 +258,10 @@ mod tests {
                 ("space-inside-quotes", Span::new(n2 - 1, n2)),
             ]
         );
-        assert!(d.iter().all(|d| d.severity == super::super::Severity::Information));
+        assert!(
+            d.iter()
+                .all(|d| d.severity == super::super::Severity::Information)
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ fn words_in(text: &str, span: Span) -> Option<Vec<Word>> {
         tokenize(s)
             .into_iter()
             .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
-            .map(|t| Word { folded: t.folded, span: Span::new(span.start + t.span.start, span.start + t.span.end) })
+            .map(|t| Word {
+                folded: t.folded,
+                span: Span::new(span.start + t.span.start, span.start + t.span.end),
+            })
             .collect(),
     )
 }
@@ -94,8 +97,16 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
     if reference.is_empty() {
         return Vec::new();
     }
-    let mentions: Vec<Vec<Word>> = entity.mentions.iter().filter_map(|m| words_in(text, m.span)).collect();
-    let written_as_one: HashSet<&str> = mentions.iter().flatten().map(|w| w.folded.as_str()).collect();
+    let mentions: Vec<Vec<Word>> = entity
+        .mentions
+        .iter()
+        .filter_map(|m| words_in(text, m.span))
+        .collect();
+    let written_as_one: HashSet<&str> = mentions
+        .iter()
+        .flatten()
+        .map(|w| w.folded.as_str())
+        .collect();
     let mut units: Vec<String> = Vec::with_capacity(reference.len());
     let mut k = 0;
     while k < reference.len() {
@@ -126,7 +137,11 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
                     None
                 }
             });
-            let found = exact.or_else(|| (u..units.len()).find(|&v| similar(one, &units[v])).map(|v| (v, 1)));
+            let found = exact.or_else(|| {
+                (u..units.len())
+                    .find(|&v| similar(one, &units[v]))
+                    .map(|v| (v, 1))
+            });
             let Some((v, n)) = found else {
                 i += 1;
                 continue;
@@ -135,7 +150,12 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
             let form = skeleton(span.slice(text));
             let before = text[..span.start].trim_end_matches(is_ignorable);
             let after_lam = i == 0 && before.ends_with('ل') && form.starts_with('ل');
-            out.push(Occurrence { unit: v, span, form, after_lam });
+            out.push(Occurrence {
+                unit: v,
+                span,
+                form,
+                after_lam,
+            });
             u = v + 1;
             i += n;
         }
@@ -167,20 +187,36 @@ fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Ve
 }
 
 /// One `inconsistent-spelling` diagnostic per occurrence of a minority spelling of a word of an
-/// entity's name (see [`align`] for how mentions are compared; a short form is not a different
-/// spelling). Related location: the first occurrence of the majority spelling.
+/// entity's name. Each mention's words are aligned in order with the words of the entity's
+/// canonical name (equal after folding, else within a small edit distance; two words written as
+/// one, عبد الله / عبدالله, count as one position); words at one position are then compared by
+/// skeleton. A short form (بيسكوف for دميتري بيسكوف) is not a different spelling, nor is the
+/// elided article after ل (للأمم المتحدة). Related location: the first occurrence of the
+/// majority spelling.
 pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for entity in entities {
         let occurrences = align(text, entity);
-        let units = occurrences.iter().map(|o| o.unit).max().map_or(0, |m| m + 1);
+        let units = occurrences
+            .iter()
+            .map(|o| o.unit)
+            .max()
+            .map_or(0, |m| m + 1);
         for unit in 0..units {
             let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
-            let plain: HashSet<&str> = occ.iter().filter(|o| !o.after_lam).map(|o| o.form.as_str()).collect();
+            let plain: HashSet<&str> = occ
+                .iter()
+                .filter(|o| !o.after_lam)
+                .map(|o| o.form.as_str())
+                .collect();
             let items = occ.iter().map(|o| {
                 let with_article = format!("ا{}", o.form);
-                let form = if o.after_lam && plain.contains(with_article.as_str()) { with_article } else { o.form.clone() };
+                let form = if o.after_lam && plain.contains(with_article.as_str()) {
+                    with_article
+                } else {
+                    o.form.clone()
+                };
                 (form, o.span)
             });
             let (forms, best) = majority(items);
@@ -233,13 +269,16 @@ fn orthography_key(form: &str) -> String {
 
 /// Words whose ى / ي spellings are one word, so that the variation is always an error
 /// (فى / في، الذى / الذي…). Keys after [`orthography_key`], without a leading و/ف.
-const YEH_ALWAYS: &[&str] = &["في", "الذي", "التي", "هي", "أي", "اي", "ذي", "كي", "لكي", "حتي", "متي", "الي"];
+const YEH_ALWAYS: &[&str] = &[
+    "في", "الذي", "التي", "هي", "أي", "اي", "ذي", "كي", "لكي", "حتي", "متي", "الي",
+];
 
 /// Pairs where the ى and the ي spelling are two valid words (على "on" / علي "Ali", رأى "saw" /
 /// رأي "opinion", لدى / لديّ…): never reported. Keys after [`orthography_key`].
 const YEH_BOTH_VALID: &[&str] = &[
-    "علي", "إلي", "لدي", "رأي", "سعي", "مضي", "جري", "نفي", "رمي", "مشي", "نهي", "هدي", "وعي", "حكي", "بكي",
-    "رعي", "شفي", "أري", "نري", "يري", "تري", "ألقي", "أعلي", "يحيي", "بني", "سوي", "أولي", "أني", "ثني",
+    "علي", "إلي", "لدي", "رأي", "سعي", "مضي", "جري", "نفي", "رمي", "مشي", "نهي", "هدي", "وعي",
+    "حكي", "بكي", "رعي", "شفي", "أري", "نري", "يري", "تري", "ألقي", "أعلي", "يحيي", "بني", "سوي",
+    "أولي", "أني", "ثني",
     // After the article: الأولى "the first" / الأولي "preliminary", الأسرى "prisoners" /
     // الأسري "domestic", الدعوى "lawsuit" / الدعوي "missionary", السفلى / السفلي، الوسطى / الوسطي.
     "أسري", "دعوي", "سفلي", "وسطي",
@@ -277,7 +316,9 @@ fn yeh_variation_is_an_error(key: &str) -> bool {
         return false;
     }
     if let Some(stem) = after_article(core) {
-        return stem.chars().count() >= 3 && !stem.starts_with('م') && !YEH_BOTH_VALID.contains(&stem);
+        return stem.chars().count() >= 3
+            && !stem.starts_with('م')
+            && !YEH_BOTH_VALID.contains(&stem);
     }
     let n = core.chars().count();
     n >= 5 && !core.starts_with('م') && !(core.starts_with('ت') && n == 5)
@@ -292,21 +333,27 @@ fn teh_variation_is_an_error(key: &str) -> bool {
 /// True when forms `a` and `b` (same [`orthography_key`]) are surely one word written two ways.
 fn is_orthographic_variant(a: &str, b: &str) -> bool {
     let key = orthography_key(a);
-    a.chars().zip(b.chars()).filter(|(x, y)| x != y).all(|(x, y)| {
-        let persian = |c: char| matches!(c, 'ک' | 'ی' | 'ۀ');
-        if persian(x) || persian(y) {
-            true
-        } else if matches!(x, 'ى' | 'ي') {
-            yeh_variation_is_an_error(&key)
-        } else {
-            teh_variation_is_an_error(&key)
-        }
-    })
+    a.chars()
+        .zip(b.chars())
+        .filter(|(x, y)| x != y)
+        .all(|(x, y)| {
+            let persian = |c: char| matches!(c, 'ک' | 'ی' | 'ۀ');
+            if persian(x) || persian(y) {
+                true
+            } else if matches!(x, 'ى' | 'ي') {
+                yeh_variation_is_an_error(&key)
+            } else {
+                teh_variation_is_an_error(&key)
+            }
+        })
 }
 
 /// Sorted, merged mention spans of all entities.
 fn mention_cover(entities: &[Entity]) -> Vec<Span> {
-    let mut spans: Vec<Span> = entities.iter().flat_map(|e| e.mentions.iter().map(|m| m.span)).collect();
+    let mut spans: Vec<Span> = entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(|m| m.span))
+        .collect();
     spans.sort();
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans {
@@ -319,10 +366,12 @@ fn mention_cover(entities: &[Entity]) -> Vec<Span> {
 }
 
 /// One `mixed-orthography` diagnostic per occurrence of a minority spelling of an Arabic word
-/// written with both final ى and ي, ة and ه, or Persian and Arabic letters (فى / في) — when
-/// [`is_orthographic_variant`] holds. Words inside entity mentions are left out (they are
-/// reported as `inconsistent-spelling`). Related location: the majority spelling's first
-/// occurrence.
+/// written with both final ى and ي, ة and ه, or Persian and Arabic letters (فى / في), when the
+/// two spellings cannot be two different words (ى / ي: function words such as في، الذي، التي,
+/// definite words, and long words outside the patterns where both are words, e.g. مبنى / مبني;
+/// ة / ه: definite words only, since حمله and حملة are both words; Persian letters: always).
+/// Words inside entity mentions are left out (they are reported as `inconsistent-spelling`).
+/// Related location: the majority spelling's first occurrence.
 pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> Vec<Diagnostic> {
     let cover = mention_cover(entities);
     let in_mention = |s: Span| {
@@ -334,12 +383,17 @@ pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> V
         if t.kind != TokenKind::Arabic || in_mention(t.span) {
             continue;
         }
-        let Some(word) = slice(text, t.span) else { continue };
+        let Some(word) = slice(text, t.span) else {
+            continue;
+        };
         if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
             continue;
         }
         let form = skeleton(word);
-        groups.entry(orthography_key(&form)).or_default().push((form, t.span));
+        groups
+            .entry(orthography_key(&form))
+            .or_default()
+            .push((form, t.span));
     }
     let mut out = Vec::new();
     for items in groups.into_values() {
@@ -360,12 +414,17 @@ pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> V
                         Code::MixedOrthography,
                         Message::new(
                             format!("«{minor}» مكتوبة «{major}» في مواضع أخرى من النص ({n}×)"),
-                            format!("‘{minor}’ is written ‘{major}’ elsewhere in this document ({n}×)"),
+                            format!(
+                                "‘{minor}’ is written ‘{major}’ elsewhere in this document ({n}×)"
+                            ),
                         ),
                     )
                     .with_related(
                         major_spans[0],
-                        Message::new(format!("الكتابة الغالبة «{major}»"), format!("Usual spelling ‘{major}’")),
+                        Message::new(
+                            format!("الكتابة الغالبة «{major}»"),
+                            format!("Usual spelling ‘{major}’"),
+                        ),
                     ),
                 );
             }
@@ -381,7 +440,9 @@ mod tests {
 
     /// Every occurrence of `needle` in `text` (byte spans).
     fn all(text: &str, needle: &str) -> Vec<Span> {
-        text.match_indices(needle).map(|(i, m)| Span::new(i, i + m.len())).collect()
+        text.match_indices(needle)
+            .map(|(i, m)| Span::new(i, i + m.len()))
+            .collect()
     }
 
     fn entity(text: &str, name: &str, mut spans: Vec<Span>) -> Entity {
@@ -392,12 +453,25 @@ mod tests {
             kind: EntityKind::Person,
             aliases: Vec::new(),
             roles: Vec::new(),
-            mentions: spans.into_iter().map(|span| EntityMention { text: span.slice(text).into(), span }).collect(),
+            mentions: spans
+                .into_iter()
+                .map(|span| EntityMention {
+                    text: span.slice(text).into(),
+                    span,
+                })
+                .collect(),
         }
     }
 
     fn found(text: &str, d: &[Diagnostic]) -> Vec<(String, Option<Span>)> {
-        d.iter().map(|d| (d.span.slice(text).to_string(), d.related.first().map(|r| r.span))).collect()
+        d.iter()
+            .map(|d| {
+                (
+                    d.span.slice(text).to_string(),
+                    d.related.first().map(|r| r.span),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -418,10 +492,22 @@ mod tests {
         let d = inconsistent_spelling(text, &[e]);
         let minor = text.find("ديمتري").unwrap();
         let major = text.find("دميتري").unwrap();
-        assert_eq!(found(text, &d), vec![("ديمتري".to_string(), Some(Span::new(major, major + "دميتري".len())))]);
+        assert_eq!(
+            found(text, &d),
+            vec![(
+                "ديمتري".to_string(),
+                Some(Span::new(major, major + "دميتري".len()))
+            )]
+        );
         assert_eq!(d[0].span.start, minor);
-        assert_eq!(d[0].message.en, "Entity ‘دميتري بيسكوف’ is spelled ‘ديمتري’ here but ‘دميتري’ elsewhere (2×)");
-        assert_eq!(d[0].message.ar, "الاسم «دميتري بيسكوف» مكتوب هنا «ديمتري» وفي مواضع أخرى «دميتري» (2×)");
+        assert_eq!(
+            d[0].message.en,
+            "Entity ‘دميتري بيسكوف’ is spelled ‘ديمتري’ here but ‘دميتري’ elsewhere (2×)"
+        );
+        assert_eq!(
+            d[0].message.ar,
+            "الاسم «دميتري بيسكوف» مكتوب هنا «ديمتري» وفي مواضع أخرى «دميتري» (2×)"
+        );
         assert_eq!(d[0].severity, super::super::Severity::Warning);
     }
 
@@ -434,7 +520,13 @@ mod tests {
         let d = inconsistent_spelling(text, &[e]);
         // A tie: the form written first is the norm.
         let first = text.find("الجماعي").unwrap();
-        assert_eq!(found(text, &d), vec![("الجماعى".to_string(), Some(Span::new(first, first + "الجماعي".len())))]);
+        assert_eq!(
+            found(text, &d),
+            vec![(
+                "الجماعى".to_string(),
+                Some(Span::new(first, first + "الجماعي".len()))
+            )]
+        );
     }
 
     #[test]
@@ -448,7 +540,10 @@ mod tests {
         let un = entity(text, "الأمم المتحدة", spans);
         let mut spans = all(text, "أَحْمَد مسعود");
         spans.extend(all(text, "أحمد مسعود"));
-        spans.push(Span::new(text.find("ثم مسعود").unwrap() + "ثم ".len(), text.find("ثم مسعود").unwrap() + "ثم مسعود".len()));
+        spans.push(Span::new(
+            text.find("ثم مسعود").unwrap() + "ثم ".len(),
+            text.find("ثم مسعود").unwrap() + "ثم مسعود".len(),
+        ));
         let massoud = entity(text, "أحمد مسعود", spans);
         assert!(inconsistent_spelling(text, &[un, massoud]).is_empty());
     }
@@ -490,12 +585,18 @@ mod tests {
             d,
             vec![
                 ("فى".to_string(), Some(Span::new(fi, fi + "في".len()))),
-                ("الروسى".to_string(), Some(Span::new(rusi, rusi + "الروسي".len()))),
+                (
+                    "الروسى".to_string(),
+                    Some(Span::new(rusi, rusi + "الروسي".len()))
+                ),
             ]
         );
         let diags = mixed_orthography(text, &tokenize(text), &[]);
         let fi_diag = diags.iter().find(|d| d.span.slice(text) == "فى").unwrap();
-        assert_eq!(fi_diag.message.en, "‘فى’ is written ‘في’ elsewhere in this document (2×)");
+        assert_eq!(
+            fi_diag.message.en,
+            "‘فى’ is written ‘في’ elsewhere in this document (2×)"
+        );
         assert_eq!(fi_diag.severity, super::super::Severity::Information);
     }
 
@@ -520,6 +621,9 @@ mod tests {
     fn definite_teh_marbuta_and_persian_letters() {
         let text = "بدأت الحملة أمس، واستمرت الحملة اليوم، وتنتهي الحمله غدا. زار کابول ثم كابول وغادر كابول.";
         let d = mixed(text, &[]);
-        assert_eq!(d.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(), vec!["الحمله", "کابول"]);
+        assert_eq!(
+            d.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(),
+            vec!["الحمله", "کابول"]
+        );
     }
 }

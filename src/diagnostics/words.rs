@@ -7,8 +7,21 @@ use crate::text::token::{Token, TokenKind};
 /// Folded words whose doubling is idiomatic (distributive or emphatic reduplication:
 /// رويدا رويدا، خطوة خطوة، شيئا شيئا), and English words that legitimately double.
 const REDUPLICATED: &[&str] = &[
-    "رويدا", "رويدا", "شيئا", "خطوه", "حرفا", "واحدا", "يوما", "شبرا", "قطره", "كلمه", "سطرا", "بيتا",
-    "بابا", "جدا", "that", "had",
+    "رويدا",
+    "شيئا",
+    "خطوه",
+    "حرفا",
+    "واحدا",
+    "يوما",
+    "شبرا",
+    "قطره",
+    "كلمه",
+    "سطرا",
+    "بيتا",
+    "بابا",
+    "جدا",
+    "that",
+    "had",
 ];
 
 /// One `repeated-word` diagnostic on the second of two consecutive equal words (Arabic or
@@ -25,15 +38,22 @@ pub fn repeated_word(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
             continue;
         }
         // Only white space (no line break) between them; spans must fit the text.
-        let Some(gap) = text.get(a.span.end..b.span.start) else { continue };
-        let Some(w) = text.get(b.span.start..b.span.end) else { continue };
+        let Some(gap) = text.get(a.span.end..b.span.start) else {
+            continue;
+        };
+        let Some(w) = text.get(b.span.start..b.span.end) else {
+            continue;
+        };
         if gap.contains(['\n', '\r']) {
             continue;
         }
         out.push(Diagnostic::new(
             Span::new(b.span.start, b.span.end),
             Code::RepeatedWord,
-            Message::new(format!("الكلمة «{w}» مكررة"), format!("Word ‘{w}’ is repeated")),
+            Message::new(
+                format!("الكلمة «{w}» مكررة"),
+                format!("Word ‘{w}’ is repeated"),
+            ),
         ));
     }
     out
@@ -45,7 +65,10 @@ mod tests {
     use crate::text::token::tokenize;
 
     fn found(text: &str) -> Vec<&str> {
-        repeated_word(text, &tokenize(text)).iter().map(|d| d.span.slice(text)).collect()
+        repeated_word(text, &tokenize(text))
+            .iter()
+            .map(|d| d.span.slice(text))
+            .collect()
     }
 
     #[test]

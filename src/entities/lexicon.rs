@@ -158,7 +158,12 @@ pub fn fold_phrase(s: &str) -> String {
 fn nisba_forms(base: &str) -> Vec<String> {
     let b = fold_str(base);
     let mut out = Vec::with_capacity(10);
-    for stem in [b.clone(), format!("{b}ه"), format!("{b}ون"), format!("{b}ين")] {
+    for stem in [
+        b.clone(),
+        format!("{b}ه"),
+        format!("{b}ون"),
+        format!("{b}ين"),
+    ] {
         out.push(format!("ال{stem}"));
         out.push(stem);
     }
@@ -191,12 +196,42 @@ impl Lexicon {
             }
         };
         // Later files override earlier ones within a source (organizations over places).
-        put(&mut lx, "locations.txt", EntityKind::Location, EntrySource::General);
-        put(&mut lx, "organizations.txt", EntityKind::Organization, EntrySource::General);
-        put(&mut lx, "anercorp_loc.txt", EntityKind::Location, EntrySource::AnerCorp);
-        put(&mut lx, "anercorp_misc.txt", EntityKind::Misc, EntrySource::AnerCorp);
-        put(&mut lx, "anercorp_per.txt", EntityKind::Person, EntrySource::AnerCorp);
-        put(&mut lx, "anercorp_org.txt", EntityKind::Organization, EntrySource::AnerCorp);
+        put(
+            &mut lx,
+            "locations.txt",
+            EntityKind::Location,
+            EntrySource::General,
+        );
+        put(
+            &mut lx,
+            "organizations.txt",
+            EntityKind::Organization,
+            EntrySource::General,
+        );
+        put(
+            &mut lx,
+            "anercorp_loc.txt",
+            EntityKind::Location,
+            EntrySource::AnerCorp,
+        );
+        put(
+            &mut lx,
+            "anercorp_misc.txt",
+            EntityKind::Misc,
+            EntrySource::AnerCorp,
+        );
+        put(
+            &mut lx,
+            "anercorp_per.txt",
+            EntityKind::Person,
+            EntrySource::AnerCorp,
+        );
+        put(
+            &mut lx,
+            "anercorp_org.txt",
+            EntityKind::Organization,
+            EntrySource::AnerCorp,
+        );
 
         let set = |name: &str| -> HashSet<String> { entries(name).map(fold_phrase).collect() };
         let light_set = |name: &str| -> HashSet<String> { entries(name).map(light_fold).collect() };
@@ -221,7 +256,8 @@ impl Lexicon {
         lx.function_words = light_set("function_words.txt");
         lx.common = light_set("anercorp_common.txt");
         lx.ambiguous = light_set("ambiguous_names.txt");
-        lx.ambiguous.extend(entries("ambiguous_names.txt").map(fold_str));
+        lx.ambiguous
+            .extend(entries("ambiguous_names.txt").map(fold_str));
         for line in entries("nisba.txt").chain(entries("nisba_extra.txt")) {
             let Some((adj, place)) = line.split_once('\t') else {
                 continue;
@@ -240,7 +276,9 @@ impl Lexicon {
 
     /// True when the folded word is a known personal-name unit (given, surname or foreign).
     pub fn is_name_unit(&self, folded: &str) -> bool {
-        self.given.contains(folded) || self.surnames.contains(folded) || self.foreign.contains(folded)
+        self.given.contains(folded)
+            || self.surnames.contains(folded)
+            || self.foreign.contains(folded)
     }
 
     /// True when the light-folded word is a function word, time word or reporting verb.
@@ -283,10 +321,7 @@ pub struct LexiconSource;
 impl MentionSource for LexiconSource {
     fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
         let doc = super::words::Doc::new(text, tokens);
-        lexicon_mentions(&doc)
-            .into_iter()
-            .map(|(m, _)| m)
-            .collect()
+        lexicon_mentions(&doc).into_iter().map(|(m, _)| m).collect()
     }
 }
 
@@ -314,7 +349,14 @@ pub(crate) fn lexicon_mentions(doc: &super::words::Doc<'_>) -> Vec<(Mention, usi
             i += 1;
             continue;
         }
-        out.push((Mention { span, kind, origin: MentionOrigin::Lexicon }, last));
+        out.push((
+            Mention {
+                span,
+                kind,
+                origin: MentionOrigin::Lexicon,
+            },
+            last,
+        ));
         i = last + 1;
     }
     out

@@ -23,13 +23,15 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -114,7 +116,9 @@ fn person_compatible(item: &Item, member: &Item) -> bool {
 
 fn is_trigger(w: &str) -> bool {
     let lx = Lexicon::get();
-    lx.org_triggers.contains(w) || lx.org_trigger_continuations.contains(w) || lx.loc_triggers.contains(w)
+    lx.org_triggers.contains(w)
+        || lx.org_trigger_continuations.contains(w)
+        || lx.loc_triggers.contains(w)
 }
 
 fn short_long(short: &[String], long: &[String]) -> bool {
@@ -151,27 +155,28 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
     let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
 
     // The group holding the member nearest before (else after) `i` that satisfies `ok`.
-    let nearest = |groups: &Vec<Vec<usize>>, i: usize, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
-        let start = items[i].mention.span.start;
-        let mut before: Option<(usize, usize)> = None;
-        let mut after: Option<(usize, usize)> = None;
-        for (g, members) in groups.iter().enumerate() {
-            for &m in members {
-                if !ok(m) {
-                    continue;
-                }
-                let s = items[m].mention.span.start;
-                if s < start {
-                    if before.is_none_or(|(bs, _)| s > bs) {
-                        before = Some((s, g));
+    let nearest =
+        |groups: &Vec<Vec<usize>>, i: usize, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
+            let start = items[i].mention.span.start;
+            let mut before: Option<(usize, usize)> = None;
+            let mut after: Option<(usize, usize)> = None;
+            for (g, members) in groups.iter().enumerate() {
+                for &m in members {
+                    if !ok(m) {
+                        continue;
                     }
-                } else if after.is_none_or(|(as_, _)| s < as_) {
-                    after = Some((s, g));
+                    let s = items[m].mention.span.start;
+                    if s < start {
+                        if before.is_none_or(|(bs, _)| s > bs) {
+                            before = Some((s, g));
+                        }
+                    } else if after.is_none_or(|(as_, _)| s < as_) {
+                        after = Some((s, g));
+                    }
                 }
             }
-        }
-        before.or(after).map(|(_, g)| g)
-    };
+            before.or(after).map(|(_, g)| g)
+        };
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
     for i in 0..items.len() {

@@ -166,13 +166,21 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     }
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
     let learned = propagate::learn(&doc, &seeds);
-    cands.extend(direct.into_iter().map(|mention| resolve::Candidate { mention, tier: 2 }));
+    cands.extend(
+        direct
+            .into_iter()
+            .map(|mention| resolve::Candidate { mention, tier: 2 }),
+    );
     cands.extend(
         propagate::find_learned(&doc, &learned)
             .into_iter()
             .map(|mention| resolve::Candidate { mention, tier: 1 }),
     );
-    cands.extend(model.into_iter().map(|mention| resolve::Candidate { mention, tier: 0 }));
+    cands.extend(
+        model
+            .into_iter()
+            .map(|mention| resolve::Candidate { mention, tier: 0 }),
+    );
     cands.retain(|c| !is_non_name(&doc, &c.mention));
     let mentions = resolve::resolve(cands);
     build_entities(&doc, mentions)
@@ -200,8 +208,9 @@ fn is_non_name(doc: &words::Doc<'_>, m: &Mention) -> bool {
             || lx.loc_triggers.contains(&key);
     }
     // Every word a nisba or title (الرئيس الروسي).
-    key.split(' ')
-        .all(|w| lx.nisba_place(w).is_some() || lx.titles.contains_key(w) || lx.title_modifiers.contains(w))
+    key.split(' ').all(|w| {
+        lx.nisba_place(w).is_some() || lx.titles.contains_key(w) || lx.title_modifiers.contains(w)
+    })
 }
 
 fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
@@ -210,7 +219,11 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
         .map(|mention| {
             let key = doc.key(mention.span);
             let parts = merge::name_parts(&key);
-            merge::Item { mention, key, parts }
+            merge::Item {
+                mention,
+                key,
+                parts,
+            }
         })
         .collect();
     let groups = merge::group(&items);
@@ -227,13 +240,18 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
         }
         let kind = counts
             .iter()
-            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| if c > best.1 { (k, c) } else { best })
+            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| {
+                if c > best.1 { (k, c) } else { best }
+            })
             .0;
         // Canonical: most words; ties: first written.
-        let canonical = members
-            .iter()
-            .copied()
-            .fold(members[0], |best, i| if items[i].key.split(' ').count() > items[best].key.split(' ').count() { i } else { best });
+        let canonical = members.iter().copied().fold(members[0], |best, i| {
+            if items[i].key.split(' ').count() > items[best].key.split(' ').count() {
+                i
+            } else {
+                best
+            }
+        });
         let name = written_name(doc, &items[canonical]);
         let mut aliases: Vec<String> = Vec::new();
         let mut roles: Vec<String> = Vec::new();

@@ -48,7 +48,9 @@ pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
             EntityKind::Person => {
                 let surname = doc.fold(last);
                 if ok_alone(surname, doc.light(last)) {
-                    learned.entry(surname.to_string()).or_insert(EntityKind::Person);
+                    learned
+                        .entry(surname.to_string())
+                        .or_insert(EntityKind::Person);
                 }
             }
             EntityKind::Organization => {
@@ -79,13 +81,21 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
     if learned.is_empty() {
         return Vec::new();
     }
-    let max = learned.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+    let max = learned
+        .keys()
+        .map(|k| k.split(' ').count())
+        .max()
+        .unwrap_or(1);
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
         match doc.longest_name(i, max, |k| learned.get(k).copied()) {
             Some((span, last, kind)) => {
-                out.push(Mention { span, kind, origin: MentionOrigin::Rule });
+                out.push(Mention {
+                    span,
+                    kind,
+                    origin: MentionOrigin::Rule,
+                });
                 i = last + 1;
             }
             None => i += 1,

@@ -43,9 +43,11 @@ pub fn role_text(doc: &Doc<'_>, span: Span) -> String {
     let text = span.slice(doc.text);
     if let Some((first, _)) = doc.token_range(span) {
         let prefix = span.start - doc.tokens[first].span.start;
-        let elided = doc.readings[first]
-            .iter()
-            .any(|r| r.prefix == prefix && r.fold.starts_with("ال") && !crate::text::normalize::fold_str(text).starts_with("ال"));
+        let elided = doc.readings[first].iter().any(|r| {
+            r.prefix == prefix
+                && r.fold.starts_with("ال")
+                && !crate::text::normalize::fold_str(text).starts_with("ال")
+        });
         if elided && text.starts_with('ل') {
             return format!("ا{text}");
         }

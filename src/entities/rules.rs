@@ -89,21 +89,48 @@ fn classify(doc: &Doc<'_>, k: usize) -> WordClass {
     if lx.is_name_unit(f) || lx.is_ambiguous(l) {
         return WordClass::NameUnit;
     }
-    // A proclitic + a known word (للصحفيين، والمشاركين، ودعا) or a definite stem.
+    // A proclitic + a known word (للصحفيين، والمشاركين، ودعا), a definite stem, or a
+    // coordinated name (وطارق).
+    let conjunction = doc.word(k).starts_with(['و', 'ف']);
     for r in doc.readings[k].iter().skip(1) {
-        if lx.is_common(&r.light) || lx.lookup(&r.fold).is_some() || is_definite(&r.fold) {
+        let coordinated = conjunction
+            && r.prefix == 'و'.len_utf8()
+            && (lx.given.contains(&r.fold) || lx.is_ambiguous(&r.light));
+        if lx.is_common(&r.light)
+            || lx.lookup(&r.fold).is_some()
+            || is_definite(&r.fold)
+            || coordinated
+        {
             return WordClass::Stop;
         }
     }
     if let Some(e) = lx.lookup(f)
-        && matches!(e.kind(), Some(EntityKind::Location | EntityKind::Organization))
+        && matches!(
+            e.kind(),
+            Some(EntityKind::Location | EntityKind::Organization)
+        )
     {
         return WordClass::Stop;
     }
     if lx.is_common(l) {
-        return if is_definite(f) { WordClass::DefiniteCommon } else { WordClass::Common };
+        return if is_definite(f) {
+            WordClass::DefiniteCommon
+        } else {
+            WordClass::Common
+        };
     }
     WordClass::Unknown
+}
+
+/// A definite relational adjective (nisba shape): ال…ي or ال…ية (الدولي، الجماعي، العالمية).
+fn is_relational_adjective(f: &str) -> bool {
+    is_definite(f) && (f.ends_with('ي') || f.ends_with("يه"))
+}
+
+/// Present-tense verb shape (يتقمص، تتمحور): ي or ت followed by three letters or more. Only
+/// used for unknown words inside a name, never for known name units (يوسف، تامر).
+fn looks_like_verb(f: &str) -> bool {
+    (f.starts_with('ي') || f.starts_with('ت')) && f.chars().count() >= 4
 }
 
 /// A title starting at token `i` (any proclitic reading): `(prefix bytes, last token)`.
@@ -136,15 +163,14 @@ fn closing_group(doc: &Doc<'_>, k: usize, max: usize) -> Option<usize> {
     if !open_paren && !doc.is_quote(k) {
         return None;
     }
-    let mut words = 0;
     for m in k + 1..doc.len().min(k + max + 2) {
         if open_paren && doc.is_punct(m, ')') || !open_paren && doc.is_quote(m) {
-            return (words > 0).then_some(m);
+            // At least one word inside.
+            return (m > k + 1).then_some(m);
         }
         if !doc.is_word(m) {
             return None;
         }
-        words += 1;
     }
     None
 }
@@ -193,6 +219,19 @@ pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
             role_end = m;
             continue;
         }
+        // A construct noun in ة before a definite word or a known name continues the title
+        // (رئيس بعثة المفوضية، وزير خارجية إسرائيل).
+        if doc.word(k).ends_with('ة')
+            && !is_definite(f)
+            && !lx.is_name_unit(f)
+            && doc.adjacent(k)
+            && doc.is_word(k + 1)
+            && (is_definite(doc.fold(k + 1)) || lx.lookup(doc.fold(k + 1)).is_some())
+        {
+            j = k;
+            role_end = k;
+            continue;
+        }
         let known_modifier = lx.title_modifiers.contains(f)
             || lx.nisba_place(f).is_some()
             || lx.titles.get(f) == Some(&1);
@@ -218,7 +257,7 @@ pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
 pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Option<usize> {
     let mut classes = Vec::with_capacity(4);
     let mut k = start;
-    while classes.len() < 4 && k < doc.len() {
+    while classes.len() < 5 && k < doc.len() {
         if k > start && !doc.adjacent(k - 1) {
             break;
         }
@@ -226,6 +265,9 @@ pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Opti
         match c {
             WordClass::Stop | WordClass::DefiniteCommon => break,
             WordClass::Common if !after_title && k > start => break,
+            WordClass::Unknown if k > start && looks_like_verb(doc.fold(k)) => break,
+            // An unknown definite word after two name words is a noun (… النقاب).
+            WordClass::Unknown if k >= start + 2 && is_definite(doc.fold(k)) => break,
             _ => {}
         }
         classes.push(c);
@@ -320,14 +362,15 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
         let mut last = i;
         let mut known_units = 0;
         let mut k = i + 1;
-        while k < doc.len() && k - i < 4 && doc.adjacent(k - 1) {
+        while k < doc.len() && k - i < 5 && doc.adjacent(k - 1) {
+            // The name ends on a known name unit; unknown words may only sit inside it.
             match classify(doc, k) {
                 WordClass::NameUnit => {
                     last = k;
                     known_units += 1;
                 }
-                // An unknown word ending in ة is more likely a noun or adjective (حرب أهلية).
-                WordClass::Unknown if !doc.fold(k).ends_with('ه') => last = k,
+                WordClass::Unknown
+                    if !doc.fold(k).ends_with('ه') && !looks_like_verb(doc.fold(k)) => {}
                 WordClass::Connector => {
                     if doc.fold(k) == "الله" {
                         last = k;
@@ -337,8 +380,7 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
             }
             k += 1;
         }
-        // After a proclitic (بحرب، لأحمد) ask for a known name unit as well.
-        if last > i && (r.prefix == 0 || known_units > 0) {
+        if last > i && known_units > 0 {
             out.push(Mention {
                 span: doc.span(i, r.prefix, last),
                 kind: EntityKind::Person,
@@ -353,11 +395,18 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
 }
 
 /// The reading of token `i` that is a trigger in `set`: its prefix.
-fn trigger_reading(doc: &Doc<'_>, i: usize, set: &std::collections::HashSet<String>) -> Option<usize> {
+fn trigger_reading(
+    doc: &Doc<'_>,
+    i: usize,
+    set: &std::collections::HashSet<String>,
+) -> Option<usize> {
     if !doc.is_arabic(i) {
         return None;
     }
-    doc.readings[i].iter().find(|r| set.contains(&r.fold)).map(|r| r.prefix)
+    doc.readings[i]
+        .iter()
+        .find(|r| set.contains(&r.fold))
+        .map(|r| r.prefix)
 }
 
 /// Words of a quoted name opened at token `k`: `(first, last)`, when the quotation holds one to
@@ -442,14 +491,24 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             if is_definite(f) {
                 let mut e = m;
                 let adj = m + 1;
+                // One relational adjective may follow (الدولي، الجماعي، العالمية), not a
+                // participle (التابع، البالغ).
                 if doc.adjacent(m)
                     && doc.is_word(adj)
-                    && is_definite(doc.fold(adj))
+                    && is_relational_adjective(doc.fold(adj))
                     && !lx.is_function_word(doc.light(adj))
                 {
                     e = adj;
                 }
                 end = Some(e);
+                break;
+            }
+            // A conjunction, or a verb, ends the chain before it starts (جماعة ودعوا، جماعة تدعى).
+            if m == k
+                && lx.lookup(f).is_none()
+                && !lx.is_name_unit(f)
+                && (f.starts_with('و') && doc.readings[m].len() > 1 || looks_like_verb(f))
+            {
                 break;
             }
             match classify(doc, m) {
@@ -519,11 +578,15 @@ fn loc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
         while m < doc.len() && m - k < 3 && (m == k || doc.adjacent(m - 1)) {
             let c = classify(doc, m);
             let known = lx.lookup(doc.fold(m)).is_some();
+            if looks_like_verb(doc.fold(m)) && c == WordClass::Unknown {
+                break;
+            }
             // Only the first word of the name may carry the article (زاغروفا الجبلي: an adjective).
             if m > k && is_definite(doc.fold(m)) {
                 break;
             }
-            if (c == WordClass::Unknown || c == WordClass::NameUnit && !lx.is_ambiguous(doc.light(m)))
+            if (c == WordClass::Unknown
+                || c == WordClass::NameUnit && !lx.is_ambiguous(doc.light(m)))
                 && !known
             {
                 e = Some(m);

@@ -14,7 +14,10 @@ fn run_with(text: &str, extra: &[&dyn MentionSource]) -> Vec<Entity> {
 /// The entity having a mention written exactly `name`, with that mention's span.
 fn find<'a>(entities: &'a [Entity], name: &str) -> Option<(&'a Entity, Span)> {
     entities.iter().find_map(|e| {
-        e.mentions.iter().find(|m| m.text == name).map(|m| (e, m.span))
+        e.mentions
+            .iter()
+            .find(|m| m.text == name)
+            .map(|m| (e, m.span))
     })
 }
 
@@ -33,7 +36,11 @@ fn proclitics_are_excluded_only_when_the_stem_is_known() {
     let spans: Vec<Span> = baghdad.mentions.iter().map(|m| m.span).collect();
     assert_eq!(
         spans,
-        vec![span_of(text, "بغداد", 0), span_of(text, "بغداد", 1), span_of(text, "بغداد", 2)]
+        vec![
+            span_of(text, "بغداد", 0),
+            span_of(text, "بغداد", 1),
+            span_of(text, "بغداد", 2)
+        ]
     );
     assert!(baghdad.mentions.iter().all(|m| m.text == "بغداد"));
 }
@@ -46,7 +53,10 @@ fn article_stays_inside_the_name_and_elided_article_is_restored() {
     assert_eq!(span, span_of(text, "الأمم المتحدة", 0));
     assert_eq!(un.kind, EntityKind::Organization);
     assert_eq!(un.mentions.len(), 2);
-    assert_eq!(un.mentions[0].text, "لأمم المتحدة", "the ل of للأمم is a clitic, its article elided");
+    assert_eq!(
+        un.mentions[0].text, "لأمم المتحدة",
+        "the ل of للأمم is a clitic, its article elided"
+    );
     assert_eq!(un.name, "الأمم المتحدة");
 }
 
@@ -58,7 +68,11 @@ fn title_introduces_a_person_and_the_surname_follows_with_clitics() {
     let (p, _) = find(&e, "جان دوبوا").expect("person after title");
     assert_eq!(p.kind, EntityKind::Person);
     assert_eq!(p.roles, vec!["المتحدث باسم الحكومة الفرنسية".to_string()]);
-    let bare = p.mentions.iter().find(|m| m.text == "دوبوا").expect("surname mention");
+    let bare = p
+        .mentions
+        .iter()
+        .find(|m| m.text == "دوبوا")
+        .expect("surname mention");
     assert_eq!(bare.span, span_of(text, "دوبوا", 1));
     assert!(find(&e, "للصحفيين").is_none());
 }
@@ -103,8 +117,14 @@ fn nisba_adjectives_are_not_people() {
     }
     assert!(e.iter().all(|x| x.kind != EntityKind::Person));
     let lx = lexicon::Lexicon::get();
-    assert_eq!(lx.nisba_place(&crate::text::normalize::fold_str("الروسية")), Some("روسيا"));
-    assert_eq!(lx.nisba_place(&crate::text::normalize::fold_str("الأفغانى")), Some("أفغانستان"));
+    assert_eq!(
+        lx.nisba_place(&crate::text::normalize::fold_str("الروسية")),
+        Some("روسيا")
+    );
+    assert_eq!(
+        lx.nisba_place(&crate::text::normalize::fold_str("الأفغانى")),
+        Some("أفغانستان")
+    );
 }
 
 #[test]
@@ -130,7 +150,10 @@ fn triggers_give_long_forms_that_join_short_ones() {
     let (place, _) = find(&e, "زاغروفا").expect("location after إقليم");
     assert_eq!(place.kind, EntityKind::Location);
     assert_eq!(place.mentions.len(), 2);
-    assert!(find(&e, "إقليم زاغروفا").is_none(), "the location trigger is not part of the name");
+    assert!(
+        find(&e, "إقليم زاغروفا").is_none(),
+        "the location trigger is not part of the name"
+    );
 }
 
 #[test]
@@ -149,8 +172,14 @@ fn common_words_that_are_names_need_context() {
 fn apposition_after_a_comma_gives_a_role() {
     let text = "وصرح خالد برهان، وزير الخارجية، بأن المفاوضات مستمرة.";
     let e = run(text);
-    let person = e.iter().find(|x| x.kind == EntityKind::Person).expect("a person");
-    assert!(person.roles.contains(&"وزير الخارجية".to_string()), "{person:?}");
+    let person = e
+        .iter()
+        .find(|x| x.kind == EntityKind::Person)
+        .expect("a person");
+    assert!(
+        person.roles.contains(&"وزير الخارجية".to_string()),
+        "{person:?}"
+    );
 }
 
 #[test]
@@ -158,7 +187,10 @@ fn ids_follow_first_mentions() {
     let text = "زار الرئيس جان دوبوا القاهرة ثم باريس، وعاد دوبوا إلى القاهرة.";
     let e = run(text);
     let ids: Vec<&str> = e.iter().map(|x| x.id.as_str()).collect();
-    assert_eq!(ids, (1..=e.len()).map(|i| format!("e{i}")).collect::<Vec<_>>());
+    assert_eq!(
+        ids,
+        (1..=e.len()).map(|i| format!("e{i}")).collect::<Vec<_>>()
+    );
     let firsts: Vec<usize> = e.iter().map(|x| x.mentions[0].span.start).collect();
     assert!(firsts.windows(2).all(|w| w[0] < w[1]));
     let (cairo, _) = find(&e, "القاهرة").expect("Cairo");
@@ -171,7 +203,11 @@ impl MentionSource for FakeModel {
     fn mentions(&self, text: &str, _tokens: &[Token]) -> Vec<Mention> {
         self.0
             .iter()
-            .map(|(s, nth, kind)| Mention { span: span_of(text, s, *nth), kind: *kind, origin: MentionOrigin::Model })
+            .map(|(s, nth, kind)| Mention {
+                span: span_of(text, s, *nth),
+                kind: *kind,
+                origin: MentionOrigin::Model,
+            })
             .collect()
     }
 }
@@ -190,15 +226,26 @@ fn model_mentions_fill_gaps_but_lose_to_the_lexicon() {
     let e = run_with(text, &[&model]);
     let (p, _) = find(&e, "تيموثي غرانت").expect("model mention kept");
     assert_eq!(p.kind, EntityKind::Person);
-    assert!(p.mentions.iter().any(|m| m.text == "غرانت"), "surname propagated: {p:?}");
+    assert!(
+        p.mentions.iter().any(|m| m.text == "غرانت"),
+        "surname propagated: {p:?}"
+    );
     let (cairo, _) = find(&e, "القاهرة").expect("Cairo");
-    assert_eq!(cairo.kind, EntityKind::Location, "the lexicon wins over the model");
+    assert_eq!(
+        cairo.kind,
+        EntityKind::Location,
+        "the lexicon wins over the model"
+    );
 }
 
 #[test]
 fn model_mentions_may_extend_a_lexicon_mention() {
     let text = "وقالت منظمة الصحة العالمية للطفولة إن الحملة بدأت.";
-    let model = FakeModel(vec![("منظمة الصحة العالمية للطفولة", 0, EntityKind::Organization)]);
+    let model = FakeModel(vec![(
+        "منظمة الصحة العالمية للطفولة",
+        0,
+        EntityKind::Organization,
+    )]);
     let e = run_with(text, &[&model]);
     assert!(find(&e, "منظمة الصحة العالمية للطفولة").is_some(), "{e:?}");
 }
@@ -209,8 +256,19 @@ fn bad_spans_from_a_source_are_ignored() {
     impl MentionSource for Broken {
         fn mentions(&self, text: &str, _tokens: &[Token]) -> Vec<Mention> {
             vec![
-                Mention { span: Span { start: 1, end: 2 }, kind: EntityKind::Person, origin: MentionOrigin::Model },
-                Mention { span: Span { start: 0, end: text.len() + 10 }, kind: EntityKind::Person, origin: MentionOrigin::Model },
+                Mention {
+                    span: Span { start: 1, end: 2 },
+                    kind: EntityKind::Person,
+                    origin: MentionOrigin::Model,
+                },
+                Mention {
+                    span: Span {
+                        start: 0,
+                        end: text.len() + 10,
+                    },
+                    kind: EntityKind::Person,
+                    origin: MentionOrigin::Model,
+                },
             ]
         }
     }
@@ -235,20 +293,30 @@ fn osa_distance_and_name_parts() {
     assert_eq!(merge::osa_distance("غوتيريش", "غوتيرش"), 1);
     assert!(merge::same_part("دميتري", "ديمتري"));
     assert!(!merge::same_part("احمد", "محمد"));
-    assert_eq!(merge::name_parts("عبد الله حمدان"), vec!["عبدالله", "حمدان"]);
+    assert_eq!(
+        merge::name_parts("عبد الله حمدان"),
+        vec!["عبدالله", "حمدان"]
+    );
     assert_eq!(merge::name_parts("امر الله صالح"), vec!["امرالله", "صالح"]);
 }
 
 #[test]
 fn lexicon_sizes_are_reported() {
     let sizes = lexicon::sizes();
-    let get = |n: &str| sizes.iter().find(|(f, _, _)| *f == n).map(|(_, c, _)| *c).unwrap_or(0);
+    let get = |n: &str| {
+        sizes
+            .iter()
+            .find(|(f, _, _)| *f == n)
+            .map(|(_, c, _)| *c)
+            .unwrap_or(0)
+    };
     assert!(get("locations.txt") > 5000);
     assert!(get("given_names.txt") > 1000);
     assert!(get("titles.txt") > 20);
     let lx = lexicon::Lexicon::get();
     assert_eq!(
-        lx.lookup("الامم المتحده").and_then(|e| e.kind_from(lexicon::EntrySource::General)),
+        lx.lookup("الامم المتحده")
+            .and_then(|e| e.kind_from(lexicon::EntrySource::General)),
         Some(EntityKind::Organization)
     );
 }

@@ -38,30 +38,52 @@ impl<'a> Doc<'a> {
             .map(|t| {
                 let word = t.span.slice(text);
                 if t.kind != TokenKind::Arabic {
-                    return vec![Reading { prefix: 0, fold: t.folded.clone(), light: light_fold(word) }];
+                    return vec![Reading {
+                        prefix: 0,
+                        fold: t.folded.clone(),
+                        light: light_fold(word),
+                    }];
                 }
                 let mut out: Vec<Reading> = Vec::with_capacity(4);
                 for s in proclitic_splits(word) {
                     let (fold, light) = if s.article_elided {
-                        (format!("ا{}", fold_str(s.stem)), format!("ا{}", light_fold(s.stem)))
+                        (
+                            format!("ا{}", fold_str(s.stem)),
+                            format!("ا{}", light_fold(s.stem)),
+                        )
                     } else {
                         (fold_str(s.stem), light_fold(s.stem))
                     };
                     if fold.chars().count() < 2 {
                         continue;
                     }
-                    if out.iter().any(|r| r.prefix == s.prefix_len && r.fold == fold) {
+                    if out
+                        .iter()
+                        .any(|r| r.prefix == s.prefix_len && r.fold == fold)
+                    {
                         continue;
                     }
-                    out.push(Reading { prefix: s.prefix_len, fold, light });
+                    out.push(Reading {
+                        prefix: s.prefix_len,
+                        fold,
+                        light,
+                    });
                 }
                 if out.is_empty() {
-                    out.push(Reading { prefix: 0, fold: t.folded.clone(), light: light_fold(word) });
+                    out.push(Reading {
+                        prefix: 0,
+                        fold: t.folded.clone(),
+                        light: light_fold(word),
+                    });
                 }
                 out
             })
             .collect();
-        Doc { text, tokens, readings }
+        Doc {
+            text,
+            tokens,
+            readings,
+        }
     }
 
     /// Number of tokens.
@@ -101,9 +123,7 @@ impl<'a> Doc<'a> {
 
     /// True when token `i` is the punctuation character `c`.
     pub fn is_punct(&self, i: usize, c: char) -> bool {
-        i < self.len()
-            && self.tokens[i].kind == TokenKind::Punct
-            && self.word(i).starts_with(c)
+        i < self.len() && self.tokens[i].kind == TokenKind::Punct && self.word(i).starts_with(c)
     }
 
     /// True when token `i` is any punctuation.
@@ -133,7 +153,10 @@ impl<'a> Doc<'a> {
 
     /// Span of tokens `first..=last`, starting after `prefix` bytes of the first token.
     pub fn span(&self, first: usize, prefix: usize, last: usize) -> Span {
-        Span::new(self.tokens[first].span.start + prefix, self.tokens[last].span.end)
+        Span::new(
+            self.tokens[first].span.start + prefix,
+            self.tokens[last].span.end,
+        )
     }
 
     /// The longest name starting at token `i`: each reading of `i` (the word as written first; a
@@ -201,7 +224,9 @@ impl Doc<'_> {
         };
         let mut candidates = self.readings[first].iter().filter(|r| r.prefix == prefix);
         let Some(first_reading) = candidates.next() else {
-            return join(&crate::text::normalize::fold_str(&self.text[span.start..self.tokens[first].span.end]));
+            return join(&crate::text::normalize::fold_str(
+                &self.text[span.start..self.tokens[first].span.end],
+            ));
         };
         let lx = super::lexicon::Lexicon::get();
         let mut best = join(&first_reading.fold);

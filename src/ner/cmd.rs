@@ -139,6 +139,9 @@ pub enum System {
     Lexicon,
     /// The lexicon and rules with the tagger as an extra source (what the server ships).
     Combined,
+    /// The tagger's entities plus every lexicon/rule entity that overlaps none of them (an
+    /// alternative combination policy: the tagger wins conflicts).
+    Union,
 }
 
 impl System {
@@ -147,46 +150,59 @@ impl System {
             "model" => System::Model,
             "lexicon" => System::Lexicon,
             "combined" => System::Combined,
-            _ => bail!("--system must be model, lexicon or combined, not {s:?}"),
+            "union" => System::Union,
+            _ => bail!("--system must be model, lexicon, combined or union, not {s:?}"),
         })
     }
 }
 
-/// Labels the tokens of `s` with the mentions that `crate::entities::recognize` finds in the
-/// sentence text rebuilt by joining the tokens with single spaces. A mention tags a token when it
-/// ends at the token's end or beyond and starts no later than 6 bytes (up to three one-letter
-/// proclitics) into it.
-pub fn recognize_sentence(s: &Sentence, extra: &[&dyn crate::entities::MentionSource]) -> Vec<Label> {
+/// Sentences per pseudo-document when `eval-ner` runs the whole-document recognizer (CoNLL
+/// files have no document boundaries; names repeat within an article, which the recognizer and
+/// the tagger's document features use).
+pub const BLOCK_SENTENCES: usize = 20;
+
+/// Labels the tokens of `sentences` with the mentions that `crate::entities::recognize` finds in
+/// the text rebuilt by joining tokens with single spaces and sentences with newlines. A mention
+/// tags a token when it ends at the token's end or beyond and starts no later than 6 bytes (up
+/// to three one-letter proclitics) into it; a mention overlapping an already tagged token is
+/// skipped.
+pub fn recognize_block(sentences: &[Sentence], extra: &[&dyn crate::entities::MentionSource]) -> Vec<Vec<Label>> {
     let mut text = String::new();
-    let mut spans = Vec::with_capacity(s.tokens.len());
-    for t in &s.tokens {
-        if !text.is_empty() {
-            text.push(' ');
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new(); // (start, end, sentence, token)
+    for (si, s) in sentences.iter().enumerate() {
+        if si > 0 {
+            text.push('\n');
         }
-        let start = text.len();
-        text.push_str(t);
-        spans.push((start, text.len()));
+        for (ti, t) in s.tokens.iter().enumerate() {
+            if ti > 0 {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(t);
+            spans.push((start, text.len(), si, ti));
+        }
     }
     let tokens = crate::text::token::tokenize(&text);
     let entities = crate::entities::recognize(&text, &tokens, extra);
-    let mut labels = vec![Label::O; s.tokens.len()];
+    let mut labels: Vec<Vec<Label>> = sentences.iter().map(|s| vec![Label::O; s.tokens.len()]).collect();
     let mut mentions: Vec<(usize, usize, crate::entities::EntityKind)> = entities
         .iter()
         .flat_map(|e| e.mentions.iter().map(move |m| (m.span.start, m.span.end, e.kind)))
         .collect();
     mentions.sort_unstable();
     for (ms, me, kind) in mentions {
-        let covered: Vec<usize> = spans
+        let lo = spans.partition_point(|sp| sp.1 <= ms);
+        let covered: Vec<(usize, usize)> = spans[lo..]
             .iter()
-            .enumerate()
-            .filter(|(_, (ts, te))| me >= *te && ms < *te && ms <= ts + 6)
-            .map(|(i, _)| i)
+            .take_while(|sp| sp.0 < me)
+            .filter(|sp| me >= sp.1 && ms <= sp.0 + 6)
+            .map(|sp| (sp.2, sp.3))
             .collect();
-        if covered.iter().any(|&i| labels[i] != Label::O) {
+        if covered.is_empty() || covered.iter().any(|&(si, ti)| labels[si][ti] != Label::O) {
             continue;
         }
-        for (n, &i) in covered.iter().enumerate() {
-            labels[i] = if n == 0 { Label::B(kind) } else { Label::I(kind) };
+        for (n, &(si, ti)) in covered.iter().enumerate() {
+            labels[si][ti] = if n == 0 { Label::B(kind) } else { Label::I(kind) };
         }
     }
     labels
@@ -204,18 +220,35 @@ pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> 
     let source = model.as_deref().map(super::ModelSource::new);
     let started = Instant::now();
     let mut board = Scoreboard::default();
-    if let (System::Model, Some(m)) = (system, &model) {
+    if let (System::Model | System::Union, Some(m)) = (system, &model) {
         let tokens: Vec<&Vec<String>> = corpus.sentences.iter().map(|s| &s.tokens).collect();
-        for (s, pred) in corpus.sentences.iter().zip(m.tag_document(&tokens)) {
-            board.add(&s.labels, &pred);
+        let mut tagged = m.tag_document(&tokens);
+        if system == System::Union {
+            for (bi, block) in corpus.sentences.chunks(BLOCK_SENTENCES).enumerate() {
+                let lex = recognize_block(block, &[]);
+                for (i, l) in lex.iter().enumerate() {
+                    let pred = &mut tagged[bi * BLOCK_SENTENCES + i];
+                    let mine = super::eval::chunks(pred);
+                    for c in super::eval::chunks(l) {
+                        if !mine.iter().any(|o| o.start < c.end && c.start < o.end) {
+                            pred[c.start..c.end].copy_from_slice(&l[c.start..c.end]);
+                        }
+                    }
+                }
+            }
+        }
+        for (s, pred) in corpus.sentences.iter().zip(&tagged) {
+            board.add(&s.labels, pred);
         }
     } else {
-        for s in &corpus.sentences {
-            let pred = match &source {
-                Some(src) if system == System::Combined => recognize_sentence(s, &[src]),
-                _ => recognize_sentence(s, &[]),
+        for block in corpus.sentences.chunks(BLOCK_SENTENCES) {
+            let preds = match &source {
+                Some(src) if system == System::Combined => recognize_block(block, &[src]),
+                _ => recognize_block(block, &[]),
             };
-            board.add(&s.labels, &pred);
+            for (s, pred) in block.iter().zip(&preds) {
+                board.add(&s.labels, pred);
+            }
         }
     }
     let secs = started.elapsed().as_secs_f64();
@@ -224,6 +257,7 @@ pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> 
         System::Model => "model",
         System::Lexicon => "lexicon",
         System::Combined => "combined",
+        System::Union => "union",
     };
     match format {
         Format::Json => {

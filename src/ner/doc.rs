@@ -74,6 +74,11 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
             let mut f = vec![FeatureHasher::new(120).num(own).finish()];
             let prev = if ti > 0 { stage1[si][ti - 1] as u64 } else { 99 };
             f.push(FeatureHasher::new(121).num(own).num(prev).finish());
+            let next = stage1[si].get(ti + 1).map_or(99, |&l| l as u64);
+            let next2 = stage1[si].get(ti + 2).map_or(99, |&l| l as u64);
+            f.push(FeatureHasher::new(127).num(own).num(next).finish());
+            f.push(FeatureHasher::new(128).num(prev).num(own).num(next).finish());
+            f.push(FeatureHasher::new(129).num(next).num(next2).finish());
             let list = k.as_ref().and_then(|(k, alt)| {
                 occ.get(k.as_str()).or_else(|| alt.as_deref().and_then(|a| occ.get(a)))
             });

@@ -51,6 +51,8 @@ pub struct FeatureConfig {
     pub cluster: bool,
     /// Gazetteer membership of the token, its neighbours and multi-word spans around it.
     pub lexicon: bool,
+    /// Character trigrams of the clitic-stripped stem (with word-boundary marks).
+    pub ngram: bool,
 }
 
 impl Default for FeatureConfig {
@@ -68,15 +70,16 @@ impl Default for FeatureConfig {
             latin: true,
             cluster: true,
             lexicon: true,
+            ngram: true,
         }
     }
 }
 
 impl FeatureConfig {
     /// Group names, in the order of [`FeatureConfig::to_text`].
-    pub const GROUPS: [&'static str; 12] = [
+    pub const GROUPS: [&'static str; 13] = [
         "word", "fold", "stem", "affix", "shape", "position", "context", "trigger", "nisba",
-        "latin", "cluster", "lexicon",
+        "latin", "cluster", "lexicon", "ngram",
     ];
 
     fn flag(&mut self, name: &str) -> Option<&mut bool> {
@@ -93,6 +96,7 @@ impl FeatureConfig {
             "latin" => &mut self.latin,
             "cluster" => &mut self.cluster,
             "lexicon" => &mut self.lexicon,
+            "ngram" => &mut self.ngram,
             _ => return None,
         })
     }
@@ -554,6 +558,22 @@ pub fn extract<S: AsRef<str>>(
             }
             push(FeatureHasher::new(105).num(cl(ii - 1)).num(cl(ii)));
             push(FeatureHasher::new(106).num(cl(ii)).num(cl(ii + 1)));
+        }
+        if config.ngram {
+            let stem = t.stem();
+            let mut idx: [usize; 40] = [0; 40];
+            let mut m = 0;
+            for (i, _) in stem.char_indices().take(39) {
+                idx[m] = i;
+                m += 1;
+            }
+            if m >= 4 && m < 39 {
+                idx[m] = stem.len();
+                // Inner trigrams (prefixes/suffixes are already covered by `affix`).
+                for a in 1..m.saturating_sub(3) {
+                    push(FeatureHasher::new(130).str(&stem[idx[a]..idx[a + 3]]));
+                }
+            }
         }
         if config.lexicon {
             for b in 0..16u64 {

@@ -23,6 +23,7 @@ pub mod features;
 pub mod hash;
 pub mod labels;
 pub mod lexicon;
+pub mod memory;
 pub mod model;
 pub mod perceptron;
 pub mod source;

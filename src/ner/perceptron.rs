@@ -14,6 +14,7 @@ use super::features::{self, FeatureConfig, Resources, SentenceFeatures};
 use super::lexicon::Gazetteer;
 use super::doc::{self, DocFeatures};
 use super::labels::{Label, NUM_LABELS};
+use super::memory::Memory;
 use super::tagger::Tagger;
 use super::model::{Model, Scratch};
 
@@ -38,6 +39,8 @@ pub struct TrainOptions {
     pub refit: bool,
     /// Train the two-stage tagger with document features (`stacked`).
     pub stacked: bool,
+    /// Entity-memory features from the training labels, jackknifed (`memory`).
+    pub memory: bool,
     /// Jackknife folds for the first stage's training-set labels (`folds`).
     pub folds: usize,
     /// Document window in sentences on each side (`window`).
@@ -59,6 +62,7 @@ impl Default for TrainOptions {
             refit: true,
             lexicon_dir: "data/lexicon".into(),
             stacked: true,
+            memory: false,
             folds: 5,
             window: 30,
         }
@@ -85,6 +89,7 @@ impl TrainOptions {
             "refit" => self.refit = num()? != 0,
             "lexicon_dir" => self.lexicon_dir = v.into(),
             "stacked" => self.stacked = num()? != 0,
+            "memory" => self.memory = num()? != 0,
             "folds" => self.folds = num()? as usize,
             "window" => self.window = num()? as usize,
             g => {
@@ -402,6 +407,13 @@ pub fn train(
     }
 }
 
+fn concat(a: &[Vec<Vec<u64>>], b: &[Vec<Vec<u64>>]) -> DocFeatures {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p.iter().chain(q).copied().collect()).collect())
+        .collect()
+}
+
 /// Trains one (or, with `stacked`, two) stages; with `fixed`, for exactly those epoch counts
 /// (no dev), else choosing them on `dev`. Returns the tagger and the epoch counts used.
 fn fit(
@@ -419,36 +431,61 @@ fn fit(
         Clusters::default()
     };
     let res = Resources { clusters, gazetteer };
-    let dev1 = dev.map(|d| (d, None));
-    let e1 = fixed.map_or(opts.epochs, |f| f.0);
-    let (first, best1) = run_epochs(sentences, None, dev1, opts, &res, e1, log);
-    if !opts.stacked {
-        return (Tagger { first, second: None, window: opts.window }, best1, 0);
-    }
     let n = sentences.len();
     let k = opts.folds.max(2).min(n.max(2));
+    let fold_range = |f: usize| (f * n / k)..((f + 1) * n / k);
+    // Entity memory: jackknifed on train, whole on dev and at tagging time.
+    let memory = if opts.memory { Memory::build(sentences) } else { Memory::default() };
+    let mut mem_train: DocFeatures = vec![Vec::new(); n];
+    for f in 0..k {
+        let r = fold_range(f);
+        let m = if opts.memory {
+            let rest: Vec<&Sentence> = sentences[..r.start].iter().chain(&sentences[r.end..]).copied().collect();
+            Memory::build(&rest)
+        } else {
+            Memory::default()
+        };
+        for i in r {
+            mem_train[i] = m.features(&sentences[i].tokens);
+        }
+    }
+    let mem_dev: Option<DocFeatures> =
+        dev.map(|d| d.sentences.iter().map(|s| memory.features(&s.tokens)).collect());
+    let mem_refs: Vec<&Vec<Vec<u64>>> = mem_train.iter().collect();
+    let dev1 = dev.map(|d| (d, mem_dev.as_ref()));
+    let e1 = fixed.map_or(opts.epochs, |f| f.0);
+    let (first, best1) = run_epochs(sentences, Some(&mem_refs), dev1, opts, &res, e1, log);
+    if !opts.stacked {
+        return (Tagger { first, second: None, window: opts.window, memory }, best1, 0);
+    }
     let mut stage1: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut scratch = Scratch::default();
     for f in 0..k {
-        let (lo, hi) = (f * n / k, (f + 1) * n / k);
-        let rest: Vec<&Sentence> = sentences[..lo].iter().chain(&sentences[hi..]).copied().collect();
-        let (m, _) = run_epochs(&rest, None, None, opts, &res, best1, &mut |_| {});
-        for i in lo..hi {
-            stage1[i] = m.tag_indices(&sentences[i].tokens, &mut scratch).to_vec();
+        let r = fold_range(f);
+        let rest: Vec<&Sentence> = sentences[..r.start].iter().chain(&sentences[r.end..]).copied().collect();
+        let rest_mem: Vec<&Vec<Vec<u64>>> = mem_refs[..r.start].iter().chain(&mem_refs[r.end..]).copied().collect();
+        let (m, _) = run_epochs(&rest, Some(&rest_mem), None, opts, &res, best1, &mut |_| {});
+        for i in r {
+            stage1[i] = m.tag_indices_with(&sentences[i].tokens, Some(&mem_train[i]), &mut scratch).to_vec();
         }
         tracing::info!(fold = f, "jackknife fold tagged");
     }
     let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
-    let train_doc = doc::features(&tokens, &stage1, opts.window);
-    let dev_doc = dev.map(|d| {
+    let train_extra = concat(&mem_train, &doc::features(&tokens, &stage1, opts.window));
+    let dev_extra = dev.map(|d| {
         let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
-        let st: Vec<Vec<usize>> =
-            d.sentences.iter().map(|s| first.tag_indices(&s.tokens, &mut scratch).to_vec()).collect();
-        doc::features(&tokens, &st, opts.window)
+        let md = mem_dev.as_ref().expect("dev memory features");
+        let st: Vec<Vec<usize>> = d
+            .sentences
+            .iter()
+            .zip(md)
+            .map(|(s, m)| first.tag_indices_with(&s.tokens, Some(m), &mut scratch).to_vec())
+            .collect();
+        concat(md, &doc::features(&tokens, &st, opts.window))
     });
-    let extras: Vec<&Vec<Vec<u64>>> = train_doc.iter().collect();
-    let dev2 = dev.map(|d| (d, dev_doc.as_ref()));
+    let extras: Vec<&Vec<Vec<u64>>> = train_extra.iter().collect();
+    let dev2 = dev.map(|d| (d, dev_extra.as_ref()));
     let e2 = fixed.map_or(opts.epochs, |f| f.1);
     let (second, best2) = run_epochs(sentences, Some(&extras), dev2, opts, &res, e2, log);
-    (Tagger { first, second: Some(second), window: opts.window }, best1, best2)
+    (Tagger { first, second: Some(second), window: opts.window, memory }, best1, best2)
 }

@@ -1,17 +1,19 @@
 //! The shipped tagger: a first-stage [`Model`] and, optionally, a second stage that also sees
 //! the document features of [`super::doc`] computed from the first stage's output.
 //!
-//! File layout (little-endian): magic `"QNERT\x01\n\0"`, `u32` window (sentences), `u8` number
-//! of stages (1 or 2), then per stage `u64` length + a [`Model`] file.
+//! File layout (little-endian): magic `"QNERT\x02\n\0"`, `u32` window (sentences), the entity
+//! memory (`u32` count, then per entry `u16` length + UTF-8 key + 4 × `u16` counts, sorted by
+//! key), `u8` number of stages (1 or 2), then per stage `u64` length + a [`Model`] file.
 
 use anyhow::{bail, ensure};
 
 use super::doc;
+use super::memory::Memory;
 use super::labels::Label;
 use super::features::SentenceFeatures;
 use super::model::{Model, Scratch};
 
-const MAGIC: &[u8; 8] = b"QNERT\x01\n\0";
+const MAGIC: &[u8; 8] = b"QNERT\x02\n\0";
 
 /// A one- or two-stage tagger.
 #[derive(Clone, Debug)]
@@ -22,6 +24,8 @@ pub struct Tagger {
     pub second: Option<Model>,
     /// Document window for the second stage's features: ± this many sentences.
     pub window: usize,
+    /// Entity memory of the training data ([`super::memory`]); its features go to both stages.
+    pub memory: Memory,
 }
 
 impl Tagger {
@@ -29,11 +33,7 @@ impl Tagger {
     pub fn tag_document<T: AsRef<[S]>, S: AsRef<str>>(&self, sentences: &[T]) -> Vec<Vec<Label>> {
         let mut scratch = Scratch::default();
         let to_labels = |v: &[usize]| v.iter().map(|&l| Label::from_index(l)).collect::<Vec<_>>();
-        let Some(second) = &self.second else {
-            return sentences.iter().map(|s| to_labels(self.first.tag_indices(s.as_ref(), &mut scratch))).collect();
-        };
-        // Both stages share the sentence features when they were trained with the same ones.
-        let shared = second.config == self.first.config && second.resources == self.first.resources;
+        let mem: Vec<Vec<Vec<u64>>> = sentences.iter().map(|s| self.memory.features(s.as_ref())).collect();
         let feats: Vec<SentenceFeatures> = sentences
             .iter()
             .map(|s| {
@@ -42,18 +42,28 @@ impl Tagger {
                 f
             })
             .collect();
-        let stage1: Vec<Vec<usize>> =
-            feats.iter().map(|f| self.first.decode_features(f, None, &mut scratch).to_vec()).collect();
-        let extra = doc::features(sentences, &stage1, self.window);
+        let stage1: Vec<Vec<usize>> = feats
+            .iter()
+            .zip(&mem)
+            .map(|(f, m)| self.first.decode_features(f, Some(m), &mut scratch).to_vec())
+            .collect();
+        let Some(second) = &self.second else {
+            return stage1.iter().map(|v| to_labels(v)).collect();
+        };
+        // Both stages share the sentence features when they were trained with the same ones.
+        let shared = second.config == self.first.config && second.resources == self.first.resources;
+        let doc = doc::features(sentences, &stage1, self.window);
         sentences
             .iter()
             .zip(&feats)
-            .zip(&extra)
-            .map(|((s, f), e)| {
+            .zip(mem.iter().zip(&doc))
+            .map(|((s, f), (m, d))| {
+                let extra: Vec<Vec<u64>> =
+                    m.iter().zip(d).map(|(a, b)| a.iter().chain(b).copied().collect()).collect();
                 if shared {
-                    to_labels(second.decode_features(f, Some(e), &mut scratch))
+                    to_labels(second.decode_features(f, Some(&extra), &mut scratch))
                 } else {
-                    to_labels(second.tag_indices_with(s.as_ref(), Some(e), &mut scratch))
+                    to_labels(second.tag_indices_with(s.as_ref(), Some(&extra), &mut scratch))
                 }
             })
             .collect()
@@ -64,6 +74,15 @@ impl Tagger {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(self.window as u32).to_le_bytes());
+        let mem = self.memory.sorted();
+        out.extend_from_slice(&(mem.len() as u32).to_le_bytes());
+        for (k, c) in mem {
+            out.extend_from_slice(&(k.len() as u16).to_le_bytes());
+            out.extend_from_slice(k.as_bytes());
+            for x in c {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
         out.push(1 + u8::from(self.second.is_some()));
         for m in std::iter::once(&self.first).chain(&self.second) {
             let b = m.to_bytes();
@@ -75,25 +94,38 @@ impl Tagger {
 
     /// Parses a tagger file.
     pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Tagger> {
-        ensure!(bytes.len() >= 13 && &bytes[..8] == MAGIC, "not a qalam NER tagger file (bad magic)");
-        let window = u32::from_le_bytes(bytes[8..12].try_into()?) as usize;
-        let stages = bytes[12];
+        let mut pos = 0usize;
+        let mut take = |n: usize| -> anyhow::Result<&[u8]> {
+            let Some(b) = pos.checked_add(n).and_then(|end| bytes.get(pos..end)) else {
+                bail!("tagger file truncated at byte {pos}")
+            };
+            pos += n;
+            Ok(b)
+        };
+        ensure!(take(8)? == MAGIC, "not a qalam NER tagger file (bad magic)");
+        let window = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+        let count = u32::from_le_bytes(take(4)?.try_into()?) as usize;
+        let mut pairs = Vec::with_capacity(count.min(1 << 20));
+        for _ in 0..count {
+            let len = u16::from_le_bytes(take(2)?.try_into()?) as usize;
+            let key = std::str::from_utf8(take(len)?)?.to_string();
+            let mut c = [0u16; 4];
+            for x in c.iter_mut() {
+                *x = u16::from_le_bytes(take(2)?.try_into()?);
+            }
+            pairs.push((key, c));
+        }
+        let memory = Memory::from_pairs(pairs);
+        let stages = take(1)?[0];
         ensure!(stages == 1 || stages == 2, "bad stage count {stages}");
-        let mut pos = 13;
         let mut models = Vec::new();
         for _ in 0..stages {
-            let Some(len) = bytes.get(pos..pos + 8) else { bail!("tagger file truncated") };
-            let len = u64::from_le_bytes(len.try_into()?) as usize;
-            pos += 8;
-            let Some(b) = pos.checked_add(len).and_then(|end| bytes.get(pos..end)) else {
-                bail!("tagger file truncated")
-            };
-            models.push(Model::from_bytes(b)?);
-            pos += len;
+            let len = u64::from_le_bytes(take(8)?.try_into()?) as usize;
+            models.push(Model::from_bytes(take(len)?)?);
         }
         ensure!(pos == bytes.len(), "trailing bytes after the tagger");
         let second = if models.len() == 2 { models.pop() } else { None };
         let first = models.pop().expect("one stage");
-        Ok(Tagger { first, second, window })
+        Ok(Tagger { first, second, window, memory })
     }
 }

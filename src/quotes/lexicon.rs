@@ -98,7 +98,7 @@ fn sections(data: &str) -> HashMap<String, HashSet<String>> {
 
 impl Lexicon {
     fn load() -> Lexicon {
-        const COLUMNS: [(CueForm, bool); 7] = [
+        const COLUMNS: [(CueForm, bool); 8] = [
             (CueForm::Past, false),
             (CueForm::Past, true),
             (CueForm::Present, false),
@@ -106,6 +106,7 @@ impl Lexicon {
             (CueForm::Participle, false),
             (CueForm::Participle, true),
             (CueForm::Plural, false),
+            (CueForm::Participle, false),
         ];
         let mut cues = HashMap::new();
         for line in data_lines(CUES) {
@@ -284,4 +285,73 @@ pub(crate) fn strip_proclitics(folded: &str) -> impl Iterator<Item = &str> {
         }
     }
     out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue(word: &str) -> Option<CueInfo> {
+        LEXICON.cue(&fold_str(word))
+    }
+
+    #[test]
+    fn cue_forms_with_proclitics_and_diacritics() {
+        let past_m = Some(CueInfo {
+            form: CueForm::Past,
+            feminine: false,
+        });
+        assert_eq!(cue("وقال"), past_m);
+        assert_eq!(
+            cue("فأضاف"),
+            Some(CueInfo {
+                form: CueForm::Past,
+                feminine: false
+            })
+        );
+        assert_eq!(
+            cue("قالت"),
+            Some(CueInfo {
+                form: CueForm::Past,
+                feminine: true
+            })
+        );
+        assert_eq!(cue("يقول").map(|c| c.form), Some(CueForm::Present));
+        assert_eq!(
+            cue("مضيفةً"),
+            Some(CueInfo {
+                form: CueForm::Participle,
+                feminine: true
+            })
+        );
+        assert_eq!(cue("مؤكداً").map(|c| c.form), Some(CueForm::Participle));
+        assert_eq!(cue("مؤكدين").map(|c| c.form), Some(CueForm::Participle));
+        assert_eq!(cue("قالوا").map(|c| c.form), Some(CueForm::Plural));
+        assert_eq!(cue("علّق").map(|c| c.form), Some(CueForm::Past));
+        assert_eq!(cue("سألني").map(|c| c.form), Some(CueForm::Past));
+        // Nouns left out of the list.
+        for noun in ["طالب", "بين", "متابعة", "إفادة", "قول", "الوزير"] {
+            assert_eq!(cue(noun), None, "{noun}");
+        }
+    }
+
+    #[test]
+    fn triggers_sources_and_function_words() {
+        assert!(LEXICON.is_trigger(&fold_str("لوكالة")));
+        assert!(LEXICON.is_trigger(&fold_str("تنظيم")));
+        assert!(!LEXICON.is_trigger(&fold_str("الحركة")));
+        assert!(LEXICON.is_lam_media(&fold_str("لصحيفة")));
+        assert!(LEXICON.is_complementizer(&fold_str("بأنه")));
+        assert!(LEXICON.is_recipient(&fold_str("للصحفيين")));
+        assert!(LEXICON.is_adjunct(&fold_str("المؤتمر")));
+        assert!(!LEXICON.is_adjunct_as_written(&fold_str("البيان")));
+        assert!(LEXICON.is_relay(&fold_str("ونقلت")));
+        let wfq = LEXICON
+            .sources
+            .iter()
+            .find(|s| s.words == [fold_str("وفقا")])
+            .expect("وفقا ل is listed");
+        assert!(wfq.lam && wfq.takes_name);
+        assert!(LEXICON.sources.iter().any(|s| !s.takes_name));
+    }
 }

@@ -182,4 +182,102 @@ mod tests {
         edit(&mut doc, p(0, 0), p(u32::MAX, 0), "", enc);
         assert_eq!(doc.text(), "");
     }
+
+    /// Byte offset of a UTF-16 position in `s`, computed independently of ropey: lines split at
+    /// `\r\n`, `\r`, `\n`; columns clamp to the line's content; a column inside a surrogate pair
+    /// moves back to the character.
+    fn model_offset(s: &str, pos: Position) -> usize {
+        let mut line_start = 0;
+        let mut line = 0;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while line < pos.line {
+            if i >= bytes.len() {
+                return s.len();
+            }
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 2;
+                    line += 1;
+                    line_start = i;
+                }
+                b'\r' | b'\n' => {
+                    i += 1;
+                    line += 1;
+                    line_start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        let mut units = 0;
+        for (j, c) in s[line_start..].char_indices() {
+            if c == '\n' || c == '\r' || units + c.len_utf16() > pos.character as usize {
+                return line_start + j;
+            }
+            units += c.len_utf16();
+        }
+        s.len()
+    }
+
+    #[test]
+    fn random_edit_sequences_match_a_string_model() {
+        let pieces = [
+            "قال",
+            " ",
+            "\r\n",
+            "\n",
+            "\r",
+            "😀",
+            "«",
+            "»",
+            "مُحَمَّد",
+            "ـ",
+            "a",
+            "\u{2028}",
+            "",
+        ];
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..200 {
+            let mut model = String::from("بدأ الاجتماع 😀\r\nثم انتهى\rأخيرا\n");
+            let mut doc = Document::new(&model, 0);
+            for step in 0..30 {
+                let lines =
+                    model.matches('\n').count() as u64 + model.matches('\r').count() as u64 + 2;
+                let a = Position {
+                    line: next(lines) as u32,
+                    character: next(12) as u32,
+                };
+                let b = Position {
+                    line: next(lines) as u32,
+                    character: next(12) as u32,
+                };
+                let mut text = String::new();
+                for _ in 0..next(3) {
+                    text.push_str(pieces[next(pieces.len() as u64) as usize]);
+                }
+                let start = model_offset(&model, a);
+                let end = model_offset(&model, b).max(start);
+                model.replace_range(start..end, &text);
+                doc.apply(
+                    &[Change {
+                        range: Some((a, b)),
+                        text: &text,
+                    }],
+                    step,
+                    PositionEncoding::Utf16,
+                );
+                assert_eq!(doc.text(), model, "round {round} step {step}");
+            }
+            assert_eq!(
+                doc.rope().len_lines(),
+                Document::new(&model, 0).rope().len_lines()
+            );
+        }
+    }
 }

@@ -29,7 +29,11 @@ impl Folded {
     /// Original byte offset for folded byte offset `folded` (`0..=text.len()`; larger values
     /// clamp to the original length).
     pub fn to_original(&self, folded: usize) -> usize {
-        self.map[folded.min(self.text.len())]
+        // `map` is empty only for `Folded::default()`, which stands for the empty text.
+        self.map
+            .get(folded.min(self.text.len()))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The original span covering the folded span `folded` (end maps to the end of the last
@@ -41,11 +45,14 @@ impl Folded {
         let len = self.text.len();
         let fs = folded.start.min(len);
         let fe = folded.end.min(len).max(fs);
-        let start = self.map[fs];
+        let start = self.to_original(fs);
         if fe == fs {
             return Span::new(start, start);
         }
-        Span::new(start, self.ends[fe - 1].max(start))
+        Span::new(
+            start,
+            self.ends.get(fe - 1).map_or(start, |&e| e.max(start)),
+        )
     }
 }
 
@@ -250,6 +257,9 @@ mod tests {
 
     #[test]
     fn empty_text() {
+        let d = Folded::default();
+        assert_eq!(d.to_original(3), 0);
+        assert_eq!(d.original_span(Span::new(0, 2)), Span::new(0, 0));
         let f = fold("");
         assert_eq!(f.text, "");
         assert_eq!(f.to_original(0), 0);

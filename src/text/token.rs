@@ -38,9 +38,23 @@ pub struct Token {
 /// U+0750–U+077F, U+0870–U+08FF, U+FB50–U+FDFF, U+FE70–U+FEFC) that are alphabetic —
 /// this includes tatweel and the harakat, which Unicode marks as alphabetic.
 pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{0870}'..='\u{08FF}'
-        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
-        && (c.is_alphabetic() || is_arabic_mark(c))
+    match c {
+        // The Arabic block, spelled out (alphabetic characters and combining marks; not the
+        // digits, punctuation and signs).
+        '\u{0610}'..='\u{061A}'
+        | '\u{0620}'..='\u{065F}'
+        | '\u{066E}'..='\u{06D3}'
+        | '\u{06D5}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E8}'
+        | '\u{06EA}'..='\u{06EF}'
+        | '\u{06FA}'..='\u{06FC}'
+        | '\u{06FF}' => true,
+        '\u{0750}'..='\u{077F}'
+        | '\u{0870}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFC}' => c.is_alphabetic() || is_arabic_mark(c),
+        _ => false,
+    }
 }
 
 /// True for Arabic combining marks (harakat U+064B–U+065F, dagger alef U+0670, Quranic marks
@@ -73,7 +87,9 @@ fn is_separator(c: char) -> bool {
 /// A Latin (or other non-Arabic alphabetic) word character, including combining marks
 /// U+0300–U+036F.
 fn is_latin_letter(c: char) -> bool {
-    (c.is_alphabetic() && !is_arabic_letter(c)) || matches!(c, '\u{0300}'..='\u{036F}')
+    c.is_ascii_alphabetic()
+        || (!c.is_ascii() && c.is_alphabetic() && !is_arabic_letter(c))
+        || matches!(c, '\u{0300}'..='\u{036F}')
 }
 
 /// Number separators allowed between two digits: . , ٫ (U+066B) ٬ (U+066C).
@@ -271,5 +287,39 @@ mod tests {
     fn empty_and_blank() {
         assert!(tokenize("").is_empty());
         assert!(tokenize(" \r\n\t\u{200E}").is_empty());
+    }
+
+    #[test]
+    fn spans_are_ordered_char_boundaries_and_skip_only_separators() {
+        let text = "وقالَ: «نحن\u{202B}ﻻ نرى» 😀 د.أحمد\r\n٣٫٥% ‹x› — “ok”…\u{200C}ـ";
+        let toks = tokenize(text);
+        let mut prev_end = 0;
+        for t in &toks {
+            assert!(t.span.start >= prev_end && t.span.start < t.span.end);
+            assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+            // Everything between tokens is a separator.
+            assert!(
+                text[prev_end..t.span.start].chars().all(is_separator),
+                "{:?}",
+                &text[prev_end..t.span.start]
+            );
+            prev_end = t.span.end;
+        }
+        assert!(text[prev_end..].chars().all(is_separator));
+        // The presentation-form ligature is an Arabic word folded to plain letters.
+        let lig = toks.iter().find(|t| t.span.slice(text) == "ﻻ").unwrap();
+        assert_eq!((lig.kind, lig.folded.as_str()), (TokenKind::Arabic, "لا"));
+    }
+
+    #[test]
+    fn arabic_block_fast_path_agrees_with_unicode() {
+        for cp in 0x0600..=0x06FF {
+            let c = char::from_u32(cp).unwrap();
+            assert_eq!(
+                is_arabic_letter(c),
+                c.is_alphabetic() || is_arabic_mark(c),
+                "U+{cp:04X}"
+            );
+        }
     }
 }

@@ -63,7 +63,7 @@ trap cleanup EXIT
 status=0
 for lang in en ar; do
   data="$scratch/$lang/data" ext="$scratch/$lang/extensions" ws="$scratch/$lang/workspace"
-  mkdir -p "$data/User" "$ext" "$ws"
+  mkdir -p "$data/User" "$data/Machine" "$ext" "$ws"
   cp "$repo/tests/editors/fixtures/khabar.txt" "$ws/khabar.txt"
   cat >"$data/User/settings.json" <<EOF
 {
@@ -78,6 +78,8 @@ for lang in en ar; do
   "update.mode": "none"
 }
 EOF
+  # code-server is a remote window: machine-scoped settings such as qalam.path are read from Machine/.
+  cp "$data/User/settings.json" "$data/Machine/settings.json"
   PATH="$node24/bin:$PATH" "$code_server" --user-data-dir "$data" --extensions-dir "$ext" \
     --install-extension "$vsix" >/dev/null
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -35,6 +35,8 @@ M.config = vim.deepcopy(M.defaults)
 local augroup_name = 'qalam'
 -- Client id of the shared server on Neovim 0.7 (vim.lsp.start reuses its client by itself).
 local legacy_client_id = nil
+-- Whether the "not executable" error was shown (once per session is enough).
+local missing_notified = false
 
 --- The locale to announce in `initialize` (LSP 3.16 `locale`), from the messages language of the editor:
 --- `v:lang`, then $LC_ALL, $LC_MESSAGES, $LANG. Returns e.g. 'ar' for 'ar_EG.UTF-8', nil for C/POSIX.
@@ -116,6 +118,10 @@ function M.attach(bufnr)
     return nil
   end
   if vim.fn.executable(M.config.cmd[1]) ~= 1 then
+    if missing_notified then
+      return nil
+    end
+    missing_notified = true
     vim.notify(
       ('qalam: %s is not executable; install qalam or pass cmd = { "/path/to/qalam", "serve", "--stdio" } to setup()'):format(
         M.config.cmd[1]
