@@ -91,6 +91,7 @@ fn space_inside(text: &str, content: Span, closed: bool) -> Vec<Diagnostic> {
     let Some(s) = slice(text, content) else {
         return Vec::new();
     };
+    let preview = first_words(s, PREVIEW_WORDS);
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
     let mut spans = Vec::new();
@@ -112,10 +113,17 @@ fn space_inside(text: &str, content: Span, closed: bool) -> Vec<Diagnostic> {
             Diagnostic::new(
                 span,
                 Code::SpaceInsideQuotes,
-                Message::new(
-                    "مسافة داخل علامتي التنصيص",
-                    "White space just inside the quotation marks",
-                ),
+                if preview.is_empty() {
+                    Message::new(
+                        "علامتا تنصيص حول مسافة فقط",
+                        "Quotation marks around white space only",
+                    )
+                } else {
+                    Message::new(
+                        format!("مسافة داخل علامتي التنصيص حول «{preview}»"),
+                        format!("White space just inside the quotation marks around ‘{preview}’"),
+                    )
+                },
             )
         })
         .collect()
@@ -262,6 +270,23 @@ mod tests {
             d.iter()
                 .all(|d| d.severity == super::super::Severity::Information)
         );
+    }
+
+    #[test]
+    fn marks_around_white_space_only() {
+        let text = "قال: « » ثم سكت";
+        let o = text.find('«').unwrap();
+        let c = text.find('»').unwrap();
+        let scan = QuoteScan {
+            quotes: vec![quote(text, "q1", o, Some(c), 0, true)],
+            ..Default::default()
+        };
+        let d = check(text, &scan);
+        assert_eq!(
+            codes(&d),
+            vec![("space-inside-quotes", Span::new(o + 2, c))]
+        );
+        assert_eq!(d[0].message.en, "Quotation marks around white space only");
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct Lexicon {
     pub org_triggers: HashSet<String>,
     /// Words allowed between an organization trigger and its name (أنباء).
     pub org_trigger_continuations: HashSet<String>,
+    /// Organization triggers that are also everyday nouns (folded): تنظيم، حركة، مجموعة…
+    pub weak_triggers: HashSet<String>,
+    /// Definite numbers naming groups after a weak trigger (folded): السبع، العشرين…
+    pub group_numbers: HashSet<String>,
     /// Location trigger nouns (folded).
     pub loc_triggers: HashSet<String>,
     /// Function words, time words, reporting verbs ([`light_fold`]).
@@ -106,6 +110,8 @@ const FILES: &[(&str, &str)] = &[
     ("titles.txt", data!("titles.txt")),
     ("title_modifiers.txt", data!("title_modifiers.txt")),
     ("org_triggers.txt", data!("org_triggers.txt")),
+    ("weak_triggers.txt", data!("weak_triggers.txt")),
+    ("group_numbers.txt", data!("group_numbers.txt")),
     ("loc_triggers.txt", data!("loc_triggers.txt")),
     ("function_words.txt", data!("function_words.txt")),
     ("ambiguous_names.txt", data!("ambiguous_names.txt")),
@@ -252,6 +258,8 @@ impl Lexicon {
                 None => lx.org_triggers.insert(fold_str(t)),
             };
         }
+        lx.weak_triggers = set("weak_triggers.txt");
+        lx.group_numbers = set("group_numbers.txt");
         lx.loc_triggers = set("loc_triggers.txt");
         lx.function_words = light_set("function_words.txt");
         lx.common = light_set("anercorp_common.txt");

@@ -144,13 +144,23 @@ impl Entity {
 /// `tokens` must be [`crate::text::token::tokenize`]`(text)`. Steps: lexicon and rule mentions
 /// ([`LexiconSource`], [`RuleSource`]) and the `extra` sources' mentions are collected; names found
 /// by rules or the tagger are propagated to their other occurrences ([`propagate`]); overlaps are
-/// resolved ([`resolve`]: lexicon/rules > propagated > tagger, longer first; a tagger mention may
-/// extend a stronger one of its kind); nisba adjectives and bare titles are dropped; mentions are
+/// resolved (`resolve`: context rules > strong lexicon names > propagated > tagger > one-word names known only from
+/// GeoNames/CLDR, longer first; a tagger mention may extend a stronger one of its kind); nisba adjectives and bare titles are dropped; mentions are
 /// merged ([`merge`]) and roles attached ([`roles`]).
 pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> Vec<Entity> {
     let doc = words::Doc::new(text, tokens);
     let mut cands: Vec<resolve::Candidate> = Vec::new();
-    let direct: Vec<Mention> = lexicon::lexicon_mentions(&doc)
+    let lx = lexicon::Lexicon::get();
+    let lexical = lexicon::lexicon_mentions(&doc);
+    // One-word names known only from GeoNames/CLDR are weak evidence (the tagger may overrule).
+    let weak: Vec<bool> = lexical
+        .iter()
+        .map(|(m, _)| {
+            let key = doc.key(m.span);
+            !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
+        })
+        .collect();
+    let direct: Vec<Mention> = lexical
         .into_iter()
         .map(|(m, _)| m)
         .chain(rules::rule_mentions(&doc))
@@ -166,24 +176,38 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     }
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
     let learned = propagate::learn(&doc, &seeds);
-    cands.extend(
-        direct
-            .into_iter()
-            .map(|mention| resolve::Candidate { mention, tier: 2 }),
-    );
+    cands.extend(direct.into_iter().enumerate().map(|(i, mention)| {
+        let tier = if mention.origin == MentionOrigin::Rule {
+            resolve::CONTEXT
+        } else if weak.get(i).copied().unwrap_or(false) {
+            resolve::WEAK
+        } else {
+            resolve::STRONG
+        };
+        resolve::Candidate { mention, tier }
+    }));
     cands.extend(
         propagate::find_learned(&doc, &learned)
             .into_iter()
-            .map(|mention| resolve::Candidate { mention, tier: 1 }),
+            .map(|mention| resolve::Candidate {
+                mention,
+                tier: resolve::PROPAGATED,
+            }),
     );
-    cands.extend(
-        model
-            .into_iter()
-            .map(|mention| resolve::Candidate { mention, tier: 0 }),
-    );
+    cands.extend(model.into_iter().map(|mention| resolve::Candidate {
+        mention,
+        tier: resolve::MODEL,
+    }));
     cands.retain(|c| !is_non_name(&doc, &c.mention));
     let mentions = resolve::resolve(cands);
     build_entities(&doc, mentions)
+}
+
+/// The place a nisba adjective refers to, as written in `data/lexicon/nisba*.txt`
+/// (الروسية → روسيا, الأفغانى → أفغانستان); `None` for other words. `word` is one word as
+/// written (proclitics are not stripped). A nisba is a link to a place, never a mention.
+pub fn nisba_place(word: &str) -> Option<&'static str> {
+    lexicon::Lexicon::get().nisba_place(&crate::text::normalize::fold_str(word))
 }
 
 /// True when `span` lies inside `text` on char boundaries and is not empty.
@@ -277,6 +301,7 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
             }
             entity_mentions.push(EntityMention { text, span });
         }
+        let roles = drop_sub_roles(roles);
         entities.push(Entity {
             id: format!("e{}", n + 1),
             name,
@@ -287,6 +312,31 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
         });
     }
     entities
+}
+
+/// Removes roles whose words all occur, in order, in a longer role of the same entity
+/// ("المتحدث باسم الوزارة" beside "المتحدث الرسمي باسم الوزارة").
+fn drop_sub_roles(roles: Vec<String>) -> Vec<String> {
+    let words: Vec<Vec<String>> = roles
+        .iter()
+        .map(|r| {
+            r.split_whitespace()
+                .map(crate::text::normalize::fold_str)
+                .collect()
+        })
+        .collect();
+    let is_sub = |a: &[String], b: &[String]| {
+        a.len() < b.len() && {
+            let mut it = b.iter();
+            a.iter().all(|w| it.any(|x| x == w))
+        }
+    };
+    roles
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !words.iter().any(|w| is_sub(&words[*i], w)))
+        .map(|(_, r)| r)
+        .collect()
 }
 
 /// A mention's text for display as a name: as written, with an elided article restored

@@ -81,25 +81,48 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
     if learned.is_empty() {
         return Vec::new();
     }
+    let lx = Lexicon::get();
     let max = learned
         .keys()
         .map(|k| k.split(' ').count())
         .max()
         .unwrap_or(1);
+    // One-word person names of five letters or more also match spelling variants
+    // (غوتيريش → غوتيرش), see [`super::merge::same_part`].
+    let surnames: Vec<&str> = learned
+        .iter()
+        .filter(|(k, kind)| {
+            **kind == EntityKind::Person && !k.contains(' ') && k.chars().count() >= 5
+        })
+        .map(|(k, _)| k.as_str())
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
-        match doc.longest_name(i, max, |k| learned.get(k).copied()) {
-            Some((span, last, kind)) => {
+        if let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k).copied()) {
+            out.push(Mention {
+                span,
+                kind,
+                origin: MentionOrigin::Rule,
+            });
+            i = last + 1;
+            continue;
+        }
+        if doc.is_arabic(i) && !surnames.is_empty() {
+            let variant = doc.readings[i].iter().find(|r| {
+                !lx.is_common(&r.light)
+                    && lx.lookup(&r.fold).is_none()
+                    && surnames.iter().any(|s| super::merge::same_part(&r.fold, s))
+            });
+            if let Some(r) = variant {
                 out.push(Mention {
-                    span,
-                    kind,
+                    span: doc.span(i, r.prefix, i),
+                    kind: EntityKind::Person,
                     origin: MentionOrigin::Rule,
                 });
-                i = last + 1;
             }
-            None => i += 1,
         }
+        i += 1;
     }
     out
 }

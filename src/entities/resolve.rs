@@ -1,7 +1,10 @@
 //! Overlap resolution between mention sources.
 //!
-//! Tiers: lexicon and rule mentions (2) beat propagated mentions (1), which beat the tagger's
-//! (0); within a tier the longer mention wins, then the earlier. A tagger mention that strictly
+//! Tiers: context-rule mentions ([`CONTEXT`]: a trigger or title decides the kind, صحيفة
+//! "الشرق الأوسط" is a newspaper) beat strong lexicon mentions ([`STRONG`]: multi-word names and
+//! ANERcorp names), which beat propagated mentions ([`PROPAGATED`]), which beat the tagger's ([`MODEL`]), which
+//! beat one-word names known only from GeoNames/CLDR ([`WEAK`]: كورونا is a place there, a virus in
+//! the news); within a tier the longer mention wins, then the earlier. A tagger mention that strictly
 //! contains a stronger mention of the same kind takes its place (the model's recall extends the
 //! lexicon's precision: بوتين → فلاديمير بوتين), but one that contradicts it (another kind, or a
 //! partial overlap) loses.
@@ -9,12 +12,23 @@
 use super::Mention;
 use crate::text::Span;
 
+/// Tier of context-rule mentions (titles, triggers).
+pub(crate) const CONTEXT: u8 = 4;
+/// Tier of strong lexicon mentions.
+pub(crate) const STRONG: u8 = 3;
+/// Tier of propagated mentions (a name found elsewhere in the document).
+pub(crate) const PROPAGATED: u8 = 2;
+/// Tier of the tagger's mentions.
+pub(crate) const MODEL: u8 = 1;
+/// Tier of one-word names known only from the general gazetteers.
+pub(crate) const WEAK: u8 = 0;
+
 /// A mention with its tier (higher wins).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Candidate {
     /// The mention.
     pub mention: Mention,
-    /// 2 = lexicon or rule, 1 = propagated, 0 = tagger.
+    /// [`CONTEXT`], [`STRONG`], [`PROPAGATED`], [`MODEL`] or [`WEAK`].
     pub tier: u8,
 }
 
@@ -25,10 +39,13 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
     // any other stronger mention.
     let strong: Vec<(Span, super::EntityKind, u8)> = cands
         .iter()
-        .filter(|c| c.tier > 0)
+        .filter(|c| c.tier > MODEL)
         .map(|c| (c.mention.span, c.mention.kind, c.tier))
         .collect();
-    for c in cands.iter_mut().filter(|c| c.tier == 0) {
+    for c in cands
+        .iter_mut()
+        .filter(|c| c.tier == MODEL && c.mention.origin == super::MentionOrigin::Model)
+    {
         let span = c.mention.span;
         // Copies of the model's own span (propagated) do not count, nor mentions nested inside
         // another strong mention (العالمية inside منظمة الصحة العالمية).
@@ -48,7 +65,7 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
             .iter()
             .all(|(s, k, _)| span.contains(*s) && *k == c.mention.kind);
         if extends {
-            c.tier = inner.iter().map(|(_, _, t)| *t).max().unwrap_or(0);
+            c.tier = inner.iter().map(|(_, _, t)| *t).max().unwrap_or(MODEL);
         }
     }
     cands.sort_by(|a, b| {

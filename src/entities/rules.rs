@@ -133,6 +133,38 @@ fn looks_like_verb(f: &str) -> bool {
     (f.starts_with('ي') || f.starts_with('ت')) && f.chars().count() >= 4
 }
 
+/// A prepositional complement of a title at token `k`: ل + a definite word or a known name
+/// (للأمم المتحدة، لشؤون اللاجئين), or لدى + a known name (لدى لبنان). Returns its last token.
+fn prepositional_complement(doc: &Doc<'_>, k: usize) -> Option<usize> {
+    let lx = Lexicon::get();
+    if !doc.is_arabic(k) {
+        return None;
+    }
+    let probe = |key: &str| lx.lookup(key).and_then(|e| e.kind());
+    if doc.light(k) == "لدى" && doc.adjacent(k) && doc.is_word(k + 1) {
+        return doc
+            .longest_name(k + 1, lx.max_name_tokens, probe)
+            .map(|(_, last, _)| last);
+    }
+    if !doc.word(k).starts_with('ل') {
+        return None;
+    }
+    // The lam must be the preposition: a reading with a one-letter prefix.
+    let lam = 'ل'.len_utf8();
+    if !doc.readings[k].iter().any(|r| r.prefix == lam) {
+        return None;
+    }
+    if let Some((span, last, _)) = doc.longest_name(k, lx.max_name_tokens, probe)
+        && span.start == doc.tokens[k].span.start + lam
+    {
+        return Some(last);
+    }
+    doc.readings[k]
+        .iter()
+        .any(|r| r.prefix == lam && is_definite(&r.fold) && lx.is_common(&r.light))
+        .then_some(k)
+}
+
 /// A title starting at token `i` (any proclitic reading): `(prefix bytes, last token)`.
 pub fn title_at(doc: &Doc<'_>, i: usize) -> Option<(usize, usize)> {
     let lx = Lexicon::get();
@@ -232,6 +264,12 @@ pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
             role_end = k;
             continue;
         }
+        // A complement behind ل or لدى: الأمين العام للأمم المتحدة، السفير لدى لبنان.
+        if let Some(last) = prepositional_complement(doc, k) {
+            j = last;
+            role_end = last;
+            continue;
+        }
         let known_modifier = lx.title_modifiers.contains(f)
             || lx.nisba_place(f).is_some()
             || lx.titles.get(f) == Some(&1);
@@ -269,6 +307,10 @@ pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Opti
             // An unknown definite word after two name words is a noun (… النقاب).
             WordClass::Unknown if k >= start + 2 && is_definite(doc.fold(k)) => break,
             _ => {}
+        }
+        // A surname with the article ends the name (سالم الدوسري | هدفين), except الله.
+        if k > start && is_definite(doc.fold(k - 1)) && doc.fold(k - 1) != "الله" {
+            break;
         }
         classes.push(c);
         k += 1;
@@ -434,6 +476,7 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             i += 1;
             continue;
         };
+        let weak = trigger_reading(doc, i, &lx.weak_triggers).is_some();
         let mut j = i;
         while doc.adjacent(j)
             && doc.is_word(j + 1)
@@ -489,6 +532,11 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
                 break;
             }
             if is_definite(f) {
+                // After a weak trigger, a definite common word is a plain noun phrase
+                // (تنظيم الإجراءات), unless it is a group number (مجموعة العشرين).
+                if weak && lx.is_common(l) && !lx.group_numbers.contains(f) {
+                    break;
+                }
                 let mut e = m;
                 let adj = m + 1;
                 // One relational adjective may follow (الدولي، الجماعي، العالمية), not a
@@ -512,6 +560,7 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
                 break;
             }
             match classify(doc, m) {
+                WordClass::Common if weak => break,
                 WordClass::Common => {
                     m += 1;
                 }
@@ -616,11 +665,4 @@ pub(crate) fn rule_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     out.extend(org_trigger_mentions(doc));
     out.extend(loc_trigger_mentions(doc));
     out
-}
-
-/// True when the folded word is a nisba adjective (الروسية، الأفغاني…).
-pub fn is_nisba(word: &str) -> bool {
-    Lexicon::get()
-        .nisba_place(&crate::text::normalize::fold_str(word))
-        .is_some()
 }

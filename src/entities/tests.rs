@@ -320,3 +320,80 @@ fn lexicon_sizes_are_reported() {
         Some(EntityKind::Organization)
     );
 }
+
+#[test]
+fn never_panics_on_odd_text() {
+    // Deterministic pseudo-random strings over letters, clitics, marks, quotes, digits, CRLF, emoji.
+    let alphabet: Vec<char> =
+        "ابتثجحخدذرسشصطعغفقكلمنهويىةأإآءئؤ ـًٌٍَُِّْ«»“”\"'()،.:؛؟!-0١a\r\n😀\u{200f}\u{202e}"
+            .chars()
+            .collect();
+    let words = [
+        "الرئيس",
+        "حركة",
+        "وزير",
+        "إقليم",
+        "د.",
+        "باسم",
+        "لل",
+        "و",
+        "\"",
+        "«",
+        "عبد",
+        "الله",
+        "بن",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..next(40) {
+            if next(3) == 0 {
+                text.push_str(words[next(words.len())]);
+                text.push(' ');
+            } else {
+                text.push(alphabet[next(alphabet.len())]);
+            }
+        }
+        let entities = run(&text);
+        for e in &entities {
+            for m in &e.mentions {
+                assert_eq!(m.span.slice(&text), m.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn title_complements_and_variant_surnames() {
+    let text = "ونقلت الوكالة عن الأمين العام للأمم المتحدة أنطونيو غوتيريش قوله إن الأزمة تتفاقم، \
+                وأضاف غوتيرش أن التمويل عاجل.";
+    let e = run(text);
+    let (p, _) = find(&e, "أنطونيو غوتيريش").expect("name after a title with a ل complement");
+    assert_eq!(p.roles, vec!["الأمين العام للأمم المتحدة".to_string()]);
+    let (v, span) = find(&e, "غوتيرش").expect("variant spelling of the surname");
+    assert_eq!(v.id, p.id);
+    assert_eq!(span, span_of(text, "غوتيرش", 0));
+}
+
+#[test]
+fn a_surname_with_the_article_ends_the_name() {
+    let text = "وسجل اللاعب سالم الدوسري هدفين في المباراة.";
+    let e = run(text);
+    let (p, _) = find(&e, "سالم الدوسري").expect("player");
+    assert_eq!(p.roles, vec!["اللاعب".to_string()]);
+}
+
+#[test]
+fn a_trigger_decides_the_kind_over_the_gazetteer() {
+    // الشرق الأوسط is a region in the gazetteer, a newspaper after صحيفة.
+    let text = "ذكرت صحيفة \"الشرق الأوسط\" أن المفاوضات توقفت.";
+    let e = run(text);
+    let (paper, _) = find(&e, "الشرق الأوسط").expect("newspaper");
+    assert_eq!(paper.kind, EntityKind::Organization);
+}

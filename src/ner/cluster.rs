@@ -42,7 +42,9 @@ impl Clusters {
 
     /// Builds from pairs.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, u32)>) -> Self {
-        Clusters { map: pairs.into_iter().collect() }
+        Clusters {
+            map: pairs.into_iter().collect(),
+        }
     }
 }
 
@@ -52,7 +54,11 @@ const MIN_FREQ: usize = 3;
 const MAX_VOCAB: usize = 12_000;
 
 fn xlogx(x: i64) -> f64 {
-    if x <= 0 { 0.0 } else { x as f64 * (x as f64).ln() }
+    if x <= 0 {
+        0.0
+    } else {
+        x as f64 * (x as f64).ln()
+    }
 }
 
 /// Builds `k` clusters from the sentences' words with `iters` exchange passes.
@@ -63,7 +69,12 @@ pub fn build(sentences: &[&super::conll::Sentence], k: usize, iters: usize) -> C
     }
     let stems: Vec<Vec<String>> = sentences
         .iter()
-        .map(|s| s.tokens.iter().map(|t| strip_proclitics(&fold(t)).0.to_string()).collect())
+        .map(|s| {
+            s.tokens
+                .iter()
+                .map(|t| strip_proclitics(&fold(t)).0.to_string())
+                .collect()
+        })
         .collect();
     let mut freq: FxHashMap<&str, usize> = FxHashMap::default();
     for w in stems.iter().flatten() {
@@ -76,7 +87,11 @@ pub fn build(sentences: &[&super::conll::Sentence], k: usize, iters: usize) -> C
     if v == 0 {
         return Clusters::default();
     }
-    let id: FxHashMap<&str, usize> = vocab.iter().enumerate().map(|(i, (w, _))| (*w, i)).collect();
+    let id: FxHashMap<&str, usize> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, (w, _))| (*w, i))
+        .collect();
     let (rare, bos, eos) = (v, v + 1, v + 2);
     let nclass = k + 3;
     // Word-level bigram lists.
@@ -84,7 +99,10 @@ pub fn build(sentences: &[&super::conll::Sentence], k: usize, iters: usize) -> C
     let mut left: Vec<FxHashMap<usize, i64>> = vec![FxHashMap::default(); v + 3];
     for s in &stems {
         let ids: Vec<usize> = std::iter::once(bos)
-            .chain(s.iter().map(|w| id.get(w.as_str()).copied().unwrap_or(rare)))
+            .chain(
+                s.iter()
+                    .map(|w| id.get(w.as_str()).copied().unwrap_or(rare)),
+            )
             .chain(std::iter::once(eos))
             .collect();
         for p in ids.windows(2) {
@@ -205,7 +223,12 @@ pub fn build(sentences: &[&super::conll::Sentence], k: usize, iters: usize) -> C
             break;
         }
     }
-    Clusters::from_pairs(vocab.iter().enumerate().map(|(i, (w, _))| (w.to_string(), class[i] as u32)))
+    Clusters::from_pairs(
+        vocab
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (w.to_string(), class[i] as u32)),
+    )
 }
 
 #[cfg(test)]
@@ -216,7 +239,8 @@ mod tests {
     #[test]
     fn words_in_the_same_contexts_share_a_cluster() {
         let mut text = String::new();
-        for (a, b) in [("طوكيو", "مدريد"), ("مدريد", "روما"), ("روما", "طوكيو")] {
+        for (a, b) in [("طوكيو", "مدريد"), ("مدريد", "روما"), ("روما", "طوكيو")]
+        {
             for _ in 0..3 {
                 text.push_str(&format!("سافر\tO\nإلى\tO\n{a}\tO\nثم\tO\n{b}\tO\n\n"));
                 text.push_str("قال\tO\nالوزير\tO\nكلمة\tO\n\n");

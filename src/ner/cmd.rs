@@ -1,5 +1,6 @@
 //! The tagger's commands: `train-ner`, `tag`, `eval-ner`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Component, Path};
 use std::time::Instant;
@@ -10,8 +11,8 @@ use super::conll::{self, Corpus, Sentence};
 use super::eval::Scoreboard;
 use super::labels::{KINDS, Label};
 use super::lexicon::Gazetteer;
-use super::tagger::Tagger;
 use super::perceptron::{self, TrainOptions};
+use super::tagger::Tagger;
 use crate::cli::Format;
 
 /// Refuses a held-out test split as training or model-selection data: a file whose name starts
@@ -59,9 +60,17 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, set: &[String]) -> an
     } else {
         Gazetteer::default()
     };
-    eprintln!("gazetteer: {} entries from {}", gazetteer.len(), opts.lexicon_dir.display());
-    let tagger = perceptron::train(&train_corpus, dev_corpus.as_ref(), &opts, &gazetteer, &mut |e| {
-        match e.dev_f1 {
+    eprintln!(
+        "gazetteer: {} entries from {}",
+        gazetteer.len(),
+        opts.lexicon_dir.display()
+    );
+    let tagger = perceptron::train(
+        &train_corpus,
+        dev_corpus.as_ref(),
+        &opts,
+        &gazetteer,
+        &mut |e| match e.dev_f1 {
             Some(f) => eprintln!(
                 "epoch {:>2}: {} sentences updated, dev micro F1 {:.4} ({:.1?})",
                 e.epoch,
@@ -69,11 +78,17 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, set: &[String]) -> an
                 f,
                 started.elapsed()
             ),
-            None => eprintln!("epoch {:>2}: {} sentences updated ({:.1?})", e.epoch, e.mistakes, started.elapsed()),
-        }
-    });
+            None => eprintln!(
+                "epoch {:>2}: {} sentences updated ({:.1?})",
+                e.epoch,
+                e.mistakes,
+                started.elapsed()
+            ),
+        },
+    );
     let bytes = tagger.to_bytes();
-    std::fs::write(out, &bytes).with_context(|| format!("{}: cannot write the model", out.display()))?;
+    std::fs::write(out, &bytes)
+        .with_context(|| format!("{}: cannot write the model", out.display()))?;
     eprintln!(
         "wrote {} ({} bytes; features: stage 1 {}, stage 2 {})",
         out.display(),
@@ -102,8 +117,11 @@ fn read_training(spec: &Path) -> anyhow::Result<Corpus> {
 fn load_model(model: Option<&Path>) -> anyhow::Result<std::borrow::Cow<'static, Tagger>> {
     match model {
         Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read the model", p.display()))?;
-            Ok(std::borrow::Cow::Owned(Tagger::from_bytes(&bytes).with_context(|| format!("{}", p.display()))?))
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("{}: cannot read the model", p.display()))?;
+            Ok(std::borrow::Cow::Owned(
+                Tagger::from_bytes(&bytes).with_context(|| format!("{}", p.display()))?,
+            ))
         }
         None => super::shipped_model()
             .map(std::borrow::Cow::Borrowed)
@@ -166,7 +184,10 @@ pub const BLOCK_SENTENCES: usize = 20;
 /// tags a token when it ends at the token's end or beyond and starts no later than 6 bytes (up
 /// to three one-letter proclitics) into it; a mention overlapping an already tagged token is
 /// skipped.
-pub fn recognize_block(sentences: &[Sentence], extra: &[&dyn crate::entities::MentionSource]) -> Vec<Vec<Label>> {
+pub fn recognize_block(
+    sentences: &[Sentence],
+    extra: &[&dyn crate::entities::MentionSource],
+) -> Vec<Vec<Label>> {
     let mut text = String::new();
     let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new(); // (start, end, sentence, token)
     for (si, s) in sentences.iter().enumerate() {
@@ -184,10 +205,17 @@ pub fn recognize_block(sentences: &[Sentence], extra: &[&dyn crate::entities::Me
     }
     let tokens = crate::text::token::tokenize(&text);
     let entities = crate::entities::recognize(&text, &tokens, extra);
-    let mut labels: Vec<Vec<Label>> = sentences.iter().map(|s| vec![Label::O; s.tokens.len()]).collect();
+    let mut labels: Vec<Vec<Label>> = sentences
+        .iter()
+        .map(|s| vec![Label::O; s.tokens.len()])
+        .collect();
     let mut mentions: Vec<(usize, usize, crate::entities::EntityKind)> = entities
         .iter()
-        .flat_map(|e| e.mentions.iter().map(move |m| (m.span.start, m.span.end, e.kind)))
+        .flat_map(|e| {
+            e.mentions
+                .iter()
+                .map(move |m| (m.span.start, m.span.end, e.kind))
+        })
         .collect();
     mentions.sort_unstable();
     for (ms, me, kind) in mentions {
@@ -202,7 +230,11 @@ pub fn recognize_block(sentences: &[Sentence], extra: &[&dyn crate::entities::Me
             continue;
         }
         for (n, &(si, ti)) in covered.iter().enumerate() {
-            labels[si][ti] = if n == 0 { Label::B(kind) } else { Label::I(kind) };
+            labels[si][ti] = if n == 0 {
+                Label::B(kind)
+            } else {
+                Label::I(kind)
+            };
         }
     }
     labels
@@ -259,6 +291,7 @@ pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> 
         System::Combined => "combined",
         System::Union => "union",
     };
+    let mut out = String::new();
     match format {
         Format::Json => {
             let row = |c: &super::eval::Counts| {
@@ -281,23 +314,29 @@ pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> 
                 "micro": row(&board.micro()),
                 "per_type": per_type,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v)?);
         }
         Format::Text => {
-            println!(
-                "{}: system {sys}, {} sentences, {} tokens{}",
+            let unknown = if corpus.unknown_tags > 0 {
+                format!(" ({} tags of other types read as O)", corpus.unknown_tags)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "{}: system {sys}, {} sentences, {} tokens{unknown}",
                 file.display(),
                 corpus.sentences.len(),
                 board.tokens,
-                if corpus.unknown_tags > 0 {
-                    format!(" ({} tags of other types read as O)", corpus.unknown_tags)
-                } else {
-                    String::new()
-                }
             );
-            println!("{:<6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6}", "type", "P", "R", "F1", "gold", "pred", "ok");
-            let line = |name: &str, c: &super::eval::Counts| {
-                println!(
+            let _ = writeln!(
+                out,
+                "{:<6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6}",
+                "type", "P", "R", "F1", "gold", "pred", "ok"
+            );
+            let mut line = |name: &str, c: &super::eval::Counts| {
+                let _ = writeln!(
+                    out,
                     "{:<6} {:>7.4} {:>7.4} {:>7.4} {:>6} {:>6} {:>6}",
                     name,
                     c.precision(),
@@ -312,9 +351,10 @@ pub fn eval(file: &Path, format: Format, model: Option<&Path>, system: &str) -> 
                 line(k.bio_type(), c);
             }
             line("micro", &board.micro());
-            println!("tokens/s: {tps:.0} ({secs:.3} s)");
+            let _ = writeln!(out, "tokens/s: {tps:.0} ({secs:.3} s)");
         }
     }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
 }
 
@@ -324,16 +364,36 @@ mod tests {
 
     #[test]
     fn test_split_guard() {
-        assert!(ensure_not_test_split(Path::new("../shared/data/ner/anercorp-camel/test.tsv"), "training").is_err());
+        assert!(
+            ensure_not_test_split(
+                Path::new("../shared/data/ner/anercorp-camel/test.tsv"),
+                "training"
+            )
+            .is_err()
+        );
         assert!(ensure_not_test_split(Path::new("x/test/train.tsv"), "training").is_err());
         assert!(ensure_not_test_split(Path::new("TEST.tsv"), "training").is_err());
-        assert!(ensure_not_test_split(Path::new("../shared/data/ner/anercorp-camel/train.tsv"), "training").is_ok());
-        assert!(ensure_not_test_split(Path::new("tests/fixtures/ner_small.tsv"), "training").is_ok());
+        assert!(
+            ensure_not_test_split(
+                Path::new("../shared/data/ner/anercorp-camel/train.tsv"),
+                "training"
+            )
+            .is_ok()
+        );
+        assert!(
+            ensure_not_test_split(Path::new("tests/fixtures/ner_small.tsv"), "training").is_ok()
+        );
     }
 
     #[test]
     fn train_refuses_test_split_before_reading() {
-        let err = train(Path::new("/nonexistent/test.tsv"), None, Path::new("/tmp/x.model"), &[]).unwrap_err();
+        let err = train(
+            Path::new("/nonexistent/test.tsv"),
+            None,
+            Path::new("/tmp/x.model"),
+            &[],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("refusing"), "{err}");
         let err = train(
             Path::new("/nonexistent/train.tsv"),

@@ -82,13 +82,18 @@ mod tests {
 
     #[test]
     fn parses_sentences_tags_and_unknown_types() {
-        let text = "وقال\tO\nبرند\tB-PERS\nجوتشولك\tI-PER\r\n\n\nفي\tO\nالرياض\tB-GPE\nالوزير\tB-TITLE\n";
+        let text =
+            "وقال\tO\nبرند\tB-PERS\nجوتشولك\tI-PER\r\n\n\nفي\tO\nالرياض\tB-GPE\nالوزير\tB-TITLE\n";
         let c = parse(text).unwrap();
         assert_eq!(c.sentences.len(), 2);
         assert_eq!(c.sentences[0].tokens, ["وقال", "برند", "جوتشولك"]);
         assert_eq!(
             c.sentences[0].labels,
-            [Label::O, Label::B(EntityKind::Person), Label::I(EntityKind::Person)]
+            [
+                Label::O,
+                Label::B(EntityKind::Person),
+                Label::I(EntityKind::Person)
+            ]
         );
         assert_eq!(c.sentences[1].labels[1], Label::B(EntityKind::Location));
         assert_eq!(c.sentences[1].labels[2], Label::O);

@@ -93,11 +93,21 @@ mod tests {
         e[1][2] = 10.0;
         e[1][1] = 1.0;
         let mut out = Vec::new();
-        viterbi(&e, &[0.0; NUM_LABELS], &[[0.0; NUM_LABELS]; NUM_LABELS], &mut out);
+        viterbi(
+            &e,
+            &[0.0; NUM_LABELS],
+            &[[0.0; NUM_LABELS]; NUM_LABELS],
+            &mut out,
+        );
         assert_eq!(out, [0, 1]);
         // With B-PER possible at token 0 (4.9 + 10 > 5 + 1), the pair B-PER I-PER wins.
         e[0][1] = 4.9;
-        viterbi(&e, &[0.0; NUM_LABELS], &[[0.0; NUM_LABELS]; NUM_LABELS], &mut out);
+        viterbi(
+            &e,
+            &[0.0; NUM_LABELS],
+            &[[0.0; NUM_LABELS]; NUM_LABELS],
+            &mut out,
+        );
         assert_eq!(out, [1, 2]);
     }
 

@@ -14,6 +14,9 @@ use rustc_hash::FxHashMap;
 use super::features::{fold, strip_proclitics};
 use super::hash::FeatureHasher;
 
+/// A token's matching keys ([`doc_key`]).
+type Key = Option<(String, Option<String>)>;
+
 /// Per sentence, per token, extra feature ids.
 pub type DocFeatures = Vec<Vec<Vec<u64>>>;
 
@@ -24,7 +27,9 @@ pub type DocFeatures = Vec<Vec<Vec<u64>>>;
 fn doc_key(token: &str) -> Option<(String, Option<String>)> {
     let f = fold(token);
     let letters = |w: &str| {
-        w.chars().count() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic() || ('\u{0621}'..='\u{064A}').contains(&c))
+        w.chars().count() >= 3
+            && w.chars()
+                .all(|c| c.is_ascii_alphabetic() || ('\u{0621}'..='\u{064A}').contains(&c))
     };
     let (stem, article) = strip_proclitics(&f);
     if article {
@@ -44,9 +49,15 @@ fn type_of(label: usize) -> usize {
 
 /// Computes the document features of `sentences` (tokens as written) given the first-stage
 /// labels `stage1` (label indices, same shape) and a window of ±`window` sentences.
-pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usize>], window: usize) -> DocFeatures {
-    let keys: Vec<Vec<Option<(String, Option<String>)>>> =
-        sentences.iter().map(|s| s.as_ref().iter().map(|t| doc_key(t.as_ref())).collect()).collect();
+pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
+    sentences: &[T],
+    stage1: &[Vec<usize>],
+    window: usize,
+) -> DocFeatures {
+    let keys: Vec<Vec<Key>> = sentences
+        .iter()
+        .map(|s| s.as_ref().iter().map(|t| doc_key(t.as_ref())).collect())
+        .collect();
     // Keys the first stage tagged as entity anywhere.
     let mut occ: FxHashMap<&str, Vec<(usize, usize, usize, bool)>> = FxHashMap::default();
     for (si, ks) in keys.iter().enumerate() {
@@ -72,15 +83,26 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
         for (ti, k) in ks.iter().enumerate() {
             let own = stage1[si][ti] as u64;
             let mut f = vec![FeatureHasher::new(120).num(own).finish()];
-            let prev = if ti > 0 { stage1[si][ti - 1] as u64 } else { 99 };
+            let prev = if ti > 0 {
+                stage1[si][ti - 1] as u64
+            } else {
+                99
+            };
             f.push(FeatureHasher::new(121).num(own).num(prev).finish());
             let next = stage1[si].get(ti + 1).map_or(99, |&l| l as u64);
             let next2 = stage1[si].get(ti + 2).map_or(99, |&l| l as u64);
             f.push(FeatureHasher::new(127).num(own).num(next).finish());
-            f.push(FeatureHasher::new(128).num(prev).num(own).num(next).finish());
+            f.push(
+                FeatureHasher::new(128)
+                    .num(prev)
+                    .num(own)
+                    .num(next)
+                    .finish(),
+            );
             f.push(FeatureHasher::new(129).num(next).num(next2).finish());
             let list = k.as_ref().and_then(|(k, alt)| {
-                occ.get(k.as_str()).or_else(|| alt.as_deref().and_then(|a| occ.get(a)))
+                occ.get(k.as_str())
+                    .or_else(|| alt.as_deref().and_then(|a| occ.get(a)))
             });
             if let Some(list) = list {
                 let mut counts = [0usize; 5];
@@ -102,7 +124,8 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
                         earlier[ty] += 1;
                     }
                 }
-                let majority = |c: &[usize; 5]| (1..5).filter(|&t| c[t] > 0).max_by_key(|&t| (c[t], 5 - t));
+                let majority =
+                    |c: &[usize; 5]| (1..5).filter(|&t| c[t] > 0).max_by_key(|&t| (c[t], 5 - t));
                 match majority(&counts) {
                     Some(m) => {
                         let ent: usize = counts[1..].iter().sum();
@@ -113,7 +136,12 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(sentences: &[T], stage1: &[Vec<usi
                         f.push(FeatureHasher::new(124).num(m as u64).num(b).finish());
                         f.push(FeatureHasher::new(125).num(m as u64).num(own).finish());
                     }
-                    None => f.push(FeatureHasher::new(122).num(0).num(u64::from(others > 0)).finish()),
+                    None => f.push(
+                        FeatureHasher::new(122)
+                            .num(0)
+                            .num(u64::from(others > 0))
+                            .finish(),
+                    ),
                 }
                 if let Some(m) = majority(&earlier) {
                     f.push(FeatureHasher::new(126).num(m as u64).finish());

@@ -28,14 +28,22 @@ pub fn chunks(labels: &[Label]) -> Vec<Chunk> {
             continue;
         }
         if let Some((s, k)) = cur.take() {
-            out.push(Chunk { start: s, end: i, kind: k });
+            out.push(Chunk {
+                start: s,
+                end: i,
+                kind: k,
+            });
         }
         if let Some(k) = l.kind() {
             cur = Some((i, k));
         }
     }
     if let Some((s, k)) = cur {
-        out.push(Chunk { start: s, end: labels.len(), kind: k });
+        out.push(Chunk {
+            start: s,
+            end: labels.len(),
+            kind: k,
+        });
     }
     out
 }
@@ -54,16 +62,28 @@ pub struct Counts {
 impl Counts {
     /// Precision (0 when nothing was predicted).
     pub fn precision(&self) -> f64 {
-        if self.predicted == 0 { 0.0 } else { self.correct as f64 / self.predicted as f64 }
+        if self.predicted == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.predicted as f64
+        }
     }
     /// Recall (0 when there is no gold entity).
     pub fn recall(&self) -> f64 {
-        if self.gold == 0 { 0.0 } else { self.correct as f64 / self.gold as f64 }
+        if self.gold == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.gold as f64
+        }
     }
     /// Harmonic mean of precision and recall (0 when both are 0).
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -111,7 +131,9 @@ mod tests {
     use super::*;
 
     fn l(tags: &str) -> Vec<Label> {
-        tags.split_whitespace().map(|t| Label::parse_tag(t).0).collect()
+        tags.split_whitespace()
+            .map(|t| Label::parse_tag(t).0)
+            .collect()
     }
 
     #[test]
@@ -120,10 +142,26 @@ mod tests {
         assert_eq!(
             c,
             [
-                Chunk { start: 0, end: 2, kind: EntityKind::Person },
-                Chunk { start: 3, end: 5, kind: EntityKind::Location },
-                Chunk { start: 5, end: 6, kind: EntityKind::Location },
-                Chunk { start: 6, end: 7, kind: EntityKind::Organization },
+                Chunk {
+                    start: 0,
+                    end: 2,
+                    kind: EntityKind::Person
+                },
+                Chunk {
+                    start: 3,
+                    end: 5,
+                    kind: EntityKind::Location
+                },
+                Chunk {
+                    start: 5,
+                    end: 6,
+                    kind: EntityKind::Location
+                },
+                Chunk {
+                    start: 6,
+                    end: 7,
+                    kind: EntityKind::Organization
+                },
             ]
         );
     }
@@ -141,8 +179,22 @@ mod tests {
         assert!((m.precision() - 0.5).abs() < 1e-12);
         assert!((m.recall() - 2.0 / 3.0).abs() < 1e-12);
         assert!((m.f1() - 4.0 / 7.0).abs() < 1e-12); // 2·0.5·0.667/(1.167)
-        assert_eq!(s.per_type[0], Counts { correct: 0, predicted: 1, gold: 1 });
-        assert_eq!(s.per_type[3], Counts { correct: 0, predicted: 1, gold: 0 });
+        assert_eq!(
+            s.per_type[0],
+            Counts {
+                correct: 0,
+                predicted: 1,
+                gold: 1
+            }
+        );
+        assert_eq!(
+            s.per_type[3],
+            Counts {
+                correct: 0,
+                predicted: 1,
+                gold: 0
+            }
+        );
         assert_eq!(s.per_type[3].f1(), 0.0);
         assert_eq!(s.tokens, 9);
     }

@@ -126,7 +126,9 @@ impl FeatureConfig {
     pub fn from_text(text: &str) -> Result<Self, String> {
         let mut c = FeatureConfig::default();
         for item in text.split_whitespace() {
-            let (k, v) = item.split_once('=').ok_or_else(|| format!("bad feature item {item:?}"))?;
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| format!("bad feature item {item:?}"))?;
             if !c.set(k, v == "1") {
                 return Err(format!("unknown feature group {k:?}"));
             }
@@ -215,38 +217,224 @@ pub fn strip_to_article(folded: &str) -> std::borrow::Cow<'_, str> {
 fn trigger_class(stem: &str) -> u8 {
     // Titles and roles that precede person names.
     const PER: &[&str] = &[
-        "رييس", "رييسه", "ملك", "ملكه", "امير", "اميره", "شيخ", "وزير", "وزيره", "متحدث",
-        "متحدثه", "سيد", "سيده", "دكتور", "دكتوره", "د", "نايب", "عقيد", "لواء", "عميد",
-        "جنرال", "مستشار", "امين", "سفير", "مدرب", "لاعب", "فنان", "فنانه", "كاتب", "كاتبه",
-        "شاعر", "مطرب", "مطربه", "مخرج", "زعيم", "قايد", "مدير", "مديره", "نجم", "نجمه",
-        "مراسل", "استاذ", "بروفيسور", "القاضي", "قاضي", "محامي", "امام", "بابا", "مفتي",
-        "رييسا", "وزيرا", "عضو", "زميل", "مساعد", "نيابه", "مبعوث", "مندوب", "سلطان", "حاكم",
-        "ولي", "عاهل", "مغني", "مغنيه", "ممثل", "ممثله", "بطل", "بطله", "ابن", "بن", "ابو",
-        "ام", "عم", "شقيق", "شقيقه", "زوج", "زوجه", "ابنه", "مواطن", "عالم", "مهندس",
+        "رييس",
+        "رييسه",
+        "ملك",
+        "ملكه",
+        "امير",
+        "اميره",
+        "شيخ",
+        "وزير",
+        "وزيره",
+        "متحدث",
+        "متحدثه",
+        "سيد",
+        "سيده",
+        "دكتور",
+        "دكتوره",
+        "د",
+        "نايب",
+        "عقيد",
+        "لواء",
+        "عميد",
+        "جنرال",
+        "مستشار",
+        "امين",
+        "سفير",
+        "مدرب",
+        "لاعب",
+        "فنان",
+        "فنانه",
+        "كاتب",
+        "كاتبه",
+        "شاعر",
+        "مطرب",
+        "مطربه",
+        "مخرج",
+        "زعيم",
+        "قايد",
+        "مدير",
+        "مديره",
+        "نجم",
+        "نجمه",
+        "مراسل",
+        "استاذ",
+        "بروفيسور",
+        "القاضي",
+        "قاضي",
+        "محامي",
+        "امام",
+        "بابا",
+        "مفتي",
+        "رييسا",
+        "وزيرا",
+        "عضو",
+        "زميل",
+        "مساعد",
+        "نيابه",
+        "مبعوث",
+        "مندوب",
+        "سلطان",
+        "حاكم",
+        "ولي",
+        "عاهل",
+        "مغني",
+        "مغنيه",
+        "ممثل",
+        "ممثله",
+        "بطل",
+        "بطله",
+        "ابن",
+        "بن",
+        "ابو",
+        "ام",
+        "عم",
+        "شقيق",
+        "شقيقه",
+        "زوج",
+        "زوجه",
+        "ابنه",
+        "مواطن",
+        "عالم",
+        "مهندس",
     ];
     // Reporting verbs (a person often follows).
     const CUE: &[&str] = &[
-        "قال", "قالت", "اضاف", "اضافت", "اكد", "اكدت", "شدد", "شددت", "اوضح", "اوضحت", "تابع",
-        "تابعت", "اشار", "اشارت", "ذكر", "ذكرت", "صرح", "صرحت", "اعلن", "اعلنت", "علق",
-        "علقت", "اردف", "يقول", "تقول", "افاد", "افادت", "اعتبر", "اعتبرت", "راي", "رات",
-        "طالب", "طالبت", "دعا", "دعت", "نفي", "نفت", "كشف", "كشفت", "استقبل", "التقي",
+        "قال",
+        "قالت",
+        "اضاف",
+        "اضافت",
+        "اكد",
+        "اكدت",
+        "شدد",
+        "شددت",
+        "اوضح",
+        "اوضحت",
+        "تابع",
+        "تابعت",
+        "اشار",
+        "اشارت",
+        "ذكر",
+        "ذكرت",
+        "صرح",
+        "صرحت",
+        "اعلن",
+        "اعلنت",
+        "علق",
+        "علقت",
+        "اردف",
+        "يقول",
+        "تقول",
+        "افاد",
+        "افادت",
+        "اعتبر",
+        "اعتبرت",
+        "راي",
+        "رات",
+        "طالب",
+        "طالبت",
+        "دعا",
+        "دعت",
+        "نفي",
+        "نفت",
+        "كشف",
+        "كشفت",
+        "استقبل",
+        "التقي",
     ];
     // Organisation trigger nouns.
     const ORG: &[&str] = &[
-        "منظمه", "حركه", "وزاره", "وكاله", "مجلس", "شركه", "نادي", "صحيفه", "حزب", "جامعه",
-        "بنك", "مصرف", "مؤسسه", "موسسه", "هييه", "اتحاد", "جمعيه", "جبهه", "لجنه", "محكمه",
-        "مركز", "معهد", "اكاديميه", "مجموعه", "تنظيم", "قناه", "اذاعه", "تلفزيون", "مجله",
-        "برلمان", "منتخب", "فريق", "جيش", "قوات", "شرطه", "مكتب", "ادراه", "اداره", "دايره",
-        "مستشفي", "مدرسه", "كليه", "جهاز", "سلطه", "حكومه", "رابطه", "نقابه", "بورصه",
+        "منظمه",
+        "حركه",
+        "وزاره",
+        "وكاله",
+        "مجلس",
+        "شركه",
+        "نادي",
+        "صحيفه",
+        "حزب",
+        "جامعه",
+        "بنك",
+        "مصرف",
+        "مؤسسه",
+        "موسسه",
+        "هييه",
+        "اتحاد",
+        "جمعيه",
+        "جبهه",
+        "لجنه",
+        "محكمه",
+        "مركز",
+        "معهد",
+        "اكاديميه",
+        "مجموعه",
+        "تنظيم",
+        "قناه",
+        "اذاعه",
+        "تلفزيون",
+        "مجله",
+        "برلمان",
+        "منتخب",
+        "فريق",
+        "جيش",
+        "قوات",
+        "شرطه",
+        "مكتب",
+        "ادراه",
+        "اداره",
+        "دايره",
+        "مستشفي",
+        "مدرسه",
+        "كليه",
+        "جهاز",
+        "سلطه",
+        "حكومه",
+        "رابطه",
+        "نقابه",
+        "بورصه",
     ];
     // Place trigger nouns.
     const LOC: &[&str] = &[
-        "مدينه", "عاصمه", "محافظه", "اقليم", "ولايه", "منطقه", "قريه", "جزيره", "بحر", "نهر",
-        "دوله", "بلده", "مقاطعه", "جبل", "بحيره", "خليج", "شارع", "حي", "مخيم", "ميناء",
-        "مطار", "صحراء", "وادي", "سواحل", "شمال", "جنوب", "شرق", "غرب", "وسط", "عواصم",
-        "مدن", "دول", "اراضي", "بلاد", "حدود", "قطاع", "ضاحيه",
+        "مدينه",
+        "عاصمه",
+        "محافظه",
+        "اقليم",
+        "ولايه",
+        "منطقه",
+        "قريه",
+        "جزيره",
+        "بحر",
+        "نهر",
+        "دوله",
+        "بلده",
+        "مقاطعه",
+        "جبل",
+        "بحيره",
+        "خليج",
+        "شارع",
+        "حي",
+        "مخيم",
+        "ميناء",
+        "مطار",
+        "صحراء",
+        "وادي",
+        "سواحل",
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "وسط",
+        "عواصم",
+        "مدن",
+        "دول",
+        "اراضي",
+        "بلاد",
+        "حدود",
+        "قطاع",
+        "ضاحيه",
     ];
-    static MAP: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    static MAP: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> =
+        std::sync::OnceLock::new();
     let map = MAP.get_or_init(|| {
         let mut m = rustc_hash::FxHashMap::default();
         // Earlier lists win (insert in reverse so PER overrides CUE etc.).
@@ -265,7 +453,11 @@ fn shape(raw: &str) -> (u8, u8) {
     let mut first_upper = false;
     for (i, c) in raw.chars().enumerate() {
         let bit = if ('\u{0600}'..='\u{06FF}').contains(&c) && !c.is_ascii_digit() {
-            if ('\u{0660}'..='\u{0669}').contains(&c) { 8 } else { 1 }
+            if ('\u{0660}'..='\u{0669}').contains(&c) {
+                8
+            } else {
+                1
+            }
         } else if c.is_ascii_lowercase() {
             2
         } else if c.is_ascii_uppercase() {
@@ -285,26 +477,35 @@ fn shape(raw: &str) -> (u8, u8) {
 }
 
 fn is_nisba(stem: &str) -> bool {
-    ["ي", "يه", "يون", "يين", "يان", "يتين"].iter().any(|s| stem.ends_with(s)) && stem.chars().count() >= 4
+    ["ي", "يه", "يون", "يين", "يان", "يتين"]
+        .iter()
+        .any(|s| stem.ends_with(s))
+        && stem.chars().count() >= 4
 }
 
-fn prefix_chars(s: &str, n: usize) -> Option<&str> {
-    let mut it = s.char_indices();
-    let end = it.nth(n).map(|(i, _)| i);
-    match end {
-        Some(e) => Some(&s[..e]),
-        None if s.chars().count() == n => Some(s),
-        None => None,
+/// Prefixes and suffixes of 1–4 characters (`None` where the word is shorter).
+fn affixes(s: &str) -> ([Option<&str>; 4], [Option<&str>; 4]) {
+    let mut pre = [None; 4];
+    let mut suf = [None; 4];
+    let mut ends = s
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
+    for p in pre.iter_mut() {
+        match ends.next() {
+            Some(e) => *p = Some(&s[..e]),
+            None => break,
+        }
     }
-}
-
-fn suffix_chars(s: &str, n: usize) -> Option<&str> {
-    let count = s.chars().count();
-    if count < n {
-        return None;
+    let mut starts = s.char_indices().rev();
+    for x in suf.iter_mut() {
+        match starts.next() {
+            Some((i, _)) => *x = Some(&s[i..]),
+            None => break,
+        }
     }
-    let start = s.char_indices().nth(count - n).map(|(i, _)| i).unwrap_or(0);
-    Some(&s[start..])
+    (pre, suf)
 }
 
 /// Per-token information computed once per sentence.
@@ -315,8 +516,10 @@ struct TokInfo<'a> {
     article: bool,
     trigger: u8,
     cluster: Option<u32>,
-    /// Folded form with conj/prep removed before the article.
-    art: String,
+    /// Folded form with conj/prep removed before the article: `fold[art_start..]`, or
+    /// `art_owned` when it had to be rebuilt (لل → ال).
+    art_start: usize,
+    art_owned: Option<String>,
     /// Gazetteer mask of the exact folded form, and of the clitic-stripped forms.
     lex_exact: u16,
     lex_strip: u16,
@@ -327,6 +530,12 @@ struct TokInfo<'a> {
 impl TokInfo<'_> {
     fn stem(&self) -> &str {
         &self.fold[self.stem_start..]
+    }
+
+    fn art(&self) -> &str {
+        self.art_owned
+            .as_deref()
+            .unwrap_or(&self.fold[self.art_start..])
     }
 }
 
@@ -400,16 +609,35 @@ pub fn extract<S: AsRef<str>>(
             let (stem, article) = strip_proclitics(&fold);
             let stem_start = fold.len() - stem.len();
             let trigger = trigger_class(stem);
-            let cluster = if config.cluster { clusters.get(stem) } else { None };
-            let (art, lex_exact, lex_strip) = if config.lexicon {
-                let art = strip_to_article(&fold).into_owned();
+            let cluster = if config.cluster {
+                clusters.get(stem)
+            } else {
+                None
+            };
+            let (art_start, art_owned, lex_exact, lex_strip) = if config.lexicon {
+                let art = strip_to_article(&fold);
                 let exact = gaz.get(&fold);
                 let strip = (gaz.get(&art) | gaz.get(stem)) & !exact;
-                (art, exact, strip)
+                match art {
+                    std::borrow::Cow::Borrowed(a) => (fold.len() - a.len(), None, exact, strip),
+                    std::borrow::Cow::Owned(a) => (fold.len(), Some(a), exact, strip),
+                }
             } else {
-                (String::new(), 0, 0)
+                (fold.len(), None, 0, 0)
             };
-            TokInfo { raw, fold, stem_start, article, trigger, cluster, art, lex_exact, lex_strip, lex_span: 0 }
+            TokInfo {
+                raw,
+                fold,
+                stem_start,
+                article,
+                trigger,
+                cluster,
+                art_start,
+                art_owned,
+                lex_exact,
+                lex_strip,
+                lex_span: 0,
+            }
         })
         .collect();
     let n = info.len();
@@ -418,10 +646,10 @@ pub fn extract<S: AsRef<str>>(
         let mut key = String::new();
         while i < n {
             let mut matched = 0;
-            if gaz.starts_phrase(&info[i].art) {
+            if gaz.starts_phrase(info[i].art()) {
                 for len in (2..=gaz.max_words().min(n - i)).rev() {
                     key.clear();
-                    key.push_str(&info[i].art);
+                    key.push_str(info[i].art());
                     for t in &info[i + 1..i + len] {
                         key.push(' ');
                         key.push_str(&t.fold);
@@ -471,20 +699,28 @@ pub fn extract<S: AsRef<str>>(
             push(FeatureHasher::new(2).str(&t.fold));
         }
         if config.stem {
-            push(FeatureHasher::new(3).str(t.stem()).num(u64::from(t.article)));
+            push(
+                FeatureHasher::new(3)
+                    .str(t.stem())
+                    .num(u64::from(t.article)),
+            );
             push(FeatureHasher::new(4).str(t.stem()));
         }
         if config.affix {
+            let (pre, suf) = affixes(&t.fold);
+            let stem_pre = if t.stem_start > 0 {
+                affixes(t.stem()).0
+            } else {
+                [None; 4]
+            };
             for k in 1..=4 {
-                if let Some(p) = prefix_chars(&t.fold, k) {
+                if let Some(p) = pre[k - 1] {
                     push(FeatureHasher::new(10 + k as u32).str(p));
                 }
-                if let Some(s) = suffix_chars(&t.fold, k) {
+                if let Some(s) = suf[k - 1] {
                     push(FeatureHasher::new(20 + k as u32).str(s));
                 }
-                if t.stem_start > 0
-                    && let Some(p) = prefix_chars(t.stem(), k)
-                {
+                if let Some(p) = stem_pre[k - 1] {
                     push(FeatureHasher::new(30 + k as u32).str(p));
                 }
             }
@@ -492,7 +728,11 @@ pub fn extract<S: AsRef<str>>(
         if config.shape {
             let (class, len) = shape(t.raw);
             push(FeatureHasher::new(40).num(u64::from(class)));
-            push(FeatureHasher::new(41).num(u64::from(class)).num(u64::from(len)));
+            push(
+                FeatureHasher::new(41)
+                    .num(u64::from(class))
+                    .num(u64::from(len)),
+            );
             push(FeatureHasher::new(42).num(u64::from(t.article)));
         }
         if config.position {
@@ -505,18 +745,34 @@ pub fn extract<S: AsRef<str>>(
                 push(FeatureHasher::new(60).num(d as u64).str(fold_at(ii + d)));
             }
             for d in [-1isize, 1] {
-                let raw = if ii + d < 0 || ii + d >= n as isize { BOS } else { info[(ii + d) as usize].raw };
+                let raw = if ii + d < 0 || ii + d >= n as isize {
+                    BOS
+                } else {
+                    info[(ii + d) as usize].raw
+                };
                 push(FeatureHasher::new(61).num(d as u64).str(raw));
                 push(FeatureHasher::new(62).num(d as u64).str(stem_at(ii + d)));
             }
             push(FeatureHasher::new(63).str(fold_at(ii - 1)).str(&t.fold));
             push(FeatureHasher::new(64).str(&t.fold).str(fold_at(ii + 1)));
-            push(FeatureHasher::new(65).str(fold_at(ii - 2)).str(fold_at(ii - 1)));
-            push(FeatureHasher::new(66).str(fold_at(ii + 1)).str(fold_at(ii + 2)));
+            push(
+                FeatureHasher::new(65)
+                    .str(fold_at(ii - 2))
+                    .str(fold_at(ii - 1)),
+            );
+            push(
+                FeatureHasher::new(66)
+                    .str(fold_at(ii + 1))
+                    .str(fold_at(ii + 2)),
+            );
         }
         if config.trigger {
             let trig = |j: isize| -> u64 {
-                if j < 0 || j >= n as isize { 9 } else { u64::from(info[j as usize].trigger) }
+                if j < 0 || j >= n as isize {
+                    9
+                } else {
+                    u64::from(info[j as usize].trigger)
+                }
             };
             push(FeatureHasher::new(70).num(trig(ii)));
             push(FeatureHasher::new(71).num(trig(ii - 1)));
@@ -540,7 +796,11 @@ pub fn extract<S: AsRef<str>>(
         if config.latin {
             let cue = i + 2 < n
                 && info[i + 1].raw == "("
-                && info[i + 2].raw.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+                && info[i + 2]
+                    .raw
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase());
             if cue {
                 push(FeatureHasher::new(90));
             }
@@ -567,7 +827,7 @@ pub fn extract<S: AsRef<str>>(
                 idx[m] = i;
                 m += 1;
             }
-            if m >= 4 && m < 39 {
+            if (4..39).contains(&m) {
                 idx[m] = stem.len();
                 // Inner trigrams (prefixes/suffixes are already covered by `affix`).
                 for a in 1..m.saturating_sub(3) {
@@ -637,12 +897,22 @@ mod tests {
     #[test]
     fn extract_gives_one_list_per_token() {
         let mut out = SentenceFeatures::default();
-        extract(&FeatureConfig::default(), &Resources::default(), &["قال", "الرئيس", "."], &mut out);
+        extract(
+            &FeatureConfig::default(),
+            &Resources::default(),
+            &["قال", "الرئيس", "."],
+            &mut out,
+        );
         assert_eq!(out.len(), 3);
         assert!(out.token(1).len() > 20);
         // Same word, same neighbours → same features.
         let mut again = SentenceFeatures::default();
-        extract(&FeatureConfig::default(), &Resources::default(), &["قال", "الرئيس", "."], &mut again);
+        extract(
+            &FeatureConfig::default(),
+            &Resources::default(),
+            &["قال", "الرئيس", "."],
+            &mut again,
+        );
         assert_eq!(out.ids, again.ids);
     }
 }

@@ -70,8 +70,14 @@ mod tests {
         let a = FeatureHasher::new(1).str("ab").str("c").finish();
         let b = FeatureHasher::new(1).str("a").str("bc").finish();
         assert_ne!(a, b);
-        assert_ne!(FeatureHasher::new(1).str("x").finish(), FeatureHasher::new(2).str("x").finish());
+        assert_ne!(
+            FeatureHasher::new(1).str("x").finish(),
+            FeatureHasher::new(2).str("x").finish()
+        );
         // Pinned: the shipped model depends on these exact values.
-        assert_eq!(FeatureHasher::new(0).str("").finish(), FeatureHasher::new(0).str("").finish());
+        assert_eq!(
+            FeatureHasher::new(0).str("").finish(),
+            FeatureHasher::new(0).str("").finish()
+        );
     }
 }

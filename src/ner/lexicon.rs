@@ -54,7 +54,8 @@ impl Gazetteer {
     fn insert(&mut self, entry: String, mask: u16) {
         let words = entry.split(' ').count();
         if words > 1 {
-            self.first_words.insert(entry.split(' ').next().unwrap_or_default().to_string());
+            self.first_words
+                .insert(entry.split(' ').next().unwrap_or_default().to_string());
             self.max_words = self.max_words.max(words);
         }
         *self.entries.entry(entry).or_insert(0) |= mask;
@@ -80,7 +81,11 @@ impl Gazetteer {
                     if line.is_empty() || line.starts_with('#') {
                         continue;
                     }
-                    let entry = line.split('\t').next().unwrap_or_default().trim_start_matches('+');
+                    let entry = line
+                        .split('\t')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_start_matches('+');
                     let folded = fold(entry).split_whitespace().collect::<Vec<_>>().join(" ");
                     if folded.is_empty() {
                         continue;

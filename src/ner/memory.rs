@@ -46,7 +46,10 @@ impl Memory {
             for c in chunks(&s.labels) {
                 if c.end - c.start <= MAX_WORDS {
                     let k = key_of(&s.tokens[c.start..c.end]);
-                    let ty = super::labels::KINDS.iter().position(|x| *x == c.kind).unwrap_or(0);
+                    let ty = super::labels::KINDS
+                        .iter()
+                        .position(|x| *x == c.kind)
+                        .unwrap_or(0);
                     m.add(k, ty, 1);
                 }
             }
@@ -77,7 +80,8 @@ impl Memory {
 
     /// `(key, counts)` sorted by key.
     pub fn sorted(&self) -> Vec<(&str, [u16; 4])> {
-        let mut v: Vec<(&str, [u16; 4])> = self.entries.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+        let mut v: Vec<(&str, [u16; 4])> =
+            self.entries.iter().map(|(k, c)| (k.as_str(), *c)).collect();
         v.sort_unstable();
         v
     }
@@ -115,15 +119,31 @@ impl Memory {
                     }
                     if let Some(c) = self.entries.get(&key) {
                         let total: u32 = c.iter().map(|&x| u32::from(x)).sum();
-                        let (ty, best) =
-                            c.iter().enumerate().max_by_key(|&(t, &x)| (x, 4 - t)).map(|(t, &x)| (t, x)).unwrap_or((0, 0));
+                        let (ty, best) = c
+                            .iter()
+                            .enumerate()
+                            .max_by_key(|&(t, &x)| (x, 4 - t))
+                            .map(|(t, &x)| (t, x))
+                            .unwrap_or((0, 0));
                         let purity = u64::from(4 * u32::from(best) / total.max(1)).min(3);
                         let freq = u64::from(total.min(3));
                         for (k, f) in out[i..i + len].iter_mut().enumerate() {
                             let pos = if k == 0 { 0u64 } else { 1 };
                             f.push(FeatureHasher::new(140).num(ty as u64).num(pos).finish());
-                            f.push(FeatureHasher::new(141).num(ty as u64).num(pos).num(len.min(3) as u64).finish());
-                            f.push(FeatureHasher::new(142).num(ty as u64).num(purity).num(freq).finish());
+                            f.push(
+                                FeatureHasher::new(141)
+                                    .num(ty as u64)
+                                    .num(pos)
+                                    .num(len.min(3) as u64)
+                                    .finish(),
+                            );
+                            f.push(
+                                FeatureHasher::new(142)
+                                    .num(ty as u64)
+                                    .num(purity)
+                                    .num(freq)
+                                    .finish(),
+                            );
                         }
                         if i + len < n {
                             out[i + len].push(FeatureHasher::new(143).num(ty as u64).finish());
@@ -154,6 +174,9 @@ mod tests {
         let org_i = FeatureHasher::new(140).num(2).num(1).finish();
         assert!(f[1].contains(&org_b) && f[2].contains(&org_i));
         assert!(f[0].is_empty());
-        assert_eq!(Memory::from_pairs(m.sorted().into_iter().map(|(k, c)| (k.to_string(), c))), m);
+        assert_eq!(
+            Memory::from_pairs(m.sorted().into_iter().map(|(k, c)| (k.to_string(), c))),
+            m
+        );
     }
 }

@@ -30,8 +30,8 @@ pub mod source;
 pub mod tagger;
 
 pub use model::Model;
-pub use tagger::Tagger;
 pub use source::ModelSource;
+pub use tagger::Tagger;
 
 /// The shipped model file (`data/ner.model`), embedded in the binary.
 pub static SHIPPED_MODEL_BYTES: &[u8] = include_bytes!("../../data/ner.model");

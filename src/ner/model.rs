@@ -21,8 +21,8 @@ use anyhow::{Context, bail, ensure};
 use super::cluster::Clusters;
 use super::decode::{self, Scores};
 use super::features::{self, FeatureConfig, Resources, SentenceFeatures};
-use super::lexicon::Gazetteer;
 use super::labels::{Label, NUM_LABELS};
+use super::lexicon::Gazetteer;
 
 const MAGIC: &[u8; 8] = b"QNER\x01\n\0\0";
 
@@ -45,7 +45,10 @@ struct Table {
 impl Table {
     fn build(rows: &[(u64, [i16; NUM_LABELS])]) -> Table {
         let cap = (rows.len() * 2).next_power_of_two().max(16);
-        let mut t = Table { slots: vec![Slot::default(); cap], mask: cap - 1 };
+        let mut t = Table {
+            slots: vec![Slot::default(); cap],
+            mask: cap - 1,
+        };
         for &(k, w) in rows {
             let mut i = (k as usize) & t.mask;
             while t.slots[i].key != 0 {
@@ -65,7 +68,9 @@ impl Table {
             let slot: *const Slot = &self.slots[(k as usize) & self.mask];
             // SAFETY: `_mm_prefetch` is a hint with no memory effects; the pointer comes from a
             // valid reference, and SSE is part of the x86_64 baseline.
-            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast()) };
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast())
+            };
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = k;
@@ -128,7 +133,10 @@ impl Model {
     ) -> Model {
         rows.sort_unstable_by_key(|(k, _)| *k);
         rows.dedup_by_key(|(k, _)| *k);
-        let max = rows.iter().flat_map(|(_, w)| w.iter()).fold(0.0f32, |m, w| m.max(w.abs()));
+        let max = rows
+            .iter()
+            .flat_map(|(_, w)| w.iter())
+            .fold(0.0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
         let rows: Vec<(u64, [i16; NUM_LABELS])> = rows
             .iter()
@@ -136,7 +144,28 @@ impl Model {
             .filter(|(_, w)| w.iter().any(|x| *x != 0))
             .collect();
         let table = Table::build(&rows);
-        Model { config, resources, names, start, trans, rows, scale, table }
+        Model {
+            config,
+            resources,
+            names,
+            start,
+            trans,
+            rows,
+            scale,
+            table,
+        }
+    }
+
+    /// Drops feature rows whose largest quantised weight magnitude is below `min_abs` (in units
+    /// of the model's scale, i.e. of 1/32767 of its largest weight); a smaller table for a
+    /// negligible change in scores.
+    pub fn pruned(mut self, min_abs: i16) -> Model {
+        if min_abs > 0 {
+            self.rows
+                .retain(|(_, w)| w.iter().any(|x| x.unsigned_abs() >= min_abs.unsigned_abs()));
+            self.table = Table::build(&self.rows);
+        }
+        self
     }
 
     /// Number of feature rows.
@@ -195,7 +224,12 @@ impl Model {
             }
             scratch.emissions.push(s.map(|x| x as f32 * self.scale));
         }
-        decode::viterbi(&scratch.emissions, &self.start, &self.trans, &mut scratch.path);
+        decode::viterbi(
+            &scratch.emissions,
+            &self.start,
+            &self.trans,
+            &mut scratch.path,
+        );
         &scratch.path
     }
 
@@ -206,7 +240,11 @@ impl Model {
     }
 
     /// Tags one sentence; the label indices are left in `scratch` and returned.
-    pub fn tag_indices<'s, S: AsRef<str>>(&self, tokens: &[S], scratch: &'s mut Scratch) -> &'s [usize] {
+    pub fn tag_indices<'s, S: AsRef<str>>(
+        &self,
+        tokens: &[S],
+        scratch: &'s mut Scratch,
+    ) -> &'s [usize] {
         self.tag_indices_with(tokens, None, scratch)
     }
 
@@ -290,12 +328,19 @@ impl Model {
             let w = std::str::from_utf8(r.take(len)?).context("gazetteer entry is not UTF-8")?;
             gpairs.push((w.to_string(), r.u16()?));
         }
-        let resources = Resources { clusters, gazetteer: Gazetteer::from_pairs(gpairs) };
+        let resources = Resources {
+            clusters,
+            gazetteer: Gazetteer::from_pairs(gpairs),
+        };
         let nn = r.u32()? as usize;
         let mut names = BTreeSet::new();
         for _ in 0..nn {
             let len = r.u16()? as usize;
-            names.insert(std::str::from_utf8(r.take(len)?).context("name is not UTF-8")?.to_string());
+            names.insert(
+                std::str::from_utf8(r.take(len)?)
+                    .context("name is not UTF-8")?
+                    .to_string(),
+            );
         }
         let scale = r.f32()?;
         let mut start = [0.0; NUM_LABELS];
@@ -312,7 +357,10 @@ impl Model {
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
             .collect();
-        ensure!(keys.windows(2).all(|w| w[0] < w[1]), "feature keys not sorted");
+        ensure!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "feature keys not sorted"
+        );
         ensure!(keys.iter().all(|k| *k != 0), "zero feature key");
         let wbytes = r.take(nf * NUM_LABELS * 2)?;
         let rows: Vec<(u64, [i16; NUM_LABELS])> = keys
@@ -330,7 +378,16 @@ impl Model {
             bail!("{} trailing bytes after the model", bytes.len() - r.pos);
         }
         let table = Table::build(&rows);
-        Ok(Model { config, resources, names, start, trans, rows, scale, table })
+        Ok(Model {
+            config,
+            resources,
+            names,
+            start,
+            trans,
+            rows,
+            scale,
+            table,
+        })
     }
 }
 
@@ -342,7 +399,9 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> anyhow::Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let Some(end) = end else { bail!("model file truncated at byte {}", self.pos) };
+        let Some(end) = end else {
+            bail!("model file truncated at byte {}", self.pos)
+        };
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -364,13 +423,26 @@ mod tests {
 
     #[test]
     fn round_trip_and_corruption() {
-        let mut rows = vec![(5u64 | 1 << 63, [0.0; NUM_LABELS]), (7u64 | 1 << 63, [0.0; NUM_LABELS])];
+        let mut rows = vec![
+            (5u64 | 1 << 63, [0.0; NUM_LABELS]),
+            (7u64 | 1 << 63, [0.0; NUM_LABELS]),
+        ];
         rows[0].1[1] = 2.0;
         rows[1].1[0] = -1.0;
         let clusters = Clusters::from_pairs([("بيت".to_string(), 3)]);
         let names: BTreeSet<String> = ["بيسكوف".to_string()].into();
-        let resources = Resources { clusters, gazetteer: Gazetteer::from_pairs([("الامم المتحده".to_string(), 16)]) };
-        let m = Model::new(FeatureConfig::default(), resources, names, [0.5; NUM_LABELS], [[0.25; NUM_LABELS]; NUM_LABELS], rows);
+        let resources = Resources {
+            clusters,
+            gazetteer: Gazetteer::from_pairs([("الامم المتحده".to_string(), 16)]),
+        };
+        let m = Model::new(
+            FeatureConfig::default(),
+            resources,
+            names,
+            [0.5; NUM_LABELS],
+            [[0.25; NUM_LABELS]; NUM_LABELS],
+            rows,
+        );
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.feature_count(), 2);
@@ -378,7 +450,10 @@ mod tests {
         assert_eq!(back.resources.gazetteer.get("الامم المتحده"), 16);
         assert!(back.names.contains("بيسكوف"));
         let e = back.emission(&[5 | 1 << 63, 7 | 1 << 63, 9 | 1 << 63]);
-        assert!((e[1] - 2.0).abs() < 1e-3 && (e[0] + 1.0).abs() < 1e-3, "{e:?}");
+        assert!(
+            (e[1] - 2.0).abs() < 1e-3 && (e[0] + 1.0).abs() < 1e-3,
+            "{e:?}"
+        );
         assert_eq!(back.to_bytes(), bytes);
         assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::from_bytes(b"nonsense").is_err());

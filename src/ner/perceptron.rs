@@ -9,14 +9,14 @@ use std::collections::{BTreeSet, HashMap};
 use super::cluster::{self, Clusters};
 use super::conll::{Corpus, Sentence};
 use super::decode::{self, Scores};
+use super::doc::{self, DocFeatures};
 use super::eval::Scoreboard;
 use super::features::{self, FeatureConfig, Resources, SentenceFeatures};
-use super::lexicon::Gazetteer;
-use super::doc::{self, DocFeatures};
 use super::labels::{Label, NUM_LABELS};
+use super::lexicon::Gazetteer;
 use super::memory::Memory;
-use super::tagger::Tagger;
 use super::model::{Model, Scratch};
+use super::tagger::Tagger;
 
 /// Training options (`--set key=value`).
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,9 @@ pub struct TrainOptions {
     pub refit: bool,
     /// Train the two-stage tagger with document features (`stacked`).
     pub stacked: bool,
+    /// Drop feature rows whose largest |weight| is below this many 1/32767ths of the model's
+    /// largest weight (`prune`; 0 keeps all).
+    pub prune: i16,
     /// Entity-memory features from the training labels, jackknifed (`memory`).
     pub memory: bool,
     /// Jackknife folds for the first stage's training-set labels (`folds`).
@@ -63,6 +66,7 @@ impl Default for TrainOptions {
             lexicon_dir: "data/lexicon".into(),
             stacked: true,
             memory: false,
+            prune: 0,
             folds: 5,
             window: 30,
         }
@@ -77,7 +81,8 @@ impl TrainOptions {
             .split_once('=')
             .ok_or_else(|| anyhow::anyhow!("--set expects key=value, got {item:?}"))?;
         let num = || -> anyhow::Result<u64> {
-            v.parse().map_err(|_| anyhow::anyhow!("--set {k}: {v:?} is not a number"))
+            v.parse()
+                .map_err(|_| anyhow::anyhow!("--set {k}: {v:?} is not a number"))
         };
         match k {
             "epochs" => self.epochs = num()? as usize,
@@ -90,6 +95,7 @@ impl TrainOptions {
             "lexicon_dir" => self.lexicon_dir = v.into(),
             "stacked" => self.stacked = num()? != 0,
             "memory" => self.memory = num()? != 0,
+            "prune" => self.prune = i16::try_from(num()?).unwrap_or(i16::MAX),
             "folds" => self.folds = num()? as usize,
             "window" => self.window = num()? as usize,
             g => {
@@ -185,7 +191,11 @@ impl Learner {
                     self.u[base + pred[t]] -= c;
                 }
             }
-            let (gp, pp) = if t == 0 { (None, None) } else { (Some(gold[t - 1]), Some(pred[t - 1])) };
+            let (gp, pp) = if t == 0 {
+                (None, None)
+            } else {
+                (Some(gold[t - 1]), Some(pred[t - 1]))
+            };
             if gold[t] != pred[t] || gp != pp {
                 match (gp, pp) {
                     (Some(g), Some(p)) => {
@@ -205,17 +215,18 @@ impl Learner {
         }
     }
 
-    fn averaged(&self, keys: &[u64], config: &FeatureConfig, res: &Resources, names: &BTreeSet<String>) -> Model {
+    fn averaged(
+        &self,
+        keys: &[u64],
+        config: &FeatureConfig,
+        res: &Resources,
+        names: &BTreeSet<String>,
+    ) -> Model {
         let c = self.c as f64;
         let avg = |w: i32, u: i64| (f64::from(w) - u as f64 / c) as f32;
-        let mut start = [0.0; NUM_LABELS];
-        let mut trans = [[0.0; NUM_LABELS]; NUM_LABELS];
-        for l in 0..NUM_LABELS {
-            start[l] = avg(self.sw[l], self.su[l]);
-            for m in 0..NUM_LABELS {
-                trans[l][m] = avg(self.tw[l][m], self.tu[l][m]);
-            }
-        }
+        let start: Scores = std::array::from_fn(|l| avg(self.sw[l], self.su[l]));
+        let trans: [[f32; NUM_LABELS]; NUM_LABELS] =
+            std::array::from_fn(|l| std::array::from_fn(|m| avg(self.tw[l][m], self.tu[l][m])));
         let rows = keys
             .iter()
             .enumerate()
@@ -227,7 +238,14 @@ impl Learner {
                 (k, s)
             })
             .collect();
-        Model::new(config.clone(), res.clone(), names.clone(), start, trans, rows)
+        Model::new(
+            config.clone(),
+            res.clone(),
+            names.clone(),
+            start,
+            trans,
+            rows,
+        )
     }
 }
 
@@ -273,12 +291,21 @@ fn intern(
             kept.push(k);
         }
     }
-    let mut data = Data { feats: Vec::new(), offsets: Vec::new(), gold: Vec::new() };
+    let mut data = Data {
+        feats: Vec::new(),
+        offsets: Vec::new(),
+        gold: Vec::new(),
+    };
     for ((ids, offs), s) in raw.into_iter().zip(sentences) {
         let mut f = Vec::with_capacity(ids.len());
         let mut o = vec![0];
         for t in 0..offs.len() - 1 {
-            f.extend(ids[offs[t]..offs[t + 1]].iter().map(|&i| remap[i as usize]).filter(|&i| i != u32::MAX));
+            f.extend(
+                ids[offs[t]..offs[t + 1]]
+                    .iter()
+                    .map(|&i| remap[i as usize])
+                    .filter(|&i| i != u32::MAX),
+            );
             o.push(f.len());
         }
         data.feats.push(f);
@@ -329,7 +356,11 @@ fn run_epochs(
 ) -> (Model, usize) {
     let (data, keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
     let names = entity_words(sentences);
-    tracing::info!(features = keys.len(), sentences = sentences.len(), "interned training features");
+    tracing::info!(
+        features = keys.len(),
+        sentences = sentences.len(),
+        "interned training features"
+    );
     let mut learner = Learner::new(keys.len());
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = Xorshift(opts.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -344,14 +375,9 @@ fn run_epochs(
         let mut mistakes = 0;
         for &s in &order {
             learner.emissions(&data.feats[s], &data.offsets[s], &mut emissions);
-            let mut start = [0.0; NUM_LABELS];
-            let mut trans = [[0.0; NUM_LABELS]; NUM_LABELS];
-            for l in 0..NUM_LABELS {
-                start[l] = learner.sw[l] as f32;
-                for m in 0..NUM_LABELS {
-                    trans[l][m] = learner.tw[l][m] as f32;
-                }
-            }
+            let start: Scores = learner.sw.map(|x| x as f32);
+            let trans: [[f32; NUM_LABELS]; NUM_LABELS] =
+                learner.tw.map(|row| row.map(|x| x as f32));
             decode::viterbi(&emissions, &start, &trans, &mut pred);
             if pred != data.gold[s] {
                 mistakes += 1;
@@ -367,7 +393,11 @@ fn run_epochs(
             }
             f1
         });
-        log(&EpochLog { epoch, mistakes, dev_f1 });
+        log(&EpochLog {
+            epoch,
+            mistakes,
+            dev_f1,
+        });
         if let Some((_, be, _)) = &best
             && epoch - be >= opts.patience
         {
@@ -399,7 +429,11 @@ pub fn train(
     let (tagger, e1, e2) = fit(&sentences, dev, opts, gazetteer, None, log);
     match (opts.refit, dev) {
         (true, Some(d)) => {
-            tracing::info!(stage1_epochs = e1, stage2_epochs = e2, "refitting on train + dev");
+            tracing::info!(
+                stage1_epochs = e1,
+                stage2_epochs = e2,
+                "refitting on train + dev"
+            );
             let all: Vec<&Sentence> = train.sentences.iter().chain(&d.sentences).collect();
             fit(&all, None, opts, gazetteer, Some((e1, e2)), log).0
         }
@@ -410,7 +444,12 @@ pub fn train(
 fn concat(a: &[Vec<Vec<u64>>], b: &[Vec<Vec<u64>>]) -> DocFeatures {
     a.iter()
         .zip(b)
-        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p.iter().chain(q).copied().collect()).collect())
+        .map(|(x, y)| {
+            x.iter()
+                .zip(y)
+                .map(|(p, q)| p.iter().chain(q).copied().collect())
+                .collect()
+        })
         .collect()
 }
 
@@ -424,23 +463,38 @@ fn fit(
     fixed: Option<(usize, usize)>,
     log: &mut dyn FnMut(&EpochLog),
 ) -> (Tagger, usize, usize) {
-    let gazetteer = if opts.features.lexicon { gazetteer.clone() } else { Gazetteer::default() };
+    let gazetteer = if opts.features.lexicon {
+        gazetteer.clone()
+    } else {
+        Gazetteer::default()
+    };
     let clusters = if opts.features.cluster {
         cluster::build(sentences, opts.clusters, opts.cluster_iters)
     } else {
         Clusters::default()
     };
-    let res = Resources { clusters, gazetteer };
+    let res = Resources {
+        clusters,
+        gazetteer,
+    };
     let n = sentences.len();
     let k = opts.folds.max(2).min(n.max(2));
     let fold_range = |f: usize| (f * n / k)..((f + 1) * n / k);
     // Entity memory: jackknifed on train, whole on dev and at tagging time.
-    let memory = if opts.memory { Memory::build(sentences) } else { Memory::default() };
+    let memory = if opts.memory {
+        Memory::build(sentences)
+    } else {
+        Memory::default()
+    };
     let mut mem_train: DocFeatures = vec![Vec::new(); n];
     for f in 0..k {
         let r = fold_range(f);
         let m = if opts.memory {
-            let rest: Vec<&Sentence> = sentences[..r.start].iter().chain(&sentences[r.end..]).copied().collect();
+            let rest: Vec<&Sentence> = sentences[..r.start]
+                .iter()
+                .chain(&sentences[r.end..])
+                .copied()
+                .collect();
             Memory::build(&rest)
         } else {
             Memory::default()
@@ -449,24 +503,47 @@ fn fit(
             mem_train[i] = m.features(&sentences[i].tokens);
         }
     }
-    let mem_dev: Option<DocFeatures> =
-        dev.map(|d| d.sentences.iter().map(|s| memory.features(&s.tokens)).collect());
+    let mem_dev: Option<DocFeatures> = dev.map(|d| {
+        d.sentences
+            .iter()
+            .map(|s| memory.features(&s.tokens))
+            .collect()
+    });
     let mem_refs: Vec<&Vec<Vec<u64>>> = mem_train.iter().collect();
     let dev1 = dev.map(|d| (d, mem_dev.as_ref()));
     let e1 = fixed.map_or(opts.epochs, |f| f.0);
     let (first, best1) = run_epochs(sentences, Some(&mem_refs), dev1, opts, &res, e1, log);
     if !opts.stacked {
-        return (Tagger { first, second: None, window: opts.window, memory }, best1, 0);
+        return (
+            Tagger {
+                first: first.pruned(opts.prune),
+                second: None,
+                window: opts.window,
+                memory,
+            },
+            best1,
+            0,
+        );
     }
     let mut stage1: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut scratch = Scratch::default();
     for f in 0..k {
         let r = fold_range(f);
-        let rest: Vec<&Sentence> = sentences[..r.start].iter().chain(&sentences[r.end..]).copied().collect();
-        let rest_mem: Vec<&Vec<Vec<u64>>> = mem_refs[..r.start].iter().chain(&mem_refs[r.end..]).copied().collect();
+        let rest: Vec<&Sentence> = sentences[..r.start]
+            .iter()
+            .chain(&sentences[r.end..])
+            .copied()
+            .collect();
+        let rest_mem: Vec<&Vec<Vec<u64>>> = mem_refs[..r.start]
+            .iter()
+            .chain(&mem_refs[r.end..])
+            .copied()
+            .collect();
         let (m, _) = run_epochs(&rest, Some(&rest_mem), None, opts, &res, best1, &mut |_| {});
         for i in r {
-            stage1[i] = m.tag_indices_with(&sentences[i].tokens, Some(&mem_train[i]), &mut scratch).to_vec();
+            stage1[i] = m
+                .tag_indices_with(&sentences[i].tokens, Some(&mem_train[i]), &mut scratch)
+                .to_vec();
         }
         tracing::info!(fold = f, "jackknife fold tagged");
     }
@@ -479,7 +556,11 @@ fn fit(
             .sentences
             .iter()
             .zip(md)
-            .map(|(s, m)| first.tag_indices_with(&s.tokens, Some(m), &mut scratch).to_vec())
+            .map(|(s, m)| {
+                first
+                    .tag_indices_with(&s.tokens, Some(m), &mut scratch)
+                    .to_vec()
+            })
             .collect();
         concat(md, &doc::features(&tokens, &st, opts.window))
     });
@@ -487,5 +568,14 @@ fn fit(
     let dev2 = dev.map(|d| (d, dev_extra.as_ref()));
     let e2 = fixed.map_or(opts.epochs, |f| f.1);
     let (second, best2) = run_epochs(sentences, Some(&extras), dev2, opts, &res, e2, log);
-    (Tagger { first, second: Some(second), window: opts.window, memory }, best1, best2)
+    (
+        Tagger {
+            first: first.pruned(opts.prune),
+            second: Some(second.pruned(opts.prune)),
+            window: opts.window,
+            memory,
+        },
+        best1,
+        best2,
+    )
 }

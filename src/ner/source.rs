@@ -51,7 +51,9 @@ pub fn proclitic_len(word: &str, model: &Tagger) -> usize {
     }
     // Longest acceptable split first.
     for &n in candidates.iter().rev() {
-        let Some(&(at, _)) = chars.get(n) else { continue };
+        let Some(&(at, _)) = chars.get(n) else {
+            continue;
+        };
         let rest = &word[at..];
         if rest.chars().count() < 2 {
             continue;
@@ -81,8 +83,15 @@ impl MentionSource for ModelSource<'_> {
                 start = i + 1;
             }
         }
-        let words: Vec<Vec<&str>> =
-            ranges.iter().map(|r| tokens[r.clone()].iter().map(|t| t.span.slice(text)).collect()).collect();
+        let words: Vec<Vec<&str>> = ranges
+            .iter()
+            .map(|r| {
+                tokens[r.clone()]
+                    .iter()
+                    .map(|t| t.span.slice(text))
+                    .collect()
+            })
+            .collect();
         let labels = self.model.tag_document(&words);
         let mut out = Vec::new();
         for (r, labels) in ranges.iter().zip(&labels) {
@@ -92,7 +101,11 @@ impl MentionSource for ModelSource<'_> {
                 let skip = proclitic_len(first.span.slice(text), self.model);
                 let span = Span::new(first.span.start + skip, sentence[c.end - 1].span.end);
                 if !span.is_empty() && KINDS.contains(&c.kind) {
-                    out.push(Mention { span, kind: c.kind, origin: MentionOrigin::Model });
+                    out.push(Mention {
+                        span,
+                        kind: c.kind,
+                        origin: MentionOrigin::Model,
+                    });
                 }
             }
         }

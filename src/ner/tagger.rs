@@ -8,9 +8,9 @@
 use anyhow::{bail, ensure};
 
 use super::doc;
-use super::memory::Memory;
-use super::labels::Label;
 use super::features::SentenceFeatures;
+use super::labels::Label;
+use super::memory::Memory;
 use super::model::{Model, Scratch};
 
 const MAGIC: &[u8; 8] = b"QNERT\x02\n\0";
@@ -33,7 +33,10 @@ impl Tagger {
     pub fn tag_document<T: AsRef<[S]>, S: AsRef<str>>(&self, sentences: &[T]) -> Vec<Vec<Label>> {
         let mut scratch = Scratch::default();
         let to_labels = |v: &[usize]| v.iter().map(|&l| Label::from_index(l)).collect::<Vec<_>>();
-        let mem: Vec<Vec<Vec<u64>>> = sentences.iter().map(|s| self.memory.features(s.as_ref())).collect();
+        let mem: Vec<Vec<Vec<u64>>> = sentences
+            .iter()
+            .map(|s| self.memory.features(s.as_ref()))
+            .collect();
         let feats: Vec<SentenceFeatures> = sentences
             .iter()
             .map(|s| {
@@ -45,7 +48,11 @@ impl Tagger {
         let stage1: Vec<Vec<usize>> = feats
             .iter()
             .zip(&mem)
-            .map(|(f, m)| self.first.decode_features(f, Some(m), &mut scratch).to_vec())
+            .map(|(f, m)| {
+                self.first
+                    .decode_features(f, Some(m), &mut scratch)
+                    .to_vec()
+            })
             .collect();
         let Some(second) = &self.second else {
             return stage1.iter().map(|v| to_labels(v)).collect();
@@ -58,8 +65,14 @@ impl Tagger {
             .zip(&feats)
             .zip(mem.iter().zip(&doc))
             .map(|((s, f), (m, d))| {
-                let extra: Vec<Vec<u64>> =
-                    m.iter().zip(d).map(|(a, b)| a.iter().chain(b).copied().collect()).collect();
+                let extra: std::borrow::Cow<'_, [Vec<u64>]> = if self.memory.is_empty() {
+                    std::borrow::Cow::Borrowed(d)
+                } else {
+                    m.iter()
+                        .zip(d)
+                        .map(|(a, b)| a.iter().chain(b).copied().collect())
+                        .collect()
+                };
                 if shared {
                     to_labels(second.decode_features(f, Some(&extra), &mut scratch))
                 } else {
@@ -124,8 +137,17 @@ impl Tagger {
             models.push(Model::from_bytes(take(len)?)?);
         }
         ensure!(pos == bytes.len(), "trailing bytes after the tagger");
-        let second = if models.len() == 2 { models.pop() } else { None };
+        let second = if models.len() == 2 {
+            models.pop()
+        } else {
+            None
+        };
         let first = models.pop().expect("one stage");
-        Ok(Tagger { first, second, window, memory })
+        Ok(Tagger {
+            first,
+            second,
+            window,
+            memory,
+        })
     }
 }
