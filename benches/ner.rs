@@ -20,10 +20,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function("tag_anercorp_test", |b| {
             b.iter(|| tagger.tag_document(&sentences))
         });
-        let first_only = qalam::ner::Tagger {
-            second: None,
-            ..tagger.clone()
-        };
+        let first_only = tagger.first_stage_only();
         g.bench_function("tag_anercorp_test_stage1_only", |b| {
             b.iter(|| first_only.tag_document(&sentences))
         });

@@ -39,7 +39,7 @@ fn tokens(text: &str) -> Vec<Token> {
 #[test]
 fn shipped_model_loads_and_tags_a_sentence() {
     let tagger = qalam::ner::shipped_model().expect("data/ner.model loads");
-    assert!(tagger.first.feature_count() > 10_000);
+    assert!(tagger.first().feature_count() > 10_000);
     let text = "وقال وزير الخارجية المصري سامح شكري في القاهرة إن الحكومة الفرنسية ستدعم المشروع.";
     let toks = tokens(text);
     let source = qalam::ner::shipped().expect("shipped source");

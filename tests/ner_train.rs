@@ -39,7 +39,7 @@ fn training_twice_gives_byte_identical_models() {
     assert_eq!(a, b, "two training runs differ");
     // The model learned something from its own training data.
     let tagger = qalam::ner::Tagger::from_bytes(&a).unwrap();
-    assert!(tagger.second.is_some());
+    assert!(tagger.second().is_some());
     let tagged = tagger.tag_document(&[train.sentences[0].tokens.clone()]);
     assert_eq!(tagged[0], train.sentences[0].labels);
 }

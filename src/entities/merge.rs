@@ -11,6 +11,8 @@
 //! forms (طالبان ↔ حركة طالبان: the long form adds only trigger nouns in front, and at most one
 //! word — an adjective — at the end: مجلس الأمن ↔ مجلس الأمن الدولي).
 
+use std::collections::HashMap;
+
 use super::lexicon::Lexicon;
 use super::{EntityKind, Mention};
 
@@ -161,8 +163,11 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
             let mut before: Option<(usize, usize)> = None;
             let mut after: Option<(usize, usize)> = None;
             for (g, members) in groups.iter().enumerate() {
+                // Compatibility depends on the form only: test each distinct form once.
+                let mut memo: HashMap<(&str, EntityKind), bool> = HashMap::new();
                 for &m in members {
-                    if !ok(m) {
+                    let form = (items[m].key.as_str(), items[m].mention.kind);
+                    if !*memo.entry(form).or_insert_with(|| ok(m)) {
                         continue;
                     }
                     let s = items[m].mention.span.start;
@@ -179,8 +184,15 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         };
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
+    // A form already seen joins the group of its last occurrence.
+    let mut seen: HashMap<(&str, bool), usize> = HashMap::new();
     for i in 0..items.len() {
         if is_person(i) && items[i].parts.len() < 2 {
+            continue;
+        }
+        if let Some(&g) = seen.get(&(items[i].key.as_str(), is_person(i))) {
+            groups[g].push(i);
+            group_of[i] = Some(g);
             continue;
         }
         let ok = |m: usize| {
@@ -199,6 +211,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         };
         groups[g].push(i);
         group_of[i] = Some(g);
+        seen.insert((items[i].key.as_str(), is_person(i)), g);
     }
     // Pass 2: one-word person mentions join the nearest compatible person.
     for i in 0..items.len() {

@@ -93,8 +93,8 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, set: &[String]) -> an
         "wrote {} ({} bytes; features: stage 1 {}, stage 2 {})",
         out.display(),
         bytes.len(),
-        tagger.first.feature_count(),
-        tagger.second.as_ref().map_or(0, |m| m.feature_count())
+        tagger.first().feature_count(),
+        tagger.second().map_or(0, |m| m.feature_count())
     );
     Ok(())
 }

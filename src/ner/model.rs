@@ -15,6 +15,7 @@
 //! Label order is [`super::labels::Label::index`].
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use anyhow::{Context, bail, ensure};
 
@@ -109,7 +110,9 @@ pub struct Model {
     /// `(feature hash, quantised weights)` sorted by hash; weight = value × `scale`.
     rows: Vec<(u64, [i16; NUM_LABELS])>,
     scale: f32,
-    table: Table,
+    /// Built on first use: a [`super::tagger::Tagger`] looks weights up in its own joint table
+    /// and never needs this one.
+    table: OnceLock<Table>,
 }
 
 /// Reusable buffers for tagging (avoid per-sentence allocation).
@@ -143,7 +146,6 @@ impl Model {
             .map(|(k, w)| (*k, w.map(|x| (x / scale).round() as i16)))
             .filter(|(_, w)| w.iter().any(|x| *x != 0))
             .collect();
-        let table = Table::build(&rows);
         Model {
             config,
             resources,
@@ -152,8 +154,23 @@ impl Model {
             trans,
             rows,
             scale,
-            table,
+            table: OnceLock::new(),
         }
+    }
+
+    #[inline]
+    fn table(&self) -> &Table {
+        self.table.get_or_init(|| Table::build(&self.rows))
+    }
+
+    /// `(feature hash, quantised weights)` sorted by hash (weight = value × [`Model::scale`]).
+    pub fn rows(&self) -> &[(u64, [i16; NUM_LABELS])] {
+        &self.rows
+    }
+
+    /// The quantisation scale: a weight is its i16 value × this.
+    pub fn scale(&self) -> f32 {
+        self.scale
     }
 
     /// Drops feature rows whose largest quantised weight magnitude is below `min_abs` (in units
@@ -163,7 +180,7 @@ impl Model {
         if min_abs > 0 {
             self.rows
                 .retain(|(_, w)| w.iter().any(|x| x.unsigned_abs() >= min_abs.unsigned_abs()));
-            self.table = Table::build(&self.rows);
+            self.table = OnceLock::new();
         }
         self
     }
@@ -175,8 +192,9 @@ impl Model {
 
     #[inline]
     fn accumulate(&self, feature_ids: &[u64], s: &mut [i32; NUM_LABELS]) {
+        let table = self.table();
         for &f in feature_ids {
-            if let Some(w) = self.table.get(f) {
+            if let Some(w) = table.get(f) {
                 for (a, b) in s.iter_mut().zip(w) {
                     *a += i32::from(*b);
                 }
@@ -206,15 +224,16 @@ impl Model {
         scratch: &'s mut Scratch,
     ) -> &'s [usize] {
         scratch.emissions.clear();
+        let table = self.table();
         if !feats.is_empty() {
             for &f in feats.token(0) {
-                self.table.prefetch(f);
+                table.prefetch(f);
             }
         }
         for i in 0..feats.len() {
             if i + 1 < feats.len() {
                 for &f in feats.token(i + 1) {
-                    self.table.prefetch(f);
+                    table.prefetch(f);
                 }
             }
             let mut s = [0i32; NUM_LABELS];
@@ -377,7 +396,6 @@ impl Model {
         if r.pos != bytes.len() {
             bail!("{} trailing bytes after the model", bytes.len() - r.pos);
         }
-        let table = Table::build(&rows);
         Ok(Model {
             config,
             resources,
@@ -386,7 +404,7 @@ impl Model {
             trans,
             rows,
             scale,
-            table,
+            table: OnceLock::new(),
         })
     }
 }

@@ -515,12 +515,7 @@ fn fit(
     let (first, best1) = run_epochs(sentences, Some(&mem_refs), dev1, opts, &res, e1, log);
     if !opts.stacked {
         return (
-            Tagger {
-                first: first.pruned(opts.prune),
-                second: None,
-                window: opts.window,
-                memory,
-            },
+            Tagger::new(first.pruned(opts.prune), None, opts.window, memory),
             best1,
             0,
         );
@@ -569,12 +564,12 @@ fn fit(
     let e2 = fixed.map_or(opts.epochs, |f| f.1);
     let (second, best2) = run_epochs(sentences, Some(&extras), dev2, opts, &res, e2, log);
     (
-        Tagger {
-            first: first.pruned(opts.prune),
-            second: Some(second.pruned(opts.prune)),
-            window: opts.window,
+        Tagger::new(
+            first.pruned(opts.prune),
+            Some(second.pruned(opts.prune)),
+            opts.window,
             memory,
-        },
+        ),
         best1,
         best2,
     )

@@ -61,7 +61,7 @@ pub fn proclitic_len(word: &str, model: &Tagger) -> usize {
         let prev_is_lam = chars[n - 1].1 == 'ل';
         let folded = fold(rest);
         let article = folded.starts_with("ال") || (prev_is_lam && folded.starts_with('ل'));
-        if article || model.first.names.contains(&folded) {
+        if article || model.first().names.contains(&folded) {
             return at;
         }
     }

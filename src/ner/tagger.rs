@@ -7,77 +7,308 @@
 
 use anyhow::{bail, ensure};
 
+use super::decode::{self, Scores};
 use super::doc;
-use super::features::SentenceFeatures;
-use super::labels::Label;
+use super::features::{self, SentenceFeatures};
+use super::labels::{Label, NUM_LABELS};
 use super::memory::Memory;
 use super::model::{Model, Scratch};
 
 const MAGIC: &[u8; 8] = b"QNERT\x02\n\0";
 
+/// Both stages' quantised weights of one feature: stage 1's nine labels, then stage 2's.
+type JointRow = [i16; 2 * NUM_LABELS];
+
+/// One open-addressing table (linear probing, load ≤ 3/4) over the union of both stages'
+/// features, built at load time: every sentence feature is looked up once for both stages, and
+/// the probe touches only the compact key array (8 bytes a slot); the weights, in a parallel
+/// array, are read for hits only.
+#[derive(Clone, Debug, Default)]
+struct JointTable {
+    keys: Vec<u64>,
+    rows: Vec<JointRow>,
+    mask: usize,
+}
+
+impl JointTable {
+    fn build(first: &Model, second: Option<&Model>) -> JointTable {
+        let a = first.rows();
+        let b = second.map_or(&[][..], |m| m.rows());
+        // Both lists are sorted by key: merge them.
+        let mut merged: Vec<(u64, JointRow)> = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let ka = a.get(i).map_or(u64::MAX, |r| r.0);
+            let kb = b.get(j).map_or(u64::MAX, |r| r.0);
+            let k = ka.min(kb);
+            let mut row = [0i16; 2 * NUM_LABELS];
+            if ka == k && i < a.len() {
+                row[..NUM_LABELS].copy_from_slice(&a[i].1);
+                i += 1;
+            }
+            if kb == k && j < b.len() {
+                row[NUM_LABELS..].copy_from_slice(&b[j].1);
+                j += 1;
+            }
+            merged.push((k, row));
+        }
+        let cap = (merged.len() * 4 / 3 + 1).next_power_of_two().max(16);
+        let mut t = JointTable {
+            keys: vec![0; cap],
+            rows: vec![[0; 2 * NUM_LABELS]; cap],
+            mask: cap - 1,
+        };
+        for (k, w) in merged {
+            let mut i = (k as usize) & t.mask;
+            while t.keys[i] != 0 {
+                i = (i + 1) & t.mask;
+            }
+            t.keys[i] = k;
+            t.rows[i] = w;
+        }
+        t
+    }
+
+    /// Hints the CPU to load `k`'s home slot of the key array.
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let slot: *const u64 = &self.keys[(k as usize) & self.mask];
+            // SAFETY: `_mm_prefetch` is a hint with no memory effects; the pointer comes from a
+            // valid reference, and SSE is part of the x86_64 baseline.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast())
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = k;
+    }
+
+    #[inline]
+    fn find(&self, k: u64) -> Option<&JointRow> {
+        let mut i = (k as usize) & self.mask;
+        loop {
+            let key = self.keys[i];
+            if key == k {
+                return Some(&self.rows[i]);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Adds the weights of `ids` to stage 1's (`a`) and stage 2's (`b`) score sums.
+    #[inline]
+    fn accumulate_both(&self, ids: &[u64], a: &mut [i32; NUM_LABELS], b: &mut [i32; NUM_LABELS]) {
+        for &f in ids {
+            if let Some(w) = self.find(f) {
+                for l in 0..NUM_LABELS {
+                    a[l] += i32::from(w[l]);
+                    b[l] += i32::from(w[NUM_LABELS + l]);
+                }
+            }
+        }
+    }
+
+    /// Adds the weights of `ids` to stage 1's score sums.
+    #[inline]
+    fn accumulate_first(&self, ids: &[u64], a: &mut [i32; NUM_LABELS]) {
+        for &f in ids {
+            if let Some(w) = self.find(f) {
+                for l in 0..NUM_LABELS {
+                    a[l] += i32::from(w[l]);
+                }
+            }
+        }
+    }
+
+    /// Adds the weights of `ids` to stage 2's score sums.
+    #[inline]
+    fn accumulate_second(&self, ids: &[u64], b: &mut [i32; NUM_LABELS]) {
+        for &f in ids {
+            if let Some(w) = self.find(f) {
+                for l in 0..NUM_LABELS {
+                    b[l] += i32::from(w[NUM_LABELS + l]);
+                }
+            }
+        }
+    }
+}
+
 /// A one- or two-stage tagger.
 #[derive(Clone, Debug)]
 pub struct Tagger {
-    /// The first stage (sentence features only).
-    pub first: Model,
-    /// The second stage (sentence + document features), if trained.
-    pub second: Option<Model>,
-    /// Document window for the second stage's features: ± this many sentences.
-    pub window: usize,
-    /// Entity memory of the training data ([`super::memory`]); its features go to both stages.
-    pub memory: Memory,
+    first: Model,
+    second: Option<Model>,
+    window: usize,
+    memory: Memory,
+    /// Both stages extract the same sentence features (same configuration and resources), so
+    /// they are extracted once and looked up once in `joint`.
+    shared: bool,
+    joint: JointTable,
 }
 
 impl Tagger {
+    /// Assembles a tagger: `first` stage (sentence features only), optional `second` stage
+    /// (sentence + document features), document `window` for the second stage's features (±
+    /// sentences), and the entity `memory` whose features go to both stages.
+    pub fn new(first: Model, second: Option<Model>, window: usize, memory: Memory) -> Tagger {
+        let shared = second
+            .as_ref()
+            .is_none_or(|s| s.config == first.config && s.resources == first.resources);
+        let joint = if shared {
+            JointTable::build(&first, second.as_ref())
+        } else {
+            JointTable::default()
+        };
+        Tagger {
+            first,
+            second,
+            window,
+            memory,
+            shared,
+            joint,
+        }
+    }
+
+    /// The first stage (sentence features only).
+    pub fn first(&self) -> &Model {
+        &self.first
+    }
+
+    /// The second stage (sentence + document features), if trained.
+    pub fn second(&self) -> Option<&Model> {
+        self.second.as_ref()
+    }
+
+    /// Document window of the second stage's features: ± this many sentences.
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
+    /// The same tagger without its second stage (for measuring the stages apart).
+    pub fn first_stage_only(&self) -> Tagger {
+        Tagger::new(self.first.clone(), None, self.window, self.memory.clone())
+    }
+
     /// Tags a document given as sentences of tokens (as written); one label per token.
     pub fn tag_document<T: AsRef<[S]>, S: AsRef<str>>(&self, sentences: &[T]) -> Vec<Vec<Label>> {
+        if !self.shared {
+            return self.tag_document_separately(sentences);
+        }
+        let to_labels = |v: &[usize]| v.iter().map(|&l| Label::from_index(l)).collect::<Vec<_>>();
+        let mut feats = SentenceFeatures::default();
+        let mut emissions: Vec<Scores> = Vec::new();
+        let mut path = Vec::new();
+        let two = self.second.is_some();
+        let total: usize = if two {
+            sentences.iter().map(|s| s.as_ref().len()).sum()
+        } else {
+            0
+        };
+        // Stage 2's sums over the sentence (and memory) features, kept for after stage 1.
+        let mut base2: Vec<[i32; NUM_LABELS]> = Vec::with_capacity(total);
+        let mut stage1: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+        let scale1 = self.first.scale();
+        for s in sentences {
+            let tokens = s.as_ref();
+            features::extract(
+                &self.first.config,
+                &self.first.resources,
+                tokens,
+                &mut feats,
+            );
+            let mem = (!self.memory.is_empty()).then(|| self.memory.features(tokens));
+            emissions.clear();
+            let n = feats.len();
+            if n > 0 {
+                for &f in feats.token(0) {
+                    self.joint.prefetch(f);
+                }
+            }
+            for i in 0..n {
+                if i + 1 < n {
+                    for &f in feats.token(i + 1) {
+                        self.joint.prefetch(f);
+                    }
+                }
+                let mut a = [0i32; NUM_LABELS];
+                if two {
+                    let mut b = [0i32; NUM_LABELS];
+                    self.joint.accumulate_both(feats.token(i), &mut a, &mut b);
+                    if let Some(m) = &mem {
+                        self.joint.accumulate_both(&m[i], &mut a, &mut b);
+                    }
+                    base2.push(b);
+                } else {
+                    self.joint.accumulate_first(feats.token(i), &mut a);
+                    if let Some(m) = &mem {
+                        self.joint.accumulate_first(&m[i], &mut a);
+                    }
+                }
+                emissions.push(a.map(|x| x as f32 * scale1));
+            }
+            decode::viterbi(&emissions, &self.first.start, &self.first.trans, &mut path);
+            stage1.push(path.clone());
+        }
+        let Some(second) = &self.second else {
+            return stage1.iter().map(|v| to_labels(v)).collect();
+        };
+        let scale2 = second.scale();
+        let doc = doc::features(sentences, &stage1, self.window);
+        let mut base = base2.into_iter();
+        doc.iter()
+            .map(|d| {
+                emissions.clear();
+                for ids in d {
+                    let mut b = base.next().unwrap_or_default();
+                    self.joint.accumulate_second(ids, &mut b);
+                    emissions.push(b.map(|x| x as f32 * scale2));
+                }
+                decode::viterbi(&emissions, &second.start, &second.trans, &mut path);
+                to_labels(&path)
+            })
+            .collect()
+    }
+
+    /// [`Tagger::tag_document`] for stages with different sentence features: each stage
+    /// extracts and looks up its own.
+    fn tag_document_separately<T: AsRef<[S]>, S: AsRef<str>>(
+        &self,
+        sentences: &[T],
+    ) -> Vec<Vec<Label>> {
         let mut scratch = Scratch::default();
         let to_labels = |v: &[usize]| v.iter().map(|&l| Label::from_index(l)).collect::<Vec<_>>();
         let mem: Vec<Vec<Vec<u64>>> = sentences
             .iter()
             .map(|s| self.memory.features(s.as_ref()))
             .collect();
-        let feats: Vec<SentenceFeatures> = sentences
-            .iter()
-            .map(|s| {
-                let mut f = SentenceFeatures::default();
-                self.first.features(s.as_ref(), &mut f);
-                f
-            })
-            .collect();
-        let stage1: Vec<Vec<usize>> = feats
+        let stage1: Vec<Vec<usize>> = sentences
             .iter()
             .zip(&mem)
-            .map(|(f, m)| {
+            .map(|(s, m)| {
                 self.first
-                    .decode_features(f, Some(m), &mut scratch)
+                    .tag_indices_with(s.as_ref(), Some(m), &mut scratch)
                     .to_vec()
             })
             .collect();
         let Some(second) = &self.second else {
             return stage1.iter().map(|v| to_labels(v)).collect();
         };
-        // Both stages share the sentence features when they were trained with the same ones.
-        let shared = second.config == self.first.config && second.resources == self.first.resources;
         let doc = doc::features(sentences, &stage1, self.window);
         sentences
             .iter()
-            .zip(&feats)
             .zip(mem.iter().zip(&doc))
-            .map(|((s, f), (m, d))| {
-                let extra: std::borrow::Cow<'_, [Vec<u64>]> = if self.memory.is_empty() {
-                    std::borrow::Cow::Borrowed(d)
-                } else {
-                    m.iter()
-                        .zip(d)
-                        .map(|(a, b)| a.iter().chain(b).copied().collect())
-                        .collect()
-                };
-                if shared {
-                    to_labels(second.decode_features(f, Some(&extra), &mut scratch))
-                } else {
-                    to_labels(second.tag_indices_with(s.as_ref(), Some(&extra), &mut scratch))
-                }
+            .map(|(s, (m, d))| {
+                let extra: Vec<Vec<u64>> = m
+                    .iter()
+                    .zip(d)
+                    .map(|(a, b)| a.iter().chain(b).copied().collect())
+                    .collect();
+                to_labels(second.tag_indices_with(s.as_ref(), Some(&extra), &mut scratch))
             })
             .collect()
     }
@@ -143,11 +374,6 @@ impl Tagger {
             None
         };
         let first = models.pop().expect("one stage");
-        Ok(Tagger {
-            first,
-            second,
-            window,
-            memory,
-        })
+        Ok(Tagger::new(first, second, window, memory))
     }
 }
