@@ -36,5 +36,10 @@ pub fn analyze_with(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
     let entities = entities::recognize(text, &tokens, extra);
     let quotes = quotes::scan(text, &tokens, &entities);
     let diagnostics = diagnostics::check(text, &tokens, &entities, &quotes);
-    Analysis { tokens, entities, quotes, diagnostics }
+    Analysis {
+        tokens,
+        entities,
+        quotes,
+        diagnostics,
+    }
 }

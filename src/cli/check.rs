@@ -9,6 +9,17 @@
 //! severity was found; 2 on usage or I/O errors (unreadable file, directory, invalid UTF-8 — the
 //! message on stderr names the file, and for invalid UTF-8 the byte offset of the first invalid
 //! byte). Files that cannot be read are skipped; the others are still checked and printed.
+//! When the output cannot be written (a full disk, `/dev/full`, a closed pipe), the command
+//! stops with exit code 2 and `qalam: cannot write output: …` on stderr — except for a pipe
+//! closed by its reader (`qalam check … | head`), which ends the run quietly, also with 2.
+//!
+//! A UTF-8 byte order mark (U+FEFF) at the very start of a file is removed before analysis, as
+//! editors do: every line, column and range is relative to the text after it. An invalid UTF-8
+//! offset is still counted in the file's bytes.
+//!
+//! Each file's diagnostics are capped per code ([`crate::diagnostics::MAX_PER_CODE`]), and
+//! messages quote at most [`crate::diagnostics::MAX_EXCERPT_CHARS`] characters of the text.
+//! JSON is written file by file as each is checked.
 
 pub mod report;
 
@@ -21,7 +32,7 @@ use clap::Args;
 use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
-use self::report::{FileReport, Report};
+use self::report::FileReport;
 use super::Format;
 use crate::diagnostics::{Lang, Severity};
 use crate::text::position::PositionEncoding;
@@ -90,7 +101,7 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Reads `path` (`-` = stdin) as UTF-8.
+/// Reads `path` (`-` = stdin) as UTF-8, without a leading byte order mark (U+FEFF).
 ///
 /// # Errors
 /// [`InputError::Directory`], [`InputError::Read`] or [`InputError::InvalidUtf8`] (with the
@@ -116,10 +127,14 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             source,
         })?
     };
-    String::from_utf8(bytes).map_err(|err| InputError::InvalidUtf8 {
+    let mut text = String::from_utf8(bytes).map_err(|err| InputError::InvalidUtf8 {
         path: shown,
         offset: err.utf8_error().valid_up_to(),
-    })
+    })?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The URI used in diagnostics' related locations: `file://` + the absolute path, or
@@ -166,6 +181,15 @@ fn check_file(path: &Path) -> Result<Checked, InputError> {
     })
 }
 
+/// Reports a failed write of the output on stderr (quietly for a pipe its reader closed) and
+/// returns exit code 2.
+fn output_failed(err: &io::Error) -> ExitCode {
+    if err.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("qalam: cannot write output: {err}");
+    }
+    ExitCode::from(2)
+}
+
 /// Runs `qalam check`.
 pub fn run(args: &CheckArgs) -> ExitCode {
     let encoding = PositionEncoding::parse(&args.position_encoding).unwrap_or_default();
@@ -178,8 +202,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 
     let mut input_errors = false;
     let mut reached = false;
-    let mut json = Report { files: Vec::new() };
-    let mut stdout = io::stdout().lock();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let json = args.format == Format::Json;
+    // JSON: `{"files":[` file, file… `]}`, each file written as soon as it is checked.
+    let mut files_written = 0usize;
+    if json && let Err(err) = out.write_all(b"{\"files\":[") {
+        return output_failed(&err);
+    }
 
     for path in &args.files {
         let checked = match check_file(path) {
@@ -191,42 +220,38 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         };
         reached |= fail_on.is_some_and(|t| report::reaches(&checked.analysis, t));
-        match args.format {
-            Format::Text => {
-                let out = report::text_report(
-                    &checked.path,
-                    &checked.text,
-                    &checked.rope,
-                    &checked.analysis,
-                    lang,
-                );
-                if stdout.write_all(out.as_bytes()).is_err() {
-                    return ExitCode::from(2); // stdout closed (e.g. a pipe into `head`)
-                }
-            }
-            Format::Json => json.files.push(FileReport::new(
-                checked.path,
+        let written = if json {
+            let file = FileReport::new(
+                checked.path.clone(),
                 &uri_for(path),
                 &checked.text,
                 &checked.rope,
                 &checked.analysis,
                 encoding,
                 lang,
-            )),
+            );
+            let comma: &[u8] = if files_written > 0 { b"," } else { b"" };
+            out.write_all(comma)
+                .and_then(|()| serde_json::to_writer(&mut out, &file).map_err(io::Error::from))
+        } else {
+            let text = report::text_report(
+                &checked.path,
+                &checked.text,
+                &checked.rope,
+                &checked.analysis,
+                lang,
+            );
+            out.write_all(text.as_bytes())
+        };
+        if let Err(err) = written {
+            return output_failed(&err);
         }
+        files_written += 1;
     }
 
-    if args.format == Format::Json {
-        let written = serde_json::to_writer(&mut stdout, &json)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(stdout));
-        if let Err(err) = written {
-            eprintln!("qalam: cannot write the report: {err}");
-            return ExitCode::from(2);
-        }
-    }
-    if stdout.flush().is_err() {
-        return ExitCode::from(2);
+    let end: &[u8] = if json { b"]}\n" } else { b"" };
+    if let Err(err) = out.write_all(end).and_then(|()| out.flush()) {
+        return output_failed(&err);
     }
 
     if input_errors {

@@ -103,13 +103,24 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Check(args) => check::run(&args),
-        Command::TrainNer { train, dev, out, set } => {
-            report(crate::ner::cmd::train(&train, dev.as_deref(), &out, &set))
-        }
+        Command::TrainNer {
+            train,
+            dev,
+            out,
+            set,
+        } => report(crate::ner::cmd::train(&train, dev.as_deref(), &out, &set)),
         Command::Tag { conll, model } => report(crate::ner::cmd::tag(&conll, model.as_deref())),
-        Command::EvalNer { file, format, model, system } => {
-            report(crate::ner::cmd::eval(&file, format, model.as_deref(), &system))
-        }
+        Command::EvalNer {
+            file,
+            format,
+            model,
+            system,
+        } => report(crate::ner::cmd::eval(
+            &file,
+            format,
+            model.as_deref(),
+            &system,
+        )),
         Command::EvalDoc {
             dir,
             format,

@@ -229,11 +229,23 @@ impl Diagnostic {
     }
 }
 
-/// All diagnostics of `text`, sorted by position (span start, then end, then code).
+/// The most diagnostics of one [`Code`] that [`check`] returns for one document: the first
+/// `MAX_PER_CODE` in position order are kept, the rest dropped, so that a pathological file
+/// (64 KB of `«`, a generated table of repeated words) cannot flood a client with tens of
+/// thousands of diagnostics. Well-edited prose never comes near it.
+pub const MAX_PER_CODE: usize = 1000;
+
+/// The most characters of the writer's text that a message quotes (a word, a name, the start
+/// of a quotation); longer excerpts are cut there and end with "…". See [`excerpt`].
+pub const MAX_EXCERPT_CHARS: usize = 40;
+
+/// All diagnostics of `text`, sorted by position (span start, then end, then code), at most
+/// [`MAX_PER_CODE`] of each code (the first ones in that order).
 ///
 /// `tokens` is [`crate::text::token::tokenize`]'s output for `text`, `entities` and `quotes` the
 /// analysis layers' results for it. Spans coming from them that do not fit `text` are skipped,
-/// never trusted blindly: this never panics.
+/// never trusted blindly: this never panics. Every excerpt of the text quoted in a message is at
+/// most [`MAX_EXCERPT_CHARS`] characters long, so messages stay short whatever the input.
 pub fn check(
     text: &str,
     tokens: &[Token],
@@ -249,7 +261,18 @@ pub fn check(
     out.extend(words::repeated_word(text, tokens));
     out.extend(bidi::bidi_controls(text));
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    cap_per_code(&mut out, MAX_PER_CODE);
     out
+}
+
+/// Keeps the first `max` diagnostics of each code in `diagnostics` (order preserved).
+fn cap_per_code(diagnostics: &mut Vec<Diagnostic>, max: usize) {
+    let mut counts = [0usize; Code::ALL.len()];
+    diagnostics.retain(|d| {
+        let n = &mut counts[d.code as usize];
+        *n += 1;
+        *n <= max
+    });
 }
 
 /// `span`'s text in `text`, or `None` when the span does not fit (out of range or not on char
@@ -261,14 +284,50 @@ pub(crate) fn slice(text: &str, span: Span) -> Option<&str> {
     text.get(span.start..span.end)
 }
 
-/// The first `max_words` words of `s`, with "…" when some were cut.
+/// The first `max_words` words of `s` joined by single spaces, cut to at most
+/// [`MAX_EXCERPT_CHARS`] characters (characters, not bytes, whatever the spacing), with "…"
+/// when anything was left out. Reads only as much of `s` as it shows (plus one word), so a
+/// long quotation costs no more than a short one.
 pub(crate) fn first_words(s: &str, max_words: usize) -> String {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.len() > max_words {
-        format!("{}…", words[..max_words].join(" "))
-    } else {
-        words.join(" ")
+    let mut out = String::new();
+    let (mut chars, mut words) = (0, 0);
+    // True when white space was seen since the last character shown.
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            gap = words > 0;
+            continue;
+        }
+        if gap || words == 0 {
+            if words == max_words {
+                out.push('…');
+                return out;
+            }
+            if gap {
+                if chars == MAX_EXCERPT_CHARS {
+                    out.push('…');
+                    return out;
+                }
+                out.push(' ');
+                chars += 1;
+            }
+            words += 1;
+            gap = false;
+        }
+        if chars == MAX_EXCERPT_CHARS {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        chars += 1;
     }
+    out
+}
+
+/// `s` as quoted in a message: white space runs shown as one space, at most
+/// [`MAX_EXCERPT_CHARS`] characters, "…" when cut.
+pub(crate) fn excerpt(s: &str) -> String {
+    first_words(s, usize::MAX)
 }
 
 #[cfg(test)]
@@ -460,6 +519,96 @@ mod tests {
             }],
         };
         assert!(check(text, &tokenize(text), &[e], &scan).is_empty());
+    }
+
+    #[test]
+    fn excerpts_are_cut_by_characters_whatever_the_spacing() {
+        let long = "ب".repeat(100_000);
+        let cut = format!("{}…", "ب".repeat(MAX_EXCERPT_CHARS));
+        assert_eq!(first_words(&long, 5), cut);
+        assert_eq!(excerpt(&long), cut);
+        assert_eq!(first_words("واحد  اثنان\nثلاثة", 5), "واحد اثنان ثلاثة");
+        assert_eq!(first_words("واحد اثنان ثلاثة", 2), "واحد اثنان…");
+        // 40 characters exactly: no mark; the cut falls on a space: the mark replaces it.
+        let forty = "ا".repeat(MAX_EXCERPT_CHARS);
+        assert_eq!(excerpt(&forty), forty);
+        assert_eq!(excerpt(&format!("{forty} ب")), format!("{forty}…"));
+        assert_eq!(excerpt(" \t "), "");
+    }
+
+    #[test]
+    fn unclosed_quote_flood_is_capped_and_short() {
+        // 5,000 opening marks, no closing one: each opens a quotation running to the end.
+        let text = format!("قال الوزير: {}", "«".repeat(5000));
+        let first = text.find('«').unwrap();
+        let quotes = (0..5000)
+            .map(|i| Quote {
+                id: format!("q{}", i + 1),
+                span: Span::new(first + 2 * i, text.len()),
+                content: Span::new(first + 2 * i + 2, text.len()),
+                closed: false,
+                nested_in: (i > 0).then(|| format!("q{i}")),
+                speaker: None,
+                cue: None,
+                source: None,
+            })
+            .collect();
+        let scan = QuoteScan {
+            quotes,
+            ..Default::default()
+        };
+        let d = check(&text, &tokenize(&text), &[], &scan);
+        let unclosed: Vec<&Diagnostic> =
+            d.iter().filter(|d| d.code == Code::UnclosedQuote).collect();
+        assert_eq!(unclosed.len(), MAX_PER_CODE);
+        assert_eq!(unclosed[0].span, Span::new(first, first + 2));
+        assert_eq!(
+            unclosed[999].span,
+            Span::new(first + 2 * 999, first + 2 * 1000)
+        );
+        let cut = format!("{}…", "«".repeat(MAX_EXCERPT_CHARS));
+        assert_eq!(
+            unclosed[0].message.en,
+            format!("Quotation mark ‘«’ is never closed: ‘{cut}’")
+        );
+        assert!(
+            d.iter()
+                .all(|d| d.message.ar.chars().count() < 120 && d.message.en.chars().count() < 120)
+        );
+        // The one top-level quotation is unattributed; the nested ones are not.
+        assert_eq!(
+            d.iter()
+                .filter(|d| d.code == Code::UnattributedQuote)
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_space_quotation_message_is_short() {
+        let text = format!("قال الوزير: «{}", "ب".repeat(100_000));
+        let open = text.find('«').unwrap();
+        let scan = QuoteScan {
+            quotes: vec![Quote {
+                id: "q1".into(),
+                span: Span::new(open, text.len()),
+                content: Span::new(open + 2, text.len()),
+                closed: false,
+                nested_in: None,
+                speaker: None,
+                cue: None,
+                source: None,
+            }],
+            ..Default::default()
+        };
+        let d = check(&text, &tokenize(&text), &[], &scan);
+        assert_eq!(d.len(), 2);
+        let cut = format!("{}…", "ب".repeat(MAX_EXCERPT_CHARS));
+        assert_eq!(
+            d[0].message.en,
+            format!("Quotation mark ‘«’ is never closed: ‘{cut}’")
+        );
+        assert_eq!(d[1].message.ar, format!("لم يُعرف قائل الاقتباس «{cut}»"));
     }
 
     #[test]

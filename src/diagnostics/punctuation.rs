@@ -15,34 +15,42 @@ fn arabic_counterpart(mark: &str) -> Option<(&'static str, &'static str, &'stati
     }
 }
 
-/// The kind of the nearest word (Arabic or Latin token) from token `i` going left
-/// (`forward == false`) or right, stopping at a line break.
-fn nearest_word(text: &str, tokens: &[Token], i: usize, forward: bool) -> Option<TokenKind> {
-    let mut prev = tokens[i].span;
-    let mut j = i;
-    loop {
-        j = if forward { j + 1 } else { j.checked_sub(1)? };
-        let t = tokens.get(j)?;
-        let gap = if forward {
-            text.get(prev.end..t.span.start)
-        } else {
-            text.get(t.span.end..prev.start)
-        };
-        if gap.is_none_or(|g| g.contains(['\n', '\r'])) {
-            return None;
+/// For every token, the kind of the nearest word (Arabic or Latin token) before it and after
+/// it on the same line (`(left, right)`), in two linear passes. A gap between tokens holding a
+/// line break (or not fitting `text`) ends the search.
+fn nearest_words(text: &str, tokens: &[Token]) -> Vec<(Option<TokenKind>, Option<TokenKind>)> {
+    let word = |t: &Token| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin).then_some(t.kind);
+    let broken = |a: &Token, b: &Token| {
+        text.get(a.span.end..b.span.start)
+            .is_none_or(|g| g.contains(['\n', '\r']))
+    };
+    let mut out = vec![(None, None); tokens.len()];
+    let mut carry = None;
+    for j in 0..tokens.len() {
+        if j > 0 && broken(&tokens[j - 1], &tokens[j]) {
+            carry = None;
         }
-        if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin) {
-            return Some(t.kind);
-        }
-        prev = t.span;
+        out[j].0 = carry;
+        carry = word(&tokens[j]).or(carry);
     }
+    carry = None;
+    for j in (0..tokens.len()).rev() {
+        if j + 1 < tokens.len() && broken(&tokens[j], &tokens[j + 1]) {
+            carry = None;
+        }
+        out[j].1 = carry;
+        carry = word(&tokens[j]).or(carry);
+    }
+    out
 }
 
 /// One `latin-punctuation` diagnostic per Latin comma, semicolon or question mark whose nearest
 /// word on the same line, on either side, is Arabic. Marks inside numbers (1,000) are part of
-/// the number token and never reported; marks between Latin words are Latin text.
+/// the number token and never reported; marks between Latin words are Latin text. Linear in
+/// the number of tokens.
 pub fn latin_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut nearest = None;
     for (i, t) in tokens.iter().enumerate() {
         if t.kind != TokenKind::Punct {
             continue;
@@ -53,9 +61,8 @@ pub fn latin_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
         let Some((arabic, ar_name, en_name)) = arabic_counterpart(mark) else {
             continue;
         };
-        let arabic_around = nearest_word(text, tokens, i, false) == Some(TokenKind::Arabic)
-            || nearest_word(text, tokens, i, true) == Some(TokenKind::Arabic);
-        if !arabic_around {
+        let (left, right) = nearest.get_or_insert_with(|| nearest_words(text, tokens))[i];
+        if left != Some(TokenKind::Arabic) && right != Some(TokenKind::Arabic) {
             continue;
         }
         out.push(Diagnostic::new(
@@ -179,6 +186,19 @@ mod tests {
         assert!(latin("وتبلغ النسبة ٣,٥ بالمئة").is_empty());
         // A line break ends the search for a word.
         assert!(latin("قال\n1, 2").is_empty());
+        assert_eq!(latin("1, 2\nقال").len(), 0);
+        assert_eq!(latin("1 ,\tقال").len(), 1);
+    }
+
+    #[test]
+    fn a_long_run_of_marks_is_linear() {
+        // 100,000 commas after an Arabic word: each finds it through the passes, not a walk.
+        let text = format!("قال {}", ",".repeat(100_000));
+        let d = latin(&text);
+        assert_eq!(d.len(), 100_000);
+        assert_eq!(d[99_999].0, text.len() - 1);
+        let text = format!("{} 1", ";".repeat(100_000));
+        assert!(latin(&text).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Code, Diagnostic, Message, slice};
+use super::{Code, Diagnostic, Message, excerpt, slice};
 use crate::entities::Entity;
 use crate::text::Span;
 use crate::text::clitic::proclitic_splits;
@@ -190,8 +190,16 @@ fn resolve(o: &Occurrence, written: &HashSet<&str>) -> String {
     o.form.clone()
 }
 
+/// True when `form` holds a Persian/Urdu letter (keheh ک U+06A9, Farsi yeh ی U+06CC, heh with
+/// yeh above ۀ U+06C0) — never the standard spelling of an Arabic word.
+fn has_persian_letter(form: &str) -> bool {
+    form.contains(['\u{06A9}', '\u{06CC}', '\u{06C0}'])
+}
+
 /// Groups `items` (form, span) by form, in order of first occurrence, and returns
-/// `(forms, majority index)`: the most frequent form, the first written on a tie.
+/// `(forms, majority index)`: the most frequent form, the first written on a tie — among the
+/// forms without Persian letters when there is one ([`has_persian_letter`]: in Arabic text
+/// وزیر is always the odd spelling of وزير, however often it is written).
 fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Vec<Span>)>, usize) {
     let mut forms: Vec<(String, Vec<Span>)> = Vec::new();
     for (form, span) in items {
@@ -203,10 +211,16 @@ fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Ve
     for (_, spans) in &mut forms {
         spans.sort();
     }
+    let rank = |(form, spans): &(String, Vec<Span>)| {
+        (
+            !has_persian_letter(form),
+            spans.len(),
+            std::cmp::Reverse(spans[0]),
+        )
+    };
     let mut best = 0;
-    for (i, (_, spans)) in forms.iter().enumerate() {
-        let b = &forms[best].1;
-        if spans.len() > b.len() || (spans.len() == b.len() && spans[0] < b[0]) {
+    for (i, entry) in forms.iter().enumerate() {
+        if rank(entry) > rank(&forms[best]) {
             best = i;
         }
     }
@@ -238,13 +252,15 @@ pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic>
             if forms.len() < 2 {
                 continue;
             }
-            let (major, major_spans) = &forms[best];
+            let (major_form, major_spans) = &forms[best];
             let n = major_spans.len();
-            let name = &entity.name;
-            for (i, (minor, spans)) in forms.iter().enumerate() {
+            let major = excerpt(major_form);
+            let name = excerpt(&entity.name);
+            for (i, (minor_form, spans)) in forms.iter().enumerate() {
                 if i == best {
                     continue;
                 }
+                let minor = excerpt(minor_form);
                 for &span in spans {
                     if !seen.insert(span) {
                         continue;
@@ -416,12 +432,14 @@ pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> V
         if forms.len() < 2 {
             continue;
         }
-        let (major, major_spans) = &forms[best];
+        let (major_form, major_spans) = &forms[best];
         let n = major_spans.len();
-        for (i, (minor, spans)) in forms.iter().enumerate() {
-            if i == best || !is_orthographic_variant(minor, major) {
+        let major = excerpt(major_form);
+        for (i, (minor_form, spans)) in forms.iter().enumerate() {
+            if i == best || !is_orthographic_variant(minor_form, major_form) {
                 continue;
             }
+            let minor = excerpt(minor_form);
             for &span in spans {
                 out.push(
                     Diagnostic::new(
@@ -640,6 +658,54 @@ mod tests {
                     أنصاره. المبنى الجديد مبني على أساس. تعافى المريض بعد تعافي السوق. أُطلق الأسرى \
                     وتراجع العنف الأسري.";
         assert!(mixed(text, &[]).is_empty());
+    }
+
+    #[test]
+    fn persian_letters_are_always_the_minority() {
+        // A tie (one each), Persian first: the Persian form is reported, not the Arabic one.
+        let text = "وصل وزیر الخارجية إلى المطار.\nوتحدث وزير الدفاع بعد ذلك.";
+        let arabic = text.find("وزير").unwrap();
+        assert_eq!(
+            mixed(text, &[]),
+            vec![(
+                "وزیر".to_string(),
+                Some(Span::new(arabic, arabic + "وزير".len()))
+            )]
+        );
+        // Even when the Persian form is the more frequent one.
+        let text = "زار کرکوک ثم غادر کرکوک وعاد إلى كركوك.";
+        let d = mixed(text, &[]);
+        assert_eq!(
+            d.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(),
+            vec!["کرکوک", "کرکوک"]
+        );
+        assert_eq!(
+            d[0].1.map(|s| s.slice(text)),
+            Some("كركوك"),
+            "related: the Arabic spelling"
+        );
+        // Same rule for an entity's name.
+        let text = "قال الوزير یاسر العلي إن ياسر العلي سيحضر.";
+        let mut spans = all(text, "یاسر العلي");
+        spans.extend(all(text, "ياسر العلي"));
+        let e = entity(text, "یاسر العلي", spans);
+        let d = inconsistent_spelling(text, &[e]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span.slice(text), "یاسر");
+        assert_eq!(d[0].related[0].span.slice(text), "ياسر");
+    }
+
+    #[test]
+    fn huge_words_are_quoted_short() {
+        let stem = "ب".repeat(3000);
+        let text = format!("الكتاب {stem}ى ثم الكتاب {stem}ي ثم {stem}ي.");
+        let d = mixed_orthography(&text, &tokenize(&text), &[]);
+        assert_eq!(d.len(), 1);
+        let cut = format!("{}…", "ب".repeat(super::super::MAX_EXCERPT_CHARS));
+        assert_eq!(
+            d[0].message.en,
+            format!("‘{cut}’ is written ‘{cut}’ elsewhere in this document (2×)")
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `repeated-word`: the same word twice in a row (أن أن), a frequent slip when editing.
 
-use super::{Code, Diagnostic, Message};
+use super::{Code, Diagnostic, Message, excerpt};
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
 
@@ -55,8 +55,10 @@ const LETTER_NAMES: &[&str] = &[
     "زي",
 ];
 
-/// True when the tokens at `i` and `i + 1` lie in a run of at least three letter names
-/// (an acronym such as سي إن إن), where a doubled letter is no slip.
+/// True when the tokens at `i` and `i + 1` are both letter names in a run of at least three
+/// (an acronym such as سي إن إن), where a doubled letter is no slip. Both must be letter names:
+/// a single particle that happens to spell a letter (إن، أن، في) before a doubled word
+/// (إن الوضع الوضع) is no acronym.
 fn in_acronym(text: &str, tokens: &[Token], i: usize) -> bool {
     let is_letter = |j: usize| {
         tokens
@@ -69,15 +71,12 @@ fn in_acronym(text: &str, tokens: &[Token], i: usize) -> bool {
             .and_then(|b| text.get(tokens[j].span.end..b.span.start))
             .is_some_and(|g| g.chars().all(|c| c == ' ' || c == '\u{A0}'))
     };
-    let mut start = i;
-    while start > 0 && is_letter(start - 1) && joined(start - 1) {
-        start -= 1;
+    if !is_letter(i) || !is_letter(i + 1) {
+        return false;
     }
-    let mut end = i + 1;
-    while is_letter(end + 1) && joined(end) {
-        end += 1;
-    }
-    end - start + 1 >= 3
+    // The run has at least three letter names when one more is joined on either side; looking
+    // one token further each way is enough (and keeps a long run linear).
+    (i > 0 && is_letter(i - 1) && joined(i - 1)) || (is_letter(i + 2) && joined(i + 1))
 }
 
 /// One `repeated-word` diagnostic on the second of two consecutive equal words (Arabic or
@@ -99,7 +98,7 @@ pub fn repeated_word(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
         let Some(gap) = text.get(a.span.end..b.span.start) else {
             continue;
         };
-        let Some(w) = text.get(b.span.start..b.span.end) else {
+        let Some(w) = text.get(b.span.start..b.span.end).map(excerpt) else {
             continue;
         };
         if gap.contains(['\n', '\r']) {
@@ -153,5 +152,34 @@ mod tests {
         assert!(found("وقال لشبكة سي إن إن الأربعاء إن الوضع هادئ").is_empty());
         assert!(found("بثت بي بي سي التقرير").is_empty());
         assert_eq!(found("وأكد إن إن الوضع هادئ"), vec!["إن"]);
+    }
+
+    #[test]
+    fn doubled_word_after_a_particle_that_spells_a_letter() {
+        // إن، أن، في also name the letters N and V; one of them before a doubled word is no
+        // acronym.
+        assert_eq!(found("إن الوضع الوضع صعب."), vec!["الوضع"]);
+        assert_eq!(found("وأكد أن الحرب الحرب انتهت."), vec!["الحرب"]);
+        assert_eq!(found("وجلس في المقعد المقعد الأول"), vec!["المقعد"]);
+        assert_eq!(found("وقال إن بي بي سي أخطأت"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_long_run_of_letter_names_is_an_acronym_and_linear() {
+        // 50,000 × بي: every pair lies in a run of letter names; each is checked in O(1).
+        let text = "بي ".repeat(50_000);
+        assert!(found(&text).is_empty());
+        assert_eq!(found("بي بي"), vec!["بي"]);
+    }
+
+    #[test]
+    fn a_huge_repeated_word_is_quoted_short() {
+        let word = "ب".repeat(5000);
+        let text = format!("قال {word} {word} ثم سكت");
+        let d = repeated_word(&text, &tokenize(&text));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span.len(), word.len());
+        let shown = format!("{}…", "ب".repeat(super::super::MAX_EXCERPT_CHARS));
+        assert_eq!(d[0].message.en, format!("Word ‘{shown}’ is repeated"));
     }
 }

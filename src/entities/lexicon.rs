@@ -79,6 +79,9 @@ pub struct Lexicon {
     pub group_numbers: HashSet<String>,
     /// Location trigger nouns (folded).
     pub loc_triggers: HashSet<String>,
+    /// Audience and recipient nouns that never continue an organization name after ل
+    /// (الصحفيين، وسائل…), folded.
+    pub not_org_complements: HashSet<String>,
     /// Function words, time words, reporting verbs ([`light_fold`]).
     pub function_words: HashSet<String>,
     /// Frequent non-entity words of ANERcorp train ([`light_fold`], clitics attached).
@@ -113,6 +116,7 @@ const FILES: &[(&str, &str)] = &[
     ("weak_triggers.txt", data!("weak_triggers.txt")),
     ("group_numbers.txt", data!("group_numbers.txt")),
     ("loc_triggers.txt", data!("loc_triggers.txt")),
+    ("not_org_complements.txt", data!("not_org_complements.txt")),
     ("function_words.txt", data!("function_words.txt")),
     ("ambiguous_names.txt", data!("ambiguous_names.txt")),
     ("nisba.txt", data!("nisba.txt")),
@@ -261,6 +265,7 @@ impl Lexicon {
         lx.weak_triggers = set("weak_triggers.txt");
         lx.group_numbers = set("group_numbers.txt");
         lx.loc_triggers = set("loc_triggers.txt");
+        lx.not_org_complements = set("not_org_complements.txt");
         lx.function_words = light_set("function_words.txt");
         lx.common = light_set("anercorp_common.txt");
         lx.ambiguous = light_set("ambiguous_names.txt");

@@ -127,6 +127,30 @@ fn is_relational_adjective(f: &str) -> bool {
     is_definite(f) && (f.ends_with('ي') || f.ends_with("يه"))
 }
 
+/// An indefinite accusative noun or adjective at token `k` (the object or an adverb after a
+/// name): a word carrying tanwin fath (اً، ًا), or a word in ا whose stem without it is a frequent
+/// non-entity word or a function word (مؤتمرا ← مؤتمر، بيانا ← بيان), or a nisba-shaped
+/// adverb in يا/ئا (صحفيا، رسميا، طارئا) that is not a known name unit.
+fn is_indefinite_accusative(doc: &Doc<'_>, k: usize) -> bool {
+    if !doc.is_arabic(k) {
+        return false;
+    }
+    let word = doc.word(k);
+    if word.contains('\u{064B}') {
+        return true;
+    }
+    let lx = Lexicon::get();
+    let l = doc.light(k);
+    let Some(stem) = l.strip_suffix('ا') else {
+        return false;
+    };
+    if stem.chars().count() < 2 || lx.is_name_unit(doc.fold(k)) {
+        return false;
+    }
+    lx.is_common(stem)
+        || (stem.chars().count() >= 3 && (stem.ends_with('ي') || stem.ends_with('ئ')))
+}
+
 /// Present-tense verb shape (يتقمص، تتمحور): ي or ت followed by three letters or more. Only
 /// used for unknown words inside a name, never for known name units (يوسف، تامر).
 fn looks_like_verb(f: &str) -> bool {
@@ -300,9 +324,19 @@ pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Opti
             break;
         }
         let c = classify(doc, k);
+        // After a name word, an indefinite accusative (مؤتمرا، صحفيا، اجتماعا) is the object
+        // or an adverb of the sentence, never a name part.
+        if k > start && c != WordClass::NameUnit && is_indefinite_accusative(doc, k) {
+            break;
+        }
+        let informative_before = classes
+            .iter()
+            .any(|c| matches!(c, WordClass::NameUnit | WordClass::Unknown));
         match c {
             WordClass::Stop | WordClass::DefiniteCommon => break,
-            WordClass::Common if !after_title && k > start => break,
+            // A frequent non-entity word may open a name after a title, but after a name word
+            // it starts the rest of the sentence (سامح شكري | مؤتمرا).
+            WordClass::Common if k > start && (!after_title || informative_before) => break,
             WordClass::Unknown if k > start && looks_like_verb(doc.fold(k)) => break,
             // An unknown definite word after two name words is a noun (… النقاب).
             WordClass::Unknown if k >= start + 2 && is_definite(doc.fold(k)) => break,
@@ -466,6 +500,152 @@ fn quoted_name(doc: &Doc<'_>, k: usize) -> Option<(usize, usize)> {
     Some((first, last))
 }
 
+/// True when token `k` can be the definite noun of an organization name's continuation: a
+/// definite word that is not a function word, title, trigger, nisba or known place/person, and not
+/// an audience noun (`not_org_complements.txt`: للصحفيين، لوسائل الإعلام).
+fn tail_noun(doc: &Doc<'_>, fold: &str, light: &str) -> bool {
+    let lx = Lexicon::get();
+    is_definite(fold)
+        && !lx.is_function_word(light)
+        && !lx.titles.contains_key(fold)
+        && !lx.org_triggers.contains(fold)
+        && !lx.loc_triggers.contains(fold)
+        && lx.nisba_place(fold).is_none()
+        && !lx.not_org_complements.contains(fold)
+        && !lx
+            .lookup(fold)
+            .and_then(|e| e.kind())
+            .is_some_and(|k| k != EntityKind::Organization)
+        && !doc.is_empty()
+}
+
+/// A prepositional or coordinated continuation of an organization name ending at token `e`:
+/// - a definite conjunct والX (وزارة المياه والري، منظمة الأغذية والزراعة، هيئة الإذاعة
+///   والتلفزيون), X a definite noun ([`tail_noun`]);
+/// - ل + a construct chain ending in a definite noun (لإغاثة وتشغيل اللاجئين، لكرة القدم،
+///   للأرصاد), the chain's inner words indefinite (optionally coordinated with و).
+///
+/// Each continuation may be followed by one relational adjective. Returns the new last token
+/// (`e` when nothing continues). Up to three continuations.
+fn org_tail(doc: &Doc<'_>, mut e: usize) -> usize {
+    let lx = Lexicon::get();
+    let waw = 'و'.len_utf8();
+    let lam = 'ل'.len_utf8();
+    for _ in 0..3 {
+        let k = e + 1;
+        if !doc.adjacent(e) || !doc.is_arabic(k) {
+            break;
+        }
+        let word = doc.word(k);
+        let mut next = None;
+        if word.starts_with('و') {
+            // Not a new organization (والاتحاد الأفريقي، والأمم المتحدة).
+            if doc.readings[k].iter().any(|r| {
+                r.prefix == waw
+                    && tail_noun(doc, &r.fold, &r.light)
+                    && lx.lookup(&r.fold).is_none()
+                    && !r
+                        .fold
+                        .strip_prefix("ال")
+                        .is_some_and(|t| lx.org_triggers.contains(t) || lx.titles.contains_key(t))
+            }) {
+                next = Some(k);
+            }
+        } else if word.starts_with('ل') && !lx.is_function_word(doc.light(k)) {
+            // ل + definite (للأرصاد) or ل + indefinite … + definite (لكرة القدم).
+            for r in doc.readings[k].iter().filter(|r| r.prefix == lam) {
+                if tail_noun(doc, &r.fold, &r.light) {
+                    next = Some(k);
+                    break;
+                }
+                if is_definite(&r.fold)
+                    || lx.is_function_word(&r.light)
+                    || lx.not_org_complements.contains(&r.fold)
+                    || lx.lookup(&r.fold).is_some()
+                {
+                    continue;
+                }
+                let mut m = k;
+                while m < k + 3 && doc.adjacent(m) && doc.is_arabic(m + 1) {
+                    m += 1;
+                    let f = doc.fold(m);
+                    if tail_noun(doc, f, doc.light(m)) {
+                        next = Some(m);
+                        break;
+                    }
+                    // وتشغيل: a coordinated indefinite noun inside the chain.
+                    let inner = doc.readings[m].iter().any(|r| {
+                        (r.prefix == 0 || r.prefix == waw && doc.word(m).starts_with('و'))
+                            && !is_definite(&r.fold)
+                            && !lx.is_function_word(&r.light)
+                            && !looks_like_verb(&r.fold)
+                    });
+                    if !inner {
+                        break;
+                    }
+                }
+                if next.is_some() {
+                    break;
+                }
+            }
+        }
+        let Some(mut last) = next else { break };
+        if doc.adjacent(last)
+            && doc.is_word(last + 1)
+            && is_relational_adjective(doc.fold(last + 1))
+            && !lx.is_function_word(doc.light(last + 1))
+        {
+            last += 1;
+        }
+        e = last;
+    }
+    e
+}
+
+/// Organization mentions headed by a definite trigger noun with adjectives and a prepositional
+/// complement (المركز الوطني للأرصاد، الاتحاد الأفريقي لكرة القدم): ال + trigger, one or two
+/// relational adjectives, then an [`org_tail`] continuation (required, so that a bare
+/// المجلس الوطني is not a name).
+fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        let reading = doc.is_arabic(i).then(|| {
+            doc.readings[i].iter().find(|r| {
+                r.fold
+                    .strip_prefix("ال")
+                    .is_some_and(|t| lx.org_triggers.contains(t))
+            })
+        });
+        let Some(Some(r)) = reading else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < i + 2
+            && doc.adjacent(j)
+            && doc.is_word(j + 1)
+            && is_relational_adjective(doc.fold(j + 1))
+            && !lx.is_function_word(doc.light(j + 1))
+        {
+            j += 1;
+        }
+        let e = if j > i { org_tail(doc, j) } else { j };
+        if e > j {
+            out.push(Mention {
+                span: doc.span(i, r.prefix, e),
+                kind: EntityKind::Organization,
+                origin: MentionOrigin::Rule,
+            });
+            i = e + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Organization mentions from trigger nouns.
 fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     let lx = Lexicon::get();
@@ -507,6 +687,7 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
         }) && doc.readings[k][0].prefix == 0
             && doc.span(k, 0, last).start == doc.tokens[k].span.start
         {
+            let last = org_tail(doc, last);
             out.push(Mention {
                 span: doc.span(i, prefix, last),
                 kind: EntityKind::Organization,
@@ -581,6 +762,7 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             }
         }
         if let Some(e) = end {
+            let e = if weak { e } else { org_tail(doc, e) };
             out.push(Mention {
                 span: doc.span(i, prefix, e),
                 kind: EntityKind::Organization,
@@ -663,6 +845,7 @@ pub(crate) fn rule_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = title_persons(doc).into_iter().map(|(m, _)| m).collect();
     out.extend(given_name_persons(doc));
     out.extend(org_trigger_mentions(doc));
+    out.extend(definite_trigger_mentions(doc));
     out.extend(loc_trigger_mentions(doc));
     out
 }

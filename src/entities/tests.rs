@@ -397,3 +397,21 @@ fn a_trigger_decides_the_kind_over_the_gazetteer() {
     let (paper, _) = find(&e, "الشرق الأوسط").expect("newspaper");
     assert_eq!(paper.kind, EntityKind::Organization);
 }
+
+#[test]
+fn zz_debug_print() {
+    let Ok(text) = std::env::var("QALAM_DEBUG_TEXT") else {
+        return;
+    };
+    let toks = tokenize(&text);
+    let doc = words::Doc::new(&text, &toks);
+    for (i, r) in doc.readings.iter().enumerate() {
+        eprintln!("{i} {} {:?}", doc.word(i), r);
+    }
+    for m in rules::rule_mentions(&doc) {
+        eprintln!("rule {:?} {}", m.kind, m.span.slice(&text));
+    }
+    for e in run(&text) {
+        eprintln!("{} {:?} {:?}", e.name, e.kind, e.aliases);
+    }
+}

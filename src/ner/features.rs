@@ -508,7 +508,8 @@ fn affixes(s: &str) -> ([Option<&str>; 4], [Option<&str>; 4]) {
     (pre, suf)
 }
 
-/// Per-token information computed once per sentence.
+/// Per-token information computed once per sentence (reference extractor).
+#[cfg(test)]
 struct TokInfo<'a> {
     raw: &'a str,
     fold: String,
@@ -527,6 +528,7 @@ struct TokInfo<'a> {
     lex_span: u32,
 }
 
+#[cfg(test)]
 impl TokInfo<'_> {
     fn stem(&self) -> &str {
         &self.fold[self.stem_start..]
@@ -547,6 +549,9 @@ pub struct SentenceFeatures {
     pub ids: Vec<u64>,
     /// `len() + 1` offsets into `ids`.
     pub offsets: Vec<usize>,
+    /// Scratch: each token's entry in the [`WordCache`], and its gazetteer span code.
+    words: Vec<u32>,
+    spans: Vec<u32>,
 }
 
 impl SentenceFeatures {
@@ -589,8 +594,390 @@ pub fn append_extra(out: &mut SentenceFeatures, extra: &[Vec<u64>]) {
 const BOS: &str = "<s>";
 const EOS: &str = "</s>";
 
+/// What [`extract_with`] knows about one distinct token text: its folded forms (ranges into
+/// [`WordCache`]'s text arena), lookups, and the feature ids that depend on the word alone.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    fold: (u32, u32),
+    art: (u32, u32),
+    trigger: u8,
+    cluster: Option<u32>,
+    nisba: u64,
+    lex_exact: u16,
+    lex_strip: u16,
+    starts_phrase: bool,
+    open_paren: bool,
+    upper_initial: bool,
+    /// Ids (ranges into the id arena): bias, word, fold, stem, affix and shape groups; the
+    /// stem's character trigrams; the gazetteer class bits.
+    head: (u32, u32),
+    ngram: (u32, u32),
+    lex_bits: (u32, u32),
+    /// Context ids this word gives a token at offset d from it: template 60 at d = −2, −1, 1,
+    /// 2; template 61 and 62 at d = −1, then at d = 1.
+    ctx: [u64; 8],
+}
+
+/// Memo of per-word work for [`extract_with`], keyed by token text. Valid for one
+/// [`FeatureConfig`] and [`Resources`] pair: never share a cache between models that differ in
+/// either.
+#[derive(Debug, Default)]
+pub struct WordCache<'t> {
+    index: rustc_hash::FxHashMap<&'t str, u32>,
+    words: Vec<Word>,
+    text: String,
+    ids: Vec<u64>,
+}
+
+impl WordCache<'_> {
+    fn str(&self, r: (u32, u32)) -> &str {
+        &self.text[r.0 as usize..r.1 as usize]
+    }
+
+    fn ids(&self, r: (u32, u32)) -> &[u64] {
+        &self.ids[r.0 as usize..r.1 as usize]
+    }
+}
+
+fn range(start: usize, end: usize) -> (u32, u32) {
+    (start as u32, end as u32)
+}
+
+impl<'t> WordCache<'t> {
+    /// Index of `raw`'s entry, computing it on first sight.
+    fn word(&mut self, config: &FeatureConfig, res: &Resources, raw: &'t str) -> u32 {
+        if let Some(&i) = self.index.get(raw) {
+            return i;
+        }
+        let f0 = self.text.len();
+        self.text.push_str(&fold(raw));
+        let f1 = self.text.len();
+        let fold_s = &self.text[f0..f1];
+        let (stem, article) = strip_proclitics(fold_s);
+        let s0 = f1 - stem.len();
+        let trigger = trigger_class(stem);
+        let cluster = if config.cluster {
+            res.clusters.get(stem)
+        } else {
+            None
+        };
+        let nisba = u64::from(is_nisba(stem)) * (1 + u64::from(article));
+        let gaz = &res.gazetteer;
+        let (art, lex_exact, lex_strip, starts_phrase) = if config.lexicon {
+            let art_cow = strip_to_article(fold_s);
+            let exact = gaz.get(fold_s);
+            let strip = (gaz.get(&art_cow) | gaz.get(stem)) & !exact;
+            let starts = gaz.max_words() > 1 && gaz.starts_phrase(&art_cow);
+            let art = match art_cow {
+                std::borrow::Cow::Borrowed(a) => range(f1 - a.len(), f1),
+                std::borrow::Cow::Owned(a) => {
+                    let a0 = self.text.len();
+                    self.text.push_str(&a);
+                    range(a0, self.text.len())
+                }
+            };
+            (art, exact, strip, starts)
+        } else {
+            (range(f1, f1), 0, 0, false)
+        };
+        let fold_s = &self.text[f0..f1];
+        let stem = &self.text[s0..f1];
+        let ids = &mut self.ids;
+        let h0 = ids.len();
+        let mut push = |h: FeatureHasher| ids.push(h.finish());
+        push(FeatureHasher::new(0));
+        if config.word {
+            push(FeatureHasher::new(1).str(raw));
+        }
+        if config.fold {
+            push(FeatureHasher::new(2).str(fold_s));
+        }
+        if config.stem {
+            push(FeatureHasher::new(3).str(stem).num(u64::from(article)));
+            push(FeatureHasher::new(4).str(stem));
+        }
+        if config.affix {
+            let (pre, suf) = affixes(fold_s);
+            let stem_pre = if s0 > f0 { affixes(stem).0 } else { [None; 4] };
+            for k in 1..=4 {
+                if let Some(p) = pre[k - 1] {
+                    push(FeatureHasher::new(10 + k as u32).str(p));
+                }
+                if let Some(s) = suf[k - 1] {
+                    push(FeatureHasher::new(20 + k as u32).str(s));
+                }
+                if let Some(p) = stem_pre[k - 1] {
+                    push(FeatureHasher::new(30 + k as u32).str(p));
+                }
+            }
+        }
+        if config.shape {
+            let (class, len) = shape(raw);
+            push(FeatureHasher::new(40).num(u64::from(class)));
+            push(
+                FeatureHasher::new(41)
+                    .num(u64::from(class))
+                    .num(u64::from(len)),
+            );
+            push(FeatureHasher::new(42).num(u64::from(article)));
+        }
+        let h1 = ids.len();
+        if config.ngram {
+            let mut idx: [usize; 40] = [0; 40];
+            let mut m = 0;
+            for (i, _) in stem.char_indices().take(39) {
+                idx[m] = i;
+                m += 1;
+            }
+            if (4..39).contains(&m) {
+                idx[m] = stem.len();
+                for a in 1..m.saturating_sub(3) {
+                    ids.push(
+                        FeatureHasher::new(130)
+                            .str(&stem[idx[a]..idx[a + 3]])
+                            .finish(),
+                    );
+                }
+            }
+        }
+        let h2 = ids.len();
+        if config.lexicon {
+            for b in 0..16u64 {
+                if lex_exact & (1 << b) != 0 {
+                    ids.push(FeatureHasher::new(110).num(b).finish());
+                }
+                if lex_strip & (1 << b) != 0 {
+                    ids.push(FeatureHasher::new(111).num(b).finish());
+                }
+            }
+        }
+        let h3 = ids.len();
+        let mut ctx = [0u64; 8];
+        if config.context {
+            for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+                ctx[k] = FeatureHasher::new(60).num(d as u64).str(fold_s).finish();
+            }
+            for (k, d) in [-1isize, 1].into_iter().enumerate() {
+                ctx[4 + 2 * k] = FeatureHasher::new(61).num(d as u64).str(raw).finish();
+                ctx[5 + 2 * k] = FeatureHasher::new(62).num(d as u64).str(stem).finish();
+            }
+        }
+        let w = Word {
+            fold: range(f0, f1),
+            art,
+            trigger,
+            cluster,
+            nisba,
+            lex_exact,
+            lex_strip,
+            starts_phrase,
+            open_paren: raw == "(",
+            upper_initial: raw.chars().next().is_some_and(|c| c.is_ascii_uppercase()),
+            head: range(h0, h1),
+            ngram: range(h1, h2),
+            lex_bits: range(h2, h3),
+            ctx,
+        };
+        let i = self.words.len() as u32;
+        self.words.push(w);
+        self.index.insert(raw, i);
+        i
+    }
+}
+
 /// Extracts the features of a sentence (tokens as written) into `out`.
 pub fn extract<S: AsRef<str>>(
+    config: &FeatureConfig,
+    res: &Resources,
+    tokens: &[S],
+    out: &mut SentenceFeatures,
+) {
+    extract_with(config, res, tokens, out, &mut WordCache::default());
+}
+
+/// [`extract`] with a memo of per-word work shared across the sentences of a document (the
+/// same words recur): the ids are exactly [`extract`]'s, in the same order.
+pub fn extract_with<'t, S: AsRef<str>>(
+    config: &FeatureConfig,
+    res: &Resources,
+    tokens: &'t [S],
+    out: &mut SentenceFeatures,
+    cache: &mut WordCache<'t>,
+) {
+    out.ids.clear();
+    out.offsets.clear();
+    out.offsets.push(0);
+    let n = tokens.len();
+    out.words.clear();
+    for t in tokens {
+        let w = cache.word(config, res, t.as_ref());
+        out.words.push(w);
+    }
+    let c = &*cache;
+    let word = |i: usize| &c.words[out.words[i] as usize];
+    let gaz = &res.gazetteer;
+    // Multi-word gazetteer spans: 0 none, else (class bit + 1) * 2 + (0 = B, 1 = I).
+    out.spans.clear();
+    out.spans.resize(n, 0);
+    if config.lexicon && gaz.max_words() > 1 {
+        let mut i = 0;
+        let mut key = String::new();
+        while i < n {
+            let mut matched = 0;
+            if word(i).starts_phrase {
+                for len in (2..=gaz.max_words().min(n - i)).rev() {
+                    key.clear();
+                    key.push_str(c.str(word(i).art));
+                    for j in i + 1..i + len {
+                        key.push(' ');
+                        key.push_str(c.str(word(j).fold));
+                    }
+                    let mask = gaz.get(&key);
+                    if mask != 0 {
+                        let bit = mask.trailing_zeros() + 1;
+                        for (k, t) in out.spans[i..i + len].iter_mut().enumerate() {
+                            *t = bit * 2 + u32::from(k > 0);
+                        }
+                        matched = len;
+                        break;
+                    }
+                }
+            }
+            i += matched.max(1);
+        }
+    }
+    // Boundary context ids (as the reference: 60 and 62 see <s>/</s>; 61 sees <s> both ways).
+    let bound = |k: usize| -> u64 {
+        let d: [isize; 8] = [-2, -1, 1, 2, -1, -1, 1, 1];
+        let tpl = [60, 60, 60, 60, 61, 62, 61, 62][k];
+        let mark = if d[k] < 0 || tpl == 61 { BOS } else { EOS };
+        FeatureHasher::new(tpl).num(d[k] as u64).str(mark).finish()
+    };
+    let ctx_at = |j: isize, k: usize| -> u64 {
+        if j < 0 || j >= n as isize {
+            bound(k)
+        } else {
+            word(j as usize).ctx[k]
+        }
+    };
+    let fold_at = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            c.str(word(j as usize).fold)
+        }
+    };
+    let ids = &mut out.ids;
+    for i in 0..n {
+        let t = word(i);
+        let ii = i as isize;
+        ids.extend_from_slice(c.ids(t.head));
+        let mut push = |h: FeatureHasher| ids.push(h.finish());
+        if config.position {
+            let pos = i.min(3) as u64;
+            let last = u64::from(i + 1 == n);
+            push(FeatureHasher::new(50).num(pos).num(last));
+        }
+        if config.context {
+            // Token i sees word i + d at offset d (slots 0–3 are d = −2, −1, 1, 2).
+            ids.push(ctx_at(ii - 2, 0));
+            ids.push(ctx_at(ii - 1, 1));
+            ids.push(ctx_at(ii + 1, 2));
+            ids.push(ctx_at(ii + 2, 3));
+            // Token i sees word i−1 at d = −1 (61/62 at d = −1 are slots 4, 5).
+            ids.push(ctx_at(ii - 1, 4));
+            ids.push(ctx_at(ii - 1, 5));
+            ids.push(ctx_at(ii + 1, 6));
+            ids.push(ctx_at(ii + 1, 7));
+            let mut push = |h: FeatureHasher| ids.push(h.finish());
+            let me = c.str(t.fold);
+            push(FeatureHasher::new(63).str(fold_at(ii - 1)).str(me));
+            push(FeatureHasher::new(64).str(me).str(fold_at(ii + 1)));
+            push(
+                FeatureHasher::new(65)
+                    .str(fold_at(ii - 2))
+                    .str(fold_at(ii - 1)),
+            );
+            push(
+                FeatureHasher::new(66)
+                    .str(fold_at(ii + 1))
+                    .str(fold_at(ii + 2)),
+            );
+        }
+        let mut push = |h: FeatureHasher| ids.push(h.finish());
+        if config.trigger {
+            let trig = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    9
+                } else {
+                    u64::from(word(j as usize).trigger)
+                }
+            };
+            push(FeatureHasher::new(70).num(trig(ii)));
+            push(FeatureHasher::new(71).num(trig(ii - 1)));
+            push(FeatureHasher::new(72).num(trig(ii - 2)));
+            push(FeatureHasher::new(73).num(trig(ii + 1)));
+            push(FeatureHasher::new(74).num(trig(ii - 1)).num(trig(ii - 2)));
+        }
+        if config.nisba {
+            let nis = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    2
+                } else {
+                    word(j as usize).nisba
+                }
+            };
+            push(FeatureHasher::new(80).num(nis(ii)));
+            push(FeatureHasher::new(81).num(nis(ii + 1)));
+            push(FeatureHasher::new(82).num(nis(ii - 1)));
+        }
+        if config.latin && i + 2 < n && word(i + 1).open_paren && word(i + 2).upper_initial {
+            push(FeatureHasher::new(90));
+        }
+        if config.cluster {
+            let cl = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    u64::MAX
+                } else {
+                    word(j as usize).cluster.map_or(u64::MAX - 1, u64::from)
+                }
+            };
+            for (tpl, d) in [(100u32, 0isize), (101, -1), (102, 1), (103, -2), (104, 2)] {
+                push(FeatureHasher::new(tpl).num(cl(ii + d)));
+            }
+            push(FeatureHasher::new(105).num(cl(ii - 1)).num(cl(ii)));
+            push(FeatureHasher::new(106).num(cl(ii)).num(cl(ii + 1)));
+        }
+        ids.extend_from_slice(c.ids(t.ngram));
+        if config.lexicon {
+            ids.extend_from_slice(c.ids(t.lex_bits));
+            let mask = |j: isize| -> u64 {
+                if j < 0 || j >= n as isize {
+                    1 << 20
+                } else {
+                    let t = word(j as usize);
+                    u64::from(t.lex_exact | t.lex_strip)
+                }
+            };
+            let mut push = |h: FeatureHasher| ids.push(h.finish());
+            push(FeatureHasher::new(112).num(mask(ii)));
+            push(FeatureHasher::new(113).num(mask(ii - 1)));
+            push(FeatureHasher::new(114).num(mask(ii + 1)));
+            push(FeatureHasher::new(115).num(mask(ii - 1)).num(mask(ii)));
+            push(FeatureHasher::new(116).num(mask(ii)).num(mask(ii + 1)));
+            if out.spans[i] != 0 {
+                push(FeatureHasher::new(117).num(u64::from(out.spans[i])));
+            }
+        }
+        out.offsets.push(ids.len());
+    }
+}
+
+/// The straightforward extractor [`extract`] is checked against (same ids, same order).
+#[cfg(test)]
+fn extract_reference<S: AsRef<str>>(
     config: &FeatureConfig,
     res: &Resources,
     tokens: &[S],
@@ -892,6 +1279,55 @@ mod tests {
         assert!(t.contains("cluster=0"));
         assert_eq!(FeatureConfig::from_text(&t).unwrap(), c);
         assert!(FeatureConfig::from_text("bogus=1").is_err());
+    }
+
+    #[test]
+    fn cached_extraction_equals_the_reference() {
+        let res = Resources {
+            clusters: Clusters::from_pairs([("وزير".to_string(), 3), ("امم".to_string(), 7)]),
+            gazetteer: Gazetteer::from_pairs([
+                ("الامم المتحده".to_string(), 16),
+                ("روسيا".to_string(), 8),
+                ("القاهره".to_string(), 8),
+                ("سامح".to_string(), 1),
+            ]),
+        };
+        let doc: Vec<Vec<&str>> = vec![
+            vec![
+                "قال",
+                "الوزير",
+                "سامح",
+                "شكري",
+                "(",
+                "Shoukry",
+                ")",
+                "في",
+                "القاهرة",
+                ".",
+            ],
+            vec!["وللأمم", "المتحدة", "ولروسيا", "دورٌ", "روسيا"],
+            vec!["الوزير"],
+            vec![],
+            vec!["للأمم", "المتحدة", "السوريين", "الوزير", "قال"],
+        ];
+        let mut configs = vec![FeatureConfig::default()];
+        for g in FeatureConfig::GROUPS {
+            let mut c = FeatureConfig::default();
+            c.set(g, false);
+            configs.push(c);
+        }
+        for config in &configs {
+            let mut cache = WordCache::default();
+            for s in &doc {
+                let (mut a, mut b, mut c) = Default::default();
+                extract_reference(config, &res, s, &mut a);
+                extract_with(config, &res, s, &mut b, &mut cache);
+                extract(config, &res, s, &mut c);
+                assert_eq!(a.ids, b.ids, "{s:?} {}", config.to_text());
+                assert_eq!(a.offsets, b.offsets);
+                assert_eq!(a.ids, c.ids);
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use anyhow::{bail, ensure};
 
 use super::decode::{self, Scores};
 use super::doc;
-use super::features::{self, SentenceFeatures};
+use super::features::{self, SentenceFeatures, WordCache};
 use super::labels::{Label, NUM_LABELS};
 use super::memory::Memory;
 use super::model::{Model, Scratch};
@@ -100,27 +100,55 @@ impl JointTable {
         }
     }
 
-    /// Adds the weights of `ids` to stage 1's (`a`) and stage 2's (`b`) score sums.
+    /// Appends the slots of the features of `ids` that have weights to `out`, prefetching
+    /// their rows.
     #[inline]
-    fn accumulate_both(&self, ids: &[u64], a: &mut [i32; NUM_LABELS], b: &mut [i32; NUM_LABELS]) {
-        for &f in ids {
-            if let Some(w) = self.find(f) {
-                for l in 0..NUM_LABELS {
-                    a[l] += i32::from(w[l]);
-                    b[l] += i32::from(w[NUM_LABELS + l]);
+    fn resolve(&self, ids: &[u64], out: &mut Vec<u32>) {
+        for &k in ids {
+            let mut i = (k as usize) & self.mask;
+            loop {
+                let key = self.keys[i];
+                if key == k {
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        let row: *const JointRow = &self.rows[i];
+                        // SAFETY: as in `prefetch`.
+                        unsafe {
+                            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                                row.cast(),
+                            )
+                        };
+                    }
+                    out.push(i as u32);
+                    break;
                 }
+                if key == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
             }
         }
     }
 
-    /// Adds the weights of `ids` to stage 1's score sums.
+    /// Adds the rows at `slots` to stage 1's (`a`) and stage 2's (`b`) score sums.
     #[inline]
-    fn accumulate_first(&self, ids: &[u64], a: &mut [i32; NUM_LABELS]) {
-        for &f in ids {
-            if let Some(w) = self.find(f) {
-                for l in 0..NUM_LABELS {
-                    a[l] += i32::from(w[l]);
-                }
+    fn sum_both(&self, slots: &[u32], a: &mut [i32; NUM_LABELS], b: &mut [i32; NUM_LABELS]) {
+        for &i in slots {
+            let w = &self.rows[i as usize];
+            for l in 0..NUM_LABELS {
+                a[l] += i32::from(w[l]);
+                b[l] += i32::from(w[NUM_LABELS + l]);
+            }
+        }
+    }
+
+    /// Adds the first-stage half of the rows at `slots` to `a`.
+    #[inline]
+    fn sum_first(&self, slots: &[u32], a: &mut [i32; NUM_LABELS]) {
+        for &i in slots {
+            let w = &self.rows[i as usize];
+            for l in 0..NUM_LABELS {
+                a[l] += i32::from(w[l]);
             }
         }
     }
@@ -212,42 +240,49 @@ impl Tagger {
         // Stage 2's sums over the sentence (and memory) features, kept for after stage 1.
         let mut base2: Vec<[i32; NUM_LABELS]> = Vec::with_capacity(total);
         let mut stage1: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+        let mut hits: Vec<u32> = Vec::new();
+        let mut hit_ends: Vec<usize> = Vec::new();
         let scale1 = self.first.scale();
+        let mut cache = WordCache::default();
         for s in sentences {
             let tokens = s.as_ref();
-            features::extract(
+            features::extract_with(
                 &self.first.config,
                 &self.first.resources,
                 tokens,
                 &mut feats,
+                &mut cache,
             );
             let mem = (!self.memory.is_empty()).then(|| self.memory.features(tokens));
-            emissions.clear();
+            // Resolve every feature to its slot first and prefetch the hit rows, so the row
+            // loads (the cache misses of tagging) overlap instead of stalling one by one.
             let n = feats.len();
-            if n > 0 {
-                for &f in feats.token(0) {
-                    self.joint.prefetch(f);
-                }
-            }
+            hits.clear();
+            hit_ends.clear();
             for i in 0..n {
                 if i + 1 < n {
                     for &f in feats.token(i + 1) {
                         self.joint.prefetch(f);
                     }
                 }
+                self.joint.resolve(feats.token(i), &mut hits);
+                if let Some(m) = &mem {
+                    self.joint.resolve(&m[i], &mut hits);
+                }
+                hit_ends.push(hits.len());
+            }
+            emissions.clear();
+            let mut lo = 0;
+            for &hi in &hit_ends {
+                let slots = &hits[lo..hi];
+                lo = hi;
                 let mut a = [0i32; NUM_LABELS];
                 if two {
                     let mut b = [0i32; NUM_LABELS];
-                    self.joint.accumulate_both(feats.token(i), &mut a, &mut b);
-                    if let Some(m) = &mem {
-                        self.joint.accumulate_both(&m[i], &mut a, &mut b);
-                    }
+                    self.joint.sum_both(slots, &mut a, &mut b);
                     base2.push(b);
                 } else {
-                    self.joint.accumulate_first(feats.token(i), &mut a);
-                    if let Some(m) = &mem {
-                        self.joint.accumulate_first(&m[i], &mut a);
-                    }
+                    self.joint.sum_first(slots, &mut a);
                 }
                 emissions.push(a.map(|x| x as f32 * scale1));
             }

@@ -30,7 +30,7 @@
 //! - A quotation with no cue and no source, following another in the same paragraph, keeps
 //!   that one's speaker.
 
-use super::doc::{Doc, is_clause_end, is_sentence_end, is_symbol, is_word};
+use super::doc::{Doc, SpanIndex, is_clause_end, is_sentence_end, is_symbol, is_word};
 use super::lexicon::{CueForm, Lexicon};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
@@ -108,19 +108,32 @@ struct Event {
 /// gender (قالت الوزيرة… وقال الخبير… وأضافت: → الوزيرة).
 const GENDER_LOOKBACK: usize = 3;
 
+/// How many of the latest speakers a definite phrase (الوزير) may look back through for one
+/// with the same head noun: a constant, so that attribution stays linear in the document.
+const DEFINITE_LOOKBACK: usize = 100;
+
 struct Attributor<'a> {
     doc: &'a Doc<'a>,
     lex: &'a Lexicon,
     paras: &'a [Span],
     /// Spans (marks included) of the speech quotations, in order of their starts.
-    speech: Vec<Span>,
-    /// `speech_max_end[j]`: the largest end among `speech[..=j]`.
-    speech_max_end: Vec<usize>,
+    speech: SpanIndex,
     /// Spans (marks included) of the quoted names.
-    names: &'a [Span],
-    /// Every main-clause reporting verb with a written subject, and every quotation
-    /// attributed through a named source, sorted by offset.
+    names: SpanIndex,
+    /// Every main-clause reporting verb with a written subject, sorted by offset.
     events: Vec<Event>,
+    /// Quotations attributed through a named source («…»، بحسب الوزارة), added while
+    /// attributing in document order, sorted by offset (kept apart from `events` so that adding
+    /// one is O(1), not a shift of the whole list).
+    source_events: Vec<Event>,
+    /// The token indices of the cue verbs found before quotations.
+    before_cue_set: rustc_hash::FxHashSet<usize>,
+    /// For each head noun (folded, no article), the entities whose name or a role has it.
+    entity_heads: rustc_hash::FxHashMap<String, Vec<usize>>,
+    /// For each head noun, the mentions of those entities, sorted by start.
+    head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>,
+    /// Entity id → index.
+    entity_index: rustc_hash::FxHashMap<&'a str, usize>,
 }
 
 /// Attributes each of `speech` (speech quotations in document order).
@@ -135,35 +148,67 @@ pub(crate) fn attribute(
         doc,
         lex,
         paras,
-        speech: speech.iter().map(|q| q.span).collect(),
-        speech_max_end: speech
-            .iter()
-            .scan(0, |max, q| {
-                *max = q.span.end.max(*max);
-                Some(*max)
-            })
-            .collect(),
-        names,
+        speech: SpanIndex::new(speech.iter().map(|q| q.span).collect()),
+        names: SpanIndex::new(names.to_vec()),
         events: Vec::new(),
+        source_events: Vec::new(),
+        before_cue_set: Default::default(),
+        entity_heads: Default::default(),
+        head_mentions: Default::default(),
+        entity_index: doc
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect(),
     };
+    for (i, e) in doc.entities.iter().enumerate() {
+        let mut heads: Vec<String> = std::iter::once(head_noun(&e.name))
+            .chain(e.roles.iter().map(|r| head_noun(r)))
+            .collect();
+        heads.sort();
+        heads.dedup();
+        for h in heads {
+            a.entity_heads.entry(h).or_default().push(i);
+        }
+    }
+    let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); doc.entities.len()];
+    for (h, es) in &a.entity_heads {
+        for &e in es {
+            entity_heads_of[e].push(h.as_str());
+        }
+    }
+    let mut head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>> =
+        Default::default();
+    for m in &doc.mentions {
+        for h in &entity_heads_of[m.entity] {
+            head_mentions.entry((*h).to_string()).or_default().push(*m);
+        }
+    }
+    a.head_mentions = head_mentions;
     a.collect_events();
     let before_cues: Vec<Option<usize>> = speech.iter().map(|q| a.before_cue(q)).collect();
+    a.before_cue_set = before_cues.iter().flatten().copied().collect();
     let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
     for (k, q) in speech.iter().enumerate() {
-        let mut attr = a.attribute_one(q, before_cues[k], &before_cues);
+        let mut attr = a.attribute_one(q, before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
             // A quotation following another in the same paragraph with nothing of its own:
             // the same speaker goes on.
             let para = a.para_of(q.open.start);
-            let prev = (0..k).rev().find(|&j| {
-                speech[j].parent.is_none() && para.contains_offset(speech[j].open.start)
-            });
+            let prev = (0..k)
+                .rev()
+                .take_while(|&j| speech[j].open.start >= para.start)
+                .find(|&j| speech[j].parent.is_none());
             if let Some(j) = prev {
                 attr.speaker = out[j].speaker.clone();
             }
         }
         if let Some(outer) = a.enclosing(q.span)
-            && let Some(j) = (0..k).rev().find(|&j| speech[j].span == outer)
+            && let Some(j) = (0..k)
+                .rev()
+                .take_while(|&j| speech[j].span.start >= outer.start)
+                .find(|&j| speech[j].span == outer)
         {
             a.not_the_quoting_speaker(&mut attr, &out[j], speech[j].content);
         }
@@ -184,12 +229,7 @@ impl Attributor<'_> {
     /// The speech quotations that contain `s`: those starting at or before it whose end
     /// reaches it (walks back while the running maximum of ends still reaches it).
     fn speech_containing(&self, s: Span) -> impl Iterator<Item = &Span> {
-        let n = self.speech.partition_point(|q| q.start <= s.start);
-        (0..n)
-            .rev()
-            .take_while(move |&j| self.speech_max_end[j] >= s.end)
-            .map(|j| &self.speech[j])
-            .filter(move |q| q.contains(s))
+        self.speech.containing(s)
     }
 
     /// True when token `i` lies inside a speech quotation that does not contain `own`.
@@ -260,10 +300,10 @@ impl Attributor<'_> {
         let para = self.para_of(content.start);
         attr.speaker = self
             .doc
-            .mentions
+            .mentions_starting_in(para.start, cue.span.start)
             .iter()
             .rev()
-            .filter(|m| m.span.start >= para.start && m.span.end <= cue.span.start)
+            .filter(|m| m.span.end <= cue.span.start)
             .filter(|m| self.doc.kind(m) == EntityKind::Person)
             .find(|m| match &quoting.entity {
                 Some(id) => self.doc.entities[m.entity].id != *id,
@@ -279,7 +319,10 @@ impl Attributor<'_> {
         if !lead.chars().all(|c| c.is_whitespace() || is_ignorable(c)) {
             return None;
         }
-        let i = self.paras.iter().position(|p| *p == para)?;
+        let i = self.paras.partition_point(|p| p.start < para.start);
+        if self.paras.get(i) != Some(&para) {
+            return None;
+        }
         let prev = self.paras.get(i.checked_sub(1)?)?;
         prev.slice(self.doc.text)
             .trim_end_matches(|c: char| c.is_whitespace() || is_ignorable(c))
@@ -322,22 +365,17 @@ impl Attributor<'_> {
     }
 
     /// A cue verb right after the quotation (quote-first), not introducing another quotation.
-    fn after_cue(&self, after: &[usize], before_cues: &[Option<usize>]) -> Option<usize> {
+    fn after_cue(&self, after: &[usize]) -> Option<usize> {
         let i = after.iter().copied().find(|&i| {
             let t = &self.doc.tokens[i];
             !(is_clause_end(t)
                 || matches!(t.folded.as_str(), "-" | "–" | "—")
                 || self.lex.is_quote_first_filler(&t.folded))
         })?;
-        (self.is_cue(i) && !before_cues.contains(&Some(i))).then_some(i)
+        (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
     }
 
-    fn attribute_one(
-        &mut self,
-        q: &Quoted,
-        before_cue: Option<usize>,
-        before_cues: &[Option<usize>],
-    ) -> Attribution {
+    fn attribute_one(&mut self, q: &Quoted, before_cue: Option<usize>) -> Attribution {
         let before = self.before(q.span);
         let after = if q.close.is_some() {
             self.after(q.span)
@@ -346,7 +384,7 @@ impl Attributor<'_> {
         };
         let (cue, mut speaker) = match before_cue {
             Some(ci) => (Some(ci), self.explicit_speaker(ci)),
-            None => match self.after_cue(&after, before_cues) {
+            None => match self.after_cue(&after) {
                 Some(ci) => (Some(ci), self.explicit_speaker(ci)),
                 None => (None, None),
             },
@@ -393,23 +431,39 @@ impl Attributor<'_> {
     }
 
     fn add_event(&mut self, e: Event) {
-        let i = self.events.partition_point(|x| x.at <= e.at);
-        self.events.insert(i, e);
+        // Quotations are attributed in document order: this is (almost always) a push.
+        let i = self.source_events.partition_point(|x| x.at <= e.at);
+        self.source_events.insert(i, e);
+    }
+
+    /// The events before byte `before`, latest first (both lists merged).
+    fn events_before(&self, before: usize) -> impl Iterator<Item = &Event> {
+        let mut a = self.events[..self.events.partition_point(|x| x.at < before)]
+            .iter()
+            .rev()
+            .peekable();
+        let mut b = self.source_events[..self.source_events.partition_point(|x| x.at < before)]
+            .iter()
+            .rev()
+            .peekable();
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y.at > x.at => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        })
     }
 
     /// The speaker of the latest event before byte `before`; with a gendered verb, the latest
     /// of the last [`GENDER_LOOKBACK`] events whose verb has the same gender, if any.
     fn previous_speaker(&self, before: usize, feminine: Option<bool>) -> Option<Named> {
-        let n = self.events.partition_point(|x| x.at < before);
-        let earlier = &self.events[..n];
         let same_gender = feminine.and_then(|f| {
-            earlier
-                .iter()
-                .rev()
+            self.events_before(before)
                 .take(GENDER_LOOKBACK)
                 .find(|e| e.feminine == Some(f))
         });
-        same_gender.or(earlier.last()).map(|e| e.who.clone())
+        same_gender
+            .or_else(|| self.events_before(before).next())
+            .map(|e| e.who.clone())
     }
 
     /// Records every main-clause reporting verb with a written subject.
@@ -457,11 +511,11 @@ impl Attributor<'_> {
             start -= 1;
         }
         let from = self.doc.tokens.get(start).map_or(at, |t| t.span.start);
-        let last_event = self.events.iter().rev().find(|e| e.at < at).map(|e| e.at);
+        let last_event = self.events_before(at).next().map(|e| e.at);
         self.doc
-            .mentions
+            .mentions_starting_in(from, at)
             .iter()
-            .filter(|m| m.span.start >= from && m.span.end <= at)
+            .filter(|m| m.span.end <= at)
             .filter(|m| last_event.is_none_or(|e| m.span.start > e))
             .filter(|m| self.doc.kind(m) == EntityKind::Person)
             .find(|m| {
@@ -494,8 +548,7 @@ impl Attributor<'_> {
         if self.lex.is_document_noun(head) {
             return self.previous_speaker(at, None).map_or(named, |w| refer(&w));
         }
-        let n = self.events.partition_point(|e| e.at < at);
-        let earlier_speaker = self.events[..n].iter().rev().find(|e| {
+        let earlier_speaker = self.events_before(at).take(DEFINITE_LOOKBACK).find(|e| {
             head_noun(&e.who.name) == head
                 || e.who
                     .entity
@@ -505,13 +558,13 @@ impl Attributor<'_> {
         if let Some(e) = earlier_speaker {
             return refer(&e.who);
         }
-        let entity = self
-            .doc
-            .mentions
-            .iter()
-            .rev()
-            .filter(|m| m.span.end <= named.span.start)
-            .find(|m| self.entity_has_head(&self.doc.entities[m.entity].id, head));
+        // The latest mention, before the phrase, of an entity with that head noun.
+        let entity = self.head_mentions.get(head).and_then(|ms| {
+            ms[..ms.partition_point(|m| m.span.start < named.span.start)]
+                .iter()
+                .rev()
+                .find(|m| m.span.end <= named.span.start)
+        });
         match entity {
             Some(m) => {
                 let e = &self.doc.entities[m.entity];
@@ -527,13 +580,11 @@ impl Attributor<'_> {
 
     /// True when the entity `id`'s name or one of its roles has the head noun `head`.
     fn entity_has_head(&self, id: &str, head: &str) -> bool {
-        self.doc
-            .entities
-            .iter()
-            .find(|e| e.id == id)
-            .is_some_and(|e| {
-                head_noun(&e.name) == head || e.roles.iter().any(|r| head_noun(r) == head)
-            })
+        self.entity_index.get(id).is_some_and(|&i| {
+            self.entity_heads
+                .get(head)
+                .is_some_and(|es| es.contains(&i))
+        })
     }
 
     /// True when the cue verb at `i` sits in a complement clause (أن الرئيس أكد…): then its
@@ -577,7 +628,7 @@ impl Attributor<'_> {
                 .doc
                 .tokens
                 .get(i + 1)
-                .is_some_and(|n| self.names.iter().any(|q| q.start == n.span.start));
+                .is_some_and(|n| self.names.starts_at(n.span.start));
         lam_name
             || self.lex.is_lam_media(f)
             || self.lex.is_relay(f)
@@ -598,7 +649,7 @@ impl Attributor<'_> {
 
     fn in_name(&self, i: usize) -> bool {
         let s = self.doc.tokens[i].span;
-        self.names.iter().any(|n| n.contains(s))
+        self.names.containing(s).next().is_some()
     }
 
     /// The subject written after the verb at `ci`.
@@ -692,7 +743,7 @@ impl Attributor<'_> {
                 let next = self.doc.tokens.get(j + 1)?;
                 let introduces = next.folded == ":"
                     || self.lex.is_complementizer(&next.folded)
-                    || self.speech.iter().any(|q| q.start == next.span.start);
+                    || self.speech.starts_at(next.span.start);
                 return (introduces && !words.is_empty()).then_some(words);
             }
             if !is_word(t) || self.lex.is_complementizer(&t.folded) || self.is_cue(j) {
@@ -755,7 +806,7 @@ impl Attributor<'_> {
         let end = self.doc.tokens[prev].span.end;
         let m = self
             .doc
-            .mentions
+            .mentions_near(Span::new(end.saturating_sub(1), end))
             .iter()
             .find(|m| m.span.end == end && self.doc.kind(m) != EntityKind::Misc)?;
         Some(self.named_mention(m.span, m.entity))
@@ -856,7 +907,7 @@ impl Attributor<'_> {
         }
         if t.folded == "ل"
             && let Some(next) = self.doc.tokens.get(i + 1)
-            && self.names.iter().any(|n| n.start == next.span.start)
+            && self.names.starts_at(next.span.start)
         {
             // قال لـ«الصحيفة»: the outlet he spoke to.
             return Some(SourceMatch {
@@ -956,10 +1007,16 @@ impl Attributor<'_> {
             .find(|&j| is_sentence_end(&self.doc.tokens[j]) || is_clause_end(&self.doc.tokens[j]))
             .unwrap_or(reach);
         let reach = if reach > end_tok { sentence_end } else { reach };
-        if let Some(n) = self.names.iter().find(|n| {
-            let at = self.doc.token_at_or_after(n.start);
-            at >= next && at < reach
-        }) {
+        // The first quoted name whose first token is in `next..reach`.
+        let tokens = self.doc.tokens;
+        let from = next.checked_sub(1).map_or(0, |j| {
+            tokens.get(j).map_or(usize::MAX, |t| t.span.start + 1)
+        });
+        let to = match reach.checked_sub(1) {
+            None => 0,
+            Some(j) => tokens.get(j).map_or(usize::MAX, |t| t.span.start + 1),
+        };
+        if let Some(n) = self.names.starting_in(from, to).first() {
             let inner = self.doc.tokens_in(*n);
             let words: Vec<usize> = inner.filter(|&j| is_word(&self.doc.tokens[j])).collect();
             if let (Some(&a), Some(&b)) = (words.first(), words.last()) {
@@ -981,9 +1038,9 @@ impl Attributor<'_> {
             .map_or(start, |t| t.span.end);
         if let Some(m) = self
             .doc
-            .mentions
+            .mentions_starting_in(start, limit)
             .iter()
-            .find(|m| m.span.start >= start && m.span.start < limit && !own.contains(m.span))
+            .find(|m| !own.contains(m.span))
         {
             return Some(self.named_mention(m.span, m.entity));
         }

@@ -22,8 +22,11 @@ pub(crate) struct Doc<'a> {
     pub tokens: &'a [Token],
     /// The entities found in it.
     pub entities: &'a [Entity],
-    /// Every mention of every entity, sorted by start.
+    /// Every mention of every entity, sorted by start (then longest first).
     pub mentions: Vec<MentionRef>,
+    /// The longest mention's length (bytes): a mention overlapping byte `b` starts at or after
+    /// `b - max_mention_len`, which bounds every look-up to a binary search plus a short walk.
+    max_mention_len: usize,
 }
 
 impl<'a> Doc<'a> {
@@ -41,12 +44,27 @@ impl<'a> Doc<'a> {
             .filter(|m| m.span.end <= text.len() && m.span.start < m.span.end)
             .collect();
         mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        let max_mention_len = mentions.iter().map(|m| m.span.len()).max().unwrap_or(0);
         Doc {
             text,
             tokens,
             entities,
             mentions,
+            max_mention_len,
         }
+    }
+
+    /// The mentions starting in bytes `from..to`, in order (a binary search: O(log n + k)).
+    pub fn mentions_starting_in(&self, from: usize, to: usize) -> &[MentionRef] {
+        let a = self.mentions.partition_point(|m| m.span.start < from);
+        let b = self.mentions.partition_point(|m| m.span.start < to).max(a);
+        &self.mentions[a..b]
+    }
+
+    /// The mentions that may overlap `span`: those starting in
+    /// `span.start - max_mention_len .. span.end` (a superset; callers still test overlap).
+    pub fn mentions_near(&self, span: Span) -> &[MentionRef] {
+        self.mentions_starting_in(span.start.saturating_sub(self.max_mention_len), span.end)
     }
 
     /// Index of the first token that starts at or after byte `offset`.
@@ -71,19 +89,23 @@ impl<'a> Doc<'a> {
 
     /// Mentions lying inside `span`, in order.
     pub fn mentions_in(&self, span: Span) -> impl Iterator<Item = &MentionRef> {
-        self.mentions.iter().filter(move |m| span.contains(m.span))
+        self.mentions_starting_in(span.start, span.end)
+            .iter()
+            .filter(move |m| span.contains(m.span))
     }
 
     /// The first mention overlapping `span`.
     pub fn mention_overlapping(&self, span: Span) -> Option<&MentionRef> {
-        self.mentions.iter().find(|m| m.span.overlaps(span))
+        self.mentions_near(span)
+            .iter()
+            .find(|m| m.span.overlaps(span))
     }
 
     /// True when token `i` is covered by a mention up to its end; a mention may start a few
     /// bytes into the token (its proclitics: لداعش، والكرملين).
     pub fn token_in_mention(&self, i: usize) -> bool {
         let t = self.tokens[i].span;
-        self.mentions.iter().any(|m| {
+        self.mentions_near(t).iter().any(|m| {
             m.span.overlaps(t)
                 && m.span.end >= t.end
                 && (m.span.start <= t.start || m.span.start - t.start <= 6)
@@ -134,4 +156,53 @@ pub(crate) fn is_symbol(t: &Token) -> bool {
                         | '٬'
                 )
         })
+}
+
+/// Spans sorted by start with the running maximum of their ends, for containment and
+/// start look-ups in O(log n + k) (quotations and quoted names; they nest but rarely overlap).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SpanIndex {
+    /// The spans, sorted by start.
+    pub spans: Vec<Span>,
+    /// `max_end[j]`: the largest end among `spans[..=j]`.
+    max_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    /// Indexes `spans` (sorted here by start, stable).
+    pub fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort_by_key(|s| s.start);
+        let max_end = spans
+            .iter()
+            .scan(0, |max, s| {
+                *max = s.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        SpanIndex { spans, max_end }
+    }
+
+    /// The spans containing `s`, innermost-start first: those starting at or before it whose
+    /// end reaches it (walks back while the running maximum of ends still reaches it).
+    pub fn containing(&self, s: Span) -> impl Iterator<Item = &Span> {
+        let n = self.spans.partition_point(|q| q.start <= s.start);
+        (0..n)
+            .rev()
+            .take_while(move |&j| self.max_end[j] >= s.end)
+            .map(|j| &self.spans[j])
+            .filter(move |q| q.contains(s))
+    }
+
+    /// True when a span starts at byte `at`.
+    pub fn starts_at(&self, at: usize) -> bool {
+        let j = self.spans.partition_point(|q| q.start < at);
+        self.spans.get(j).is_some_and(|q| q.start == at)
+    }
+
+    /// The spans starting in bytes `from..to`, in order.
+    pub fn starting_in(&self, from: usize, to: usize) -> &[Span] {
+        let a = self.spans.partition_point(|q| q.start < from);
+        let b = self.spans.partition_point(|q| q.start < to).max(a);
+        &self.spans[a..b]
+    }
 }

@@ -12,6 +12,7 @@ const SOURCES: &str = include_str!("../../data/quotes/sources.txt");
 const TRIGGERS: &str = include_str!("../../data/quotes/name_triggers.txt");
 const MEDIA: &str = include_str!("../../data/quotes/media.txt");
 const FUNCTION_WORDS: &str = include_str!("../../data/quotes/function_words.txt");
+const TITLE_TRIGGERS: &str = include_str!("../../data/quotes/title_triggers.txt");
 
 /// The grammatical form of a cue verb (a column of `cues.txt`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +63,14 @@ pub(crate) struct Lexicon {
     relay_from: HashSet<String>,
     document: HashSet<String>,
     recipients: HashSet<String>,
+    clause_openers: HashSet<String>,
+    object_lam: HashSet<String>,
+    came_in: HashSet<String>,
+    came_in_prep: HashSet<String>,
+    issue: HashSet<String>,
+    issued_by: HashSet<String>,
+    title_nouns: HashSet<String>,
+    naming: HashSet<String>,
 }
 
 /// Object pronouns a finite cue verb may carry (folded): سألني، أبلغنا، سألها، أبلغهم. (Not ه:
@@ -134,6 +143,7 @@ impl Lexicon {
             .collect();
         sources.sort_by_key(|s| std::cmp::Reverse(s.words.len() + usize::from(s.lam)));
         let mut fw = sections(FUNCTION_WORDS);
+        let mut titles = sections(TITLE_TRIGGERS);
         Lexicon {
             cues,
             sources,
@@ -148,6 +158,14 @@ impl Lexicon {
             relay_from: fw.remove("relay_from").unwrap_or_default(),
             document: fw.remove("document").unwrap_or_default(),
             recipients: fw.remove("recipients").unwrap_or_default(),
+            clause_openers: fw.remove("clause_openers").unwrap_or_default(),
+            object_lam: fw.remove("object_lam").unwrap_or_default(),
+            came_in: fw.remove("came_in").unwrap_or_default(),
+            came_in_prep: fw.remove("came_in_prep").unwrap_or_default(),
+            issue: fw.remove("issue").unwrap_or_default(),
+            issued_by: fw.remove("issued_by").unwrap_or_default(),
+            title_nouns: titles.remove("nouns").unwrap_or_default(),
+            naming: titles.remove("naming").unwrap_or_default(),
         }
     }
 
@@ -201,6 +219,7 @@ impl Lexicon {
         self.complementizers.contains(folded)
             || folded
                 .strip_prefix('و')
+                .or_else(|| folded.strip_prefix('ف'))
                 .is_some_and(|w| self.complementizers.contains(w))
     }
 
@@ -256,6 +275,56 @@ impl Lexicon {
             .map(|w| format!("ال{w}"))
             .or_else(|| rest.strip_prefix('ل').map(str::to_string))
             .is_some_and(|w| self.recipients.contains(&w))
+    }
+
+    /// True for a word that opens a relative or verbal clause after a speaker phrase (لم، الذي،
+    /// طلب…): the phrase ends before it.
+    pub fn is_clause_opener(&self, folded: &str) -> bool {
+        self.clause_openers.contains(folded)
+    }
+
+    /// True for lām with an object pronoun (لي، له، لنا): skipped between a cue verb and its
+    /// subject (قال لي الوزير).
+    pub fn is_object_lam(&self, folded: &str) -> bool {
+        self.object_lam.contains(folded)
+    }
+
+    /// True for جاء / ورد ("came in"), with the proclitic و or ف.
+    pub fn is_came_in(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| self.came_in.contains(w))
+    }
+
+    /// True for the preposition after جاء that introduces a document's words (في، فيه، فيها).
+    pub fn is_came_in_prep(&self, folded: &str) -> bool {
+        self.came_in_prep.contains(folded)
+    }
+
+    /// True for a verb that issues a document (أصدرت، نشر), with the proclitic و or ف.
+    pub fn is_issue_verb(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| self.issue.contains(w))
+    }
+
+    /// True for صادر / الصادرة (issued, before عن + the issuer).
+    pub fn is_issued_by(&self, folded: &str) -> bool {
+        self.issued_by.contains(folded)
+    }
+
+    /// True for a noun naming a work, event or slogan (فيلم، مهرجان، وسم), indefinite or with
+    /// the article, after stripping the proclitics و ف ب ل ك.
+    pub fn is_title_noun(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| {
+            self.title_nouns.contains(w)
+                || w.strip_prefix("ال")
+                    .is_some_and(|b| self.title_nouns.contains(b))
+        }) || folded
+            .strip_prefix("لل")
+            .or_else(|| folded.strip_prefix("ولل"))
+            .is_some_and(|b| self.title_nouns.contains(b))
+    }
+
+    /// True for a naming word (يسمى، يعرف، المعروف) after which a quoted span is a term.
+    pub fn is_naming_word(&self, folded: &str) -> bool {
+        strip_proclitics(folded).any(|w| self.naming.contains(w))
     }
 
     /// True for a word allowed between a closing mark and a quote-first cue (هكذا).

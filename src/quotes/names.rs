@@ -8,7 +8,8 @@
 //!    cue verb or complementizer just before it, no cue verb earlier in its sentence followed by
 //!    إن/أن or a colon, no cue verb or source phrase right after it (quote-first).
 //!
-//! A span never closed, or running over several paragraphs, is always speech.
+//! A span never closed, running over several paragraphs, or without a word («»، «…») is always
+//! speech.
 
 use super::doc::{Doc, is_clause_end, is_sentence_end, is_word};
 use super::lexicon::Lexicon;
@@ -27,8 +28,8 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     let tokens = &doc.tokens[range.clone()];
     let words: Vec<usize> = range.clone().filter(|&i| is_word(&doc.tokens[i])).collect();
     if words.is_empty() {
-        // Empty or punctuation-only: not speech.
-        return true;
+        // Empty or punctuation-only («»، «…»): a (degenerate) quotation, never a name.
+        return false;
     }
     let has_sentence_punct = tokens.iter().any(|t| {
         t.kind == TokenKind::Punct

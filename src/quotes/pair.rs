@@ -57,31 +57,49 @@ pub(crate) struct Pairing {
 /// closing context), drops the rest (apostrophes, primes).
 fn keep_paired_singles(marks: Vec<Mark>, paras: &[Span]) -> Vec<Mark> {
     let mut keep = vec![true; marks.len()];
-    for para in paras {
-        let mut open: Vec<usize> = Vec::new();
-        let mut paired = Vec::new();
-        for (i, m) in marks.iter().enumerate() {
-            if m.family != Family::Single || !para.contains(m.span) {
-                continue;
-            }
-            keep[i] = false;
-            let can_open = m.context == Context::Opening && m.shape != Shape::Close;
-            let can_close = m.context == Context::Closing && m.shape != Shape::Open;
-            if can_open {
-                open.push(i);
-            } else if can_close && let Some(o) = open.pop() {
-                paired.extend([o, i]);
-            }
+    // One pass over the marks with a cursor on the paragraphs (both are in document order).
+    let mut para = 0;
+    let mut open: Vec<usize> = Vec::new();
+    let mut paired = Vec::new();
+    for (i, m) in marks.iter().enumerate() {
+        if m.family != Family::Single {
+            continue;
         }
-        for i in paired {
-            keep[i] = true;
+        let before = para;
+        while para < paras.len() && paras[para].end < m.span.end {
+            para += 1;
         }
+        if para != before {
+            open.clear();
+        }
+        if !paras.get(para).is_some_and(|p| p.contains(m.span)) {
+            continue;
+        }
+        keep[i] = false;
+        let can_open = m.context == Context::Opening && m.shape != Shape::Close;
+        let can_close = m.context == Context::Closing && m.shape != Shape::Open;
+        if can_open {
+            open.push(i);
+        } else if can_close && let Some(o) = open.pop() {
+            paired.extend([o, i]);
+        }
+    }
+    for i in paired {
+        keep[i] = true;
     }
     marks
         .into_iter()
         .zip(keep)
         .filter_map(|(m, k)| k.then_some(m))
         .collect()
+}
+
+/// Guillemets (« ») and single guillemets (‹ ›): their glyphs say which one opens, so « is
+/// always an opener and » a closer — unless the reversed convention (»…«) is evident for the
+/// pair: a » in an opening context with nothing open, closed later by «. (Curly quotes are
+/// not: ” opens as often as “ in Arabic typing, and “ closes in the ”…“ convention.)
+fn directional(family: Family) -> bool {
+    matches!(family, Family::Guillemet | Family::Angle)
 }
 
 enum Action {
@@ -120,6 +138,9 @@ impl Pairer<'_> {
                     // the other shape (“a ”b…) is still read as the closer: writers mix shapes
                     // far more often than they nest one family inside itself.
                     Action::Close(depth)
+                } else if opener == m.ch && directional(m.family) && m.shape == Shape::Open {
+                    // « after «: always a nested opening (««…» ») — the glyph is drawn to open.
+                    Action::Open
                 } else if opener == m.ch {
                     match m.context {
                         Context::Opening => Action::Open,
@@ -131,6 +152,8 @@ impl Pairer<'_> {
                 }
             }
             (_, None) => match (m.shape, m.context) {
+                // « opens whatever its neighbours (an empty pair «»«», «» after a word).
+                (Shape::Open, _) if directional(m.family) => Action::Open,
                 (Shape::Open, Context::Closing) => Action::Stray,
                 (Shape::Open, _) => Action::Open,
                 (_, Context::Opening) => Action::Open,

@@ -14,7 +14,15 @@
 //! Every `range` is an LSP range (0-based line and character, characters in the chosen
 //! [`PositionEncoding`]), produced by the same conversions as the server's
 //! ([`crate::lsp::convert`]). A quote's `range` includes its marks; its `text` is the content
-//! without them.
+//! without them. Texts taken from the document are borrowed from it, not copied, so a report
+//! costs little more memory than the document and can be written out file by file.
+//!
+//! Text output: see [`text_report`]. Entity kinds are shown with their JSON names
+//! (`person`, `organization`, `location`, `misc`) in both languages, and control characters
+//! and invisible bidi embeddings, overrides and isolates taken from the document are shown
+//! escaped (`\u{0}`, `\u{202e}`) so that they cannot corrupt or reorder a terminal.
+
+use std::borrow::Cow;
 
 use std::fmt::Write as _;
 
@@ -23,7 +31,7 @@ use serde::Serialize;
 use tower_lsp_server::ls_types::{self, Range, Uri};
 
 use crate::analysis::Analysis;
-use crate::diagnostics::{Lang, Severity};
+use crate::diagnostics::{Lang, Severity, excerpt, first_words};
 use crate::entities::EntityKind;
 use crate::lsp::{convert, present};
 use crate::text::Span;
@@ -31,20 +39,20 @@ use crate::text::position::{PositionEncoding, offset_to_line_col_chars};
 
 /// The whole JSON output: exactly one key, `files`.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     /// One entry per file that could be read, in command-line order.
-    pub files: Vec<FileReport>,
+    pub files: Vec<FileReport<'a>>,
 }
 
-/// The report of one file.
+/// The report of one file; texts are borrowed from the file's text.
 #[derive(Debug, Serialize)]
-pub struct FileReport {
+pub struct FileReport<'a> {
     /// The path as given on the command line (`<stdin>` for `-`).
     pub path: String,
     /// Entities in order of first mention.
     pub entities: Vec<EntityReport>,
     /// Quotations in order of their opening marks.
-    pub quotes: Vec<QuoteReport>,
+    pub quotes: Vec<QuoteReport<'a>>,
     /// LSP `Diagnostic` objects, sorted by position.
     pub diagnostics: Vec<ls_types::Diagnostic>,
 }
@@ -77,11 +85,11 @@ pub struct MentionReport {
 
 /// A quotation.
 #[derive(Debug, Serialize)]
-pub struct QuoteReport {
+pub struct QuoteReport<'a> {
     /// `q1`, `q2`…
     pub id: String,
     /// The content, without the marks.
-    pub text: String,
+    pub text: &'a str,
     /// The range, marks included.
     pub range: Range,
     /// False when no closing mark was found (the quotation then ends with its paragraph).
@@ -89,20 +97,20 @@ pub struct QuoteReport {
     /// The id of the enclosing quotation.
     pub nested_in: Option<String>,
     /// Who said it.
-    pub speaker: Option<SpeakerReport>,
+    pub speaker: Option<SpeakerReport<'a>>,
     /// The reporting verb.
-    pub cue: Option<CueReport>,
+    pub cue: Option<CueReport<'a>>,
     /// The source it is reported through.
     pub source: Option<SourceReport>,
 }
 
 /// A quotation's speaker.
 #[derive(Debug, Serialize)]
-pub struct SpeakerReport {
+pub struct SpeakerReport<'a> {
     /// The linked entity's canonical name, else the phrase as written.
     pub name: String,
     /// The words as written at `range` (for a pronoun verb: the antecedent's mention).
-    pub text: String,
+    pub text: &'a str,
     /// The linked entity's id.
     pub entity: Option<String>,
     /// Where the speaker is named.
@@ -111,9 +119,9 @@ pub struct SpeakerReport {
 
 /// A quotation's cue verb.
 #[derive(Debug, Serialize)]
-pub struct CueReport {
+pub struct CueReport<'a> {
     /// The verb as written.
-    pub text: String,
+    pub text: &'a str,
     /// Its range.
     pub range: Range,
 }
@@ -129,18 +137,18 @@ pub struct SourceReport {
     pub range: Range,
 }
 
-impl FileReport {
+impl<'a> FileReport<'a> {
     /// Builds the report of `analysis` of `text` (held in `rope` too), shown as `path`;
     /// `uri` is used in diagnostics' related locations.
     pub fn new(
         path: String,
         uri: &Uri,
-        text: &str,
+        text: &'a str,
         rope: &Rope,
         analysis: &Analysis,
         encoding: PositionEncoding,
         lang: Lang,
-    ) -> FileReport {
+    ) -> FileReport<'a> {
         let range = |span: Span| convert::range(rope, span, encoding);
         let entities = analysis
             .entities
@@ -167,18 +175,18 @@ impl FileReport {
             .iter()
             .map(|q| QuoteReport {
                 id: q.id.clone(),
-                text: convert::slice(text, q.content).to_owned(),
+                text: convert::slice(text, q.content),
                 range: range(q.span),
                 closed: q.closed,
                 nested_in: q.nested_in.clone(),
                 speaker: q.speaker.as_ref().map(|s| SpeakerReport {
                     name: s.name.clone(),
-                    text: convert::slice(text, s.span).to_owned(),
+                    text: convert::slice(text, s.span),
                     entity: s.entity.clone(),
                     range: range(s.span),
                 }),
                 cue: q.cue.as_ref().map(|c| CueReport {
-                    text: convert::slice(text, c.span).to_owned(),
+                    text: convert::slice(text, c.span),
                     range: range(c.span),
                 }),
                 source: q.source.as_ref().map(|s| SourceReport {
@@ -200,10 +208,13 @@ impl FileReport {
 
 /// The text report of one file: one line per diagnostic,
 /// `path:line:col: severity[code]: message` (1-based line, 1-based column in characters), then
-/// a summary of its entities (id, kind, name, number of mentions, roles) and quotations (first
-/// words — speaker). Labels are in `lang`.
+/// a summary of its entities (id, kind as in JSON — `person | organization | location | misc` —,
+/// name, number of mentions, roles) and quotations (first words, at most
+/// [`crate::diagnostics::MAX_EXCERPT_CHARS`] characters — speaker). Labels are in `lang`.
+/// Text from the document (and the path) is shown through [`escape_controls`].
 pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lang: Lang) -> String {
     let mut out = String::new();
+    let path = escape_controls(path);
     for d in &analysis.diagnostics {
         let (line, col) = offset_to_line_col_chars(rope, d.span.start);
         let _ = writeln!(
@@ -211,7 +222,7 @@ pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lan
             "{path}:{line}:{col}: {}[{}]: {}",
             d.severity.as_str(),
             d.code.as_str(),
-            d.message.get(lang)
+            escape_controls(d.message.get(lang))
         );
     }
 
@@ -227,17 +238,18 @@ pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lan
             out,
             "  {} {} {} — {}: {}",
             e.id,
-            present::kind_label(e.kind, lang),
-            e.name,
+            e.kind.as_str(),
+            escape_controls(&excerpt(&e.name)),
             present::MENTIONS.get(lang),
             e.mentions.len()
         );
         if !e.roles.is_empty() {
+            let roles: Vec<String> = e.roles.iter().map(|r| excerpt(r)).collect();
             let _ = write!(
                 out,
                 " — {}: {}",
                 present::ROLES.get(lang),
-                e.roles.join(sep)
+                escape_controls(&roles.join(sep))
             );
         }
         out.push('\n');
@@ -250,7 +262,7 @@ pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lan
         analysis.quotes.quotes.len()
     );
     for q in &analysis.quotes.quotes {
-        let preview = present::first_words(convert::slice(text, q.content), present::PREVIEW_WORDS);
+        let preview = first_words(convert::slice(text, q.content), present::PREVIEW_WORDS);
         let unclosed = if q.closed {
             String::new()
         } else {
@@ -259,10 +271,39 @@ pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lan
         let speaker = q
             .speaker
             .as_ref()
-            .map_or(present::NO_SPEAKER.get(lang), |s| s.name.as_str());
-        let _ = writeln!(out, "  {} «{preview}»{unclosed} — {speaker}", q.id);
+            .map_or(Cow::Borrowed(present::NO_SPEAKER.get(lang)), |s| {
+                Cow::Owned(excerpt(&s.name))
+            });
+        let _ = writeln!(
+            out,
+            "  {} «{}»{unclosed} — {}",
+            q.id,
+            escape_controls(&preview),
+            escape_controls(&speaker)
+        );
     }
     out
+}
+
+/// `s` with every control character (Unicode general category Cc: C0, DEL, C1) and every
+/// invisible bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069) written as a
+/// Rust-style escape, e.g. NUL → `\u{0}`, RLO → `\u{202e}`. Other characters (LRM, RLM and
+/// ALM included, which are legitimate in Arabic text) are kept. Borrows when nothing changes.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    let escaped =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(escaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if escaped(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// True when some diagnostic of `analysis` is at least as severe as `threshold`.
@@ -381,7 +422,7 @@ mod tests {
             lines.next(),
             Some("  e1 person خالد العمري — Mentions: 2 — Roles: الوزير")
         );
-        assert_eq!(lines.next(), Some("  e2 place عمّان — Mentions: 1"));
+        assert_eq!(lines.next(), Some("  e2 location عمّان — Mentions: 1"));
         assert_eq!(lines.next(), Some("a.txt: Quotations (2):"));
         assert_eq!(lines.next(), Some("  q1 «سنبدأ غدا» — خالد العمري"));
         assert_eq!(lines.next(), Some("  q2 «نعم» — خالد العمري"));
