@@ -105,7 +105,8 @@ fn arabic_messages() {
     assert_eq!(output.status.code(), Some(0));
     let out = stdout(&output);
     assert!(out.contains(": الكيانات ("), "{out}");
-    assert!(out.contains("شخص خالد العمري"), "{out}");
+    // Kinds keep their JSON names in both languages.
+    assert!(out.contains(" person خالد العمري — الإشارات: "), "{out}");
     let diagnostic = out
         .lines()
         .find(|l| l.contains("[mixed-orthography]"))
@@ -358,4 +359,183 @@ fn clean_text_exits_zero_without_warnings() {
         Some(text.as_bytes()),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+/// `qalam check` on `text` given on stdin, text output.
+fn check_stdin(text: &str) -> (Option<i32>, String) {
+    let output = qalam(&["check", "-"], Some(text.as_bytes()));
+    (output.status.code(), stdout(&output))
+}
+
+/// The JSON report of `text` given on stdin.
+fn check_stdin_json(text: &str) -> Value {
+    let output = qalam(&["check", "--format", "json", "-"], Some(text.as_bytes()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).expect("JSON")
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_not_counted() {
+    // Editors strip the BOM: «في» (the second) is at column 4 (1-based), UTF-16 character 3.
+    let text = "\u{FEFF}في في الصباح\nثم غادر";
+    let (_, out) = check_stdin(text);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("<stdin>:1:4: warning[repeated-word]")),
+        "{out}"
+    );
+    let json = check_stdin_json(text);
+    let d = &json["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "repeated-word");
+    assert_eq!(
+        d["range"],
+        serde_json::json!({"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 5}})
+    );
+    // A file too, and only a leading BOM: one inside the text is text.
+    let dir = scratch("bom");
+    let file = dir.join("bom.txt");
+    std::fs::write(&file, "\u{FEFF}قال إن إن الوضع هادئ").expect("write");
+    let file = file.to_str().expect("utf-8 path");
+    let out = stdout(&qalam(&["check", file], None));
+    assert!(
+        out.contains(&format!("{file}:1:8: warning[repeated-word]")),
+        "{out}"
+    );
+}
+
+#[test]
+fn write_errors_are_reported_in_both_formats() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    for format in ["text", "json"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_qalam"))
+            .args(["check", "--format", format, SAMPLE])
+            .stdout(full.try_clone().expect("clone"))
+            .stderr(Stdio::piped())
+            .output()
+            .expect("qalam runs");
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        let err = stderr(&output);
+        assert!(
+            err.starts_with("qalam: cannot write output: "),
+            "{format}: {err}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_escaped_in_text_output() {
+    let text = "قال الوزير: «نعم\0لا\u{7}» ثم غادر\u{202E} القاعة.";
+    let (code, out) = check_stdin(text);
+    assert_eq!(code, Some(0));
+    assert!(!out.contains(['\0', '\u{7}', '\u{202E}']), "{out:?}");
+    assert!(out.contains("«نعم\\u{0}لا\\u{7}»"), "{out}");
+    // JSON keeps the text as written (serde escapes it).
+    let json = check_stdin_json(text);
+    assert_eq!(json["files"][0]["quotes"][0]["text"], "نعم\0لا\u{7}");
+}
+
+#[test]
+fn text_summary_uses_the_json_kind_names() {
+    let text = std::fs::read_to_string(SAMPLE).expect("sample");
+    let json = check_stdin_json(&text);
+    let entities = json["files"][0]["entities"].as_array().expect("entities");
+    assert!(!entities.is_empty());
+    let (_, out) = check_stdin(&text);
+    for e in entities {
+        let line = format!(
+            "  {} {} {} — ",
+            e["id"].as_str().expect("id"),
+            e["kind"].as_str().expect("kind"),
+            e["name"].as_str().expect("name")
+        );
+        assert!(out.contains(&line), "{line}\n{out}");
+    }
+    for (lang, label) in [("en", "Entities"), ("ar", "")] {
+        let output = qalam(&["check", "--lang", lang, SAMPLE], None);
+        let out = stdout(&output);
+        let kinds: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("  e"))
+            .filter_map(|l| l.split(' ').nth(3))
+            .collect();
+        assert!(!kinds.is_empty() && out.contains(label), "{out}");
+        for k in kinds {
+            assert!(
+                ["person", "organization", "location", "misc"].contains(&k),
+                "{lang}: {k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_flood_of_opening_marks_is_capped_and_quoted_short() {
+    // 3,000 opening marks and nothing else: 1,000 unclosed-quote diagnostics at most, each short.
+    let text = "«".repeat(3000);
+    let output = qalam(&["check", "--format", "json", "-"], Some(text.as_bytes()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let diagnostics = json["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics");
+    let unclosed: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "unclosed-quote")
+        .collect();
+    assert_eq!(unclosed.len(), 1000);
+    let cut = format!("{}…", "«".repeat(40));
+    assert_eq!(
+        unclosed[0]["message"],
+        format!("Quotation mark ‘«’ is never closed: ‘{cut}’")
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["message"].as_str().expect("message").chars().count() < 100)
+    );
+}
+
+#[test]
+fn an_unspaced_quotation_is_quoted_short() {
+    let text = format!("قال الوزير: «{}", "ب".repeat(20_000));
+    let (_, out) = check_stdin(&text);
+    let cut = format!("{}…", "ب".repeat(40));
+    let line = out
+        .lines()
+        .find(|l| l.contains("[unclosed-quote]"))
+        .expect("unclosed-quote");
+    assert_eq!(
+        line,
+        format!(
+            "<stdin>:1:13: warning[unclosed-quote]: Quotation mark ‘«’ is never closed: ‘{cut}’"
+        )
+    );
+    assert!(out.lines().all(|l| l.chars().count() < 120), "{out}");
+}
+
+#[test]
+fn repeated_word_after_inna_and_persian_minority() {
+    let (_, out) = check_stdin("إن الوضع الوضع صعب.\nوأكد أن الحرب الحرب انتهت.\n");
+    assert!(
+        out.contains("<stdin>:1:10: warning[repeated-word]: Word ‘الوضع’ is repeated"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<stdin>:2:15: warning[repeated-word]: Word ‘الحرب’ is repeated"),
+        "{out}"
+    );
+    // One Persian ی, one Arabic ي: the Persian spelling is the one reported.
+    let (_, out) = check_stdin("وصل وزیر الخارجية.\nثم تحدث وزير الدفاع.\n");
+    let found: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("[mixed-orthography]"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "<stdin>:1:5: information[mixed-orthography]: ‘وزیر’ is written ‘وزير’ elsewhere in this document (1×)"
+        ]
+    );
 }

@@ -288,7 +288,7 @@ pub(crate) fn slice(text: &str, span: Span) -> Option<&str> {
 /// [`MAX_EXCERPT_CHARS`] characters (characters, not bytes, whatever the spacing), with "…"
 /// when anything was left out. Reads only as much of `s` as it shows (plus one word), so a
 /// long quotation costs no more than a short one.
-pub(crate) fn first_words(s: &str, max_words: usize) -> String {
+pub fn first_words(s: &str, max_words: usize) -> String {
     let mut out = String::new();
     let (mut chars, mut words) = (0, 0);
     // True when white space was seen since the last character shown.

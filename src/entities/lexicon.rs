@@ -82,6 +82,9 @@ pub struct Lexicon {
     /// Audience and recipient nouns that never continue an organization name after ل
     /// (الصحفيين، وسائل…), folded.
     pub not_org_complements: HashSet<String>,
+    /// Common nouns that are never names on their own: currencies, units, loanwords
+    /// (دينار، كيلومتر، كونفرانس), folded, with and without the article.
+    pub common_nouns: HashSet<String>,
     /// Function words, time words, reporting verbs ([`light_fold`]).
     pub function_words: HashSet<String>,
     /// Frequent non-entity words of ANERcorp train ([`light_fold`], clitics attached).
@@ -117,6 +120,7 @@ const FILES: &[(&str, &str)] = &[
     ("group_numbers.txt", data!("group_numbers.txt")),
     ("loc_triggers.txt", data!("loc_triggers.txt")),
     ("not_org_complements.txt", data!("not_org_complements.txt")),
+    ("common_nouns.txt", data!("common_nouns.txt")),
     ("function_words.txt", data!("function_words.txt")),
     ("ambiguous_names.txt", data!("ambiguous_names.txt")),
     ("nisba.txt", data!("nisba.txt")),
@@ -266,6 +270,10 @@ impl Lexicon {
         lx.group_numbers = set("group_numbers.txt");
         lx.loc_triggers = set("loc_triggers.txt");
         lx.not_org_complements = set("not_org_complements.txt");
+        for w in entries("common_nouns.txt").map(fold_str) {
+            lx.common_nouns.insert(format!("ال{w}"));
+            lx.common_nouns.insert(w);
+        }
         lx.function_words = light_set("function_words.txt");
         lx.common = light_set("anercorp_common.txt");
         lx.ambiguous = light_set("ambiguous_names.txt");

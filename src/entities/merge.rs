@@ -128,6 +128,11 @@ fn short_long(short: &[String], long: &[String]) -> bool {
         return false;
     }
     let short_has_trigger = short.first().is_some_and(|w| is_trigger(w));
+    // A one-word definite common noun is not a short form (المزارعين ↛ اتحاد المزارعين).
+    if short.len() == 1 && short[0].starts_with("ال") && Lexicon::get().lookup(&short[0]).is_none()
+    {
+        return false;
+    }
     (0..=long.len() - short.len()).any(|at| {
         let tail = long.len() - at - short.len();
         occurs_at(short, long, at)

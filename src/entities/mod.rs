@@ -174,6 +174,10 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
                 .filter(|m| valid_span(text, m.span)),
         );
     }
+    // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
+    // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
+    // dropped before it can be propagated.
+    model.retain(|m| !unsupported_common(&doc, m, &direct));
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
     let learned = propagate::learn(&doc, &seeds);
     cands.extend(direct.into_iter().enumerate().map(|(i, mention)| {
@@ -216,6 +220,30 @@ fn valid_span(text: &str, span: Span) -> bool {
         && span.end <= text.len()
         && text.is_char_boundary(span.start)
         && text.is_char_boundary(span.end)
+}
+
+/// True when the tagger's mention `m` has no support (no gazetteer entry for its words, no
+/// lexicon or rule mention overlapping it) and every word of it is a common noun: on the
+/// non-entity noun list (`common_nouns.txt`: currencies, units, loanwords) or a frequent
+/// non-entity word of ANERcorp train.
+fn unsupported_common(doc: &words::Doc<'_>, m: &Mention, direct: &[Mention]) -> bool {
+    let lx = lexicon::Lexicon::get();
+    if direct.iter().any(|d| d.span.overlaps(m.span)) {
+        return false;
+    }
+    let key = doc.key(m.span);
+    if key.is_empty() || lx.lookup(&key).is_some() {
+        return false;
+    }
+    let Some((first, last)) = doc.token_range(m.span) else {
+        return false;
+    };
+    (first..=last).filter(|&k| doc.is_word(k)).all(|k| {
+        doc.readings[k]
+            .iter()
+            .any(|r| lx.common_nouns.contains(&r.fold) || lx.is_common(&r.light))
+            && doc.readings[k].iter().all(|r| lx.lookup(&r.fold).is_none())
+    })
 }
 
 /// Nisba adjectives (الروسية) and bare titles or triggers are never mentions.

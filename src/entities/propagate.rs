@@ -65,7 +65,11 @@ pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
                 if k > 0 && words.len() - k <= 2 {
                     let core = words[k..].join(" ");
                     let l = doc.light(first + k);
-                    if words.len() - k > 1 || ok_alone(&core, l) {
+                    // A one-word short form must be distinctive: a proper name (طالبان، تاس)
+                    // or a gazetteer name, not a definite common noun (اتحاد المزارعين ↛
+                    // المزارعين).
+                    let distinctive = !core.starts_with("ال") || lx.lookup(&core).is_some();
+                    if words.len() - k > 1 || (distinctive && ok_alone(&core, l)) {
                         learned.entry(core).or_insert(EntityKind::Organization);
                     }
                 }

@@ -501,7 +501,7 @@ fn quoted_name(doc: &Doc<'_>, k: usize) -> Option<(usize, usize)> {
 }
 
 /// True when token `k` can be the definite noun of an organization name's continuation: a
-/// definite word that is not a function word, title, trigger, nisba or known place/person, and not
+/// definite word that is not a function word, title, trigger, nisba or known place or person, and not
 /// an audience noun (`not_org_complements.txt`: للصحفيين، لوسائل الإعلام).
 fn tail_noun(doc: &Doc<'_>, fold: &str, light: &str) -> bool {
     let lx = Lexicon::get();
@@ -515,7 +515,7 @@ fn tail_noun(doc: &Doc<'_>, fold: &str, light: &str) -> bool {
         && !lx
             .lookup(fold)
             .and_then(|e| e.kind())
-            .is_some_and(|k| k != EntityKind::Organization)
+            .is_some_and(|k| matches!(k, EntityKind::Location | EntityKind::Person))
         && !doc.is_empty()
 }
 
@@ -539,15 +539,18 @@ fn org_tail(doc: &Doc<'_>, mut e: usize) -> usize {
         let word = doc.word(k);
         let mut next = None;
         if word.starts_with('و') {
-            // Not a new organization (والاتحاد الأفريقي، والأمم المتحدة).
+            // Not a new organization (والاتحاد الأفريقي، والأمم المتحدة); a bare definite
+            // trigger noun may be a conjunct (هيئة الإذاعة والتلفزيون).
             if doc.readings[k].iter().any(|r| {
                 r.prefix == waw
                     && tail_noun(doc, &r.fold, &r.light)
-                    && lx.lookup(&r.fold).is_none()
-                    && !r
-                        .fold
-                        .strip_prefix("ال")
-                        .is_some_and(|t| lx.org_triggers.contains(t) || lx.titles.contains_key(t))
+                    && !starts_multiword_name(doc, k)
+                    && !lx.titles.contains_key(&r.fold)
+                    && !(r.fold.strip_prefix("ال").is_some_and(|t| {
+                        lx.org_triggers.contains(t) || lx.weak_triggers.contains(t)
+                    }) && doc.adjacent(k)
+                        && doc.is_word(k + 1)
+                        && is_relational_adjective(doc.fold(k + 1)))
             }) {
                 next = Some(k);
             }
@@ -602,6 +605,15 @@ fn org_tail(doc: &Doc<'_>, mut e: usize) -> usize {
     e
 }
 
+/// True when a gazetteer name of two words or more starts at token `k` (any reading).
+fn starts_multiword_name(doc: &Doc<'_>, k: usize) -> bool {
+    let lx = Lexicon::get();
+    doc.longest_name(k, lx.max_name_tokens, |key| {
+        lx.lookup(key).and_then(|e| e.kind())
+    })
+    .is_some_and(|(_, last, _)| last > k)
+}
+
 /// Organization mentions headed by a definite trigger noun with adjectives and a prepositional
 /// complement (المركز الوطني للأرصاد، الاتحاد الأفريقي لكرة القدم): ال + trigger, one or two
 /// relational adjectives, then an [`org_tail`] continuation (required, so that a bare
@@ -615,7 +627,7 @@ fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             doc.readings[i].iter().find(|r| {
                 r.fold
                     .strip_prefix("ال")
-                    .is_some_and(|t| lx.org_triggers.contains(t))
+                    .is_some_and(|t| lx.org_triggers.contains(t) || lx.weak_triggers.contains(t))
             })
         });
         let Some(Some(r)) = reading else {

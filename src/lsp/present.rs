@@ -87,22 +87,12 @@ pub fn list_separator(lang: Lang) -> &'static str {
     }
 }
 
-/// The first `max` white-space-separated words of `text`, joined by single spaces, with "…"
-/// appended when words were left out. Line breaks count as white space, so a multi-paragraph
-/// quotation gives a one-line preview. Empty when `text` holds no word.
+/// The first `max` white-space-separated words of `text`, joined by single spaces and cut to at
+/// most [`crate::diagnostics::MAX_EXCERPT_CHARS`] characters, with "…" appended when anything was
+/// left out (the same excerpt diagnostics messages use). Line breaks count as white space, so a
+/// multi-paragraph quotation gives a one-line preview. Empty when `text` holds no word.
 pub fn first_words(text: &str, max: usize) -> String {
-    let mut words = text.split_whitespace();
-    let mut out = String::new();
-    for word in words.by_ref().take(max) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if !out.is_empty() && words.next().is_some() {
-        out.push('…');
-    }
-    out
+    crate::diagnostics::first_words(text, max)
 }
 
 /// Escapes the characters that CommonMark reads as inline markup (`` \ ` * _ [ ] < > # | ~ ``)

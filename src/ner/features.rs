@@ -560,6 +560,11 @@ impl SentenceFeatures {
         &self.ids[self.offsets[i]..self.offsets[i + 1]]
     }
 
+    /// Token `i`'s entry in the [`WordCache`] used to extract these features.
+    pub fn word(&self, i: usize) -> usize {
+        self.words[i] as usize
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)
@@ -630,6 +635,33 @@ pub struct WordCache<'t> {
 }
 
 impl WordCache<'_> {
+    /// Number of distinct words seen; entries are numbered `0..len()` in order of first sight.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when no word has been seen.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The feature ids of word `w` that depend on the word alone (whatever its neighbours).
+    pub fn word_ids(&self, w: usize) -> impl Iterator<Item = u64> + '_ {
+        let x = &self.words[w];
+        self.ids(x.head)
+            .iter()
+            .chain(self.ids(x.ngram))
+            .chain(self.ids(x.lex_bits))
+            .copied()
+    }
+
+    /// The context ids word `w` gives the token at offset d from it: template 60 at d = −2, −1,
+    /// 1, 2 (slots 0–3), templates 61 and 62 at d = −1 (4, 5), then at d = 1 (6, 7). Zero when
+    /// the `context` group is off.
+    pub fn context_ids(&self, w: usize) -> &[u64; 8] {
+        &self.words[w].ctx
+    }
+
     fn str(&self, r: (u32, u32)) -> &str {
         &self.text[r.0 as usize..r.1 as usize]
     }
@@ -804,6 +836,34 @@ pub fn extract_with<'t, S: AsRef<str>>(
     out: &mut SentenceFeatures,
     cache: &mut WordCache<'t>,
 ) {
+    extract_impl(config, res, tokens, out, cache, true);
+}
+
+/// [`extract_with`] without the ids a word carries wherever it stands, so that a caller can
+/// add per-word precomputed weights instead: token `i`'s ids here, plus
+/// [`WordCache::word_ids`] of its word ([`SentenceFeatures::word`]), plus
+/// [`WordCache::context_ids`] slot `k` of the word at offset d for (d, k) in (−2, 0), (−1, 1),
+/// (1, 2), (2, 3), (−1, 4), (−1, 5), (1, 6), (1, 7) when that word exists (the sentence-boundary
+/// ids are included here) and the `context` group is on, are exactly [`extract_with`]'s ids
+/// (as a multiset).
+pub fn extract_contextual<'t, S: AsRef<str>>(
+    config: &FeatureConfig,
+    res: &Resources,
+    tokens: &'t [S],
+    out: &mut SentenceFeatures,
+    cache: &mut WordCache<'t>,
+) {
+    extract_impl(config, res, tokens, out, cache, false);
+}
+
+fn extract_impl<'t, S: AsRef<str>>(
+    config: &FeatureConfig,
+    res: &Resources,
+    tokens: &'t [S],
+    out: &mut SentenceFeatures,
+    cache: &mut WordCache<'t>,
+    full: bool,
+) {
     out.ids.clear();
     out.offsets.clear();
     out.offsets.push(0);
@@ -853,11 +913,13 @@ pub fn extract_with<'t, S: AsRef<str>>(
         let mark = if d[k] < 0 || tpl == 61 { BOS } else { EOS };
         FeatureHasher::new(tpl).num(d[k] as u64).str(mark).finish()
     };
-    let ctx_at = |j: isize, k: usize| -> u64 {
+    let ctx_at = |j: isize, k: usize| -> Option<u64> {
         if j < 0 || j >= n as isize {
-            bound(k)
+            Some(bound(k))
+        } else if full {
+            Some(word(j as usize).ctx[k])
         } else {
-            word(j as usize).ctx[k]
+            None
         }
     };
     let fold_at = |j: isize| -> &str {
@@ -873,7 +935,9 @@ pub fn extract_with<'t, S: AsRef<str>>(
     for i in 0..n {
         let t = word(i);
         let ii = i as isize;
-        ids.extend_from_slice(c.ids(t.head));
+        if full {
+            ids.extend_from_slice(c.ids(t.head));
+        }
         let mut push = |h: FeatureHasher| ids.push(h.finish());
         if config.position {
             let pos = i.min(3) as u64;
@@ -882,15 +946,15 @@ pub fn extract_with<'t, S: AsRef<str>>(
         }
         if config.context {
             // Token i sees word i + d at offset d (slots 0–3 are d = −2, −1, 1, 2).
-            ids.push(ctx_at(ii - 2, 0));
-            ids.push(ctx_at(ii - 1, 1));
-            ids.push(ctx_at(ii + 1, 2));
-            ids.push(ctx_at(ii + 2, 3));
+            ids.extend(ctx_at(ii - 2, 0));
+            ids.extend(ctx_at(ii - 1, 1));
+            ids.extend(ctx_at(ii + 1, 2));
+            ids.extend(ctx_at(ii + 2, 3));
             // Token i sees word i−1 at d = −1 (61/62 at d = −1 are slots 4, 5).
-            ids.push(ctx_at(ii - 1, 4));
-            ids.push(ctx_at(ii - 1, 5));
-            ids.push(ctx_at(ii + 1, 6));
-            ids.push(ctx_at(ii + 1, 7));
+            ids.extend(ctx_at(ii - 1, 4));
+            ids.extend(ctx_at(ii - 1, 5));
+            ids.extend(ctx_at(ii + 1, 6));
+            ids.extend(ctx_at(ii + 1, 7));
             let mut push = |h: FeatureHasher| ids.push(h.finish());
             let me = c.str(t.fold);
             push(FeatureHasher::new(63).str(fold_at(ii - 1)).str(me));
@@ -950,9 +1014,13 @@ pub fn extract_with<'t, S: AsRef<str>>(
             push(FeatureHasher::new(105).num(cl(ii - 1)).num(cl(ii)));
             push(FeatureHasher::new(106).num(cl(ii)).num(cl(ii + 1)));
         }
-        ids.extend_from_slice(c.ids(t.ngram));
+        if full {
+            ids.extend_from_slice(c.ids(t.ngram));
+        }
         if config.lexicon {
-            ids.extend_from_slice(c.ids(t.lex_bits));
+            if full {
+                ids.extend_from_slice(c.ids(t.lex_bits));
+            }
             let mask = |j: isize| -> u64 {
                 if j < 0 || j >= n as isize {
                     1 << 20
@@ -1326,6 +1394,33 @@ mod tests {
                 assert_eq!(a.ids, b.ids, "{s:?} {}", config.to_text());
                 assert_eq!(a.offsets, b.offsets);
                 assert_eq!(a.ids, c.ids);
+                let mut d = SentenceFeatures::default();
+                extract_contextual(config, &res, s, &mut d, &mut cache);
+                for i in 0..s.len() {
+                    let mut rebuilt = d.token(i).to_vec();
+                    rebuilt.extend(cache.word_ids(d.word(i)));
+                    if config.context {
+                        for (off, k) in [
+                            (-2, 0),
+                            (-1, 1),
+                            (1, 2),
+                            (2, 3),
+                            (-1, 4),
+                            (-1, 5),
+                            (1, 6),
+                            (1, 7),
+                        ] {
+                            let j = i as isize + off;
+                            if j >= 0 && (j as usize) < s.len() {
+                                rebuilt.push(cache.context_ids(d.word(j as usize))[k]);
+                            }
+                        }
+                    }
+                    let mut full = a.token(i).to_vec();
+                    full.sort_unstable();
+                    rebuilt.sort_unstable();
+                    assert_eq!(full, rebuilt, "{s:?} token {i} {}", config.to_text());
+                }
             }
         }
     }

@@ -19,6 +19,22 @@ const MAGIC: &[u8; 8] = b"QNERT\x02\n\0";
 /// Both stages' quantised weights of one feature: stage 1's nine labels, then stage 2's.
 type JointRow = [i16; 2 * NUM_LABELS];
 
+/// Sums of [`JointRow`]s.
+type JointSum = [i32; 2 * NUM_LABELS];
+
+/// `(offset, slot)`: the [`features::WordCache::context_ids`] slot a token takes from the word
+/// at that offset.
+const CONTEXT_SLOTS: [(isize, usize); 8] = [
+    (-2, 0),
+    (-1, 1),
+    (1, 2),
+    (2, 3),
+    (-1, 4),
+    (-1, 5),
+    (1, 6),
+    (1, 7),
+];
+
 /// One open-addressing table (linear probing, load ≤ 3/4) over the union of both stages'
 /// features, built at load time: every sentence feature is looked up once for both stages, and
 /// the probe touches only the compact key array (8 bytes a slot); the weights, in a parallel
@@ -130,25 +146,13 @@ impl JointTable {
         }
     }
 
-    /// Adds the rows at `slots` to stage 1's (`a`) and stage 2's (`b`) score sums.
+    /// Adds the rows at `slots` to `sum`.
     #[inline]
-    fn sum_both(&self, slots: &[u32], a: &mut [i32; NUM_LABELS], b: &mut [i32; NUM_LABELS]) {
+    fn sum(&self, slots: &[u32], sum: &mut JointSum) {
         for &i in slots {
             let w = &self.rows[i as usize];
-            for l in 0..NUM_LABELS {
-                a[l] += i32::from(w[l]);
-                b[l] += i32::from(w[NUM_LABELS + l]);
-            }
-        }
-    }
-
-    /// Adds the first-stage half of the rows at `slots` to `a`.
-    #[inline]
-    fn sum_first(&self, slots: &[u32], a: &mut [i32; NUM_LABELS]) {
-        for &i in slots {
-            let w = &self.rows[i as usize];
-            for l in 0..NUM_LABELS {
-                a[l] += i32::from(w[l]);
+            for (a, b) in sum.iter_mut().zip(w) {
+                *a += i32::from(*b);
             }
         }
     }
@@ -244,18 +248,41 @@ impl Tagger {
         let mut hit_ends: Vec<usize> = Vec::new();
         let scale1 = self.first.scale();
         let mut cache = WordCache::default();
+        // Per distinct word: the summed weights (both stages) of its word-only features, and the
+        // slots of the context ids it gives its neighbours (NONE when unweighted).
+        const NONE: u32 = u32::MAX;
+        let mut word_sum: Vec<JointSum> = Vec::new();
+        let mut word_ctx: Vec<[u32; 8]> = Vec::new();
+        let context = self.first.config.context;
+        let mut one = Vec::with_capacity(1);
         for s in sentences {
             let tokens = s.as_ref();
-            features::extract_with(
+            features::extract_contextual(
                 &self.first.config,
                 &self.first.resources,
                 tokens,
                 &mut feats,
                 &mut cache,
             );
+            for w in word_sum.len()..cache.len() {
+                let mut sum = [0i32; 2 * NUM_LABELS];
+                for f in cache.word_ids(w) {
+                    if let Some(row) = self.joint.find(f) {
+                        for (a, b) in sum.iter_mut().zip(row) {
+                            *a += i32::from(*b);
+                        }
+                    }
+                }
+                word_sum.push(sum);
+                word_ctx.push(cache.context_ids(w).map(|f| {
+                    one.clear();
+                    self.joint.resolve(&[f], &mut one);
+                    one.first().copied().unwrap_or(NONE)
+                }));
+            }
             let mem = (!self.memory.is_empty()).then(|| self.memory.features(tokens));
-            // Resolve every feature to its slot first and prefetch the hit rows, so the row
-            // loads (the cache misses of tagging) overlap instead of stalling one by one.
+            // Resolve every remaining feature to its slot first and prefetch the hit rows, so
+            // the row loads (the cache misses of tagging) overlap instead of stalling one by one.
             let n = feats.len();
             hits.clear();
             hit_ends.clear();
@@ -269,22 +296,33 @@ impl Tagger {
                 if let Some(m) = &mem {
                     self.joint.resolve(&m[i], &mut hits);
                 }
+                if context {
+                    for (off, k) in CONTEXT_SLOTS {
+                        let j = i as isize + off;
+                        if j >= 0 && (j as usize) < n {
+                            let slot = word_ctx[feats.word(j as usize)][k];
+                            if slot != NONE {
+                                hits.push(slot);
+                            }
+                        }
+                    }
+                }
                 hit_ends.push(hits.len());
             }
             emissions.clear();
             let mut lo = 0;
-            for &hi in &hit_ends {
+            for (i, &hi) in hit_ends.iter().enumerate() {
                 let slots = &hits[lo..hi];
                 lo = hi;
-                let mut a = [0i32; NUM_LABELS];
+                let mut sum = word_sum[feats.word(i)];
+                self.joint.sum(slots, &mut sum);
+                let (a, b) = sum.split_at(NUM_LABELS);
                 if two {
-                    let mut b = [0i32; NUM_LABELS];
-                    self.joint.sum_both(slots, &mut a, &mut b);
-                    base2.push(b);
-                } else {
-                    self.joint.sum_first(slots, &mut a);
+                    let mut row = [0i32; NUM_LABELS];
+                    row.copy_from_slice(b);
+                    base2.push(row);
                 }
-                emissions.push(a.map(|x| x as f32 * scale1));
+                emissions.push(std::array::from_fn(|l| a[l] as f32 * scale1));
             }
             decode::viterbi(&emissions, &self.first.start, &self.first.trans, &mut path);
             stage1.push(path.clone());

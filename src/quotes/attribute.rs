@@ -360,8 +360,27 @@ impl Attributor<'_> {
         self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.form)
     }
 
+    /// The cue verb before the quotation: the nearest one, or — when it belongs to an earlier
+    /// cue's subject phrase (وقال مصدر لم يكشف عن اسمه: «…»، وتابع قائلا: «…») — the first
+    /// reporting verb of that chain: only words, no complementizer, between the two.
     fn before_cue(&self, q: &Quoted) -> Option<usize> {
-        self.before(q.span).into_iter().find(|&i| self.is_cue(i))
+        let before = self.before(q.span);
+        let k = before.iter().position(|&i| self.is_cue(i))?;
+        let mut cue = before[k];
+        let mut prev = before[k];
+        for &j in &before[k + 1..] {
+            let t = &self.doc.tokens[j];
+            // A gap (a quotation skipped), punctuation or a complementizer ends the chain.
+            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(&t.folded) {
+                break;
+            }
+            if self.is_cue(j) && matches!(self.cue_form(j), Some(CueForm::Past | CueForm::Present))
+            {
+                cue = j;
+            }
+            prev = j;
+        }
+        Some(cue)
     }
 
     /// A cue verb right after the quotation (quote-first), not introducing another quotation.
@@ -386,7 +405,19 @@ impl Attributor<'_> {
             Some(ci) => (Some(ci), self.explicit_speaker(ci)),
             None => match self.after_cue(&after) {
                 Some(ci) => (Some(ci), self.explicit_speaker(ci)),
-                None => (None, None),
+                None => match self.came_in(&before) {
+                    Some((ci, who)) => {
+                        if let Some(w) = &who {
+                            self.add_event(Event {
+                                at: self.doc.tokens[ci].span.start,
+                                who: w.clone(),
+                                feminine: None,
+                            });
+                        }
+                        (Some(ci), who)
+                    }
+                    None => (None, None),
+                },
             },
         };
         let mut cue_span = cue.map(|ci| self.doc.tokens[ci].span);
@@ -428,6 +459,58 @@ impl Attributor<'_> {
             cue: cue_span.map(|span| Cue { span }),
             source: source.map(Named::source),
         }
+    }
+
+    /// جاء/ورد + في before the quotation (nearest first in `before`): the cue, and the author of
+    /// the document it came in — وجاء في بيان صادر عن X → X; أصدرت X بيانا جاء فيه → X, the
+    /// subject of the issuing verb.
+    fn came_in(&self, before: &[usize]) -> Option<(usize, Option<Named>)> {
+        let toks = self.doc.tokens;
+        let ci = before.iter().copied().find(|&i| {
+            self.lex.is_came_in(&toks[i].folded)
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|t| self.lex.is_came_in_prep(&t.folded))
+        })?;
+        let prep = &toks[ci + 1].folded;
+        if prep == "في" {
+            let window: Vec<usize> = (ci + 2..toks.len().min(ci + 2 + SUBJECT_WINDOW))
+                .take_while(|&j| {
+                    let t = &toks[j];
+                    is_word(t)
+                        && !self.lex.is_complementizer(&t.folded)
+                        && !self.is_cue(j)
+                        && !self.in_speech(j)
+                })
+                .collect();
+            let who = match window.first() {
+                Some(&first) if self.is_document_word(first) => self.statement(&window),
+                _ => None,
+            };
+            return Some((ci, who));
+        }
+        // أصدرت X بيانا جاء فيه: the subject of the issuing verb, up to the document noun.
+        let mut who = None;
+        for v in (ci.saturating_sub(SUBJECT_WINDOW)..ci).rev() {
+            let t = &toks[v];
+            if is_sentence_end(t) || is_clause_end(t) {
+                break;
+            }
+            if self.lex.is_issue_verb(&t.folded) {
+                let subject: Vec<usize> = (v + 1..ci)
+                    .take_while(|&j| is_word(&toks[j]) && !self.is_document_word(j))
+                    .collect();
+                if let (Some(&a), Some(&b)) = (subject.first(), subject.last()) {
+                    let span = Span::new(toks[a].span.start, toks[b].span.end);
+                    who = match self.doc.mentions_in(span).next() {
+                        Some(m) => Some(self.named_mention(m.span, m.entity)),
+                        None => self.phrase(&subject),
+                    };
+                }
+                break;
+            }
+        }
+        Some((ci, who))
     }
 
     fn add_event(&mut self, e: Event) {
@@ -546,7 +629,11 @@ impl Attributor<'_> {
             span,
         };
         if self.lex.is_document_noun(head) {
-            return self.previous_speaker(at, None).map_or(named, |w| refer(&w));
+            // البيان speaks for its issuer: an organization that spoke before, not a person.
+            return self
+                .previous_speaker(at, None)
+                .filter(|w| !self.is_person(w))
+                .map_or(named, |w| refer(&w));
         }
         let earlier_speaker = self.events_before(at).take(DEFINITE_LOOKBACK).find(|e| {
             head_noun(&e.who.name) == head
@@ -616,7 +703,15 @@ impl Attributor<'_> {
     fn explicit_speaker(&self, ci: usize) -> Option<Named> {
         match self.cue_form(ci) {
             Some(CueForm::Participle | CueForm::Plural) | None => None,
-            Some(_) => self.vso(ci).or_else(|| self.svo(ci)),
+            // A phrase after the verb yields to a mention written right before it (إدريس يقول
+            // لطلابه "…": the mention is the subject, لطلابه the addressee).
+            Some(_) => match self.vso(ci) {
+                Some(v) if v.entity.is_none() => {
+                    Some(self.svo(ci).filter(|s| s.entity.is_some()).unwrap_or(v))
+                }
+                Some(v) => Some(v),
+                None => self.svo(ci),
+            },
         }
     }
 
@@ -655,15 +750,29 @@ impl Attributor<'_> {
     /// The subject written after the verb at `ci`.
     fn vso(&self, ci: usize) -> Option<Named> {
         let para = self.para_of(self.doc.tokens[ci].span.start);
+        let cue_span = self.doc.tokens[ci].span;
         let mut window = Vec::new();
         let mut stop = None;
         for j in ci + 1..self.doc.tokens.len() {
             let t = &self.doc.tokens[j];
-            if t.span.end > para.end || window.len() >= SUBJECT_WINDOW || self.in_speech(j) {
+            // A quotation other than one holding the verb ends the subject (inside a quotation,
+            // قال لي الوزير: "…" has its subject inside it too).
+            if t.span.end > para.end
+                || window.len() >= SUBJECT_WINDOW
+                || self.in_other_speech(j, Some(cue_span))
+            {
                 break;
             }
             if is_symbol(t) {
                 continue;
+            }
+            if window.is_empty() && self.lex.is_object_lam(&t.folded) {
+                // قال لي الوزير: the object pronoun, then the subject.
+                continue;
+            }
+            if !window.is_empty() && self.lex.is_clause_opener(&t.folded) {
+                // قال مصدر دبلوماسي لم يكشف عن اسمه: a relative or verbal clause follows.
+                break;
             }
             if t.kind == TokenKind::Punct {
                 if matches!(t.folded.as_str(), "(" | ")") || self.in_name(j) {
@@ -679,6 +788,10 @@ impl Attributor<'_> {
             window.push(j);
         }
         let (&first, &last) = (window.first()?, window.last()?);
+        if self.is_document_word(first) {
+            // وقال بيان للحكومة إن…، وقال بيان صادر عن الشركة إن…
+            return self.statement(&window);
+        }
         // A name in apposition between commas: قالت مديرة الشركة، سارة، إن…
         let apposition = stop.and_then(|j| self.apposition(j));
         if let Some(app) = &apposition {
@@ -728,6 +841,80 @@ impl Attributor<'_> {
         }
         let at = self.doc.tokens[ci].span.start;
         self.phrase(&window).map(|n| self.resolve_definite(n, at))
+    }
+
+    /// True when token `i` is a document noun (بيان، البيان، بيانا، وبيان).
+    fn is_document_word(&self, i: usize) -> bool {
+        let f = self.doc.tokens[i].folded.as_str();
+        let f = f
+            .strip_prefix('و')
+            .filter(|w| w.chars().count() >= 3)
+            .unwrap_or(f);
+        let f = f.strip_prefix("ال").unwrap_or(f);
+        let f = f
+            .strip_suffix('ا')
+            .filter(|w| self.lex.is_document_noun(w))
+            .unwrap_or(f);
+        self.lex.is_document_noun(f)
+    }
+
+    /// The speaker of a statement phrase starting at `window[0]` (a document noun): its issuer
+    /// when written — بيان صادر عن X → X, بيان لـX → X when X is a recognised entity — else
+    /// the phrase itself (بيان للحكومة، البيان). A definite البيان refers back to the previous
+    /// speaker when that one is not a person (أصدرت الوزارة بيانا… وقال البيان).
+    fn statement(&self, window: &[usize]) -> Option<Named> {
+        let own = Span::new(0, 0);
+        let toks = self.doc.tokens;
+        for (k, &j) in window.iter().enumerate().skip(1).take(2) {
+            let f = toks[j].folded.as_str();
+            if self.lex.is_issued_by(f)
+                && let Some(&from) = window.get(k + 1)
+                && self.lex.is_relay_from(&toks[from].folded)
+                && let Some(&next) = window.get(k + 2)
+            {
+                let stop = window.last().map(|&l| l + 1);
+                return self
+                    .named_at(toks[next].span.start, next, stop, own)
+                    .or_else(|| self.phrase(window));
+            }
+            if k == 1 && f.starts_with('ل') && !self.lex.is_recipient(f) {
+                let start = self.after_lam(j);
+                if let Some(m) = self
+                    .doc
+                    .mentions_starting_in(start, toks[j].span.end)
+                    .iter()
+                    .find(|m| self.doc.kind(m) != EntityKind::Person)
+                {
+                    return Some(self.named_mention(m.span, m.entity));
+                }
+            }
+        }
+        let named = self.phrase(window)?;
+        let definite = toks[window[0]]
+            .folded
+            .trim_start_matches('و')
+            .starts_with("ال");
+        if definite && named.span == toks[window[0]].span {
+            let at = toks[window[0]].span.start;
+            if let Some(prev) = self.previous_speaker(at, None)
+                && !self.is_person(&prev)
+            {
+                return Some(Named {
+                    name: prev.name,
+                    entity: prev.entity,
+                    span: named.span,
+                });
+            }
+        }
+        Some(named)
+    }
+
+    /// True when `n` is linked to a person entity.
+    fn is_person(&self, n: &Named) -> bool {
+        n.entity
+            .as_ref()
+            .and_then(|id| self.entity_index.get(id.as_str()))
+            .is_some_and(|&i| self.doc.entities[i].kind == EntityKind::Person)
     }
 
     /// The words between the comma at token `comma` and a second comma followed by إن/أن, a
@@ -836,12 +1023,13 @@ impl Attributor<'_> {
             }
             let f = t.folded.as_str();
             let adjunct = if words.is_empty() {
-                self.lex.is_adjunct_as_written(f)
+                self.lex.is_adjunct_as_written(f) && !self.is_document_word(j)
             } else {
                 self.lex.is_adjunct(f)
             };
             if f == "ل"
                 || adjunct
+                || (!words.is_empty() && self.lex.is_clause_opener(f))
                 || (!words.is_empty() && (self.lex.is_recipient(f) || self.lex.is_lam_media(f)))
             {
                 break;
@@ -1058,6 +1246,14 @@ impl Attributor<'_> {
             return None;
         }
         let named = self.phrase(&window)?;
+        // بحسب المتحدث باسم القيادة اللواء فلان: a person named inside the phrase is the one.
+        if let Some(m) = self
+            .doc
+            .mentions_in(named.span)
+            .find(|m| self.doc.kind(m) == EntityKind::Person)
+        {
+            return Some(self.named_mention(m.span, m.entity));
+        }
         // The first word may begin after a lām inside it.
         let start = start.clamp(named.span.start, named.span.end);
         let span = Span::new(start, named.span.end);

@@ -49,6 +49,50 @@ pub struct Quote {
     pub source: Option<Source>,
 }
 
+impl Quote {
+    /// The quotation's words as a reader sees them: [`Quote::content`] sliced from `source`
+    /// (the text this quote was found in), with the reopening marks of a multi-paragraph
+    /// quotation removed — the mark of the opening's family that starts a continuation
+    /// paragraph (after the line break and any white space), as the multi-paragraph
+    /// convention writes it («…⏎⏎«…»). Paragraph breaks and everything else are kept as
+    /// written. Returns an empty string when `content` is not a valid range of `source`
+    /// (never panics).
+    pub fn text(&self, source: &str) -> String {
+        let Some(content) = source.get(self.content.start..self.content.end) else {
+            return String::new();
+        };
+        let family = source
+            .get(self.span.start..self.content.start)
+            .and_then(|m| m.chars().next())
+            .and_then(marks::classify)
+            .map(|(f, _)| f);
+        let Some(family) = family else {
+            return content.to_string();
+        };
+        let mut out = String::with_capacity(content.len());
+        let mut at_para_start = false;
+        for c in content.chars() {
+            if matches!(c, '\n' | '\r') {
+                at_para_start = true;
+                out.push(c);
+                continue;
+            }
+            if at_para_start {
+                if c.is_whitespace() || crate::text::normalize::is_ignorable(c) {
+                    out.push(c);
+                    continue;
+                }
+                at_para_start = false;
+                if marks::classify(c).is_some_and(|(f, _)| f == family) {
+                    continue;
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
 /// The speaker of a quotation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Speaker {

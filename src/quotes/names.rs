@@ -41,8 +41,22 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     if has_sentence_punct {
         return false;
     }
-    // Rule 1: covered by entity mentions.
-    if words.len() <= 6 && words.iter().all(|&i| doc.token_in_mention(i)) {
+    // Rule 0: a title or term after a work/event noun or a naming word (الفيلم المصري "…"،
+    // مهرجان "كان"، ما يسمى "…"), even with a predicate word, as long as no cue verb is in it.
+    if words.len() <= 4
+        && !words
+            .iter()
+            .any(|&i| lex.cue(&doc.tokens[i].folded).is_some())
+        && after_title_trigger(doc, lex, q)
+    {
+        return true;
+    }
+    // Rule 1: covered by entity mentions — unless a quote-first cue follows («سنرد»، قال…):
+    // a recognizer may take a one-word utterance for a name.
+    if words.len() <= 6
+        && words.iter().all(|&i| doc.token_in_mention(i))
+        && !quote_first_cue_after(doc, lex, q)
+    {
         return true;
     }
     let verb_like = words
@@ -109,6 +123,56 @@ fn after_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         }
         [] => false,
     }
+}
+
+/// The word before the opening mark (a lone ب / بـ skipped) is a naming word (يسمى، المعروف),
+/// or a title noun (فيلم، الفيلم، مهرجان) directly or through up to two adjectives (الفيلم
+/// المصري), with only words between.
+fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+    let at = doc.token_at_or_after(q.open.start);
+    let mut before = (0..at).rev().peekable();
+    if before.peek().is_some_and(|&i| doc.tokens[i].folded == "ب") {
+        before.next();
+    }
+    for (k, i) in before.take(3).enumerate() {
+        let t = &doc.tokens[i];
+        if !is_word(t) {
+            return false;
+        }
+        let f = t.folded.as_str();
+        if k == 0 && lex.is_naming_word(f) {
+            return true;
+        }
+        if lex.is_title_noun(f) {
+            // وقال مدير البرنامج «…»: the noun is in the speaker's phrase, the span is speech.
+            let in_subject = doc.tokens[..i]
+                .iter()
+                .rev()
+                .take(4)
+                .take_while(|t| is_word(t) && !lex.is_complementizer(&t.folded))
+                .any(|t| lex.cue(&t.folded).is_some());
+            return !in_subject;
+        }
+        let adjective = f.starts_with("ال") || f.ends_with('ي') || f.ends_with("يه");
+        if !adjective {
+            return false;
+        }
+    }
+    false
+}
+
+/// A cue verb (or هكذا + cue) right after the closing mark and a comma or dash: the quote-first
+/// order («…»، قال فلان).
+fn quote_first_cue_after(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+    let after = doc.token_at_or_after(q.span.end);
+    doc.tokens[after..]
+        .iter()
+        .find(|t| {
+            !(is_clause_end(t)
+                || matches!(t.folded.as_str(), "-" | "–" | "—")
+                || lex.is_quote_first_filler(&t.folded))
+        })
+        .is_some_and(|t| is_word(t) && lex.cue(&t.folded).is_some())
 }
 
 /// The span sits where reported speech goes (see rule 3 in the module documentation).

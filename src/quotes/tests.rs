@@ -537,3 +537,171 @@ fn crlf_line_ends_and_emoji() {
     );
     assert_eq!(s.quotes[1].speaker.as_ref().unwrap().name, "الحكم");
 }
+
+/// The speaker's name, entity and words as written, for quotation `k`.
+fn speaker_of<'a>(text: &'a str, s: &QuoteScan, k: usize) -> Option<(String, Option<String>, &'a str)> {
+    s.quotes[k]
+        .speaker
+        .as_ref()
+        .map(|sp| (sp.name.clone(), sp.entity.clone(), sp.span.slice(text)))
+}
+
+#[test]
+fn empty_pairs_pair_and_guillemets_keep_their_direction() {
+    let text = "«»«»";
+    let s = run(text, &[]);
+    assert!(s.unmatched_closing.is_empty(), "{:?}", s.unmatched_closing);
+    assert_eq!(quoted(text, &s), vec!["«»", "«»"]);
+    assert!(s.quotes.iter().all(|q| q.closed && q.content.is_empty()));
+
+    // « always opens: 27 openings, 14 closings → 27 quotations, the 14 innermost closed.
+    let text = format!("{}{}", "«".repeat(27), "»".repeat(14));
+    let s = run(&text, &[]);
+    assert_eq!(s.quotes.len(), 27);
+    assert_eq!(s.quotes.iter().filter(|q| q.closed).count(), 14);
+    assert!(s.unmatched_closing.is_empty());
+    assert_eq!(s.quotes[26].nested_in.as_deref(), Some("q26"));
+
+    // An empty pair right after a word, then a real quotation.
+    let text = "كتب الشاعر«» ثم قال: «انتهينا».";
+    let s = run(text, &[]);
+    assert_eq!(quoted(text, &s), vec!["«»", "«انتهينا»"]);
+    assert!(s.unmatched_closing.is_empty());
+
+    // The reversed convention is still read when it is evident for the pair.
+    let text = "قال: »نعم« ثم مضى.";
+    assert_eq!(quoted(text, &run(text, &[])), vec!["»نعم«"]);
+}
+
+#[test]
+fn a_statement_speaks_for_itself_or_its_issuer() {
+    let text = "وقال الوزير سمير حداد: «سنعيد فتح المعبر».\n\nوقال بيان للحكومة إن \"الوضع مستقر تماما\".\n\nوأصدرت وزارة الزراعة الأردنية بيانا جاء فيه: «الموسم واعد هذا العام».\n\nوجاء في بيان صادر عن حلف الناتو أن \"الحلف مستعد للحوار\".\n\nوقال بيان صادر عن الشركة إن \"الأرباح تضاعفت\".";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["سمير حداد"]),
+        ent(text, "e2", EntityKind::Organization, &["وزارة الزراعة الأردنية"]),
+        ent(text, "e3", EntityKind::Organization, &["الناتو"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 5, "{:?}", quoted(text, &s));
+    assert_eq!(speaker_of(text, &s, 0).unwrap().1.as_deref(), Some("e1"));
+    assert_eq!(
+        speaker_of(text, &s, 1),
+        Some(("بيان للحكومة".into(), None, "بيان للحكومة"))
+    );
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "وقال", 1));
+    assert_eq!(
+        speaker_of(text, &s, 2),
+        Some((
+            "وزارة الزراعة الأردنية".into(),
+            Some("e2".into()),
+            "وزارة الزراعة الأردنية"
+        ))
+    );
+    assert_eq!(s.quotes[2].cue.as_ref().unwrap().span, at(text, "جاء", 0));
+    assert_eq!(
+        speaker_of(text, &s, 3),
+        Some(("الناتو".into(), Some("e3".into()), "الناتو"))
+    );
+    assert_eq!(s.quotes[3].cue.as_ref().unwrap().span, at(text, "وجاء", 0));
+    let sp = s.quotes[4].speaker.as_ref().unwrap();
+    assert_eq!((sp.name.as_str(), sp.span), ("الشركة", at(text, "الشركة", 0)));
+}
+
+#[test]
+fn the_speaker_phrase_stops_at_a_relative_or_verbal_clause() {
+    let text = "وقال مصدر دبلوماسي لم يكشف عن اسمه: «المفاوضات متعثرة منذ أسابيع».\n\n«سنرد في الوقت المناسب»، قال مسؤول إيراني طلب عدم ذكر اسمه.";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes.len(), 2);
+    assert_eq!(s.quotes[0].cue.as_ref().unwrap().span, at(text, "وقال", 0));
+    assert_eq!(
+        speaker_of(text, &s, 0),
+        Some(("مصدر دبلوماسي".into(), None, "مصدر دبلوماسي"))
+    );
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "قال", 1));
+    assert_eq!(
+        speaker_of(text, &s, 1),
+        Some(("مسؤول إيراني".into(), None, "مسؤول إيراني"))
+    );
+}
+
+#[test]
+fn a_one_word_quote_first_utterance_stays_speech_even_if_tagged_as_a_name() {
+    let text = "«سنرد»، قال مسؤول إيراني طلب عدم ذكر اسمه.";
+    // A recognizer that wrongly took the word for a name.
+    let e = [ent(text, "e1", EntityKind::Misc, &["سنرد"])];
+    let s = run(text, &e);
+    assert_eq!(quoted(text, &s), vec!["«سنرد»"]);
+    assert!(s.quoted_names.is_empty());
+}
+
+#[test]
+fn a_person_inside_the_speaker_phrase_is_the_speaker() {
+    let text = "وبحسب المتحدث باسم القيادة اللواء تحسين الخفاجي، فإن \"القوات تقدمت نحو الجسر\".";
+    let e = [ent(text, "e1", EntityKind::Person, &["تحسين الخفاجي"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 1, "{:?}", names(text, &s));
+    assert_eq!(
+        speaker_of(text, &s, 0),
+        Some(("تحسين الخفاجي".into(), Some("e1".into()), "تحسين الخفاجي"))
+    );
+    assert_eq!(s.quotes[0].source.as_ref().unwrap().entity.as_deref(), Some("e1"));
+}
+
+#[test]
+fn titles_and_terms_after_a_work_or_naming_word_are_names() {
+    let text = "وشارك الفيلم المصري \"الحريفة\" في مهرجان \"كان\" السينمائي، وتحدث المخرج عما يسمى \"الشرق الأوسط الجديد\" وعن الوسم المعروف بـ«معا للأرض».";
+    let s = run(text, &[]);
+    assert!(s.quotes.is_empty(), "{:?}", quoted(text, &s));
+    assert_eq!(
+        names(text, &s),
+        vec![
+            "\"الحريفة\"",
+            "\"كان\"",
+            "\"الشرق الأوسط الجديد\"",
+            "«معا للأرض»"
+        ]
+    );
+    // A title noun in the speaker's phrase does not make the quotation a title.
+    let text = "وقال مدير البرنامج «سنواصل العمل».";
+    assert_eq!(quoted(text, &run(text, &[])), vec!["«سنواصل العمل»"]);
+    // A cue verb inside the span makes it speech.
+    let text = "وعرض الفيلم \"قال لي أبي\" أمس.";
+    assert_eq!(quoted(text, &run(text, &[])), vec!["\"قال لي أبي\""]);
+}
+
+#[test]
+fn a_nested_quotation_takes_the_subject_of_its_own_cue() {
+    let text = "وقال السفير: «قال لي الوزير: \"لن نتراجع عن الاتفاق\"، ثم غادر القاعة».";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes.len(), 2);
+    assert_eq!(s.quotes[1].nested_in.as_deref(), Some("q1"));
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "قال", 1));
+    assert_eq!(
+        speaker_of(text, &s, 1),
+        Some(("الوزير".into(), None, "الوزير"))
+    );
+    assert_eq!(speaker_of(text, &s, 0).unwrap().2, "السفير");
+}
+
+#[test]
+fn multi_paragraph_text_drops_the_reopening_marks() {
+    let text = "وقال الوزير خالد العمري: «الفقرة الأولى من الكلام.\n\n«والفقرة الثانية منه.\r\n  «والثالثة فيها \"كلمة\" أخيرة».\nانتهى.";
+    let e = [ent(text, "e1", EntityKind::Person, &["خالد العمري"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 1);
+    let q = &s.quotes[0];
+    assert_eq!(
+        q.content.slice(text),
+        "الفقرة الأولى من الكلام.\n\n«والفقرة الثانية منه.\r\n  «والثالثة فيها \"كلمة\" أخيرة"
+    );
+    assert_eq!(
+        q.text(text),
+        "الفقرة الأولى من الكلام.\n\nوالفقرة الثانية منه.\r\n  والثالثة فيها \"كلمة\" أخيرة"
+    );
+    // A one-paragraph quotation's text is its content.
+    let text = "قال: «نعم».";
+    let s = run(text, &[]);
+    assert_eq!(s.quotes[0].text(text), "نعم");
+    // Never panics on a source it was not found in.
+    assert_eq!(s.quotes[0].text(""), "");
+}
