@@ -4,6 +4,9 @@
 //! entities come from the whole pipeline ([`qalam::analysis::analyze_with`], lexicon and rules,
 //! no tagger) and are computed once, outside the measured loop.
 //!
+//! Cases: 100 KB and 400 KB in short paragraphs, and 400 KB as one paragraph (no line break:
+//! paragraph-bounded walks must stay bounded too).
+//!
 //! Run: `cargo bench --bench quotes`. The sentences are ours (never from the seed article).
 
 use std::hint::black_box;
@@ -30,8 +33,9 @@ const TEMPLATES: &[&str] = &[
     "وأكد الوزير أن الحكومة «ستعلن الخطة قريبا».",
 ];
 
-/// About `target` bytes: the templates in turn, one paragraph each, names rotating.
-fn generate(target: usize) -> String {
+/// About `target` bytes: the templates in turn, names rotating, each followed by `sep` (a
+/// paragraph break, or a space for one huge paragraph).
+fn generate(target: usize, sep: &str) -> String {
     let mut text = String::with_capacity(target + 512);
     let mut i = 0usize;
     while text.len() < target {
@@ -41,7 +45,7 @@ fn generate(target: usize) -> String {
             FAMILY[(i / GIVEN.len()) % FAMILY.len()]
         );
         text.push_str(&TEMPLATES[i % TEMPLATES.len()].replace("{N}", &name));
-        text.push_str("\n\n");
+        text.push_str(sep);
         i += 1;
     }
     text
@@ -50,18 +54,23 @@ fn generate(target: usize) -> String {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("quotes");
     group.sample_size(10);
-    for kb in [100usize, 400] {
-        let text = generate(kb * 1024);
+    for (kb, sep, label) in [
+        (100usize, "\n\n", "paragraphs"),
+        (400, "\n\n", "paragraphs"),
+        (400, " ", "one_paragraph"),
+        (800, "\n\n", "paragraphs"),
+    ] {
+        let text = generate(kb * 1024, sep);
         let analysis = analyze_with(&text, &[]);
         eprintln!(
-            "{kb} KB: {} tokens, {} entities, {} quotations, {} quoted names",
+            "{kb} KB ({label}): {} tokens, {} entities, {} quotations, {} quoted names",
             analysis.tokens.len(),
             analysis.entities.len(),
             analysis.quotes.quotes.len(),
             analysis.quotes.quoted_names.len()
         );
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(format!("scan_{kb}kb"), |b| {
+        group.bench_function(format!("scan_{kb}kb_{label}"), |b| {
             b.iter(|| {
                 scan(
                     black_box(&text),

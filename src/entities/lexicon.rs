@@ -336,6 +336,7 @@ pub fn sizes() -> Vec<(&'static str, usize, usize)> {
 /// known name, so بغداد keeps its ب and لبيسكوف gives بيسكوف).
 ///
 /// Person name units (given names, surnames) are not mentions on their own; they feed the rules.
+/// One-word entries on the common-noun list (currencies, units: `common_nouns.txt`) are skipped.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LexiconSource;
 
@@ -363,6 +364,11 @@ pub(crate) fn lexicon_mentions(doc: &super::words::Doc<'_>) -> Vec<(Mention, usi
         let single = last == i;
         let light = light_fold(span.slice(doc.text));
         if single && (lx.is_ambiguous(&light) || lx.is_function_word(&light)) {
+            i += 1;
+            continue;
+        }
+        // Currencies and units are common nouns, though ANERcorp tags some (دولار).
+        if single && lx.common_nouns.contains(&fold_str(span.slice(doc.text))) {
             i += 1;
             continue;
         }

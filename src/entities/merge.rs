@@ -123,14 +123,23 @@ fn is_trigger(w: &str) -> bool {
         || lx.loc_triggers.contains(w)
 }
 
+/// True when the words of an organization's short form (its name without the trigger noun)
+/// are distinctive enough to stand for it alone: a gazetteer name (الأمم المتحدة) or at least one
+/// word without the article (طالبان، تاس، أنباء تاس). Definite common nouns alone are not
+/// (اتحاد المزارعين ↛ المزارعين; وزارة المياه والري ↛ المياه والري).
+pub fn distinctive_short_form(words: &[String]) -> bool {
+    Lexicon::get().lookup(&words.join(" ")).is_some()
+        || words
+            .iter()
+            .any(|w| !w.starts_with("ال") && !w.starts_with("وال"))
+}
+
 fn short_long(short: &[String], long: &[String]) -> bool {
     if short.len() >= long.len() {
         return false;
     }
     let short_has_trigger = short.first().is_some_and(|w| is_trigger(w));
-    // A one-word definite common noun is not a short form (المزارعين ↛ اتحاد المزارعين).
-    if short.len() == 1 && short[0].starts_with("ال") && Lexicon::get().lookup(&short[0]).is_none()
-    {
+    if !distinctive_short_form(short) {
         return false;
     }
     (0..=long.len() - short.len()).any(|at| {

@@ -114,7 +114,9 @@ pub struct EntityMention {
 pub struct Entity {
     /// Stable within one analysis: `e1`, `e2`… in order of first mention.
     pub id: String,
-    /// Canonical name: the most complete form written; on a tie, the first written.
+    /// Canonical name: the most complete form written; on a tie, the first written — each word
+    /// in its most frequent spelling among the mentions (الجماعي written five times beats
+    /// الجماعى written once), a tie keeping the first written.
     pub name: String,
     /// Its kind.
     pub kind: EntityKind,
@@ -180,22 +182,42 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     model.retain(|m| !unsupported_common(&doc, m, &direct));
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
     let learned = propagate::learn(&doc, &seeds);
-    cands.extend(direct.into_iter().enumerate().map(|(i, mention)| {
+    let tagger = !extra.is_empty();
+    let lexical_count = weak.len();
+    for (i, mention) in direct.into_iter().enumerate() {
+        let one_word = i < lexical_count && !doc.key(mention.span).contains(' ');
         let tier = if mention.origin == MentionOrigin::Rule {
             resolve::CONTEXT
         } else if weak.get(i).copied().unwrap_or(false) {
             resolve::WEAK
+        } else if tagger && one_word {
+            resolve::LEXICON_WORD
         } else {
             resolve::STRONG
         };
-        resolve::Candidate { mention, tier }
-    }));
+        // A one-word gazetteer name that is also a frequent common word, left untagged by the
+        // tagger, is doubtful in running text: dropped.
+        if tagger
+            && one_word
+            && mention.origin == MentionOrigin::Lexicon
+            && is_common_word(&doc, mention.span)
+            && !model.iter().any(|m| m.span.overlaps(mention.span))
+        {
+            continue;
+        }
+        cands.push(resolve::Candidate { mention, tier });
+    }
     cands.extend(
         propagate::find_learned(&doc, &learned)
             .into_iter()
-            .map(|mention| resolve::Candidate {
-                mention,
-                tier: resolve::PROPAGATED,
+            .map(|mention| {
+                // With a tagger, a one-word copy yields to the tagger's reading of its context.
+                let tier = if tagger && !doc.key(mention.span).contains(' ') {
+                    resolve::LEXICON_WORD
+                } else {
+                    resolve::PROPAGATED
+                };
+                resolve::Candidate { mention, tier }
             }),
     );
     cands.extend(model.into_iter().map(|mention| resolve::Candidate {
@@ -222,6 +244,12 @@ fn valid_span(text: &str, span: Span) -> bool {
         && text.is_char_boundary(span.end)
 }
 
+/// True when the one-word mention at `span` is a frequent non-entity word of ANERcorp train (as
+/// written, light folding).
+fn is_common_word(doc: &words::Doc<'_>, span: Span) -> bool {
+    lexicon::Lexicon::get().is_common(&lexicon::light_fold(span.slice(doc.text)))
+}
+
 /// True when the tagger's mention `m` has no support (no gazetteer entry for its words, no
 /// lexicon or rule mention overlapping it) and every word of it is a common noun: on the
 /// non-entity noun list (`common_nouns.txt`: currencies, units, loanwords) or a frequent
@@ -232,7 +260,13 @@ fn unsupported_common(doc: &words::Doc<'_>, m: &Mention, direct: &[Mention]) -> 
         return false;
     }
     let key = doc.key(m.span);
-    if key.is_empty() || lx.lookup(&key).is_some() {
+    if key.is_empty() {
+        return false;
+    }
+    if lx.common_nouns.contains(&key) {
+        return true;
+    }
+    if lx.lookup(&key).is_some() {
         return false;
     }
     let Some((first, last)) = doc.token_range(m.span) else {
@@ -304,7 +338,12 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
                 best
             }
         });
-        let name = written_name(doc, &items[canonical]);
+        let name = majority_spelling(
+            &written_name(doc, &items[canonical]),
+            members
+                .iter()
+                .map(|&i| items[i].mention.span.slice(doc.text)),
+        );
         let mut aliases: Vec<String> = Vec::new();
         let mut roles: Vec<String> = Vec::new();
         let mut role_keys: Vec<String> = Vec::new();
@@ -365,6 +404,44 @@ fn drop_sub_roles(roles: Vec<String>) -> Vec<String> {
         .filter(|(i, _)| !words.iter().any(|w| is_sub(&words[*i], w)))
         .map(|(_, r)| r)
         .collect()
+}
+
+/// The canonical name with each word written in its most frequent spelling among `mentions`
+/// (the entity's mentions as written, in document order): words that fold alike
+/// ([`crate::text::normalize::fold_str`]: الجماعى/الجماعي, أ/ا, ة/ه) are one word written in
+/// variants; a tie keeps the first written. Words of other folds are left as they are.
+fn majority_spelling<'t>(name: &str, mentions: impl Iterator<Item = &'t str>) -> String {
+    use crate::text::normalize::fold_str;
+    // (fold, written, count, first position)
+    let mut seen: Vec<(String, &str, usize, usize)> = Vec::new();
+    let mut pos = 0;
+    for m in mentions {
+        for w in m.split_whitespace() {
+            let f = fold_str(w);
+            match seen.iter_mut().find(|(sf, sw, _, _)| *sf == f && *sw == w) {
+                Some(e) => e.2 += 1,
+                None => seen.push((f, w, 1, pos)),
+            }
+            pos += 1;
+        }
+    }
+    name.split_whitespace()
+        .map(|w| {
+            let f = fold_str(w);
+            seen.iter()
+                .filter(|(sf, _, _, _)| *sf == f)
+                .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+                .filter(|best| {
+                    best.2
+                        > seen
+                            .iter()
+                            .find(|e| e.0 == f && e.1 == w)
+                            .map_or(0, |e| e.2)
+                })
+                .map_or(w, |best| best.1)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A mention's text for display as a name: as written, with an elided article restored

@@ -65,11 +65,12 @@ pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
                 if k > 0 && words.len() - k <= 2 {
                     let core = words[k..].join(" ");
                     let l = doc.light(first + k);
-                    // A one-word short form must be distinctive: a proper name (طالبان، تاس)
-                    // or a gazetteer name, not a definite common noun (اتحاد المزارعين ↛
-                    // المزارعين).
-                    let distinctive = !core.starts_with("ال") || lx.lookup(&core).is_some();
-                    if words.len() - k > 1 || (distinctive && ok_alone(&core, l)) {
+                    // The short form must be distinctive: a proper name (طالبان، تاس) or a
+                    // gazetteer name, not definite common nouns (اتحاد المزارعين ↛ المزارعين).
+                    let core_words: Vec<String> =
+                        words[k..].iter().map(|w| w.to_string()).collect();
+                    let distinctive = super::merge::distinctive_short_form(&core_words);
+                    if distinctive && (words.len() - k > 1 || ok_alone(&core, l)) {
                         learned.entry(core).or_insert(EntityKind::Organization);
                     }
                 }

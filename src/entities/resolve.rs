@@ -1,10 +1,12 @@
 //! Overlap resolution between mention sources.
 //!
 //! Tiers: context-rule mentions ([`CONTEXT`]: a trigger or title decides the kind, صحيفة
-//! "الشرق الأوسط" is a newspaper) beat strong lexicon mentions ([`STRONG`]: multi-word names and
-//! ANERcorp names), which beat propagated mentions ([`PROPAGATED`]), which beat the tagger's ([`MODEL`]), which
-//! beat one-word names known only from GeoNames/CLDR ([`WEAK`]: كورونا is a place there, a virus in
-//! the news); within a tier the longer mention wins, then the earlier. A tagger mention that strictly
+//! "الشرق الأوسط" is a newspaper) beat strong lexicon mentions ([`STRONG`]: multi-word names, and
+//! one-word ANERcorp names when no tagger runs), which beat propagated mentions
+//! ([`PROPAGATED`]), which beat the tagger's ([`MODEL`]), which beat one-word gazetteer names
+//! ([`LEXICON_WORD`] for ANERcorp names when the tagger runs — the tagger sees the context a
+//! gazetteer does not — and [`WEAK`] for names known only from GeoNames/CLDR: كورونا is a place
+//! there, a virus in the news); within a tier the longer mention wins, then the earlier. A tagger mention that strictly
 //! contains a stronger mention of the same kind takes its place (the model's recall extends the
 //! lexicon's precision: بوتين → فلاديمير بوتين), but one that contradicts it (another kind, or a
 //! partial overlap) loses.
@@ -13,13 +15,17 @@ use super::Mention;
 use crate::text::Span;
 
 /// Tier of context-rule mentions (titles, triggers).
-pub(crate) const CONTEXT: u8 = 4;
-/// Tier of strong lexicon mentions.
-pub(crate) const STRONG: u8 = 3;
+pub(crate) const CONTEXT: u8 = 5;
+/// Tier of strong lexicon mentions (multi-word gazetteer names; one-word ANERcorp names when no
+/// tagger runs).
+pub(crate) const STRONG: u8 = 4;
 /// Tier of propagated mentions (a name found elsewhere in the document).
-pub(crate) const PROPAGATED: u8 = 2;
+pub(crate) const PROPAGATED: u8 = 3;
 /// Tier of the tagger's mentions.
-pub(crate) const MODEL: u8 = 1;
+pub(crate) const MODEL: u8 = 2;
+/// Tier of one-word ANERcorp gazetteer names when the tagger runs: the tagger decides their
+/// boundaries and kind (measured on ANERcorp dev, see `data/README.md`).
+pub(crate) const LEXICON_WORD: u8 = 1;
 /// Tier of one-word names known only from the general gazetteers.
 pub(crate) const WEAK: u8 = 0;
 
@@ -28,7 +34,7 @@ pub(crate) const WEAK: u8 = 0;
 pub(crate) struct Candidate {
     /// The mention.
     pub mention: Mention,
-    /// [`CONTEXT`], [`STRONG`], [`PROPAGATED`], [`MODEL`] or [`WEAK`].
+    /// [`CONTEXT`], [`STRONG`], [`PROPAGATED`], [`MODEL`], [`LEXICON_WORD`] or [`WEAK`].
     pub tier: u8,
 }
 

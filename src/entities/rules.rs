@@ -615,9 +615,9 @@ fn starts_multiword_name(doc: &Doc<'_>, k: usize) -> bool {
 }
 
 /// Organization mentions headed by a definite trigger noun with adjectives and a prepositional
-/// complement (المركز الوطني للأرصاد، الاتحاد الأفريقي لكرة القدم): ال + trigger, one or two
-/// relational adjectives, then an [`org_tail`] continuation (required, so that a bare
-/// المجلس الوطني is not a name).
+/// complement (المركز الوطني للأرصاد، الاتحاد الأفريقي لكرة القدم): ال + trigger, one to three
+/// relational adjectives, then an [`org_tail`] continuation — required after a single adjective,
+/// so that a bare المجلس الوطني is not a name, but not after two (البنك المركزي المصري).
 fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     let lx = Lexicon::get();
     let mut out = Vec::new();
@@ -635,7 +635,7 @@ fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             continue;
         };
         let mut j = i;
-        while j < i + 2
+        while j < i + 3
             && doc.adjacent(j)
             && doc.is_word(j + 1)
             && is_relational_adjective(doc.fold(j + 1))
@@ -644,7 +644,8 @@ fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             j += 1;
         }
         let e = if j > i { org_tail(doc, j) } else { j };
-        if e > j {
+        // With a complement, or with two relational adjectives (البنك المركزي المصري).
+        if e > j || j >= i + 2 {
             out.push(Mention {
                 span: doc.span(i, r.prefix, e),
                 kind: EntityKind::Organization,
@@ -691,6 +692,16 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
         }
         if !doc.adjacent(j) || !doc.is_word(k) {
             i += 1;
+            continue;
+        }
+        // Trigger + continuation + nisba: وكالة الأنباء العراقية.
+        if j > i && is_definite(doc.fold(k)) && lx.nisba_place(doc.fold(k)).is_some() {
+            out.push(Mention {
+                span: doc.span(i, prefix, k),
+                kind: EntityKind::Organization,
+                origin: MentionOrigin::Rule,
+            });
+            i = k + 1;
             continue;
         }
         // A known name right after the trigger (منظمة الأمم المتحدة).

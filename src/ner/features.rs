@@ -53,6 +53,10 @@ pub struct FeatureConfig {
     pub lexicon: bool,
     /// Character trigrams of the clitic-stripped stem (with word-boundary marks).
     pub ngram: bool,
+    /// Position inside quotation marks (« » " “ ”) and whether a closing mark follows soon
+    /// (an extension group: off unless set, written in the model's configuration only when on,
+    /// so models trained before it load unchanged).
+    pub quote: bool,
 }
 
 impl Default for FeatureConfig {
@@ -71,6 +75,7 @@ impl Default for FeatureConfig {
             cluster: true,
             lexicon: true,
             ngram: true,
+            quote: false,
         }
     }
 }
@@ -97,6 +102,7 @@ impl FeatureConfig {
             "cluster" => &mut self.cluster,
             "lexicon" => &mut self.lexicon,
             "ngram" => &mut self.ngram,
+            "quote" => &mut self.quote,
             _ => return None,
         })
     }
@@ -112,14 +118,24 @@ impl FeatureConfig {
         }
     }
 
-    /// `word=1 fold=1 …` (all groups, fixed order).
+    /// Extension groups (off by default): after [`FeatureConfig::GROUPS`] in
+    /// [`FeatureConfig::to_text`], and only when on.
+    pub const EXTENSIONS: [&'static str; 1] = ["quote"];
+
+    /// `word=1 fold=1 …` (all [`FeatureConfig::GROUPS`], fixed order; then the
+    /// [`FeatureConfig::EXTENSIONS`] that are on).
     pub fn to_text(&self) -> String {
         let mut c = self.clone();
-        Self::GROUPS
+        let mut items: Vec<String> = Self::GROUPS
             .iter()
             .map(|g| format!("{g}={}", u8::from(*c.flag(g).expect("known group"))))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .collect();
+        for g in Self::EXTENSIONS {
+            if *c.flag(g).expect("known group") {
+                items.push(format!("{g}=1"));
+            }
+        }
+        items.join(" ")
     }
 
     /// Parses [`FeatureConfig::to_text`]; unknown keys are an error.
@@ -552,6 +568,7 @@ pub struct SentenceFeatures {
     /// Scratch: each token's entry in the [`WordCache`], and its gazetteer span code.
     words: Vec<u32>,
     spans: Vec<u32>,
+    quotes: Vec<u64>,
 }
 
 impl SentenceFeatures {
@@ -598,6 +615,39 @@ pub fn append_extra(out: &mut SentenceFeatures, extra: &[Vec<u64>]) {
 
 const BOS: &str = "<s>";
 const EOS: &str = "</s>";
+
+/// Quotation state of every token of a sentence (tokens as written), into `out`: 7 for an
+/// opening mark, 8 for a closing one, 0 outside quotations, else 1 + min(tokens since the
+/// opening mark − 1, 2), plus 3 when a closing mark follows within three tokens. « opens, »
+/// closes; " “ ” open when no quotation is open and close otherwise.
+fn quote_codes<S: AsRef<str>>(tokens: &[S], out: &mut Vec<u64>) {
+    let n = tokens.len();
+    out.clear();
+    out.resize(n, 0);
+    let mut open: Option<usize> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let (opens, closes) = match t.as_ref() {
+            "«" => (true, false),
+            "»" => (false, true),
+            "\"" | "“" | "”" => (open.is_none(), open.is_some()),
+            _ => (false, false),
+        };
+        if opens {
+            open = Some(i);
+            out[i] = 7;
+        } else if closes {
+            open = None;
+            out[i] = 8;
+        } else if let Some(o) = open {
+            out[i] = 1 + (i - o - 1).min(2) as u64;
+        }
+    }
+    for i in 0..n {
+        if (1..=3).contains(&out[i]) && out[i + 1..n.min(i + 4)].contains(&8) {
+            out[i] += 3;
+        }
+    }
+}
 
 /// What [`extract_with`] knows about one distinct token text: its folded forms (ranges into
 /// [`WordCache`]'s text arena), lookups, and the feature ids that depend on the word alone.
@@ -875,6 +925,9 @@ fn extract_impl<'t, S: AsRef<str>>(
     }
     let c = &*cache;
     let word = |i: usize| &c.words[out.words[i] as usize];
+    if config.quote {
+        quote_codes(tokens, &mut out.quotes);
+    }
     let gaz = &res.gazetteer;
     // Multi-word gazetteer spans: 0 none, else (class bit + 1) * 2 + (0 = B, 1 = I).
     out.spans.clear();
@@ -1039,6 +1092,9 @@ fn extract_impl<'t, S: AsRef<str>>(
                 push(FeatureHasher::new(117).num(u64::from(out.spans[i])));
             }
         }
+        if config.quote && out.quotes[i] != 0 {
+            ids.push(FeatureHasher::new(150).num(out.quotes[i]).finish());
+        }
         out.offsets.push(ids.len());
     }
 }
@@ -1124,6 +1180,8 @@ fn extract_reference<S: AsRef<str>>(
         }
     }
     let info = info;
+    let mut quotes = Vec::new();
+    quote_codes(tokens, &mut quotes);
     let fold_at = |j: isize| -> &str {
         if j < 0 {
             BOS
@@ -1316,6 +1374,9 @@ fn extract_reference<S: AsRef<str>>(
                 push(FeatureHasher::new(117).num(u64::from(t.lex_span)));
             }
         }
+        if config.quote && quotes[i] != 0 {
+            push(FeatureHasher::new(150).num(quotes[i]));
+        }
         out.offsets.push(ids.len());
     }
 }
@@ -1340,11 +1401,37 @@ mod tests {
     }
 
     #[test]
+    fn quotation_codes() {
+        let mut q = Vec::new();
+        quote_codes(
+            &[
+                "قال",
+                "«",
+                "حركة",
+                "النهضة",
+                "»",
+                "و",
+                "\"",
+                "أ",
+                "ب",
+                "ج",
+                "د",
+            ],
+            &mut q,
+        );
+        assert_eq!(q, [0, 7, 4, 5, 8, 0, 7, 1, 2, 3, 3]);
+    }
+
+    #[test]
     fn config_text_round_trip() {
         let mut c = FeatureConfig::default();
         c.set("cluster", false);
         let t = c.to_text();
-        assert!(t.contains("cluster=0"));
+        assert!(t.contains("cluster=0") && !t.contains("quote"));
+        let mut q = c.clone();
+        q.set("quote", true);
+        assert!(q.to_text().ends_with("quote=1"));
+        assert_eq!(FeatureConfig::from_text(&q.to_text()).unwrap(), q);
         assert_eq!(FeatureConfig::from_text(&t).unwrap(), c);
         assert!(FeatureConfig::from_text("bogus=1").is_err());
     }
@@ -1377,8 +1464,24 @@ mod tests {
             vec!["الوزير"],
             vec![],
             vec!["للأمم", "المتحدة", "السوريين", "الوزير", "قال"],
+            vec![
+                "قال",
+                ":",
+                "\"",
+                "إن",
+                "حركة",
+                "«",
+                "النهضة",
+                "»",
+                "فازت",
+                "\"",
+                ".",
+            ],
         ];
         let mut configs = vec![FeatureConfig::default()];
+        let mut quoted = FeatureConfig::default();
+        quoted.set("quote", true);
+        configs.push(quoted);
         for g in FeatureConfig::GROUPS {
             let mut c = FeatureConfig::default();
             c.set(g, false);

@@ -7,13 +7,24 @@
 //!   opens a paragraph and the previous one ends with a colon, that paragraph too. Else a verb
 //!   right after it (quote-first: «…»، قال فلان — «…»، هكذا علق فلان) that does not introduce
 //!   the next quotation. Proclitics و ف and object pronouns (سألني) are allowed on the verb.
+//!   When the nearest verb is part of an earlier verb's subject phrase (only words between:
+//!   وقال مصدر لم يكشف عن اسمه: «…»، وتابع قائلا: «…») the first finite verb of the chain is
+//!   the cue. With no reporting verb, جاء/ورد في (وجاء في بيان صادر عن X أن "…"، أصدرت X بيانا
+//!   جاء فيه: «…») is the cue and the document's issuer the speaker.
 //! - **Speaker of a VSO verb**: the words after the verb up to a colon, the quotation, إن/أن, a
 //!   source phrase or a clause break: a person mention there first, else a name in apposition
 //!   between commas (مديرة الشركة، سارة، إن), else an organization or place mention at the
 //!   subject's head (قالت وزارة الصحة), else the phrase as written (مصدر في الوزارة), cut before
-//!   adjuncts (اليوم، في بيان) and recipients (للصحفيين). A definite phrase (الوزير، الهيئة،
-//!   المصدر) refers back to the latest speaker or entity whose name or role has the same head
-//!   noun; a document noun (البيان) to the previous speaker; the range stays the words written.
+//!   adjuncts (اليوم، في بيان), recipients (للصحفيين) and relative or verbal clauses (لم، الذي،
+//!   طلب…: `clause_openers`); an object pronoun right after the verb is skipped (قال لي الوزير).
+//!   Inside a quotation, the subject of an inner cue is read inside it too. A definite phrase
+//!   (الوزير، الهيئة، المصدر) refers back to the latest speaker (among the last 100) whose name,
+//!   role or written title has the same head noun, else to the latest entity with it. A
+//!   statement as subject (وقال بيان…) speaks for its issuer when written (بيان صادر عن X →
+//!   X; بيان لـX → X when X is an entity), else for itself (بيان للحكومة); البيان refers back
+//!   to the previous speaker only when that one is not a person. The range stays the words
+//!   written. A phrase after the verb yields to a person mention right before it (إدريس يقول
+//!   لطلابه "…").
 //!   **SVO**: أما فلان فقال, or a mention right before a verb without و.
 //! - **No written subject** (وأضاف:، participles مضيفا/مؤكدة, plurals): the first person mention
 //!   of the sentence's main clause before the verb (أبدى المدرب فلان أسفه، وقال: «…»); else the
@@ -25,8 +36,13 @@
 //! - **Source**: وفقا لـ، بحسب، نقلا عن… (`sources.txt`), ل + a media noun (لوكالة) or a quoted
 //!   name (لـ«الصحيفة»), and the relay pattern نقلت الوكالة عن فلان قوله (source the agency,
 //!   speaker the person, cue the relay verb). The source is a quoted name within three tokens
-//!   (وكالة أنباء " تاس "), else a mention, else the words as written. With no cue verb, a named
+//!   (وكالة أنباء " تاس "), else a mention, else the words as written — or the person mention
+//!   inside those words (بحسب المتحدث باسم القيادة اللواء فلان). With no cue verb, a named
 //!   source is the speaker too («…»، بحسب الوزارة).
+//!
+//! Cost: linear in the document (up to constant windows): mentions, quotations and quoted names
+//! are looked up by binary search on sorted vectors (`doc::SpanIndex`, `Doc::mentions_starting_in`),
+//! never scanned whole per quotation (see `benches/quotes.rs`).
 //! - A quotation with no cue and no source, following another in the same paragraph, keeps
 //!   that one's speaker.
 
@@ -100,6 +116,10 @@ struct Event {
     at: usize,
     /// Who speaks.
     who: Named,
+    /// The head noun (folded, no article) of the word written right after the verb — the
+    /// title before the name (أكد الرئيس الجزائري فلان → رئيس), so that a later الرئيس refers
+    /// to that speaker even when the entity layer kept no role. Empty when unknown.
+    written_head: String,
     /// The verb's gender (قالت: feminine), when known.
     feminine: Option<bool>,
 }
@@ -412,6 +432,7 @@ impl Attributor<'_> {
                                 at: self.doc.tokens[ci].span.start,
                                 who: w.clone(),
                                 feminine: None,
+                                written_head: String::new(),
                             });
                         }
                         (Some(ci), who)
@@ -449,6 +470,7 @@ impl Attributor<'_> {
                         at: q.span.start,
                         who: s.clone(),
                         feminine: None,
+                        written_head: String::new(),
                     });
                 }
                 s
@@ -557,10 +579,18 @@ impl Attributor<'_> {
             }
             if let Some(who) = self.explicit_speaker(i) {
                 // Events come in document order, so earlier ones resolve later references.
+                let written_head = self
+                    .doc
+                    .tokens
+                    .get(i + 1)
+                    .filter(|t| is_word(t) && !self.lex.is_object_lam(&t.folded))
+                    .map(|t| head_noun(t.span.slice(self.doc.text)))
+                    .unwrap_or_default();
                 self.events.push(Event {
                     at: self.doc.tokens[i].span.start,
                     who,
                     feminine: self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.feminine),
+                    written_head,
                 });
             }
         }
@@ -584,7 +614,8 @@ impl Attributor<'_> {
         let para = self.para_of(at);
         let end = self.doc.token_at_or_after(at);
         let mut start = end;
-        while start > 0 {
+        // Bounded like the cue window, so that a paragraph with no sentence mark stays linear.
+        while start > 0 && end - start < 2 * BEFORE_WINDOW {
             let t = &self.doc.tokens[start - 1];
             if t.span.start < para.start
                 || (is_sentence_end(t) && !self.in_other_speech(start - 1, None))
@@ -637,6 +668,7 @@ impl Attributor<'_> {
         }
         let earlier_speaker = self.events_before(at).take(DEFINITE_LOOKBACK).find(|e| {
             head_noun(&e.who.name) == head
+                || e.written_head == head
                 || e.who
                     .entity
                     .as_ref()

@@ -34,7 +34,8 @@ pub struct Quote {
     pub span: Span,
     /// The content without the outer marks (bytes): exactly the bytes between them, so white
     /// space just inside the marks is kept (`span.start + mark length == content.start`); for a
-    /// multi-paragraph quotation it includes the paragraph breaks and the reopening marks.
+    /// multi-paragraph quotation it includes the paragraph breaks and the reopening marks
+    /// (render it with [`Quote::text`], which drops them).
     pub content: Span,
     /// False when no closing mark was found.
     pub closed: bool,

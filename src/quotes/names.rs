@@ -1,6 +1,11 @@
 //! Speech or name? A span in quotation marks is a name or term — not a quotation — when
 //! (rules of the section 3, in this order):
-//! 1. its content is covered by entity mentions (الكرملين، داعش when the recognizer knows them);
+//! 0. it has one to four words, no cue verb, and follows a work, event or slogan noun (فيلم،
+//!    الفيلم المصري، مهرجان، وسم…) or a naming word (ما يسمى، المعروف بـ): a title or term, even
+//!    with a predicate word in it (مهرجان "كان") — unless the noun is in a cue verb's subject
+//!    (وقال مدير البرنامج «…»). Lists in `data/quotes/title_triggers.txt`;
+//! 1. its content is covered by entity mentions (الكرملين، داعش when the recognizer knows them),
+//!    unless a quote-first cue follows it («سنرد»، قال…);
 //! 2. it is a short noun phrase (≤ 4 words, no verb or predicate word, no sentence punctuation)
 //!    right after an indefinite trigger noun (تنظيم "…"، وكالة أنباء "…"، برنامج «…»); a
 //!    definite noun (المشروع «خطوة مهمة») is a subject with a quoted predicate, not a trigger;

@@ -11,6 +11,9 @@
 //!   news style: every paragraph of a long quotation reopens it, only the last closes it); then the
 //!   outermost open quotation continues into that paragraph.
 //! - Single quotes count only when clearly paired inside one paragraph (see [`super::marks`]).
+//! - Guillemets keep the direction of their glyphs: « always opens (also right after a word,
+//!   after another «, or in an empty pair «»«»), » always closes — except the reversed
+//!   convention »…«, read when a » in an opening context has nothing open to close.
 
 use super::marks::{Context, Family, Mark, Shape, closes, find_marks};
 use crate::text::Span;

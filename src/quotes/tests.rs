@@ -539,7 +539,11 @@ fn crlf_line_ends_and_emoji() {
 }
 
 /// The speaker's name, entity and words as written, for quotation `k`.
-fn speaker_of<'a>(text: &'a str, s: &QuoteScan, k: usize) -> Option<(String, Option<String>, &'a str)> {
+fn speaker_of<'a>(
+    text: &'a str,
+    s: &QuoteScan,
+    k: usize,
+) -> Option<(String, Option<String>, &'a str)> {
     s.quotes[k]
         .speaker
         .as_ref()
@@ -578,7 +582,12 @@ fn a_statement_speaks_for_itself_or_its_issuer() {
     let text = "وقال الوزير سمير حداد: «سنعيد فتح المعبر».\n\nوقال بيان للحكومة إن \"الوضع مستقر تماما\".\n\nوأصدرت وزارة الزراعة الأردنية بيانا جاء فيه: «الموسم واعد هذا العام».\n\nوجاء في بيان صادر عن حلف الناتو أن \"الحلف مستعد للحوار\".\n\nوقال بيان صادر عن الشركة إن \"الأرباح تضاعفت\".";
     let e = [
         ent(text, "e1", EntityKind::Person, &["سمير حداد"]),
-        ent(text, "e2", EntityKind::Organization, &["وزارة الزراعة الأردنية"]),
+        ent(
+            text,
+            "e2",
+            EntityKind::Organization,
+            &["وزارة الزراعة الأردنية"],
+        ),
         ent(text, "e3", EntityKind::Organization, &["الناتو"]),
     ];
     let s = run(text, &e);
@@ -604,7 +613,10 @@ fn a_statement_speaks_for_itself_or_its_issuer() {
     );
     assert_eq!(s.quotes[3].cue.as_ref().unwrap().span, at(text, "وجاء", 0));
     let sp = s.quotes[4].speaker.as_ref().unwrap();
-    assert_eq!((sp.name.as_str(), sp.span), ("الشركة", at(text, "الشركة", 0)));
+    assert_eq!(
+        (sp.name.as_str(), sp.span),
+        ("الشركة", at(text, "الشركة", 0))
+    );
 }
 
 #[test]
@@ -644,7 +656,10 @@ fn a_person_inside_the_speaker_phrase_is_the_speaker() {
         speaker_of(text, &s, 0),
         Some(("تحسين الخفاجي".into(), Some("e1".into()), "تحسين الخفاجي"))
     );
-    assert_eq!(s.quotes[0].source.as_ref().unwrap().entity.as_deref(), Some("e1"));
+    assert_eq!(
+        s.quotes[0].source.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
 }
 
 #[test]
@@ -704,4 +719,17 @@ fn multi_paragraph_text_drops_the_reopening_marks() {
     assert_eq!(s.quotes[0].text(text), "نعم");
     // Never panics on a source it was not found in.
     assert_eq!(s.quotes[0].text(""), "");
+}
+
+#[test]
+fn a_definite_title_refers_to_the_speaker_it_was_written_before() {
+    // The entity has no role: the title was only written before the name, after the verb.
+    let text = "أكد الرئيس الموريتاني سالم ولد أحمد، الأحد، أن الحوار مستمر.\n\nوقال الرئيس إن المفاوضات «تسير في الاتجاه الصحيح».";
+    let e = [ent(text, "e1", EntityKind::Person, &["سالم ولد أحمد"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 1);
+    assert_eq!(
+        speaker_of(text, &s, 0),
+        Some(("سالم ولد أحمد".into(), Some("e1".into()), "الرئيس"))
+    );
 }
