@@ -284,44 +284,59 @@ pub(crate) fn slice(text: &str, span: Span) -> Option<&str> {
     text.get(span.start..span.end)
 }
 
-/// The first `max_words` words of `s` joined by single spaces, cut to at most
-/// [`MAX_EXCERPT_CHARS`] characters (characters, not bytes, whatever the spacing), with "…"
-/// when anything was left out. Reads only as much of `s` as it shows (plus one word), so a
-/// long quotation costs no more than a short one.
+/// The first `max_words` words of `s` joined by single spaces, at most [`MAX_EXCERPT_CHARS`]
+/// characters long, with "…" when anything was left out. See [`first_words_within`].
 pub fn first_words(s: &str, max_words: usize) -> String {
+    first_words_within(s, max_words, MAX_EXCERPT_CHARS)
+}
+
+/// The first `max_words` white-space-separated words of `s` joined by single spaces, at most
+/// `max_chars` characters (characters, not bytes) long, with "…" appended when anything was left
+/// out. The cut falls between words; only a first word longer than `max_chars` is cut inside.
+/// Reads at most `max_chars + 1` characters of each word it looks at, so a long unspaced text
+/// costs no more than a short one.
+pub fn first_words_within(s: &str, max_words: usize, max_chars: usize) -> String {
     let mut out = String::new();
     let (mut chars, mut words) = (0, 0);
-    // True when white space was seen since the last character shown.
-    let mut gap = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            gap = words > 0;
-            continue;
+    let mut rest = s;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return out;
         }
-        if gap || words == 0 {
-            if words == max_words {
-                out.push('…');
-                return out;
-            }
-            if gap {
-                if chars == MAX_EXCERPT_CHARS {
-                    out.push('…');
-                    return out;
-                }
-                out.push(' ');
-                chars += 1;
-            }
-            words += 1;
-            gap = false;
-        }
-        if chars == MAX_EXCERPT_CHARS {
+        if words == max_words {
             out.push('…');
             return out;
         }
-        out.push(c);
-        chars += 1;
+        let separator = usize::from(words > 0);
+        let budget = max_chars.saturating_sub(chars + separator);
+        let (mut end, mut len, mut whole) = (rest.len(), 0, true);
+        for (i, c) in rest.char_indices() {
+            if c.is_whitespace() {
+                end = i;
+                break;
+            }
+            if len == budget {
+                (end, whole) = (i, false);
+                break;
+            }
+            len += 1;
+        }
+        if !whole {
+            if words == 0 {
+                out.push_str(&rest[..end]);
+            }
+            out.push('…');
+            return out;
+        }
+        if separator == 1 {
+            out.push(' ');
+        }
+        out.push_str(&rest[..end]);
+        chars += separator + len;
+        words += 1;
+        rest = &rest[end..];
     }
-    out
 }
 
 /// `s` as quoted in a message: white space runs shown as one space, at most

@@ -169,7 +169,7 @@ pub fn quote_markdown(quote: &Quote, analysis: &Analysis, text: &str, lang: Lang
 }
 
 fn preview(quote: &Quote, text: &str) -> String {
-    let words = present::first_words(convert::slice(text, quote.content), PREVIEW_WORDS);
+    let words = present::quote_preview(quote, text, PREVIEW_WORDS);
     if words.is_empty() {
         "…".to_owned()
     } else {

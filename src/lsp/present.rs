@@ -87,12 +87,30 @@ pub fn list_separator(lang: Lang) -> &'static str {
     }
 }
 
-/// The first `max` white-space-separated words of `text`, joined by single spaces and cut to at
-/// most [`crate::diagnostics::MAX_EXCERPT_CHARS`] characters, with "…" appended when anything was
-/// left out (the same excerpt diagnostics messages use). Line breaks count as white space, so a
+/// The most characters of a quotation preview in the outline and in hovers.
+pub const MAX_PREVIEW_CHARS: usize = 80;
+
+/// The first `max` white-space-separated words of `text`, joined by single spaces, at most
+/// [`MAX_PREVIEW_CHARS`] characters, with "…" appended when anything was left out
+/// ([`crate::diagnostics::first_words_within`]). Line breaks count as white space, so a
 /// multi-paragraph quotation gives a one-line preview. Empty when `text` holds no word.
 pub fn first_words(text: &str, max: usize) -> String {
-    crate::diagnostics::first_words(text, max)
+    crate::diagnostics::first_words_within(text, max, MAX_PREVIEW_CHARS)
+}
+
+/// The preview of a quotation (outline name, hover): the first `max` words of its text without
+/// the marks that reopen continuation paragraphs ([`crate::quotes::Quote::text`]). Only the first
+/// few hundred characters of the content are read, so a huge quotation costs no more than a
+/// short one.
+pub fn quote_preview(quote: &crate::quotes::Quote, text: &str, max: usize) -> String {
+    const HEAD_BYTES: usize = 4 * MAX_PREVIEW_CHARS;
+    let mut head = quote.clone();
+    let mut end = quote.content.end.min(quote.content.start + HEAD_BYTES);
+    while end > quote.content.start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    head.content.end = end;
+    first_words(&head.text(text), max)
 }
 
 /// Escapes the characters that CommonMark reads as inline markup (`` \ ` * _ [ ] < > # | ~ ``)
@@ -115,6 +133,39 @@ pub fn escape_markdown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_preview_drops_reopening_marks_and_reads_only_the_head() {
+        use crate::quotes::Quote;
+        use crate::text::Span;
+        let text = "«الجملة الأولى\n\n«والجملة الثانية»";
+        let close = text.rfind('»').unwrap();
+        let quote = Quote {
+            id: "q1".into(),
+            span: Span::new(0, close + '»'.len_utf8()),
+            content: Span::new('«'.len_utf8(), close),
+            closed: true,
+            nested_in: None,
+            speaker: None,
+            cue: None,
+            source: None,
+        };
+        assert_eq!(
+            quote_preview(&quote, text, 8),
+            "الجملة الأولى والجملة الثانية"
+        );
+        assert_eq!(quote_preview(&quote, text, 2), "الجملة الأولى…");
+
+        let long = format!("«{}»", "ب".repeat(100_000));
+        let quote = Quote {
+            span: Span::new(0, long.len()),
+            content: Span::new('«'.len_utf8(), long.len() - '»'.len_utf8()),
+            ..quote
+        };
+        let preview = quote_preview(&quote, &long, 8);
+        assert_eq!(preview.chars().count(), MAX_PREVIEW_CHARS + 1);
+        assert!(preview.ends_with('…'));
+    }
 
     #[test]
     fn first_words_truncates_and_marks() {

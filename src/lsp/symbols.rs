@@ -45,7 +45,7 @@ pub const fn entity_kind(kind: EntityKind) -> SymbolKind {
 /// The outline name of a quotation: its first words, else the text at its range (marks
 /// included), else "…" — never empty.
 pub fn quote_name(quote: &Quote, text: &str) -> String {
-    let words = present::first_words(convert::slice(text, quote.content), PREVIEW_WORDS);
+    let words = present::quote_preview(quote, text, PREVIEW_WORDS);
     if !words.is_empty() {
         return words;
     }

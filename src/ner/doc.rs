@@ -54,9 +54,64 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
     stage1: &[Vec<usize>],
     window: usize,
 ) -> DocFeatures {
-    let keys: Vec<Vec<Key>> = sentences
+    let flat = features_flat(sentences, stage1, window);
+    let mut t = 0;
+    sentences
         .iter()
-        .map(|s| s.as_ref().iter().map(|t| doc_key(t.as_ref())).collect())
+        .map(|s| {
+            (0..s.as_ref().len())
+                .map(|_| {
+                    t += 1;
+                    flat.token(t - 1).to_vec()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// [`features`] in one flat list: token `t` of the document (counting across sentences) has
+/// [`FlatDocFeatures::token`]`(t)`.
+#[derive(Clone, Debug, Default)]
+pub struct FlatDocFeatures {
+    ids: Vec<u64>,
+    ends: Vec<usize>,
+}
+
+impl FlatDocFeatures {
+    /// Feature ids of document token `t`.
+    pub fn token(&self, t: usize) -> &[u64] {
+        let start = if t == 0 { 0 } else { self.ends[t - 1] };
+        &self.ids[start..self.ends[t]]
+    }
+}
+
+/// [`features`] without one allocation per token (the tagger's path); each distinct token text
+/// is keyed once.
+pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
+    sentences: &[T],
+    stage1: &[Vec<usize>],
+    window: usize,
+) -> FlatDocFeatures {
+    let mut memo: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut uniq: Vec<Key> = Vec::new();
+    let ids: Vec<Vec<u32>> = sentences
+        .iter()
+        .map(|s| {
+            s.as_ref()
+                .iter()
+                .map(|t| {
+                    let t = t.as_ref();
+                    *memo.entry(t).or_insert_with(|| {
+                        uniq.push(doc_key(t));
+                        (uniq.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let keys: Vec<Vec<&Key>> = ids
+        .iter()
+        .map(|s| s.iter().map(|&i| &uniq[i as usize]).collect())
         .collect();
     // Keys the first stage tagged as entity anywhere.
     let mut occ: FxHashMap<&str, Vec<(usize, usize, usize, bool)>> = FxHashMap::default();
@@ -77,12 +132,16 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
             }
         }
     }
-    let mut out: DocFeatures = Vec::with_capacity(sentences.len());
+    let total: usize = keys.iter().map(Vec::len).sum();
+    let mut out = FlatDocFeatures {
+        ids: Vec::with_capacity(total * 8),
+        ends: Vec::with_capacity(total),
+    };
     for (si, ks) in keys.iter().enumerate() {
-        let mut sent = Vec::with_capacity(ks.len());
         for (ti, k) in ks.iter().enumerate() {
             let own = stage1[si][ti] as u64;
-            let mut f = vec![FeatureHasher::new(120).num(own).finish()];
+            let f = &mut out.ids;
+            f.push(FeatureHasher::new(120).num(own).finish());
             let prev = if ti > 0 {
                 stage1[si][ti - 1] as u64
             } else {
@@ -147,9 +206,8 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
                     f.push(FeatureHasher::new(126).num(m as u64).finish());
                 }
             }
-            sent.push(f);
+            out.ends.push(out.ids.len());
         }
-        out.push(sent);
     }
     out
 }

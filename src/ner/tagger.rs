@@ -331,14 +331,16 @@ impl Tagger {
             return stage1.iter().map(|v| to_labels(v)).collect();
         };
         let scale2 = second.scale();
-        let doc = doc::features(sentences, &stage1, self.window);
-        let mut base = base2.into_iter();
-        doc.iter()
-            .map(|d| {
+        let doc = doc::features_flat(sentences, &stage1, self.window);
+        let mut t = 0;
+        stage1
+            .iter()
+            .map(|s1| {
                 emissions.clear();
-                for ids in d {
-                    let mut b = base.next().unwrap_or_default();
-                    self.joint.accumulate_second(ids, &mut b);
+                for _ in 0..s1.len() {
+                    let mut b = base2[t];
+                    self.joint.accumulate_second(doc.token(t), &mut b);
+                    t += 1;
                     emissions.push(b.map(|x| x as f32 * scale2));
                 }
                 decode::viterbi(&emissions, &second.start, &second.trans, &mut path);

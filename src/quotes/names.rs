@@ -48,11 +48,14 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     }
     // Rule 0: a title or term after a work/event noun or a naming word (الفيلم المصري "…"،
     // مهرجان "كان"، ما يسمى "…"), even with a predicate word, as long as no cue verb is in it.
+    // After a definite noun in reported speech (قال إن الفيلم «تحفة فنية») the span may be a
+    // quoted predicate: then the other rules decide.
     if words.len() <= 4
         && !words
             .iter()
             .any(|&i| lex.cue(&doc.tokens[i].folded).is_some())
-        && after_title_trigger(doc, lex, q)
+        && let Some(definite) = after_title_trigger(doc, lex, q)
+        && (!definite || !reported_before(doc, lex, q))
     {
         return true;
     }
@@ -132,8 +135,9 @@ fn after_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
 
 /// The word before the opening mark (a lone ب / بـ skipped) is a naming word (يسمى، المعروف),
 /// or a title noun (فيلم، الفيلم، مهرجان) directly or through up to two adjectives (الفيلم
-/// المصري), with only words between.
-fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+/// المصري), with only words between: `Some(definite)` — true when the noun has the article —
+/// else `None`.
+fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> Option<bool> {
     let at = doc.token_at_or_after(q.open.start);
     let mut before = (0..at).rev().peekable();
     if before.peek().is_some_and(|&i| doc.tokens[i].folded == "ب") {
@@ -142,11 +146,11 @@ fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
     for (k, i) in before.take(3).enumerate() {
         let t = &doc.tokens[i];
         if !is_word(t) {
-            return false;
+            return None;
         }
         let f = t.folded.as_str();
         if k == 0 && lex.is_naming_word(f) {
-            return true;
+            return Some(false);
         }
         if lex.is_title_noun(f) {
             // وقال مدير البرنامج «…»: the noun is in the speaker's phrase, the span is speech.
@@ -156,14 +160,26 @@ fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
                 .take(4)
                 .take_while(|t| is_word(t) && !lex.is_complementizer(&t.folded))
                 .any(|t| lex.cue(&t.folded).is_some());
-            return !in_subject;
+            return (!in_subject).then(|| definite(f));
         }
         let adjective = f.starts_with("ال") || f.ends_with('ي') || f.ends_with("يه");
         if !adjective {
-            return false;
+            return None;
         }
     }
-    false
+    None
+}
+
+/// True when a folded noun has the article, behind the proclitics و ف ب ك or as لل (للفيلم).
+fn definite(folded: &str) -> bool {
+    let w = folded
+        .strip_prefix(['و', 'ف'])
+        .filter(|w| w.chars().count() >= 3)
+        .unwrap_or(folded);
+    w.starts_with("ال")
+        || w.starts_with("لل")
+        || w.strip_prefix(['ب', 'ك'])
+            .is_some_and(|r| r.starts_with("ال"))
 }
 
 /// A cue verb (or هكذا + cue) right after the closing mark and a comma or dash: the quote-first
@@ -182,6 +198,24 @@ fn quote_first_cue_after(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
 
 /// The span sits where reported speech goes (see rule 3 in the module documentation).
 fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
+    reported_before(doc, lex, q) || {
+        // Just after (quote-first): a cue verb or a source phrase.
+        let after = doc.token_at_or_after(q.span.end);
+        let next = doc.tokens[after..]
+            .iter()
+            .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
+        next.is_some_and(|t| {
+            lex.cue(&t.folded).is_some()
+                || lex.sources.iter().any(|s| {
+                    s.words[0] == t.folded || t.folded.strip_prefix('و') == Some(&s.words[0])
+                })
+        })
+    }
+}
+
+/// The reporting context before the span: a colon, cue verb or complementizer just before it,
+/// or a cue verb followed by إن/أن or a colon earlier in its sentence.
+fn reported_before(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
     let at = doc.token_at_or_after(q.open.start);
     // Just before: a colon, a cue verb or a complementizer.
     if let Some(prev) = at.checked_sub(1).map(|i| &doc.tokens[i])
@@ -200,22 +234,8 @@ fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         if t.folded == ":" || lex.is_complementizer(&t.folded) {
             seen_complement = true;
         } else if is_word(t) && lex.cue(&t.folded).is_some() {
-            if seen_complement {
-                return true;
-            }
-            break;
+            return seen_complement;
         }
     }
-    // Just after (quote-first): a cue verb or a source phrase.
-    let after = doc.token_at_or_after(q.span.end);
-    let next = doc.tokens[after..]
-        .iter()
-        .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
-    next.is_some_and(|t| {
-        lex.cue(&t.folded).is_some()
-            || lex
-                .sources
-                .iter()
-                .any(|s| s.words[0] == t.folded || t.folded.strip_prefix('و') == Some(&s.words[0]))
-    })
+    false
 }

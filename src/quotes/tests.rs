@@ -733,3 +733,14 @@ fn a_definite_title_refers_to_the_speaker_it_was_written_before() {
         Some(("سالم ولد أحمد".into(), Some("e1".into()), "الرئيس"))
     );
 }
+
+#[test]
+fn a_quoted_predicate_after_a_definite_work_noun_in_reported_speech_is_speech() {
+    let text = "وقالت الناقدة إن الفيلم «تحفة فنية نادرة».";
+    let s = run(text, &[]);
+    assert_eq!(quoted(text, &s), vec!["«تحفة فنية نادرة»"]);
+    // Indefinite: a title, even in reported speech.
+    let text = "وقالت الناقدة إن فيلم «الطريق الطويل» حقق نجاحا.";
+    let s = run(text, &[]);
+    assert_eq!(names(text, &s), vec!["«الطريق الطويل»"]);
+}

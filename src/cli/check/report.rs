@@ -89,7 +89,7 @@ pub struct QuoteReport<'a> {
     /// `q1`, `q2`…
     pub id: String,
     /// The content, without the marks.
-    pub text: &'a str,
+    pub text: Cow<'a, str>,
     /// The range, marks included.
     pub range: Range,
     /// False when no closing mark was found (the quotation then ends with its paragraph).
@@ -175,7 +175,7 @@ impl<'a> FileReport<'a> {
             .iter()
             .map(|q| QuoteReport {
                 id: q.id.clone(),
-                text: convert::slice(text, q.content),
+                text: quote_text(text, q),
                 range: range(q.span),
                 closed: q.closed,
                 nested_in: q.nested_in.clone(),
@@ -262,7 +262,7 @@ pub fn text_report(path: &str, text: &str, rope: &Rope, analysis: &Analysis, lan
         analysis.quotes.quotes.len()
     );
     for q in &analysis.quotes.quotes {
-        let preview = first_words(convert::slice(text, q.content), present::PREVIEW_WORDS);
+        let preview = first_words(&quote_text(text, q), present::PREVIEW_WORDS);
         let unclosed = if q.closed {
             String::new()
         } else {
@@ -436,5 +436,17 @@ mod tests {
         assert!(reaches(&analysis, Severity::Information));
         assert!(!reaches(&analysis, Severity::Warning));
         assert!(!reaches(&analysis, Severity::Error));
+    }
+}
+
+/// A quotation's text as the report shows it: its content without the marks, and without the
+/// marks that reopen each continuation paragraph of a multi-paragraph quotation
+/// ([`crate::quotes::Quote::text`]). Borrowed when the content has no line break.
+fn quote_text<'a>(text: &'a str, quote: &crate::quotes::Quote) -> Cow<'a, str> {
+    let content = convert::slice(text, quote.content);
+    if content.contains(['\n', '\r']) {
+        Cow::Owned(quote.text(text))
+    } else {
+        Cow::Borrowed(content)
     }
 }
