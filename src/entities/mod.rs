@@ -179,7 +179,9 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
     // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
     // dropped before it can be propagated.
-    model.retain(|m| !unsupported_common(&doc, m, &direct));
+    let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
+    model.retain(|m| !unsupported_common(&doc, m, &direct_index));
+    let model_index = resolve::SpanIndex::new(model.iter().map(|m| m.span));
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
     let learned = propagate::learn(&doc, &seeds);
     let tagger = !extra.is_empty();
@@ -201,7 +203,7 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
             && one_word
             && mention.origin == MentionOrigin::Lexicon
             && is_common_word(&doc, mention.span)
-            && !model.iter().any(|m| m.span.overlaps(mention.span))
+            && !model_index.any_overlap(mention.span)
         {
             continue;
         }
@@ -254,9 +256,9 @@ fn is_common_word(doc: &words::Doc<'_>, span: Span) -> bool {
 /// lexicon or rule mention overlapping it) and every word of it is a common noun: on the
 /// non-entity noun list (`common_nouns.txt`: currencies, units, loanwords) or a frequent
 /// non-entity word of ANERcorp train.
-fn unsupported_common(doc: &words::Doc<'_>, m: &Mention, direct: &[Mention]) -> bool {
+fn unsupported_common(doc: &words::Doc<'_>, m: &Mention, direct: &resolve::SpanIndex) -> bool {
     let lx = lexicon::Lexicon::get();
-    if direct.iter().any(|d| d.span.overlaps(m.span)) {
+    if direct.any_overlap(m.span) {
         return false;
     }
     let key = doc.key(m.span);

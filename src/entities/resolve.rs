@@ -38,7 +38,43 @@ pub(crate) struct Candidate {
     pub tier: u8,
 }
 
-/// Non-overlapping mentions, in document order.
+/// Spans sorted by start, for overlap queries in O(log n + k) (k: spans starting within the
+/// longest span's length before the query).
+pub(crate) struct SpanIndex {
+    /// `(span, payload index)` sorted by `span.start`.
+    spans: Vec<(Span, usize)>,
+    /// The longest span's length in bytes.
+    max_len: usize,
+}
+
+impl SpanIndex {
+    /// Indexes `spans` (payload = position in the input).
+    pub(crate) fn new(spans: impl IntoIterator<Item = Span>) -> Self {
+        let mut spans: Vec<(Span, usize)> = spans.into_iter().zip(0..).collect();
+        spans.sort_by_key(|(s, i)| (s.start, *i));
+        let max_len = spans.iter().map(|(s, _)| s.len()).max().unwrap_or(0);
+        SpanIndex { spans, max_len }
+    }
+
+    /// Indexed spans overlapping `q` (sharing at least one byte), with their input positions,
+    /// in order of start.
+    pub(crate) fn overlapping(&self, q: Span) -> impl Iterator<Item = (Span, usize)> + '_ {
+        let lo = q.start.saturating_sub(self.max_len);
+        let from = self.spans.partition_point(|(s, _)| s.start < lo);
+        let to = self.spans.partition_point(|(s, _)| s.start < q.end);
+        self.spans[from..to.max(from)]
+            .iter()
+            .copied()
+            .filter(move |(s, _)| s.overlaps(q))
+    }
+
+    /// True when some indexed span overlaps `q`.
+    pub(crate) fn any_overlap(&self, q: Span) -> bool {
+        self.overlapping(q).next().is_some()
+    }
+}
+
+/// Non-overlapping mentions, in document order. O(n log n) for mentions of bounded length.
 pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
     cands.retain(|c| !c.mention.span.is_empty());
     // Promote tagger mentions that extend a stronger mention of the same kind without cutting
@@ -48,6 +84,24 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
         .filter(|c| c.tier > MODEL)
         .map(|c| (c.mention.span, c.mention.kind, c.tier))
         .collect();
+    let index = SpanIndex::new(strong.iter().map(|(s, _, _)| *s));
+    // For each strong span, up to two distinct other strong spans containing it: a span is
+    // nested for a model span `q` when one of its containers differs from `q`.
+    let containers: Vec<Vec<Span>> = strong
+        .iter()
+        .map(|(s, _, _)| {
+            let mut out: Vec<Span> = Vec::new();
+            for (o, _) in index.overlapping(*s) {
+                if o != *s && o.contains(*s) && !out.contains(&o) {
+                    out.push(o);
+                    if out.len() == 2 {
+                        break;
+                    }
+                }
+            }
+            out
+        })
+        .collect();
     for c in cands
         .iter_mut()
         .filter(|c| c.tier == MODEL && c.mention.origin == super::MentionOrigin::Model)
@@ -55,14 +109,10 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
         let span = c.mention.span;
         // Copies of the model's own span (propagated) do not count, nor mentions nested inside
         // another strong mention (العالمية inside منظمة الصحة العالمية).
-        let inner: Vec<&(Span, super::EntityKind, u8)> = strong
-            .iter()
-            .filter(|(s, _, _)| span.overlaps(*s) && *s != span)
-            .filter(|(s, _, _)| {
-                !strong
-                    .iter()
-                    .any(|(o, _, _)| *o != *s && *o != span && o.contains(*s))
-            })
+        let inner: Vec<&(Span, super::EntityKind, u8)> = index
+            .overlapping(span)
+            .filter(|(s, i)| *s != span && !containers[*i].iter().any(|o| *o != span))
+            .map(|(_, i)| &strong[i])
             .collect();
         if inner.is_empty() {
             continue;
@@ -80,13 +130,19 @@ pub(crate) fn resolve(mut cands: Vec<Candidate>) -> Vec<Mention> {
             .then(b.mention.span.len().cmp(&a.mention.span.len()))
             .then(a.mention.span.start.cmp(&b.mention.span.start))
     });
-    let mut taken: Vec<Mention> = Vec::with_capacity(cands.len());
+    // Kept mentions are disjoint: keyed by start, they are also sorted by end, so only the kept
+    // mention with the greatest start before a candidate's end can overlap it.
+    let mut taken: std::collections::BTreeMap<usize, Mention> = std::collections::BTreeMap::new();
     for c in cands {
-        if taken.iter().any(|t| t.span.overlaps(c.mention.span)) {
+        let span = c.mention.span;
+        if taken
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, t)| t.span.end > span.start)
+        {
             continue;
         }
-        taken.push(c.mention);
+        taken.insert(span.start, c.mention);
     }
-    taken.sort_by_key(|m| (m.span.start, m.span.end));
-    taken
+    taken.into_values().collect()
 }

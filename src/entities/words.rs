@@ -76,6 +76,12 @@ impl<'a> Doc<'a> {
                         light: light_fold(word),
                     });
                 }
+                // The surface form wins when it is itself a known name or a word on the stop
+                // list (كريم is not ك + ريم, بسام not ب + سام, لبنى not ل + بنى): only the
+                // article may still be split off.
+                if out.len() > 1 && out[0].prefix == 0 && surface_is_name(&out[0]) {
+                    out.retain(|r| r.prefix == 0 || light_fold(&word[..r.prefix]) == "ال");
+                }
                 out
             })
             .collect();
@@ -238,4 +244,11 @@ impl Doc<'_> {
         }
         best
     }
+}
+
+/// True when the unsplit reading is a known personal-name unit (given name, surname or other
+/// name list, `data/lexicon/`) or a word on the stop list of common words that are also names.
+fn surface_is_name(r: &Reading) -> bool {
+    let lx = super::lexicon::Lexicon::get();
+    lx.is_name_unit(&r.fold) || lx.is_ambiguous(&r.light) || lx.is_ambiguous(&r.fold)
 }

@@ -311,6 +311,18 @@ pub fn reaches(analysis: &Analysis, threshold: Severity) -> bool {
     analysis.diagnostics.iter().any(|d| d.severity <= threshold)
 }
 
+/// A quotation's text as the report shows it: its content without the marks, and without the
+/// marks that reopen each continuation paragraph of a multi-paragraph quotation
+/// ([`crate::quotes::Quote::text`]). Borrowed when the content has no line break.
+fn quote_text<'a>(text: &'a str, quote: &crate::quotes::Quote) -> Cow<'a, str> {
+    let content = convert::slice(text, quote.content);
+    if content.contains(['\n', '\r']) {
+        Cow::Owned(quote.text(text))
+    } else {
+        Cow::Borrowed(content)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,17 +448,5 @@ mod tests {
         assert!(reaches(&analysis, Severity::Information));
         assert!(!reaches(&analysis, Severity::Warning));
         assert!(!reaches(&analysis, Severity::Error));
-    }
-}
-
-/// A quotation's text as the report shows it: its content without the marks, and without the
-/// marks that reopen each continuation paragraph of a multi-paragraph quotation
-/// ([`crate::quotes::Quote::text`]). Borrowed when the content has no line break.
-fn quote_text<'a>(text: &'a str, quote: &crate::quotes::Quote) -> Cow<'a, str> {
-    let content = convert::slice(text, quote.content);
-    if content.contains(['\n', '\r']) {
-        Cow::Owned(quote.text(text))
-    } else {
-        Cow::Borrowed(content)
     }
 }
