@@ -85,6 +85,13 @@ pub struct Lexicon {
     /// Common nouns that are never names on their own: currencies, units, loanwords
     /// (دينار، كيلومتر، كونفرانس), folded, with and without the article.
     pub common_nouns: HashSet<String>,
+    /// Head nouns of events, competitions and prizes (folded; `misc_triggers.txt`).
+    pub misc_triggers: HashSet<String>,
+    /// Head nouns of organization names made of common words (folded;
+    /// `compound_org_triggers.txt`: صندوق، قوات، جيش…).
+    pub compound_org_triggers: HashSet<String>,
+    /// Reporting verbs that may stand before a speaker's name (folded; `reporting_verbs.txt`).
+    pub reporting_verbs: HashSet<String>,
     /// Function words, time words, reporting verbs ([`light_fold`]).
     pub function_words: HashSet<String>,
     /// Frequent non-entity words of ANERcorp train ([`light_fold`], clitics attached).
@@ -122,6 +129,12 @@ const FILES: &[(&str, &str)] = &[
     ("not_org_complements.txt", data!("not_org_complements.txt")),
     ("common_nouns.txt", data!("common_nouns.txt")),
     ("function_words.txt", data!("function_words.txt")),
+    ("reporting_verbs.txt", data!("reporting_verbs.txt")),
+    (
+        "compound_org_triggers.txt",
+        data!("compound_org_triggers.txt"),
+    ),
+    ("misc_triggers.txt", data!("misc_triggers.txt")),
     ("ambiguous_names.txt", data!("ambiguous_names.txt")),
     ("nisba.txt", data!("nisba.txt")),
     ("nisba_extra.txt", data!("nisba_extra.txt")),
@@ -252,6 +265,9 @@ impl Lexicon {
         lx.given = set("given_names.txt");
         lx.surnames = set("surnames.txt");
         lx.foreign = set("foreign_names.txt");
+        lx.reporting_verbs = set("reporting_verbs.txt");
+        lx.compound_org_triggers = set("compound_org_triggers.txt");
+        lx.misc_triggers = set("misc_triggers.txt");
         lx.titles = entries("titles.txt")
             .map(|t| {
                 let f = fold_phrase(t);

@@ -179,6 +179,21 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
     // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
     // dropped before it can be propagated.
+    // The tagger splits proclitics on its own; the surface form wins when it is itself a known
+    // name (قال كريم: not ك + ريم).
+    for m in &mut model {
+        if let Some((first, _)) = doc.token_range(m.span) {
+            let start = doc.tokens[first].span.start;
+            if m.span.start > start
+                && doc.is_arabic(first)
+                && doc.readings[first]
+                    .first()
+                    .is_some_and(|r| r.prefix == 0 && words::surface_is_name(r))
+            {
+                m.span.start = start;
+            }
+        }
+    }
     let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
     model.retain(|m| !unsupported_common(&doc, m, &direct_index));
     let model_index = resolve::SpanIndex::new(model.iter().map(|m| m.span));
@@ -209,19 +224,54 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
         }
         cands.push(resolve::Candidate { mention, tier });
     }
-    cands.extend(
-        propagate::find_learned(&doc, &learned)
-            .into_iter()
-            .map(|mention| {
-                // With a tagger, a one-word copy yields to the tagger's reading of its context.
-                let tier = if tagger && !doc.key(mention.span).contains(' ') {
-                    resolve::LEXICON_WORD
-                } else {
-                    resolve::PROPAGATED
-                };
-                resolve::Candidate { mention, tier }
-            }),
-    );
+    let copies = propagate::find_learned(&doc, &learned);
+    // A tagger mention that keeps a proclitic in front of a known name of its kind (لبيسكوف
+    // after بيسكوف) is cut to the name.
+    let copy_index = resolve::SpanIndex::new(copies.iter().map(|c| c.span));
+    for m in &mut model {
+        let Some((first, _)) = doc.token_range(m.span) else {
+            continue;
+        };
+        let token_end = doc.tokens[first].span.end;
+        let cut = copy_index
+            .overlapping(m.span)
+            .map(|(_, i)| &copies[i])
+            .find(|c| {
+                c.kind == m.kind
+                    && c.span.end == m.span.end
+                    && c.span.start > m.span.start
+                    && c.span.start < token_end
+            })
+            .map(|c| c.span.start)
+            .or_else(|| {
+                // The copy may be the mention itself (the tagger's form was learned too):
+                // a proclitic reading whose name is learned with this kind.
+                let tok = doc.tokens[first].span.start;
+                if m.span.start != tok || words::surface_is_name(&doc.readings[first][0]) {
+                    return None;
+                }
+                doc.readings[first]
+                    .iter()
+                    .filter(|r| r.prefix > 0 && !r.fold.starts_with("ال"))
+                    .map(|r| tok + r.prefix)
+                    .find(|&start| {
+                        start < m.span.end
+                            && learned.get(&doc.key(Span::new(start, m.span.end))) == Some(&m.kind)
+                    })
+            });
+        if let Some(start) = cut {
+            m.span.start = start;
+        }
+    }
+    cands.extend(copies.into_iter().map(|mention| {
+        // With a tagger, a one-word copy yields to the tagger's reading of its context.
+        let tier = if tagger && !doc.key(mention.span).contains(' ') {
+            resolve::LEXICON_WORD
+        } else {
+            resolve::PROPAGATED
+        };
+        resolve::Candidate { mention, tier }
+    }));
     cands.extend(model.into_iter().map(|mention| resolve::Candidate {
         mention,
         tier: resolve::MODEL,
@@ -290,7 +340,17 @@ fn is_non_name(doc: &words::Doc<'_>, m: &Mention) -> bool {
         return true;
     }
     if !key.contains(' ') {
-        return lx.nisba_place(&key).is_some()
+        // A lone definite common noun tagged misc (البيت، الحرب), not a gazetteer name of
+        // another kind, is not a name.
+        let definite_misc = m.kind == EntityKind::Misc
+            && m.origin != MentionOrigin::Rule
+            && key.starts_with("ال")
+            && lx
+                .lookup(&key)
+                .and_then(lexicon::GazetteerEntry::kind)
+                .is_none_or(|k| k == EntityKind::Misc);
+        return definite_misc
+            || lx.nisba_place(&key).is_some()
             || lx.titles.contains_key(&key)
             || lx.org_triggers.contains(&key)
             || lx.loc_triggers.contains(&key);
@@ -353,7 +413,10 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
         for &i in members {
             let span = items[i].mention.span;
             let text = span.slice(doc.text).to_string();
-            if text != name && !aliases.contains(&text) {
+            // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
+            // the name: never an alias.
+            let elided = written_name(doc, &items[i]) != text;
+            if text != name && !elided && !aliases.contains(&text) {
                 aliases.push(text.clone());
             }
             if kind == EntityKind::Person

@@ -418,6 +418,42 @@ pub(crate) fn title_persons(doc: &Doc<'_>) -> Vec<(Mention, TitlePhrase)> {
     out
 }
 
+/// True when token `i` is a reporting verb (`reporting_verbs.txt`), possibly behind و or ف.
+fn is_reporting_verb(doc: &Doc<'_>, i: usize) -> bool {
+    let lx = Lexicon::get();
+    let f = doc.fold(i);
+    lx.reporting_verbs.contains(f)
+        || f.strip_prefix(['و', 'ف'])
+            .is_some_and(|b| lx.reporting_verbs.contains(b))
+}
+
+/// A lone given name directly after a reporting verb and before punctuation or إن/أن
+/// (قال علي: «…»): a person, even when the name is also a common word.
+fn speaker_given_names(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let mut out = Vec::new();
+    for i in 1..doc.len() {
+        if !doc.is_arabic(i) || !doc.adjacent(i - 1) || !is_reporting_verb(doc, i - 1) {
+            continue;
+        }
+        let r = &doc.readings[i][0];
+        if r.prefix != 0 || !(lx.given.contains(&r.fold) || lx.is_ambiguous(&r.light)) {
+            continue;
+        }
+        let ends = i + 1 >= doc.len()
+            || doc.is_any_punct(i + 1)
+            || matches!(doc.fold(i + 1), "ان" | "انه" | "انها");
+        if ends {
+            out.push(Mention {
+                span: doc.span(i, 0, i),
+                kind: EntityKind::Person,
+                origin: MentionOrigin::Rule,
+            });
+        }
+    }
+    out
+}
+
 /// Person mentions that start with a known given name (any proclitic reading).
 fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
     let lx = Lexicon::get();
@@ -659,6 +695,129 @@ fn definite_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     out
 }
 
+/// Organizations named with common words after a head noun (`compound_org_triggers.txt`):
+/// indefinite head + definite noun + definite adjective (صندوق النقد الدولي، قوات الدعم السريع),
+/// or definite head + a country nisba (الجيش اللبناني). Proclitics stay outside the span.
+fn compound_org_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let definite_word = |k: usize| {
+        k < doc.len()
+            && doc.is_arabic(k)
+            && doc.fold(k).starts_with("ال")
+            && doc.fold(k).chars().count() > 3
+            && !lx.is_function_word(doc.light(k))
+            && !lx.titles.contains_key(doc.fold(k))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < doc.len() {
+        if !doc.is_arabic(i) || !doc.adjacent(i) {
+            i += 1;
+            continue;
+        }
+        let mut found = None;
+        for r in &doc.readings[i] {
+            if let Some(head) = r.fold.strip_prefix("ال") {
+                if lx.compound_org_triggers.contains(head)
+                    && doc.is_arabic(i + 1)
+                    && lx.nisba_place(doc.fold(i + 1)).is_some()
+                {
+                    found = Some((r.prefix, i + 1));
+                    break;
+                }
+            } else if lx.compound_org_triggers.contains(&r.fold)
+                && definite_word(i + 1)
+                && lx.nisba_place(doc.fold(i + 1)).is_none()
+                && doc.adjacent(i + 1)
+                && definite_word(i + 2)
+            {
+                found = Some((r.prefix, i + 2));
+                break;
+            }
+        }
+        match found {
+            Some((prefix, last)) => {
+                out.push(Mention {
+                    span: doc.span(i, prefix, last),
+                    kind: EntityKind::Organization,
+                    origin: MentionOrigin::Rule,
+                });
+                i = last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Misc mentions after an event, competition or prize head noun (`misc_triggers.txt`): the head,
+/// a name word (not a function word, not behind a preposition: معرض للخطر is no exhibition), and
+/// what continues it — another head (بطولة كأس العالم), a gazetteer name (دوري أبطال أوروبا) or
+/// up to two relational adjectives (مهرجان كان السينمائي).
+fn misc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
+    let lx = Lexicon::get();
+    let head = |k: usize| {
+        doc.readings[k]
+            .iter()
+            .find(|r| lx.misc_triggers.contains(&r.fold))
+            .map(|r| r.prefix)
+    };
+    let name_word = |k: usize| {
+        k < doc.len()
+            && doc.is_arabic(k)
+            && !lx.is_function_word(doc.light(k))
+            && !doc.fold(k).starts_with("لل")
+            && !doc.fold(k).starts_with("بال")
+            && !looks_like_verb(doc.fold(k))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        let Some(prefix) = doc.is_arabic(i).then(|| head(i)).flatten() else {
+            i += 1;
+            continue;
+        };
+        let mut k = i;
+        // Stacked heads: بطولة كأس العالم.
+        while doc.adjacent(k) && doc.is_arabic(k + 1) && head(k + 1) == Some(0) {
+            k += 1;
+        }
+        if !(doc.adjacent(k) && name_word(k + 1)) {
+            i += 1;
+            continue;
+        }
+        let mut last = k + 1;
+        if let Some((_, end, _)) = doc.longest_name(k + 1, lx.max_name_tokens, |key| {
+            lx.lookup(key).and_then(|e| e.kind())
+        }) {
+            last = last.max(end);
+        } else if doc.adjacent(last) && last + 1 < doc.len() && doc.is_arabic(last + 1) {
+            if let Some((_, end, _)) = doc.longest_name(last + 1, lx.max_name_tokens, |key| {
+                lx.lookup(key).and_then(|e| e.kind())
+            }) {
+                last = end;
+            }
+        }
+        let mut adjectives = 0;
+        while adjectives < 2
+            && doc.adjacent(last)
+            && last + 1 < doc.len()
+            && doc.is_arabic(last + 1)
+            && is_relational_adjective(doc.fold(last + 1))
+        {
+            last += 1;
+            adjectives += 1;
+        }
+        out.push(Mention {
+            span: doc.span(i, prefix, last),
+            kind: EntityKind::Misc,
+            origin: MentionOrigin::Rule,
+        });
+        i = last + 1;
+    }
+    out
+}
+
 /// Organization mentions from trigger nouns.
 fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     let lx = Lexicon::get();
@@ -867,6 +1026,9 @@ fn loc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
 pub(crate) fn rule_mentions(doc: &Doc<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = title_persons(doc).into_iter().map(|(m, _)| m).collect();
     out.extend(given_name_persons(doc));
+    out.extend(speaker_given_names(doc));
+    out.extend(compound_org_mentions(doc));
+    out.extend(misc_trigger_mentions(doc));
     out.extend(org_trigger_mentions(doc));
     out.extend(definite_trigger_mentions(doc));
     out.extend(loc_trigger_mentions(doc));

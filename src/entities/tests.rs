@@ -534,3 +534,144 @@ fn a_trigger_decides_the_kind_over_the_gazetteer() {
     let (paper, _) = find(&e, "الشرق الأوسط").expect("newspaper");
     assert_eq!(paper.kind, EntityKind::Organization);
 }
+
+#[test]
+fn a_known_name_is_not_split_into_clitic_and_name() {
+    // كريم is not ك + ريم, بسام not ب + سام: the surface form wins when it is a known name.
+    let text = "وقال كريم عبد الله إن الوضع صعب، ثم رحب بسام الخطيب بالقرار.";
+    let model = FakeModel(vec![
+        ("ريم عبد الله", 0, EntityKind::Person),
+        ("سام الخطيب", 0, EntityKind::Person),
+    ]);
+    for e in [run(text), run_with(text, &[&model])] {
+        assert!(find(&e, "ريم عبد الله").is_none(), "{e:?}");
+        assert!(find(&e, "سام الخطيب").is_none(), "{e:?}");
+        let (bassam, span) = find(&e, "بسام الخطيب").expect("بسام الخطيب");
+        assert_eq!(span, span_of(text, "بسام الخطيب", 0));
+        assert_eq!(bassam.kind, EntityKind::Person);
+    }
+    // The tagger's own split is undone too.
+    let e = run_with(text, &[&model]);
+    let (karim, span) = find(&e, "كريم عبد الله").expect("كريم عبد الله");
+    assert_eq!(span, span_of(text, "كريم عبد الله", 0));
+    assert_eq!(karim.kind, EntityKind::Person);
+}
+
+#[test]
+fn a_given_name_after_a_reporting_verb_is_a_speaker() {
+    let text = "قال علي: «نعم». وأضاف كريم إن الأمر انتهى.";
+    let e = run(text);
+    let (ali, span) = find(&e, "علي").expect("علي");
+    assert_eq!(ali.kind, EntityKind::Person);
+    assert_eq!(span, span_of(text, "علي", 0));
+    let (karim, _) = find(&e, "كريم").expect("كريم");
+    assert_eq!(karim.kind, EntityKind::Person);
+    // Not after a verb: the common word stays a word.
+    assert!(find(&run("هذا رجل كريم جدا."), "كريم").is_none());
+}
+
+#[test]
+fn a_learned_surname_behind_a_proclitic_joins_its_person() {
+    let text = "وقال المتحدث دميتري بيسكوف إن الأمر صعب. وقال مصدر مقرب لبيسكوف إن الأمر انتهى.";
+    // The tagger keeps the ل in its second mention.
+    let model = FakeModel(vec![
+        ("دميتري بيسكوف", 0, EntityKind::Person),
+        ("لبيسكوف", 0, EntityKind::Person),
+    ]);
+    let e = run_with(text, &[&model]);
+    let (p, _) = find(&e, "دميتري بيسكوف").expect("full name");
+    let spans: Vec<Span> = p.mentions.iter().map(|m| m.span).collect();
+    let second = span_of(text, "لبيسكوف", 0);
+    assert_eq!(
+        spans,
+        vec![
+            span_of(text, "دميتري بيسكوف", 0),
+            Span::new(second.start + 'ل'.len_utf8(), second.end)
+        ]
+    );
+    assert!(find(&e, "لبيسكوف").is_none());
+}
+
+#[test]
+fn an_elided_article_form_is_not_an_alias() {
+    let text = "وجهت الحكومة رسالة للأمم المتحدة، وردت الأمم المتحدة بعد يومين.";
+    let e = run(text);
+    let (un, _) = find(&e, "الأمم المتحدة").expect("UN");
+    assert!(un.aliases.is_empty(), "{:?}", un.aliases);
+}
+
+#[test]
+fn resolution_keeps_the_best_non_overlapping_mentions() {
+    use resolve::{Candidate, resolve};
+    let m = |s: usize, e: usize, kind, origin| Mention {
+        span: Span::new(s, e),
+        kind,
+        origin,
+    };
+    let (p, o) = (EntityKind::Person, EntityKind::Organization);
+    let (lex, model) = (MentionOrigin::Lexicon, MentionOrigin::Model);
+    let cands = vec![
+        Candidate {
+            mention: m(0, 10, p, model),
+            tier: resolve::MODEL,
+        },
+        Candidate {
+            mention: m(4, 10, p, lex),
+            tier: resolve::STRONG,
+        },
+        Candidate {
+            mention: m(8, 20, o, lex),
+            tier: resolve::STRONG,
+        },
+        Candidate {
+            mention: m(12, 14, o, model),
+            tier: resolve::MODEL,
+        },
+        Candidate {
+            mention: m(20, 30, p, model),
+            tier: resolve::MODEL,
+        },
+        Candidate {
+            mention: m(22, 26, p, lex),
+            tier: resolve::STRONG,
+        },
+    ];
+    let spans: Vec<(usize, usize)> = resolve(cands)
+        .iter()
+        .map(|m| (m.span.start, m.span.end))
+        .collect();
+    // (0,10) contradicts (8,20) and stays a tagger mention: (4,10) then (8,20) conflict, the
+    // longer (8,20) wins; (20,30) extends (22,26) of its kind and is promoted.
+    assert_eq!(spans, vec![(8, 20), (20, 30)]);
+}
+
+#[test]
+fn head_nouns_name_organizations_made_of_common_words() {
+    let text = "وقال صندوق النقد الدولي إن الجيش اللبناني انسحب. وأكدت قوات الدعم السريع أن حلف الناتو تحرك.";
+    let e = run(text);
+    for name in [
+        "صندوق النقد الدولي",
+        "الجيش اللبناني",
+        "قوات الدعم السريع",
+        "حلف الناتو",
+    ] {
+        let (org, span) = find(&e, name).unwrap_or_else(|| panic!("{name}: {e:?}"));
+        assert_eq!(org.kind, EntityKind::Organization, "{name}");
+        assert_eq!(span, span_of(text, name, 0), "{name}");
+    }
+    // A head noun with a bare nisba but no article is not a name.
+    assert!(run("زار جيش لبناني المكان.").is_empty());
+}
+
+#[test]
+fn event_and_prize_heads_give_misc_mentions() {
+    let text = "زار الوفد معرض القاهرة الدولي للكتاب، ونال الكاتب جائزة نوبل، والبيت معرض للخطر.";
+    let e = run(text);
+    for name in ["معرض القاهرة الدولي", "جائزة نوبل"] {
+        let (m, span) = find(&e, name).unwrap_or_else(|| panic!("{name}: {e:?}"));
+        assert_eq!(m.kind, EntityKind::Misc, "{name}");
+        assert_eq!(span, span_of(text, name, 0), "{name}");
+    }
+    assert!(find(&e, "معرض للخطر").is_none());
+    assert!(find(&e, "البيت").is_none());
+}

@@ -248,7 +248,7 @@ impl Doc<'_> {
 
 /// True when the unsplit reading is a known personal-name unit (given name, surname or other
 /// name list, `data/lexicon/`) or a word on the stop list of common words that are also names.
-fn surface_is_name(r: &Reading) -> bool {
+pub(crate) fn surface_is_name(r: &Reading) -> bool {
     let lx = super::lexicon::Lexicon::get();
     lx.is_name_unit(&r.fold) || lx.is_ambiguous(&r.light) || lx.is_ambiguous(&r.fold)
 }
