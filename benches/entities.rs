@@ -1,5 +1,6 @@
 //! Entity recognizer speed: lexicon load (first use) and `entities::recognize` on the seed article
-//! (lexicon + rules only, no tagger).
+//! and on a 400 KB document (`examples/sample.txt` repeated: overlap resolution and merging must
+//! stay near-linear) — lexicon + rules only, no tagger.
 
 use std::hint::black_box;
 
@@ -32,6 +33,15 @@ fn bench(c: &mut Criterion) {
     c.bench_function("recognize_seed", |b| {
         b.iter(|| recognize(black_box(&text), black_box(&tokens), &[]))
     });
+    let sample = include_str!("../examples/sample.txt");
+    let big = sample.repeat(400_000 / sample.len() + 1);
+    let big_tokens = tokenize(&big);
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    group.bench_function("recognize_400k", |b| {
+        b.iter(|| recognize(black_box(&big), black_box(&big_tokens), &[]))
+    });
+    group.finish();
 }
 
 criterion_group! {

@@ -1,4 +1,5 @@
-//! Checks the evaluation set in `eval/docs` itself (not the analysis): every gold file parses,
+//! Checks the evaluation sets in `eval/docs` and `eval/heldout` themselves (not the analysis):
+//! every gold file parses,
 //! and every name, form, quotation start, speaker, quoted name and diagnostic text it gives is
 //! actually written in its article, so annotation typos are caught before they distort scores.
 
@@ -11,11 +12,23 @@ fn docs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/docs")
 }
 
-/// `(stem, text, gold)` for every article, sorted by name.
+/// The held-out set: written apart from the code and never used to tune it (eval/README.md).
+fn heldout_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/heldout")
+}
+
+/// `(stem, text, gold)` for every article of both sets (stems prefixed with the set's folder).
 fn load_all() -> Vec<(String, String, Gold)> {
-    let dir = docs_dir();
-    let mut stems: Vec<String> = std::fs::read_dir(&dir)
-        .expect("eval/docs exists")
+    let mut all = load_set(&docs_dir());
+    all.extend(load_set(&heldout_dir()));
+    all
+}
+
+/// `(stem, text, gold)` for every article of `dir`, sorted by name.
+fn load_set(dir: &Path) -> Vec<(String, String, Gold)> {
+    let set = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let mut stems: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter_map(|n| n.strip_suffix(".txt").map(str::to_string))
         .collect();
@@ -26,15 +39,20 @@ fn load_all() -> Vec<(String, String, Gold)> {
             let text = std::fs::read_to_string(dir.join(format!("{stem}.txt"))).unwrap();
             let gold = Gold::load(&dir.join(format!("{stem}.gold.json")))
                 .unwrap_or_else(|e| panic!("{e}"));
-            (stem, text, gold)
+            (format!("{set}/{stem}"), text, gold)
         })
         .collect()
 }
 
 #[test]
 fn every_article_has_a_gold_file_and_every_gold_file_an_article() {
-    let dir = docs_dir();
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for dir in [docs_dir(), heldout_dir()] {
+        pairs_are_complete(&dir);
+    }
+}
+
+fn pairs_are_complete(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".gold.json") {
             assert!(
@@ -47,14 +65,14 @@ fn every_article_has_a_gold_file_and_every_gold_file_an_article() {
                 "{name} has no gold file"
             );
         } else {
-            panic!("unexpected file in eval/docs: {name}");
+            panic!("unexpected file in {}: {name}", dir.display());
         }
     }
 }
 
 #[test]
 fn the_set_is_large_and_varied_enough() {
-    let docs = load_all();
+    let docs = load_set(&docs_dir());
     assert!(docs.len() >= 24, "{} articles", docs.len());
     let clean = docs
         .iter()
@@ -66,7 +84,8 @@ fn the_set_is_large_and_varied_enough() {
         "{} articles with slips",
         docs.len() - clean
     );
-    for (stem, text, _) in &docs {
+    for (path, text, _) in &docs {
+        let stem = path.rsplit('/').next().unwrap();
         let words = text.split_whitespace().count();
         assert!((80..=250).contains(&words), "{stem}: {words} words");
         let name_ok = stem.len() > 3

@@ -170,32 +170,45 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
     let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
     let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
 
-    // The group holding the member nearest before (else after) `i` that satisfies `ok`.
-    let nearest =
-        |groups: &Vec<Vec<usize>>, i: usize, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
-            let start = items[i].mention.span.start;
-            let mut before: Option<(usize, usize)> = None;
-            let mut after: Option<(usize, usize)> = None;
-            for (g, members) in groups.iter().enumerate() {
-                // Compatibility depends on the form only: test each distinct form once.
-                let mut memo: HashMap<(&str, EntityKind), bool> = HashMap::new();
-                for &m in members {
-                    let form = (items[m].key.as_str(), items[m].mention.kind);
-                    if !*memo.entry(form).or_insert_with(|| ok(m)) {
-                        continue;
-                    }
-                    let s = items[m].mention.span.start;
-                    if s < start {
-                        if before.is_none_or(|(bs, _)| s > bs) {
-                            before = Some((s, g));
-                        }
-                    } else if after.is_none_or(|(as_, _)| s < as_) {
-                        after = Some((s, g));
-                    }
-                }
-            }
-            before.or(after).map(|(_, g)| g)
+    // Distinct forms (group, key, kind) with their members' starts: compatibility depends on
+    // the form only, so each call tests each form once and finds the nearest member by a
+    // range query (O(forms · log n) per call instead of a scan over every member).
+    let mut forms: Vec<(usize, usize, std::collections::BTreeSet<usize>)> = Vec::new();
+    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::new();
+    let mut add =
+        |forms: &mut Vec<(usize, usize, std::collections::BTreeSet<usize>)>, g: usize, m: usize| {
+            let key = (g, items[m].key.as_str(), items[m].mention.kind);
+            let f = *form_index.entry(key).or_insert_with(|| {
+                forms.push((g, m, std::collections::BTreeSet::new()));
+                forms.len() - 1
+            });
+            forms[f].2.insert(items[m].mention.span.start);
         };
+    // The group holding the member nearest before (else after) `i` that satisfies `ok`.
+    let nearest = |forms: &Vec<(usize, usize, std::collections::BTreeSet<usize>)>,
+                   i: usize,
+                   ok: &dyn Fn(usize) -> bool|
+     -> Option<usize> {
+        let start = items[i].mention.span.start;
+        let mut before: Option<(usize, usize)> = None;
+        let mut after: Option<(usize, usize)> = None;
+        for (g, rep, starts) in forms {
+            if !ok(*rep) {
+                continue;
+            }
+            if let Some(&s) = starts.range(..start).next_back()
+                && before.is_none_or(|(bs, _)| s > bs)
+            {
+                before = Some((s, *g));
+            }
+            if let Some(&s) = starts.range(start..).next()
+                && after.is_none_or(|(as_, _)| s < as_)
+            {
+                after = Some((s, *g));
+            }
+        }
+        before.or(after).map(|(_, g)| g)
+    };
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
     // A form already seen joins the group of its last occurrence.
@@ -207,6 +220,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         if let Some(&g) = seen.get(&(items[i].key.as_str(), is_person(i))) {
             groups[g].push(i);
             group_of[i] = Some(g);
+            add(&mut forms, g, i);
             continue;
         }
         let ok = |m: usize| {
@@ -216,7 +230,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
                 !is_person(m) && other_compatible(&items[i], &items[m])
             }
         };
-        let g = match nearest(&groups, i, &ok) {
+        let g = match nearest(&forms, i, &ok) {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());
@@ -225,6 +239,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         };
         groups[g].push(i);
         group_of[i] = Some(g);
+        add(&mut forms, g, i);
         seen.insert((items[i].key.as_str(), is_person(i)), g);
     }
     // Pass 2: one-word person mentions join the nearest compatible person.
@@ -233,7 +248,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
             continue;
         }
         let ok = |m: usize| is_person(m) && person_compatible(&items[i], &items[m]);
-        let g = match nearest(&groups, i, &ok) {
+        let g = match nearest(&forms, i, &ok) {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());
@@ -242,6 +257,7 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         };
         groups[g].push(i);
         group_of[i] = Some(g);
+        add(&mut forms, g, i);
     }
     for g in &mut groups {
         g.sort_by_key(|&i| items[i].mention.span.start);

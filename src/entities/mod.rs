@@ -162,7 +162,7 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
             !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
         })
         .collect();
-    let direct: Vec<Mention> = lexical
+    let mut direct: Vec<Mention> = lexical
         .into_iter()
         .map(|(m, _)| m)
         .chain(rules::rule_mentions(&doc))
@@ -192,6 +192,11 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
             {
                 m.span.start = start;
             }
+        }
+    }
+    for m in direct.iter_mut().chain(model.iter_mut()) {
+        if m.kind == EntityKind::Person {
+            trim_person(&doc, m);
         }
     }
     let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
@@ -286,6 +291,51 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
 /// written (proclitics are not stripped). A nisba is a link to a place, never a mention.
 pub fn nisba_place(word: &str) -> Option<&'static str> {
     lexicon::Lexicon::get().nisba_place(&crate::text::normalize::fold_str(word))
+}
+
+/// Cuts from a tagger's person mention the words that belong around the name, not to it: a
+/// leading nisba adjective, title or title modifier (الرئيس التركي | رجب طيب أردوغان: the nisba
+/// belongs to the role), and trailing words that start the rest of the sentence — a ل/ب + ال
+/// word or ل + organization trigger (لوكالة، للصحفيين) or a definite common noun (الاتفاق).
+/// At least one word is kept.
+fn trim_person(doc: &words::Doc<'_>, m: &mut Mention) {
+    let lx = lexicon::Lexicon::get();
+    let Some((mut first, mut last)) = doc.token_range(m.span) else {
+        return;
+    };
+    let mut start = m.span.start;
+    while first < last {
+        let f = doc.fold(first);
+        let role_word = lx.nisba_place(f).is_some()
+            || lx.titles.contains_key(f)
+            || lx.title_modifiers.contains(f);
+        if !role_word || start != doc.tokens[first].span.start {
+            break;
+        }
+        first += 1;
+        start = doc.tokens[first].span.start;
+    }
+    while last > first {
+        let w = doc.fold(last);
+        let light = doc.light(last);
+        let behind_preposition = doc.readings[last].iter().any(|r| {
+            r.prefix > 0
+                && light.starts_with(['ل', 'ب'])
+                && (r.fold.starts_with("ال") || lx.org_triggers.contains(&r.fold))
+        });
+        let common_definite = w.starts_with("ال")
+            && w != "الله"
+            && !lx.is_name_unit(w)
+            && (lx.is_common(light)
+                || lx.is_ambiguous(light)
+                || lx.is_ambiguous(w)
+                || lx.common_nouns.contains(w));
+        if !(behind_preposition || common_definite) {
+            break;
+        }
+        last -= 1;
+    }
+    m.span = Span::new(start, doc.tokens[last].span.end.min(m.span.end));
 }
 
 /// True when `span` lies inside `text` on char boundaries and is not empty.

@@ -675,3 +675,19 @@ fn event_and_prize_heads_give_misc_mentions() {
     assert!(find(&e, "معرض للخطر").is_none());
     assert!(find(&e, "البيت").is_none());
 }
+
+#[test]
+fn names_stop_before_the_rest_of_the_sentence_and_nisbas_belong_to_roles() {
+    let text = "وقال الرئيس التركي رجب طيب أردوغان إن بلاده مستعدة. ووصف رئيس الوزراء البريطاني كير ستارمر الاتفاق بأنه جيد. وقال حسن عبد الله إن السوق هادئة.";
+    // A tagger that reads the nisba into the name.
+    let model = FakeModel(vec![("التركي رجب طيب أردوغان", 0, EntityKind::Person)]);
+    let e = run_with(text, &[&model]);
+    let (p, span) = find(&e, "رجب طيب أردوغان").expect("name without the nisba");
+    assert_eq!(span, span_of(text, "رجب طيب أردوغان", 0));
+    assert_eq!(p.roles, vec!["الرئيس التركي".to_string()]);
+    assert!(find(&e, "التركي رجب طيب أردوغان").is_none());
+    let (_, span) = find(&e, "كير ستارمر").expect("name without the object");
+    assert_eq!(span, span_of(text, "كير ستارمر", 0));
+    // الله ends a compound name, it is not a common noun after it.
+    assert!(find(&e, "عبد الله").is_some(), "{e:?}");
+}
