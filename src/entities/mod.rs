@@ -10,6 +10,7 @@ pub mod propagate;
 mod resolve;
 pub mod roles;
 pub mod rules;
+pub mod transliteration;
 pub mod words;
 
 pub use lexicon::LexiconSource;
@@ -412,6 +413,7 @@ fn is_non_name(doc: &words::Doc<'_>, m: &Mention) -> bool {
 }
 
 fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
+    let (mentions, links) = transliteration::attach(doc, mentions);
     let items: Vec<merge::Item> = mentions
         .into_iter()
         .map(|mention| {
@@ -424,7 +426,19 @@ fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
             }
         })
         .collect();
-    let groups = merge::group(&items);
+    let mut groups = merge::group(&items);
+    // A transliteration in parentheses joins the entity of the name before it.
+    for (alias, name) in links {
+        let find = |groups: &Vec<Vec<usize>>, i: usize| groups.iter().position(|g| g.contains(&i));
+        if let (Some(a), Some(n)) = (find(&groups, alias), find(&groups, name))
+            && a != n
+        {
+            let moved = std::mem::take(&mut groups[a]);
+            groups[n].extend(moved);
+            groups[n].sort_by_key(|&i| items[i].mention.span.start);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
     let mut entities = Vec::with_capacity(groups.len());
     for (n, members) in groups.iter().enumerate() {
         // Kind: the most frequent among the members (ties: the first mention's).

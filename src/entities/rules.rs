@@ -83,6 +83,14 @@ fn classify(doc: &Doc<'_>, k: usize) -> WordClass {
     if lx.org_triggers.contains(f) || lx.loc_triggers.contains(f) {
         return WordClass::Stop;
     }
+    // A proclitic + an organization trigger (لوكالة، لصحيفة، لقناة) opens an organization
+    // mention, never a person name.
+    if doc.readings[k]
+        .iter()
+        .any(|r| r.prefix > 0 && lx.org_triggers.contains(&r.fold))
+    {
+        return WordClass::Stop;
+    }
     if f == "الله" || is_connector(f) {
         return WordClass::Connector;
     }
@@ -288,6 +296,44 @@ pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
             role_end = k;
             continue;
         }
+        // An indefinite construct noun (a common word or an organization trigger) opening a
+        // chain that ends in a definite word: رئيس مجلس إدارة الشركة، مديرة برنامج المياه.
+        if construct_chain(doc, k, 3) {
+            j = k;
+            role_end = k;
+            continue;
+        }
+        // A definite word joined by و to a definite complement: وزير المياه والري.
+        if is_definite(doc.fold(j)) && conjoined_definite(doc, k) {
+            j = k;
+            role_end = k;
+            continue;
+        }
+        // في + a definite complement, kept only when a name follows it
+        // (مديرة البرنامج في المنظمة ليلى حداد).
+        if f == "في" && doc.adjacent(k) && doc.is_word(k + 1) {
+            let mut m = k;
+            while m < k + 2
+                && doc.adjacent(m)
+                && doc.is_word(m + 1)
+                && is_definite(doc.fold(m + 1))
+                && !lx.is_function_word(doc.light(m + 1))
+                && !lx.titles.contains_key(doc.fold(m + 1))
+            {
+                m += 1;
+            }
+            if m > k
+                && doc.adjacent(m)
+                && doc.is_word(m + 1)
+                && !is_definite(doc.fold(m + 1))
+                && person_run(doc, m + 1, true).is_some()
+            {
+                j = m;
+                role_end = m;
+                continue;
+            }
+            break;
+        }
         // A complement behind ل or لدى: الأمين العام للأمم المتحدة، السفير لدى لبنان.
         if let Some(last) = prepositional_complement(doc, k) {
             j = last;
@@ -312,6 +358,46 @@ pub fn title_phrase(doc: &Doc<'_>, i: usize) -> Option<TitlePhrase> {
         role: Span::new(start, doc.tokens[role_end].span.end),
         name_start: j + 1,
     })
+}
+
+/// True when token `k` is an indefinite construct noun inside a title: a common word or an
+/// organization trigger (not a name unit, function word or title) followed, through at most
+/// `depth` more such nouns, by a definite word (مجلس إدارة الشركة، برنامج المياه).
+fn construct_chain(doc: &Doc<'_>, k: usize, depth: usize) -> bool {
+    let lx = Lexicon::get();
+    if !doc.is_arabic(k) || !doc.adjacent(k) || !doc.is_word(k + 1) {
+        return false;
+    }
+    let f = doc.fold(k);
+    let l = doc.light(k);
+    if is_definite(f)
+        || lx.is_name_unit(f)
+        || lx.is_ambiguous(l)
+        || lx.is_function_word(l)
+        || lx.titles.contains_key(f)
+        || !(lx.is_common(l) || lx.org_triggers.contains(f))
+    {
+        return false;
+    }
+    let g = doc.fold(k + 1);
+    (is_definite(g) && !lx.is_function_word(doc.light(k + 1)))
+        || (depth > 0 && construct_chain(doc, k + 1, depth - 1))
+}
+
+/// True when token `k` is و + a definite common word that is neither a title nor a name
+/// (والري، والتعليم): a conjoined complement of a title.
+fn conjoined_definite(doc: &Doc<'_>, k: usize) -> bool {
+    let lx = Lexicon::get();
+    let waw = 'و'.len_utf8();
+    doc.is_arabic(k)
+        && doc.word(k).starts_with('و')
+        && doc.readings[k].iter().any(|r| {
+            r.prefix == waw
+                && is_definite(&r.fold)
+                && !lx.titles.contains_key(&r.fold)
+                && !lx.is_function_word(&r.light)
+                && (!lx.is_name_unit(&r.fold) || lx.is_common(&r.light))
+        })
 }
 
 /// A person name run starting at token `start` (first token read at `prefix`): `(first, last)`

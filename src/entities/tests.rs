@@ -691,3 +691,107 @@ fn names_stop_before_the_rest_of_the_sentence_and_nisbas_belong_to_roles() {
     // الله ends a compound name, it is not a common noun after it.
     assert!(find(&e, "عبد الله").is_some(), "{e:?}");
 }
+
+fn roles_of(text: &str, name: &str) -> Vec<String> {
+    let e = run(text);
+    let (p, _) = find(&e, name).expect("person found");
+    assert_eq!(p.kind, EntityKind::Person, "{name} is a person");
+    p.roles.clone()
+}
+
+#[test]
+fn role_keeps_a_conjoined_complement() {
+    let text = "وقال وزير المياه والري خالد العمري: «سنبني سدا جديدا».";
+    assert_eq!(
+        roles_of(text, "خالد العمري"),
+        vec!["وزير المياه والري".to_string()]
+    );
+}
+
+#[test]
+fn role_keeps_a_construct_chain_through_an_organization() {
+    let text = "وقال رئيس مجلس إدارة الشركة سامي نصر إن الأرباح زادت.";
+    assert_eq!(
+        roles_of(text, "سامي نصر"),
+        vec!["رئيس مجلس إدارة الشركة".to_string()]
+    );
+}
+
+#[test]
+fn businessman_is_a_two_word_title() {
+    let text = "وحضر رجل الأعمال نجيب ساويرس الافتتاح.";
+    assert_eq!(
+        roles_of(text, "نجيب ساويرس"),
+        vec!["رجل الأعمال".to_string()]
+    );
+}
+
+#[test]
+fn role_keeps_a_fi_complement_before_a_name() {
+    let text = "وقالت مديرة برنامج المياه في المنظمة ليلى حداد إن الوضع صعب.";
+    assert_eq!(
+        roles_of(text, "ليلى حداد"),
+        vec!["مديرة برنامج المياه في المنظمة".to_string()]
+    );
+    // Without a name after it, في does not extend a role (the phrase stays "وزير المياه").
+    let text = "أكد وزير المياه في المؤتمر أن السد جاهز، وقال سامي نصر إنه سعيد.";
+    let e = run(text);
+    assert!(
+        e.iter()
+            .all(|x| x.roles.iter().all(|r| !r.contains("المؤتمر")))
+    );
+}
+
+#[test]
+fn a_name_after_lam_and_an_organization_trigger_is_not_a_person() {
+    for (text, org) in [
+        ("وقال المتحدث لوكالة سانا إن الهجوم فشل.", "وكالة سانا"),
+        ("وصرح مسؤول لصحيفة الأهرام بأن الهجوم فشل.", "صحيفة الأهرام"),
+    ] {
+        let e = run(text);
+        assert!(
+            e.iter().all(|x| x.kind != EntityKind::Person),
+            "no person in {text}: {e:?}"
+        );
+        let (o, _) = find(&e, org).expect("organization found");
+        assert_eq!(o.kind, EntityKind::Organization);
+        assert!(o.roles.is_empty());
+    }
+}
+
+#[test]
+fn latin_transliteration_in_parentheses_is_an_alias() {
+    let text = "وقال تيم كوك (Tim Cook) إن الشركة تنمو.";
+    let e = run(text);
+    assert_eq!(e.len(), 1, "one entity: {e:?}");
+    let (p, _) = find(&e, "تيم كوك").expect("person found");
+    assert_eq!(p.kind, EntityKind::Person);
+    assert_eq!(p.aliases, vec!["Tim Cook".to_string()]);
+    assert_eq!(p.mentions[1].span, span_of(text, "Tim Cook", 0));
+}
+
+struct LatinOrg;
+
+impl MentionSource for LatinOrg {
+    fn mentions(&self, text: &str, _tokens: &[Token]) -> Vec<Mention> {
+        let start = text.find("Tim").expect("Tim present");
+        vec![Mention {
+            span: Span::new(start, start + "Tim Cook".len()),
+            kind: EntityKind::Organization,
+            origin: MentionOrigin::Model,
+        }]
+    }
+}
+
+#[test]
+fn a_tagger_organization_in_parentheses_after_a_name_joins_the_name() {
+    let text = "وقال الرئيس التنفيذي تيم كوك (Tim Cook) إن الشركة تنمو.";
+    let e = run_with(text, &[&LatinOrg]);
+    assert!(
+        e.iter().all(|x| x.kind != EntityKind::Organization),
+        "{e:?}"
+    );
+    let (p, _) = find(&e, "Tim Cook").expect("alias mention kept");
+    assert_eq!(p.name, "تيم كوك");
+    assert_eq!(p.kind, EntityKind::Person);
+}
