@@ -1,5 +1,5 @@
 //! Roles and titles from apposition: a title phrase right before a person's name
-//! ("المتحدث الصحفي باسم الرئاسة الروسية (الكرملين) دميترى بيسكوف", "نائب الرئيس أمر الله صالح")
+//! ("المتحدثة باسم وزارة الصحة (الهيئة) سلمى الخطيب", "نائب الوزير كريم نصار")
 //! or right after it, behind a comma ("فلان، وزير الخارجية، …").
 
 use super::rules::{person_run, title_phrase};
