@@ -109,12 +109,8 @@ pub struct Report {
     pub totals: Totals,
 }
 
-/// Evaluates every `NAME.txt` in `dir` against `NAME.gold.json` and prints the scores to stdout.
-pub fn run(dir: &Path, format: Format) -> anyhow::Result<()> {
-    run_with(dir, format, false)
-}
-
-/// Like [`run`]; with `verbose`, the text report also lists each article's errors (missed and
+/// Evaluates every `NAME.txt` in `dir` against `NAME.gold.json` and prints the scores to stdout;
+/// with `verbose`, the text report also lists each article's errors (missed and
 /// spurious entities and quotations, wrong speakers, missed diagnostics, false alarms). The JSON
 /// report always holds them.
 pub fn run_with(dir: &Path, format: Format, verbose: bool) -> anyhow::Result<()> {

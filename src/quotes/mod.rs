@@ -123,15 +123,6 @@ pub struct Source {
     pub span: Span,
 }
 
-/// A quotation mark that could not be paired.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StrayMark {
-    /// The mark (one character, bytes).
-    pub span: Span,
-    /// True for a closing mark with no opening one; false for an opening mark never closed.
-    pub closing: bool,
-}
-
 /// Everything the quotation layer finds in a document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QuoteScan {
