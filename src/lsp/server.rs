@@ -46,10 +46,13 @@ use crate::diagnostics::Lang;
 use crate::text::document::Change;
 use crate::text::position::PositionEncoding;
 
-/// How long an edit waits before its diagnostics are computed in the background; a newer edit
-/// within that time makes the older revision's analysis unnecessary (requests still get an
-/// up-to-date analysis at once).
+/// How long an edit waits, by default, before its diagnostics are computed in the background; a
+/// newer edit within that time makes the older revision's analysis unnecessary (requests still get
+/// an up-to-date analysis at once). Clients set it with `initializationOptions.debounceMs`.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// The largest debounce a client may ask for (longer values are clamped to it).
+pub const MAX_DEBOUNCE: Duration = Duration::from_secs(10);
 
 /// The longest a request waits for an analysis. Messages are handled one at a time, so an
 /// analysis that never ends (a defect) must not hold every later message back: past this
@@ -66,6 +69,8 @@ pub struct Session {
     pub lang: Lang,
     /// Whether the client takes nested `DocumentSymbol`s.
     pub hierarchical_symbols: bool,
+    /// How long an edit waits before its diagnostics are computed and published.
+    pub debounce: Duration,
 }
 
 impl Default for Session {
@@ -74,6 +79,7 @@ impl Default for Session {
             encoding: PositionEncoding::Utf16,
             lang: Lang::En,
             hierarchical_symbols: false,
+            debounce: DEBOUNCE,
         }
     }
 }
@@ -85,7 +91,9 @@ impl Session {
     ///   (UTF-8, else UTF-32, else UTF-16; UTF-16 when none is offered);
     /// - language: `initializationOptions.lang` (`"ar"` / `"en"`) when given, else
     ///   [`Lang::from_locale`] of `locale`, else English;
-    /// - hierarchical symbols: `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport`.
+    /// - hierarchical symbols: `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport`;
+    /// - debounce: `initializationOptions.debounceMs` (a non-negative integer of milliseconds,
+    ///   clamped to [`MAX_DEBOUNCE`]; anything else is ignored), else [`DEBOUNCE`].
     pub fn from_initialize(params: &InitializeParams) -> Session {
         let offered: Vec<&str> = params
             .capabilities
@@ -117,10 +125,18 @@ impl Session {
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|d| d.hierarchical_document_symbol_support)
             .unwrap_or(false);
+        let debounce = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(Value::as_u64)
+            .map(|ms| Duration::from_millis(ms).min(MAX_DEBOUNCE))
+            .unwrap_or(DEBOUNCE);
         Session {
             encoding,
             lang,
             hierarchical_symbols,
+            debounce,
         }
     }
 }
@@ -304,7 +320,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let encoding = self.session().encoding;
+        let session = self.session();
+        let encoding = session.encoding;
         let changes: Vec<Change<'_>> = params
             .content_changes
             .iter()
@@ -325,7 +342,7 @@ impl LanguageServer for Backend {
                 .documents
                 .change(&uri, &changes, params.text_document.version, encoding)
         {
-            self.schedule_publish(uri, snapshot, DEBOUNCE);
+            self.schedule_publish(uri, snapshot, session.debounce);
         }
     }
 
