@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::{
     self, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
 
+use super::config::DiagnosticSettings;
 use crate::diagnostics::{self, Lang, Severity};
 use crate::text::Span;
 use crate::text::position::{self, PositionEncoding};
@@ -102,6 +103,28 @@ pub fn diagnostics(
     diagnostics
         .iter()
         .map(|d| diagnostic(d, rope, uri, encoding, lang))
+        .collect()
+}
+
+/// Converts the diagnostics of an analysis for publishing under the client's `settings`: codes
+/// the client turned off are left out, the others get their overridden severity (see
+/// [`super::config`]), then each is converted like [`diagnostic`]. Order is kept.
+pub fn configured_diagnostics(
+    diagnostics: &[diagnostics::Diagnostic],
+    rope: &Rope,
+    uri: &Uri,
+    encoding: PositionEncoding,
+    lang: Lang,
+    settings: &DiagnosticSettings,
+) -> Vec<ls_types::Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| settings.is_enabled(d.code))
+        .map(|d| {
+            let mut converted = diagnostic(d, rope, uri, encoding, lang);
+            converted.severity = Some(severity(settings.severity(d.code, d.severity)));
+            converted
+        })
         .collect()
 }
 

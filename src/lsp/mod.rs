@@ -3,6 +3,9 @@
 //! - [`server`]: the `LanguageServer` implementation (initialize, text sync, hover,
 //!   documentSymbol, shutdown) and how message order is kept.
 //! - [`state`]: open documents and their analyses, cached per version.
+//! - [`config`]: the client's settings (diagnostics on/off and severities, language,
+//!   debounce) from `initializationOptions`, `workspace/configuration` and
+//!   `workspace/didChangeConfiguration`.
 //! - [`convert`]: spans ↔ LSP ranges, qalam diagnostics → LSP diagnostics (also used by
 //!   `qalam check --format json`).
 //! - [`hover`], [`symbols`]: the hover and the outline.
@@ -13,6 +16,7 @@
 //! text sync, `publishDiagnostics` with the document version, hover, documentSymbol
 //! (hierarchical or flat, as the client supports).
 
+pub mod config;
 pub mod convert;
 pub mod hover;
 pub mod present;

@@ -24,6 +24,7 @@
 //! than the newest version are never published. Requests wait for the analysis of the current
 //! snapshot, shared with the background task (computed once per version).
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,14 +33,16 @@ use std::time::Duration;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentSymbolParams, DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
+    ConfigurationItem, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
-use tracing::{debug, error, info};
+use tracing::{debug, error, info, warn};
 
+use super::config::{SECTION, Settings};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
 use crate::diagnostics::Lang;
@@ -59,6 +62,10 @@ pub const MAX_DEBOUNCE: Duration = Duration::from_secs(10);
 /// time the request is answered with no result (logged) and the analysis goes on in the
 /// background.
 pub const REQUEST_ANALYSIS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest the server waits for the client's answer to `workspace/configuration`; without
+/// an answer the settings in force stay.
+pub const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Settings negotiated in `initialize`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,11 +148,27 @@ impl Session {
     }
 }
 
+/// The client's settings ([`super::config`]) and what they fall back to.
+#[derive(Debug, Default)]
+struct Configuration {
+    settings: Settings,
+    /// The language of the client's `locale` (English without one), for `lang: "auto"`.
+    locale: Lang,
+    /// Whether the client answers `workspace/configuration`.
+    pull: bool,
+    /// Counts settings updates: a pulled answer is applied only when no update came after the
+    /// request was sent.
+    generation: u64,
+}
+
 struct Inner {
     client: Client,
     analyzer: Analyzer,
     documents: Documents,
     session: Mutex<Session>,
+    configuration: Mutex<Configuration>,
+    /// URIs of the open documents (to re-publish their diagnostics when the settings change).
+    open: Mutex<HashSet<Uri>>,
     /// Serialises publishing so that a check "still the newest revision?" and the send that
     /// follows it cannot interleave with another publish or a close.
     publish: tokio::sync::Mutex<()>,
@@ -178,14 +201,98 @@ impl Backend {
                 analyzer,
                 documents: Documents::default(),
                 session: Mutex::new(Session::default()),
+                configuration: Mutex::new(Configuration::default()),
+                open: Mutex::new(HashSet::new()),
                 publish: tokio::sync::Mutex::new(()),
                 shutdown,
             }),
         }
     }
 
+    /// The session negotiated in `initialize`, with the language and debounce of the settings
+    /// in force.
     fn session(&self) -> Session {
-        *self.inner.session.lock().unwrap_or_else(|p| p.into_inner())
+        let session = *self.inner.session.lock().unwrap_or_else(|p| p.into_inner());
+        let configuration = self.configuration();
+        Session {
+            lang: configuration.settings.lang.unwrap_or(configuration.locale),
+            debounce: configuration.settings.debounce.unwrap_or(DEBOUNCE),
+            ..session
+        }
+    }
+
+    fn configuration(&self) -> std::sync::MutexGuard<'_, Configuration> {
+        self.inner
+            .configuration
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn open_documents(&self) -> std::sync::MutexGuard<'_, HashSet<Uri>> {
+        self.inner.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces the settings when `generation` is still the newest update (`None`: always, as a
+    /// new update) and re-publishes the diagnostics of every open document when they changed.
+    fn apply_settings(&self, settings: Settings, generation: Option<u64>) {
+        {
+            let mut configuration = self.configuration();
+            match generation {
+                Some(g) if g != configuration.generation => {
+                    debug!("a newer settings update came first; pulled settings dropped");
+                    return;
+                }
+                Some(_) => {}
+                None => configuration.generation += 1,
+            }
+            if configuration.settings == settings {
+                return;
+            }
+            info!(?settings, "settings changed");
+            configuration.settings = settings;
+        }
+        let open: Vec<Uri> = self.open_documents().iter().cloned().collect();
+        for uri in open {
+            if let Some(snapshot) = self.inner.documents.snapshot(&uri) {
+                self.schedule_publish(uri, snapshot, Duration::ZERO);
+            }
+        }
+    }
+
+    /// Asks the client for the `qalam` section (`workspace/configuration`) in the background and
+    /// applies the answer over the settings in force, unless another update comes first.
+    fn pull_settings(&self) {
+        let generation = {
+            let mut configuration = self.configuration();
+            if !configuration.pull {
+                return;
+            }
+            configuration.generation += 1;
+            configuration.generation
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let items = vec![ConfigurationItem {
+                scope_uri: None,
+                section: Some(SECTION.to_owned()),
+            }];
+            let request = this.inner.client.configuration(items);
+            let value = match tokio::time::timeout(CONFIGURATION_TIMEOUT, request).await {
+                Ok(Ok(mut values)) if !values.is_empty() => values.swap_remove(0),
+                Ok(Ok(_)) => return,
+                Ok(Err(err)) => {
+                    warn!("workspace/configuration failed: {err}");
+                    return;
+                }
+                Err(_) => {
+                    warn!("no answer to workspace/configuration; settings unchanged");
+                    return;
+                }
+            };
+            let mut settings = this.configuration().settings.clone();
+            settings.overlay(&value);
+            this.apply_settings(settings, Some(generation));
+        });
     }
 
     /// Analyses `snapshot` in the background (after `delay`, and only while it is the newest
@@ -208,13 +315,15 @@ impl Backend {
                 return; // the analysis panicked (logged); publish nothing
             };
             let session = this.session();
+            let filter = this.configuration().settings.diagnostics.clone();
             let converted = catch_unwind(AssertUnwindSafe(|| {
-                convert::diagnostics(
+                convert::configured_diagnostics(
                     &analyzed.analysis.diagnostics,
                     &snapshot.rope,
                     &uri,
                     session.encoding,
                     session.lang,
+                    &filter,
                 )
             }));
             let Ok(diagnostics) = converted else {
@@ -277,6 +386,22 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = Session::from_initialize(&params);
         *self.inner.session.lock().unwrap_or_else(|p| p.into_inner()) = session;
+        {
+            let mut configuration = self.configuration();
+            configuration.settings =
+                Settings::from_initialization_options(params.initialization_options.as_ref());
+            configuration.locale = params
+                .locale
+                .as_deref()
+                .map(Lang::from_locale)
+                .unwrap_or_default();
+            configuration.pull = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false);
+        }
         info!(?session, "initialize");
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -302,6 +427,15 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         debug!("initialized");
+        self.pull_settings();
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let pushed = self.configuration().settings.pushed(&params.settings);
+        match pushed {
+            Some(settings) => self.apply_settings(settings, None),
+            None => self.pull_settings(),
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -312,6 +446,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
+        self.open_documents().insert(doc.uri.clone());
         let snapshot = self
             .inner
             .documents
@@ -348,6 +483,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        self.open_documents().remove(&uri);
         if !self.inner.documents.close(&uri) {
             debug!(
                 uri = uri.as_str(),

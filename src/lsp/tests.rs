@@ -303,3 +303,286 @@ fn bad_spans_from_the_analysis_do_not_panic() {
     assert_eq!(groups[0].children.as_ref().expect("children")[0].name, "…");
     assert!(hover::hover(&analysis, text, &rope, 5, Utf16, Lang::En).is_some());
 }
+
+/// The server in process, over a `tokio::io::duplex`, with raw JSON-RPC on the client's side:
+/// settings from `initializationOptions`, `workspace/configuration` and
+/// `workspace/didChangeConfiguration` reach the published diagnostics.
+mod configuration {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, ReadHalf, WriteHalf};
+
+    use super::fixture::{self, TEXT, find};
+    use crate::diagnostics::{Code, Diagnostic, Message};
+
+    const URI: &str = "file:///tmp/config.txt";
+    const WAIT: Duration = Duration::from_secs(30);
+
+    struct Client {
+        writer: WriteHalf<DuplexStream>,
+        reader: ReadHalf<DuplexStream>,
+        buffer: Vec<u8>,
+        next_id: i64,
+        server: tokio::task::JoinHandle<bool>,
+    }
+
+    impl Client {
+        fn start() -> Client {
+            // The fixture's analysis (mixed-orthography on فى, information) plus a repeated-word
+            // warning on الحال.
+            let analyzer: crate::lsp::Analyzer = Arc::new(|_: &str| {
+                let mut analysis = fixture::analysis();
+                analysis.diagnostics.push(Diagnostic {
+                    span: find("الحال", 0),
+                    code: Code::RepeatedWord,
+                    severity: Code::RepeatedWord.default_severity(),
+                    message: Message::new("كلمة مكررة", "repeated word"),
+                    related: Vec::new(),
+                });
+                analysis
+            });
+            let (client, server) = tokio::io::duplex(1 << 16);
+            let (read, write) = tokio::io::split(server);
+            let server = tokio::spawn(crate::lsp::serve_with(read, write, analyzer));
+            let (reader, writer) = tokio::io::split(client);
+            Client {
+                writer,
+                reader,
+                buffer: Vec::new(),
+                next_id: 0,
+                server,
+            }
+        }
+
+        async fn send(&mut self, message: Value) {
+            let body = message.to_string();
+            let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+            self.writer
+                .write_all(framed.as_bytes())
+                .await
+                .expect("write");
+        }
+
+        async fn notify(&mut self, method: &str, params: Value) {
+            self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+                .await;
+        }
+
+        async fn request(&mut self, method: &str, params: Value) -> Value {
+            self.next_id += 1;
+            let id = self.next_id;
+            self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+                .await;
+            let response = self
+                .next_matching(|m| m.get("method").is_none() && m["id"] == id)
+                .await;
+            response["result"].clone()
+        }
+
+        async fn next(&mut self) -> Value {
+            loop {
+                if let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let header = std::str::from_utf8(&self.buffer[..end]).expect("ASCII");
+                    let length: usize = header
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .and_then(|n| n.trim().parse().ok())
+                        .expect("Content-Length");
+                    if self.buffer.len() >= end + 4 + length {
+                        let body = self.buffer[end + 4..end + 4 + length].to_vec();
+                        self.buffer.drain(..end + 4 + length);
+                        return serde_json::from_slice(&body).expect("JSON");
+                    }
+                }
+                let mut chunk = [0u8; 8192];
+                let n = tokio::time::timeout(WAIT, self.reader.read(&mut chunk))
+                    .await
+                    .expect("timed out waiting for the server")
+                    .expect("read");
+                assert!(n > 0, "the server closed its output");
+                self.buffer.extend_from_slice(&chunk[..n]);
+            }
+        }
+
+        /// The next message for which `pred` holds; others are dropped, except that a
+        /// `workspace/configuration` request is answered with `null` (no settings).
+        async fn next_matching(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+            loop {
+                let message = self.next().await;
+                if pred(&message) {
+                    return message;
+                }
+                if message["method"] == "workspace/configuration" {
+                    let id = message["id"].clone();
+                    self.send(json!({"jsonrpc": "2.0", "id": id, "result": [null]}))
+                        .await;
+                }
+            }
+        }
+
+        /// Answers the next `workspace/configuration` request with `qalam` as the section's value.
+        async fn answer_configuration(&mut self, qalam: Value) {
+            let request = self
+                .next_matching(|m| m["method"] == "workspace/configuration")
+                .await;
+            assert_eq!(
+                request["params"]["items"],
+                json!([{"section": "qalam"}]),
+                "{request}"
+            );
+            let id = request["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": [qalam]}))
+                .await;
+        }
+
+        /// The diagnostics of the next publication that satisfies `pred` (earlier ones, e.g.
+        /// from before a settings change took effect, are skipped), as (code, severity, message).
+        async fn published(
+            &mut self,
+            pred: impl Fn(&[(String, u64, String)]) -> bool,
+        ) -> Vec<(String, u64, String)> {
+            loop {
+                let message = self
+                    .next_matching(|m| m["method"] == "textDocument/publishDiagnostics")
+                    .await;
+                assert_eq!(message["params"]["uri"], URI);
+                let list: Vec<(String, u64, String)> = message["params"]["diagnostics"]
+                    .as_array()
+                    .expect("array")
+                    .iter()
+                    .map(|d| {
+                        (
+                            d["code"].as_str().expect("code").to_owned(),
+                            d["severity"].as_u64().expect("severity"),
+                            d["message"].as_str().expect("message").to_owned(),
+                        )
+                    })
+                    .collect();
+                if pred(&list) {
+                    return list;
+                }
+            }
+        }
+
+        async fn shutdown(mut self) {
+            self.request("shutdown", Value::Null).await;
+            self.notify("exit", Value::Null).await;
+            let clean = tokio::time::timeout(WAIT, self.server)
+                .await
+                .expect("the server ends")
+                .expect("no panic");
+            assert!(clean);
+        }
+    }
+
+    fn owned(list: &[(&str, u64, &str)]) -> Vec<(String, u64, String)> {
+        list.iter()
+            .map(|(c, s, m)| ((*c).to_owned(), *s, (*m).to_owned()))
+            .collect()
+    }
+
+    async fn open(client: &mut Client) {
+        client
+            .notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": URI, "languageId": "plaintext", "version": 1, "text": TEXT}}),
+            )
+            .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pushed_settings_filter_and_override_severity() {
+        let mut client = Client::start();
+        // No workspace/configuration support: settings come from initializationOptions, then
+        // from didChangeConfiguration's `settings.qalam`.
+        client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": {},
+                       "initializationOptions": {"diagnostics": {"severity": {"mixed-orthography": "hint"}}}}),
+            )
+            .await;
+        client.notify("initialized", json!({})).await;
+        open(&mut client).await;
+        let first = client.published(|_| true).await;
+        assert_eq!(
+            first,
+            owned(&[
+                ("mixed-orthography", 4, "write في"),
+                ("repeated-word", 2, "repeated word")
+            ])
+        );
+
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({"settings": {"qalam": {"lang": "ar", "diagnostics": {
+                    "enabled": {"repeated-word": false},
+                    "severity": {"mixed-orthography": "error"}}}}}),
+            )
+            .await;
+        let changed = client.published(|l| l.len() == 1).await;
+        assert_eq!(changed, owned(&[("mixed-orthography", 1, "اكتب في")]));
+
+        // Turning the code back on (and dropping the override) brings it back at its default.
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({"settings": {"qalam": {"diagnostics": {"enabled": {}, "severity": {}}}}}),
+            )
+            .await;
+        let restored = client.published(|l| l.len() == 2).await;
+        assert_eq!(
+            restored,
+            owned(&[
+                ("mixed-orthography", 3, "اكتب في"),
+                ("repeated-word", 2, "كلمة مكررة")
+            ])
+        );
+        client.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pulled_settings_after_initialized_and_on_change() {
+        let mut client = Client::start();
+        client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "locale": "ar-EG",
+                       "capabilities": {"workspace": {"configuration": true}}}),
+            )
+            .await;
+        client.notify("initialized", json!({})).await;
+        // The server pulls the `qalam` section after `initialized`.
+        client
+            .answer_configuration(json!({"lang": "en", "diagnostics": {
+                "enabled": {"mixed-orthography": false}, "severity": {}}}))
+            .await;
+        open(&mut client).await;
+        let first = client
+            .published(|l| l.iter().all(|(c, _, _)| c != "mixed-orthography"))
+            .await;
+        assert_eq!(first, owned(&[("repeated-word", 2, "repeated word")]));
+
+        // A change notification without `qalam` settings makes the server pull again.
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({"settings": null}),
+            )
+            .await;
+        client
+            .answer_configuration(json!({"lang": "auto", "diagnostics": {
+                "enabled": {"repeated-word": false},
+                "severity": {"mixed-orthography": "warning"}}}))
+            .await;
+        let changed = client
+            .published(|l| l.iter().all(|(c, _, _)| c != "repeated-word"))
+            .await;
+        // `auto`: the locale (ar-EG) decides the language.
+        assert_eq!(changed, owned(&[("mixed-orthography", 2, "اكتب في")]));
+        client.shutdown().await;
+    }
+}
