@@ -7,14 +7,77 @@ import * as path from 'path';
 /** The values of `qalam.lang`. `auto` follows the editor's display language (the LSP `locale`). */
 export type MessageLanguage = 'auto' | 'ar' | 'en';
 
-/** `initializationOptions` sent to `qalam serve`: `{ lang }` only when the user overrides the locale. */
-export interface InitializationOptions {
-  lang?: 'ar' | 'en';
+/**
+ * The diagnostic codes of qalam (`src/diagnostics/mod.rs`, `Code::as_str`), in the server's order. The
+ * settings `qalam.diagnostics.enabled` and `qalam.diagnostics.severity` are keyed by them.
+ */
+export const DIAGNOSTIC_CODES = [
+  'unclosed-quote',
+  'unmatched-closing-quote',
+  'unattributed-quote',
+  'space-inside-quotes',
+  'inconsistent-spelling',
+  'mixed-orthography',
+  'latin-punctuation',
+  'space-before-punctuation',
+  'repeated-word',
+  'bidi-control',
+] as const;
+
+/** LSP's severities by name, as the server reads them; `default` keeps the code's own severity. */
+export const SEVERITIES = ['default', 'error', 'warning', 'information', 'hint'] as const;
+
+/**
+ * The settings the server reads (its `qalam` section, see `src/lsp/config.rs`): sent as `initializationOptions`,
+ * answered to `workspace/configuration` and pushed with `workspace/didChangeConfiguration`.
+ */
+export interface ServerSettings {
+  lang: MessageLanguage;
+  debounceMs?: number;
+  diagnostics: {
+    /** Code → whether it is published; codes not listed are on. */
+    enabled: Record<string, boolean>;
+    /** Code → `error` | `warning` | `information` | `hint` (codes not listed keep their default). */
+    severity: Record<string, string>;
+  };
 }
 
-/** Builds the `initializationOptions` for a `qalam.lang` value; unknown values count as `auto`. */
-export function initializationOptions(lang: string | undefined): InitializationOptions {
-  return lang === 'ar' || lang === 'en' ? { lang } : {};
+/** Reads one setting of the `qalam` section (the shape of `WorkspaceConfiguration.get`). */
+export type SettingGetter = (key: string) => unknown;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The server's settings from the `qalam.*` settings: `lang` (unknown values count as `auto`), `debounceMs` (a
+ * non-negative integer, else left out), `diagnostics.enabled` (known codes with a boolean) and
+ * `diagnostics.severity` (known codes with a severity other than `default`).
+ */
+export function serverSettings(get: SettingGetter): ServerSettings {
+  const lang = get('lang');
+  const debounce = get('debounceMs');
+  const enabled: Record<string, boolean> = {};
+  const severity: Record<string, string> = {};
+  const enabledSetting = get('diagnostics.enabled');
+  const severitySetting = get('diagnostics.severity');
+  for (const code of DIAGNOSTIC_CODES) {
+    if (isRecord(enabledSetting) && typeof enabledSetting[code] === 'boolean') {
+      enabled[code] = enabledSetting[code] as boolean;
+    }
+    const level = isRecord(severitySetting) ? severitySetting[code] : undefined;
+    if (typeof level === 'string' && level !== 'default' && (SEVERITIES as readonly string[]).includes(level)) {
+      severity[code] = level;
+    }
+  }
+  const settings: ServerSettings = {
+    lang: lang === 'ar' || lang === 'en' ? lang : 'auto',
+    diagnostics: { enabled, severity },
+  };
+  if (typeof debounce === 'number' && Number.isInteger(debounce) && debounce >= 0) {
+    settings.debounceMs = debounce;
+  }
+  return settings;
 }
 
 /** One entry of a VS Code document selector (same shape as `vscode.DocumentFilter`). */
@@ -97,4 +160,86 @@ export function resolveExecutable(
     }
   }
   return undefined;
+}
+
+/** Where a server candidate comes from, in the order they are tried. */
+export type CandidateSource = 'qalam.server.path' | 'qalam.path' | 'bundled' | 'PATH';
+
+/** One place the extension looks for the server. */
+export interface Candidate {
+  source: CandidateSource;
+  /** What was looked for: the setting's value, the bundled file, or `qalam`. */
+  value: string;
+  /** The executable found there, or `undefined`. */
+  path?: string;
+}
+
+/** The file name of the server bundled for `platform`-`arch` inside the extension, e.g. `server/linux-x64/qalam`. */
+export function bundledServer(extensionDir: string, platform: NodeJS.Platform, arch: string): string {
+  const pathApi = platform === 'win32' ? path.win32 : path.posix;
+  return pathApi.join(extensionDir, 'server', `${platform}-${arch}`, platform === 'win32' ? 'qalam.exe' : 'qalam');
+}
+
+/** What {@link serverCandidates} needs to know. */
+export interface LookupContext {
+  /** `qalam.server.path` (empty or unset: not given). */
+  serverPath?: string;
+  /** `qalam.path`, the deprecated alias (empty, unset or the old default `qalam`: not given). */
+  legacyPath?: string;
+  /** The extension's install directory (where `server/<platform>-<arch>/` is packed). */
+  extensionDir: string;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  arch?: string;
+  /** Directory relative paths in the settings are taken from (the workspace folder). */
+  cwd?: string;
+}
+
+/**
+ * The places the server is looked for, in order: `qalam.server.path` if set, else `qalam.path` if set (deprecated),
+ * then the binary bundled in the .vsix for this platform, then `qalam` on `PATH`. Each candidate carries the
+ * executable found (or `undefined`); duplicates of an earlier executable are dropped.
+ */
+export function serverCandidates(context: LookupContext): Candidate[] {
+  const env = context.env ?? process.env;
+  const platform = context.platform ?? process.platform;
+  const arch = context.arch ?? process.arch;
+  const cwd = context.cwd ?? process.cwd();
+  const candidates: Candidate[] = [];
+  const serverPath = context.serverPath?.trim() ?? '';
+  const legacyPath = context.legacyPath?.trim() ?? '';
+  if (serverPath !== '') {
+    candidates.push({ source: 'qalam.server.path', value: serverPath, path: resolveExecutable(serverPath, env, platform, cwd) });
+  } else if (legacyPath !== '' && legacyPath !== 'qalam') {
+    candidates.push({ source: 'qalam.path', value: legacyPath, path: resolveExecutable(legacyPath, env, platform, cwd) });
+  }
+  const bundled = bundledServer(context.extensionDir, platform, arch);
+  candidates.push({
+    source: 'bundled',
+    value: bundled,
+    path: isExecutableFile(bundled, platform) ? bundled : undefined,
+  });
+  candidates.push({ source: 'PATH', value: 'qalam', path: resolveExecutable('qalam', env, platform, cwd) });
+  const seen = new Set<string>();
+  return candidates.map((c) => {
+    if (c.path !== undefined && seen.has(c.path)) {
+      return { ...c, path: undefined };
+    }
+    if (c.path !== undefined) {
+      seen.add(c.path);
+    }
+    return c;
+  });
+}
+
+/** One line per candidate for the "cannot start" message: what was tried and why it did not work. */
+export function describeAttempts(candidates: readonly Candidate[], failures: ReadonlyMap<string, string>): string[] {
+  return candidates.map((c) => {
+    const where =
+      c.source === 'bundled' ? `the server bundled in the extension (${c.value})` : c.source === 'PATH' ? '`qalam` on PATH' : `${c.source} = "${c.value}"`;
+    if (c.path === undefined) {
+      return `${where}: ${c.source === 'bundled' ? 'not in this package' : 'no executable found'}`;
+    }
+    return `${where}: ${c.path} ${failures.has(c.path) ? `failed to start (${failures.get(c.path)})` : 'not tried'}`;
+  });
 }

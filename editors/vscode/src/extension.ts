@@ -9,62 +9,107 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 
-import { documentSelector, initializationOptions, resolveExecutable } from './config';
+import { Candidate, describeAttempts, documentSelector, serverCandidates, serverSettings } from './config';
+import { quotations } from './quotations';
 
 const CLIENT_ID = 'qalam';
 const CLIENT_NAME = 'qalam';
-/** Settings whose change needs a new server process (`qalam.trace.server` is applied live by the client). */
-const RESTART_SETTINGS = ['qalam.path', 'qalam.lang', 'qalam.languages'];
+/**
+ * Settings whose change needs a new server process. The others reach the running server: `qalam.lang`,
+ * `qalam.debounceMs` and `qalam.diagnostics.*` through `workspace/didChangeConfiguration`, `qalam.trace.server`
+ * through the client itself.
+ */
+const RESTART_SETTINGS = ['qalam.server.path', 'qalam.path', 'qalam.languages'];
 
 let client: LanguageClient | undefined;
 let outputChannel: vscode.OutputChannel | undefined;
+let extensionDir = '';
 
 function workspaceCwd(): string | undefined {
   return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 }
 
-async function startClient(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('qalam');
-  const setting = config.get<string>('path', 'qalam');
-  const command = resolveExecutable(setting, process.env, process.platform, workspaceCwd() ?? process.cwd());
-  if (command === undefined) {
-    const open = 'Open Settings';
-    const choice = await vscode.window.showErrorMessage(
-      `qalam: cannot find the server executable "${setting}". Install qalam (cargo install --path . in the ` +
-        'qalam repository) or set "qalam.path" to the full path of the qalam binary.',
-      open,
-    );
-    if (choice === open) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'qalam.path');
-    }
-    return;
-  }
+function output(): vscode.OutputChannel {
+  outputChannel ??= vscode.window.createOutputChannel(CLIENT_NAME);
+  return outputChannel;
+}
 
+function newClient(command: string): LanguageClient {
+  const config = vscode.workspace.getConfiguration('qalam');
+  const cwd = workspaceCwd();
   // TransportKind.stdio makes the client append `--stdio`: the server runs as `qalam serve --stdio`.
   const serverOptions: ServerOptions = {
-    run: { command, args: ['serve'], transport: TransportKind.stdio, options: { cwd: workspaceCwd() } },
+    run: { command, args: ['serve'], transport: TransportKind.stdio, options: { cwd } },
     debug: {
       command,
       args: ['serve'],
       transport: TransportKind.stdio,
-      options: { cwd: workspaceCwd(), env: { ...process.env, QALAM_LOG: 'debug' } },
+      options: { cwd, env: { ...process.env, QALAM_LOG: 'debug' } },
     },
   };
-  outputChannel ??= vscode.window.createOutputChannel(CLIENT_NAME);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(config.get<unknown[]>('languages', ['plaintext', 'markdown'])),
-    // The client sends `locale: vscode.env.language` itself; `lang` overrides it when the user asks.
-    initializationOptions: initializationOptions(config.get<string>('lang', 'auto')),
-    outputChannel,
-    traceOutputChannel: outputChannel,
+    // The whole settings at start (so the first diagnostics already follow them); the client also sends its
+    // `locale`, which the server uses while `qalam.lang` is `auto`.
+    initializationOptions: serverSettings((key) => config.get(key)),
+    // Every change of a `qalam.*` setting is pushed as `workspace/didChangeConfiguration` with `{ qalam: … }`;
+    // the server also pulls the section with `workspace/configuration` after `initialized`.
+    synchronize: { configurationSection: 'qalam' },
+    outputChannel: output(),
+    traceOutputChannel: output(),
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationFailedHandler: () => false,
   };
-  client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
-  try {
-    await client.start();
-  } catch (err) {
-    outputChannel.appendLine(`qalam: the server failed to start: ${String(err)}`);
-    void vscode.window.showErrorMessage(`qalam: the server (${command}) failed to start; see the qalam output.`);
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+/** Tries each candidate that has an executable, in order, until one starts; says what was tried when none does. */
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration('qalam');
+  const candidates: Candidate[] = serverCandidates({
+    serverPath: config.get<string>('server.path', ''),
+    legacyPath: config.get<string>('path', ''),
+    extensionDir: context.extensionPath,
+    cwd: workspaceCwd(),
+  });
+  const failures = new Map<string, string>();
+  for (const candidate of candidates) {
+    if (candidate.path === undefined) {
+      output().appendLine(`qalam: ${describeAttempts([candidate], failures)[0]}`);
+      continue;
+    }
+    const next = newClient(candidate.path);
+    try {
+      await next.start();
+      client = next;
+      output().appendLine(`qalam: started ${candidate.path} (${candidate.source})`);
+      if (candidate.source === 'qalam.path') {
+        output().appendLine('qalam: the setting qalam.path is deprecated; use qalam.server.path');
+      }
+      return;
+    } catch (err) {
+      failures.set(candidate.path, err instanceof Error ? err.message : String(err));
+      output().appendLine(`qalam: ${candidate.path} failed to start: ${String(err)}`);
+      try {
+        await next.dispose();
+      } catch {
+        // It never ran: nothing to undo.
+      }
+    }
+  }
+  const tried = describeAttempts(candidates, failures);
+  const open = 'Open Settings';
+  const show = 'Show Output';
+  const choice = await vscode.window.showErrorMessage(
+    `qalam: no language server could be started. Tried: ${tried.join('; ')}. Install qalam (cargo install --path . ` +
+      'in the qalam repository) or set "qalam.server.path" to the qalam binary.',
+    open,
+    show,
+  );
+  if (choice === open) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'qalam.server.path');
+  } else if (choice === show) {
+    output().show(true);
   }
 }
 
@@ -80,23 +125,74 @@ async function stopClient(): Promise<void> {
   }
 }
 
-async function restartClient(): Promise<void> {
-  await stopClient();
-  await startClient();
+/** "qalam: Show Quotations": a quick pick of the active document's quotations with their speakers. */
+async function showQuotations(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || client === undefined) {
+    void vscode.window.showInformationMessage(
+      client === undefined ? 'qalam: the server is not running.' : 'qalam: open a document first.',
+    );
+    return;
+  }
+  const running = client;
+  const result = await running.sendRequest('textDocument/documentSymbol', {
+    textDocument: { uri: running.code2ProtocolConverter.asUri(editor.document.uri) },
+  });
+  const found = quotations(result);
+  if (found.length === 0) {
+    void vscode.window.showInformationMessage('qalam: no quotations in this document.');
+    return;
+  }
+  type Item = vscode.QuickPickItem & { range: vscode.Range };
+  const items: Item[] = found.map((q) => {
+    const range = running.protocol2CodeConverter.asRange(q.selectionRange);
+    return {
+      label: `$(quote) ${q.text}`,
+      description: q.speaker ?? '—',
+      detail: `${q.speaker === undefined ? 'no speaker found' : q.speaker} · line ${range.start.line + 1}`,
+      range,
+    };
+  });
+  const original = editor.selection;
+  const reveal = (item: Item): void => {
+    editor.selection = new vscode.Selection(item.range.start, item.range.end);
+    editor.revealRange(item.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  };
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `qalam: ${found.length} quotation${found.length === 1 ? '' : 's'}`,
+    placeHolder: 'Type to filter by words or speaker',
+    matchOnDescription: true,
+    matchOnDetail: true,
+    onDidSelectItem: (item) => reveal(item as Item),
+  });
+  if (picked === undefined) {
+    editor.selection = original;
+    editor.revealRange(original, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return;
+  }
+  reveal(picked);
+  await vscode.window.showTextDocument(editor.document, editor.viewColumn);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionDir = context.extensionPath;
+  const restart = async (): Promise<void> => {
+    await stopClient();
+    await startClient(context);
+  };
   context.subscriptions.push(
-    vscode.commands.registerCommand('qalam.restartServer', restartClient),
-    vscode.commands.registerCommand('qalam.showOutput', () => outputChannel?.show(true)),
+    vscode.commands.registerCommand('qalam.restartServer', restart),
+    vscode.commands.registerCommand('qalam.showOutput', () => output().show(true)),
+    vscode.commands.registerCommand('qalam.showQuotations', showQuotations),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_SETTINGS.some((key) => event.affectsConfiguration(key))) {
-        void restartClient();
+        void restart();
       }
     }),
     { dispose: () => void stopClient() },
   );
-  await startClient();
+  output().appendLine(`qalam: extension ${context.extension.packageJSON.version} in ${extensionDir}`);
+  await startClient(context);
 }
 
 export function deactivate(): Thenable<void> | undefined {

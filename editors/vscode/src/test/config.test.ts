@@ -6,14 +6,50 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'node:test';
 
-import { documentSelector, expandHome, initializationOptions, resolveExecutable } from '../config';
+import {
+  DIAGNOSTIC_CODES,
+  bundledServer,
+  describeAttempts,
+  documentSelector,
+  expandHome,
+  resolveExecutable,
+  serverCandidates,
+  serverSettings,
+} from '../config';
 
-test('lang override is sent only for ar and en', () => {
-  assert.deepEqual(initializationOptions('ar'), { lang: 'ar' });
-  assert.deepEqual(initializationOptions('en'), { lang: 'en' });
-  assert.deepEqual(initializationOptions('auto'), {});
-  assert.deepEqual(initializationOptions(undefined), {});
-  assert.deepEqual(initializationOptions('fr'), {});
+test('server settings from the qalam.* settings', () => {
+  const values: Record<string, unknown> = {
+    lang: 'ar',
+    debounceMs: 200,
+    'diagnostics.enabled': { 'repeated-word': false, 'unclosed-quote': true, 'no-such-code': false, 'bidi-control': 'no' },
+    'diagnostics.severity': { 'unmatched-closing-quote': 'error', 'mixed-orthography': 'default', 'latin-punctuation': 'loud' },
+  };
+  assert.deepEqual(
+    serverSettings((key) => values[key]),
+    {
+      lang: 'ar',
+      debounceMs: 200,
+      diagnostics: {
+        enabled: { 'unclosed-quote': true, 'repeated-word': false },
+        severity: { 'unmatched-closing-quote': 'error' },
+      },
+    },
+  );
+  assert.deepEqual(serverSettings(() => undefined), { lang: 'auto', diagnostics: { enabled: {}, severity: {} } });
+  assert.equal(serverSettings((k) => (k === 'lang' ? 'fr' : undefined)).lang, 'auto');
+  assert.equal(serverSettings((k) => (k === 'debounceMs' ? -1 : undefined)).debounceMs, undefined);
+  assert.equal(serverSettings((k) => (k === 'debounceMs' ? 2.5 : undefined)).debounceMs, undefined);
+});
+
+test('the codes match the server and the manifest', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  const props = manifest.contributes.configuration.properties;
+  assert.deepEqual(Object.keys(props['qalam.diagnostics.enabled'].properties), [...DIAGNOSTIC_CODES]);
+  assert.deepEqual(Object.keys(props['qalam.diagnostics.severity'].properties), [...DIAGNOSTIC_CODES]);
+  // The server's list (src/diagnostics/mod.rs, Code::as_str), read from its source.
+  const rust = fs.readFileSync(path.join(__dirname, '../../../../src/diagnostics/mod.rs'), 'utf8');
+  const fromServer = [...rust.matchAll(/Code::\w+ => "([a-z-]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(fromServer, [...DIAGNOSTIC_CODES]);
 });
 
 test('document selector covers files and untitled buffers, once per language', () => {
@@ -55,5 +91,57 @@ test('executable lookup on PATH and by path', { skip: process.platform === 'win3
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('server lookup order: setting, deprecated alias, bundled, PATH', { skip: process.platform === 'win32' }, () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qalam-ext-'));
+  try {
+    const ext = path.join(root, 'ext');
+    const onPath = path.join(root, 'bin');
+    const custom = path.join(root, 'custom-qalam');
+    const bundled = bundledServer(ext, 'linux', 'x64');
+    assert.equal(bundled, path.join(ext, 'server', 'linux-x64', 'qalam'));
+    assert.equal(bundledServer('C:\\ext', 'win32', 'x64'), 'C:\\ext\\server\\win32-x64\\qalam.exe');
+    for (const file of [path.join(onPath, 'qalam'), custom, bundled]) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '#!/bin/sh\n', { mode: 0o755 });
+    }
+    const env = { PATH: onPath };
+    const base = { extensionDir: ext, env, platform: 'linux' as const, arch: 'x64', cwd: root };
+    const found = (c: ReturnType<typeof serverCandidates>) => c.map((x) => [x.source, x.path]);
+
+    assert.deepEqual(found(serverCandidates({ ...base, serverPath: custom, legacyPath: '/nowhere' })), [
+      ['qalam.server.path', custom],
+      ['bundled', bundled],
+      ['PATH', path.join(onPath, 'qalam')],
+    ]);
+    // The deprecated alias counts only when the new setting is empty; its old default "qalam" means "not set".
+    assert.deepEqual(found(serverCandidates({ ...base, serverPath: '', legacyPath: './custom-qalam' }))[0], ['qalam.path', custom]);
+    assert.deepEqual(found(serverCandidates({ ...base, legacyPath: 'qalam' }))[0], ['bundled', bundled]);
+    // A setting naming a missing file stays in the list (for the message) with no executable.
+    const missing = serverCandidates({ ...base, serverPath: '/no/such/qalam' });
+    assert.deepEqual(found(missing)[0], ['qalam.server.path', undefined]);
+    // The same executable is tried once.
+    assert.deepEqual(found(serverCandidates({ ...base, serverPath: bundled })), [
+      ['qalam.server.path', bundled],
+      ['bundled', undefined],
+      ['PATH', path.join(onPath, 'qalam')],
+    ]);
+
+    fs.rmSync(bundled);
+    const none = serverCandidates({ ...base, env: { PATH: '' }, serverPath: '/no/such/qalam' });
+    assert.deepEqual(describeAttempts(none, new Map()), [
+      'qalam.server.path = "/no/such/qalam": no executable found',
+      `the server bundled in the extension (${bundled}): not in this package`,
+      '`qalam` on PATH: no executable found',
+    ]);
+    const failed = serverCandidates({ ...base, serverPath: custom, env: { PATH: '' } });
+    assert.equal(
+      describeAttempts(failed, new Map([[custom, 'spawn EACCES']]))[0],
+      `qalam.server.path = "${custom}": ${custom} failed to start (spawn EACCES)`,
+    );
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
