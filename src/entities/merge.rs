@@ -54,6 +54,11 @@ pub fn same_part(a: &str, b: &str) -> bool {
     if short < 5 || a.chars().next() != b.chars().next() {
         return false;
     }
+    // The distance is at least the difference in length: skip the table when it cannot pass.
+    let max = if short >= 8 { 2 } else { 1 };
+    if la.abs_diff(lb) > max {
+        return false;
+    }
     let d = osa_distance(a, b);
     d <= 1 || (short >= 8 && d <= 2)
 }
@@ -242,13 +247,41 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         add(&mut forms, g, i);
         seen.insert((items[i].key.as_str(), is_person(i)), g);
     }
-    // Pass 2: one-word person mentions join the nearest compatible person.
+    // Pass 2: one-word person mentions join the nearest compatible person. Compatibility
+    // depends on the mention's key and the form only, and forms are only appended: per key,
+    // the compatible forms found so far and how many forms were tested are remembered, so each
+    // (key, form) pair is tested once.
+    let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
     for i in 0..items.len() {
         if group_of[i].is_some() {
             continue;
         }
-        let ok = |m: usize| is_person(m) && person_compatible(&items[i], &items[m]);
-        let g = match nearest(&forms, i, &ok) {
+        let entry = compatible
+            .entry(items[i].key.as_str())
+            .or_insert_with(|| (0, Vec::new()));
+        for (f, (_, rep, _)) in forms.iter().enumerate().skip(entry.0) {
+            if is_person(*rep) && person_compatible(&items[i], &items[*rep]) {
+                entry.1.push(f);
+            }
+        }
+        entry.0 = forms.len();
+        let start = items[i].mention.span.start;
+        let mut before: Option<(usize, usize)> = None;
+        let mut after: Option<(usize, usize)> = None;
+        for &f in &entry.1 {
+            let (g, _, starts) = &forms[f];
+            if let Some(&s) = starts.range(..start).next_back()
+                && before.is_none_or(|(bs, _)| s > bs)
+            {
+                before = Some((s, *g));
+            }
+            if let Some(&s) = starts.range(start..).next()
+                && after.is_none_or(|(as_, _)| s < as_)
+            {
+                after = Some((s, *g));
+            }
+        }
+        let g = match before.or(after).map(|(_, g)| g) {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());

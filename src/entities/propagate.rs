@@ -102,6 +102,8 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
         .map(|(k, _)| k.as_str())
         .collect();
     let mut out = Vec::new();
+    let mut variant_memo: rustc_hash::FxHashMap<(&str, &str), bool> =
+        rustc_hash::FxHashMap::default();
     let mut i = 0;
     while i < doc.len() {
         if let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k).copied()) {
@@ -115,9 +117,16 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
         }
         if doc.is_arabic(i) && !surnames.is_empty() {
             let variant = doc.readings[i].iter().find(|r| {
-                !lx.is_common(&r.light)
+                // The test depends on the reading only: memoised per distinct reading, so the
+                // cost grows with the vocabulary, not with tokens × surnames.
+                if let Some(&v) = variant_memo.get(&(r.fold.as_str(), r.light.as_str())) {
+                    return v;
+                }
+                let v = !lx.is_common(&r.light)
                     && lx.lookup(&r.fold).is_none()
-                    && surnames.iter().any(|s| super::merge::same_part(&r.fold, s))
+                    && surnames.iter().any(|s| super::merge::same_part(&r.fold, s));
+                variant_memo.insert((r.fold.as_str(), r.light.as_str()), v);
+                v
             });
             if let Some(r) = variant {
                 out.push(Mention {
