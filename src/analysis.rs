@@ -1,14 +1,18 @@
 //! The one entry point of the analysis layers: text in, [`Analysis`] out.
 //!
-//! Data flow: [`crate::text::token::tokenize`] → [`crate::entities::recognize`] (lexicon, rules,
-//! tagger) → [`crate::quotes::scan`] → [`crate::diagnostics::check`]. Pure: no I/O, no LSP types.
+//! Data flow: per paragraph, [`crate::text::token::tokenize`] → the mention sources (lexicon,
+//! rules, tagger: [`crate::entities::source_mentions`]); then over the document
+//! [`crate::entities::recognize_found`] → [`crate::quotes::scan`] → [`crate::diagnostics::check`]
+//! (see [`incremental`]). Pure: no I/O, no LSP types.
+
+pub mod incremental;
 
 use serde::Serialize;
 
-use crate::diagnostics::{self, Diagnostic};
-use crate::entities::{self, Entity, MentionSource};
-use crate::quotes::{self, QuoteScan};
-use crate::text::token::{self, Token};
+use crate::diagnostics::Diagnostic;
+use crate::entities::{Entity, MentionSource};
+use crate::quotes::QuoteScan;
+use crate::text::token::Token;
 
 /// The result of analysing one text. Every span is a byte range of that text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -31,15 +35,12 @@ pub fn analyze(text: &str) -> Analysis {
 }
 
 /// Analyses `text` with the lexicon and rules plus the given extra mention sources.
+///
+/// In two stages ([`incremental`]): per paragraph, tokens, readings and the sources' mentions
+/// (the tagger tags each paragraph's sentences as one document); then, over the document,
+/// propagation, overlap resolution, merging, quotations and diagnostics. An
+/// [`incremental::IncrementalAnalyzer`] returns the same result while reusing unchanged
+/// paragraphs.
 pub fn analyze_with(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
-    let tokens = token::tokenize(text);
-    let entities = entities::recognize(text, &tokens, extra);
-    let quotes = quotes::scan(text, &tokens, &entities);
-    let diagnostics = diagnostics::check(text, &tokens, &entities, &quotes);
-    Analysis {
-        tokens,
-        entities,
-        quotes,
-        diagnostics,
-    }
+    incremental::analyze_staged(text, extra)
 }

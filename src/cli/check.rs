@@ -74,6 +74,15 @@ pub enum InputError {
         /// The path as given.
         path: String,
     },
+    /// The file is binary: not UTF-8, with a NUL byte among its first [`BINARY_SNIFF_BYTES`]
+    /// bytes (Git's heuristic).
+    #[error("{path}: binary file, not UTF-8 text (invalid UTF-8 at byte offset {offset})")]
+    Binary {
+        /// The path as given.
+        path: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
     /// The file is not UTF-8.
     #[error("{path}: invalid UTF-8 at byte offset {offset}")]
     InvalidUtf8 {
@@ -92,6 +101,11 @@ pub enum InputError {
     },
 }
 
+/// How many leading bytes are searched for a NUL to tell a binary file from text that is merely
+/// not UTF-8 (the heuristic of Git's `buffer_is_binary`, 8000 bytes). Valid UTF-8 text with NUL
+/// bytes is still analysed.
+pub const BINARY_SNIFF_BYTES: usize = 8000;
+
 /// The name a path is reported under: `<stdin>` for `-`, else the path as given.
 pub fn display_path(path: &Path) -> String {
     if path == Path::new("-") {
@@ -104,8 +118,9 @@ pub fn display_path(path: &Path) -> String {
 /// Reads `path` (`-` = stdin) as UTF-8, without a leading byte order mark (U+FEFF).
 ///
 /// # Errors
-/// [`InputError::Directory`], [`InputError::Read`] or [`InputError::InvalidUtf8`] (with the
-/// byte offset of the first invalid byte).
+/// [`InputError::Directory`], [`InputError::Read`] (also for stdin closed or unreadable), or
+/// [`InputError::Binary`] / [`InputError::InvalidUtf8`] (with the byte offset of the first
+/// invalid byte; input that ends inside a multi-byte character is invalid there).
 pub fn read_text(path: &Path) -> Result<String, InputError> {
     let shown = display_path(path);
     let bytes = if path == Path::new("-") {
@@ -127,9 +142,20 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             source,
         })?
     };
-    let mut text = String::from_utf8(bytes).map_err(|err| InputError::InvalidUtf8 {
-        path: shown,
-        offset: err.utf8_error().valid_up_to(),
+    let mut text = String::from_utf8(bytes).map_err(|err| {
+        let offset = err.utf8_error().valid_up_to();
+        let bytes = err.as_bytes();
+        if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+            InputError::Binary {
+                path: shown,
+                offset,
+            }
+        } else {
+            InputError::InvalidUtf8 {
+                path: shown,
+                offset,
+            }
+        }
     })?;
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());

@@ -62,6 +62,13 @@ pub enum Command {
         /// Model file (default: the shipped model).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Which recognizer labels the tokens: model, lexicon, combined, shipped or union.
+        #[arg(long, default_value = "model")]
+        system: String,
+        /// Added to every token's `O` score in the tagger's last stage (negative favours
+        /// recall); for choosing `train-ner --set o_bias=…` on dev.
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+        o_bias: f32,
     },
     /// Entity-level precision, recall and F1 of the tagger on a CoNLL-style TSV file.
     EvalNer {
@@ -73,9 +80,15 @@ pub enum Command {
         /// Model file (default: the shipped model).
         #[arg(long)]
         model: Option<PathBuf>,
-        /// What to evaluate: the model alone, the lexicon and rules alone, or both combined.
+        /// What to evaluate: model (the tagger alone), lexicon (lexicon and rules alone), combined
+        /// (the shipped combination in the CoNLL span convention), shipped (its raw output) or
+        /// union.
         #[arg(long, default_value = "combined")]
         system: String,
+        /// Added to every token's `O` score in the tagger's last stage (negative favours
+        /// recall); for choosing `train-ner --set o_bias=…` on dev.
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+        o_bias: f32,
     },
     /// Evaluate whole-document analysis against a directory of articles with gold files.
     EvalDoc {
@@ -109,17 +122,29 @@ pub fn main() -> ExitCode {
             out,
             set,
         } => report(crate::ner::cmd::train(&train, dev.as_deref(), &out, &set)),
-        Command::Tag { conll, model } => report(crate::ner::cmd::tag(&conll, model.as_deref())),
+        Command::Tag {
+            conll,
+            model,
+            system,
+            o_bias,
+        } => report(crate::ner::cmd::tag(
+            &conll,
+            model.as_deref(),
+            &system,
+            o_bias,
+        )),
         Command::EvalNer {
             file,
             format,
             model,
             system,
+            o_bias,
         } => report(crate::ner::cmd::eval(
             &file,
             format,
             model.as_deref(),
             &system,
+            o_bias,
         )),
         Command::EvalDoc {
             dir,

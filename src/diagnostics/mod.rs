@@ -5,10 +5,12 @@
 //!
 //! One submodule per concern: [`quotes`] (quotation marks), [`spelling`] (entity spellings and
 //! word orthography), [`punctuation`] (Latin punctuation, space before punctuation),
-//! [`words`] (repeated words) and [`bidi`] (bidi controls). Each returns its diagnostics;
+//! [`words`] (repeated words), [`bidi`] (bidi controls) and [`confusable`] (look-alike letters
+//! and digits from other scripts inside Arabic words). Each returns its diagnostics;
 //! [`check`] merges and sorts them.
 
 pub mod bidi;
+pub mod confusable;
 pub mod punctuation;
 pub mod quotes;
 pub mod spelling;
@@ -45,11 +47,14 @@ pub enum Code {
     RepeatedWord,
     /// An invisible bidi override, embedding or isolate (U+202A–U+202E, U+2066–U+2069).
     BidiControl,
+    /// A look-alike letter or digit of another script or language inside an Arabic word or
+    /// number (Persian ک ی, Urdu ہ, Latin or Cyrillic о…).
+    ConfusableLetter,
 }
 
 impl Code {
     /// All codes, in declaration order.
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 11] = [
         Code::UnclosedQuote,
         Code::UnmatchedClosingQuote,
         Code::UnattributedQuote,
@@ -60,6 +65,7 @@ impl Code {
         Code::SpaceBeforePunctuation,
         Code::RepeatedWord,
         Code::BidiControl,
+        Code::ConfusableLetter,
     ];
 
     /// The kebab-case code string, e.g. `"unclosed-quote"`.
@@ -75,6 +81,7 @@ impl Code {
             Code::SpaceBeforePunctuation => "space-before-punctuation",
             Code::RepeatedWord => "repeated-word",
             Code::BidiControl => "bidi-control",
+            Code::ConfusableLetter => "confusable-letter",
         }
     }
 
@@ -91,7 +98,8 @@ impl Code {
             | Code::InconsistentSpelling
             | Code::LatinPunctuation
             | Code::RepeatedWord
-            | Code::BidiControl => Severity::Warning,
+            | Code::BidiControl
+            | Code::ConfusableLetter => Severity::Warning,
             Code::UnattributedQuote
             | Code::MixedOrthography
             | Code::SpaceInsideQuotes
@@ -260,6 +268,7 @@ pub fn check(
     out.extend(punctuation::space_before_punctuation(text, tokens));
     out.extend(words::repeated_word(text, tokens));
     out.extend(bidi::bidi_controls(text));
+    out.extend(confusable::confusable_letters(text, tokens));
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     cap_per_code(&mut out, MAX_PER_CODE);
     out

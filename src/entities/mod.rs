@@ -152,31 +152,88 @@ impl Entity {
 /// merged ([`merge`]) and roles attached ([`roles`]).
 pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> Vec<Entity> {
     let doc = words::Doc::new(text, tokens);
-    let mut cands: Vec<resolve::Candidate> = Vec::new();
-    let lx = lexicon::Lexicon::get();
-    let lexical = lexicon::lexicon_mentions(&doc);
-    // One-word names known only from GeoNames/CLDR are weak evidence (the tagger may overrule).
-    let weak: Vec<bool> = lexical
-        .iter()
-        .map(|(m, _)| {
-            let key = doc.key(m.span);
-            !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
-        })
-        .collect();
-    let mut direct: Vec<Mention> = lexical
-        .into_iter()
-        .map(|(m, _)| m)
-        .chain(rules::rule_mentions(&doc))
-        .collect();
+    let found = source_mentions(&doc, extra);
+    recognize_found(&doc, found, !extra.is_empty())
+}
+
+/// What the mention sources find in one text, before propagation and overlap resolution: the
+/// local (per-paragraph) half of [`recognize`]. Every span is a byte range of the text the
+/// [`words::Doc`] was built on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceMentions {
+    /// Gazetteer matches ([`LexiconSource`]), in text order.
+    pub lexical: Vec<Mention>,
+    /// Context-rule matches ([`RuleSource`]).
+    pub rules: Vec<Mention>,
+    /// Mentions of the `extra` sources (the tagger), spans checked to lie on char boundaries.
+    pub model: Vec<Mention>,
+}
+
+impl SourceMentions {
+    /// The same mentions with every span moved `by` bytes later (a paragraph's mentions placed
+    /// in its document).
+    pub fn shifted(&self, by: usize) -> SourceMentions {
+        let shift = |v: &Vec<Mention>| {
+            v.iter()
+                .map(|m| Mention {
+                    span: Span::new(m.span.start + by, m.span.end + by),
+                    ..m.clone()
+                })
+                .collect()
+        };
+        SourceMentions {
+            lexical: shift(&self.lexical),
+            rules: shift(&self.rules),
+            model: shift(&self.model),
+        }
+    }
+
+    /// Appends `other`'s mentions (which must lie after this one's) to this one's.
+    pub fn append(&mut self, other: SourceMentions) {
+        self.lexical.extend(other.lexical);
+        self.rules.extend(other.rules);
+        self.model.extend(other.model);
+    }
+}
+
+/// The lexicon's, the rules' and the `extra` sources' mentions of `doc`'s text.
+pub fn source_mentions(doc: &words::Doc<'_>, extra: &[&dyn MentionSource]) -> SourceMentions {
     let mut model: Vec<Mention> = Vec::new();
     for source in extra {
         model.extend(
             source
-                .mentions(text, tokens)
+                .mentions(doc.text, doc.tokens)
                 .into_iter()
-                .filter(|m| valid_span(text, m.span)),
+                .filter(|m| valid_span(doc.text, m.span)),
         );
     }
+    SourceMentions {
+        lexical: lexicon::lexicon_mentions(doc)
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect(),
+        rules: rules::rule_mentions(doc),
+        model,
+    }
+}
+
+/// The document-level half of [`recognize`]: propagation, overlap resolution, merging and roles,
+/// from the sources' mentions `found` of `doc`'s text (`tagger`: whether a tagger was among the
+/// sources, which changes the tiers of one-word names).
+pub fn recognize_found(doc: &words::Doc<'_>, found: SourceMentions, tagger: bool) -> Vec<Entity> {
+    let mut cands: Vec<resolve::Candidate> = Vec::new();
+    let lx = lexicon::Lexicon::get();
+    let lexical = found.lexical;
+    // One-word names known only from GeoNames/CLDR are weak evidence (the tagger may overrule).
+    let weak: Vec<bool> = lexical
+        .iter()
+        .map(|m| {
+            let key = doc.key(m.span);
+            !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
+        })
+        .collect();
+    let mut direct: Vec<Mention> = lexical.into_iter().chain(found.rules).collect();
+    let mut model: Vec<Mention> = found.model;
     // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
     // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
     // dropped before it can be propagated.
@@ -197,15 +254,14 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
     }
     for m in direct.iter_mut().chain(model.iter_mut()) {
         if m.kind == EntityKind::Person {
-            trim_person(&doc, m);
+            trim_person(doc, m);
         }
     }
     let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
-    model.retain(|m| !unsupported_common(&doc, m, &direct_index));
+    model.retain(|m| !unsupported_common(doc, m, &direct_index));
     let model_index = resolve::SpanIndex::new(model.iter().map(|m| m.span));
     let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
-    let learned = propagate::learn(&doc, &seeds);
-    let tagger = !extra.is_empty();
+    let learned = propagate::learn(doc, &seeds);
     let lexical_count = weak.len();
     for (i, mention) in direct.into_iter().enumerate() {
         let one_word = i < lexical_count && !doc.key(mention.span).contains(' ');
@@ -223,14 +279,14 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
         if tagger
             && one_word
             && mention.origin == MentionOrigin::Lexicon
-            && is_common_word(&doc, mention.span)
+            && is_common_word(doc, mention.span)
             && !model_index.any_overlap(mention.span)
         {
             continue;
         }
         cands.push(resolve::Candidate { mention, tier });
     }
-    let copies = propagate::find_learned(&doc, &learned);
+    let copies = propagate::find_learned(doc, &learned);
     // A tagger mention that keeps a proclitic in front of a known name of its kind (لبيسكوف
     // after بيسكوف) is cut to the name.
     let copy_index = resolve::SpanIndex::new(copies.iter().map(|c| c.span));
@@ -282,9 +338,9 @@ pub fn recognize(text: &str, tokens: &[Token], extra: &[&dyn MentionSource]) -> 
         mention,
         tier: resolve::MODEL,
     }));
-    cands.retain(|c| !is_non_name(&doc, &c.mention));
+    cands.retain(|c| !is_non_name(doc, &c.mention));
     let mentions = resolve::resolve(cands);
-    build_entities(&doc, mentions)
+    build_entities(doc, mentions)
 }
 
 /// The place a nisba adjective refers to, as written in `data/lexicon/nisba*.txt`

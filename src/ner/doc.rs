@@ -48,13 +48,18 @@ fn type_of(label: usize) -> usize {
 }
 
 /// Computes the document features of `sentences` (tokens as written) given the first-stage
-/// labels `stage1` (label indices, same shape) and a window of ±`window` sentences.
+/// labels `stage1` (label indices, same shape) and a window of ±`window` sentences. With
+/// `recur`, also recurrence features: how many other times the token's key, and the key bigrams
+/// it ends and starts, occur within the window (0, 1, 2–3, 4+), with its first-stage type — a
+/// name is repeated in its article while most content words are not, which stands in for the
+/// capital letters Arabic lacks.
 pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
     sentences: &[T],
     stage1: &[Vec<usize>],
     window: usize,
+    recur: bool,
 ) -> DocFeatures {
-    let flat = features_flat(sentences, stage1, window);
+    let flat = features_flat(sentences, stage1, window, recur);
     let mut t = 0;
     sentences
         .iter()
@@ -91,6 +96,7 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
     sentences: &[T],
     stage1: &[Vec<usize>],
     window: usize,
+    recur: bool,
 ) -> FlatDocFeatures {
     let mut memo: FxHashMap<&str, u32> = FxHashMap::default();
     let mut uniq: Vec<Key> = Vec::new();
@@ -113,6 +119,51 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
         .iter()
         .map(|s| s.iter().map(|&i| &uniq[i as usize]).collect())
         .collect();
+    // Recurrence: per key (and key bigram), the sentences it occurs in, in order.
+    const NO_KEY: u32 = u32::MAX;
+    let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let kid: Vec<Vec<u32>> = if recur {
+        keys.iter()
+            .map(|ks| {
+                ks.iter()
+                    .map(|k| match k {
+                        Some((k, _)) => {
+                            let next = key_ids.len() as u32;
+                            *key_ids.entry(k.as_str()).or_insert(next)
+                        }
+                        None => NO_KEY,
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut uni_occ: Vec<Vec<u32>> = vec![Vec::new(); key_ids.len()];
+    let mut bi_occ: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+    for (si, ks) in kid.iter().enumerate() {
+        for (ti, &k) in ks.iter().enumerate() {
+            if k != NO_KEY {
+                uni_occ[k as usize].push(si as u32);
+                if let Some(&k2) = ks.get(ti + 1)
+                    && k2 != NO_KEY
+                {
+                    bi_occ.entry((k, k2)).or_default().push(si as u32);
+                }
+            }
+        }
+    }
+    // Other occurrences within the window, bucketed 0, 1, 2–3, 4+.
+    let within = |list: &[u32], si: usize| -> u64 {
+        let lo = list.partition_point(|&s| (s as usize) + window < si);
+        let hi = list.partition_point(|&s| s as usize <= si + window);
+        match (hi - lo).saturating_sub(1) {
+            0 => 0,
+            1 => 1,
+            2 | 3 => 2,
+            _ => 3,
+        }
+    };
     // Keys the first stage tagged as entity anywhere.
     let mut occ: FxHashMap<&str, Vec<(usize, usize, usize, bool)>> = FxHashMap::default();
     for (si, ks) in keys.iter().enumerate() {
@@ -159,6 +210,34 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
                     .finish(),
             );
             f.push(FeatureHasher::new(129).num(next).num(next2).finish());
+            if recur {
+                let ks = &kid[si];
+                let k = ks[ti];
+                let own_type = type_of(stage1[si][ti]) as u64;
+                let bi = |a: u32, b: u32| -> u64 {
+                    if a == NO_KEY || b == NO_KEY {
+                        return 4;
+                    }
+                    bi_occ.get(&(a, b)).map_or(0, |l| within(l, si))
+                };
+                let uni = if k == NO_KEY {
+                    4
+                } else {
+                    within(&uni_occ[k as usize], si)
+                };
+                let left = if ti > 0 { bi(ks[ti - 1], k) } else { 5 };
+                let right = ks.get(ti + 1).map_or(5, |&k2| bi(k, k2));
+                f.push(FeatureHasher::new(131).num(uni).num(own_type).finish());
+                f.push(FeatureHasher::new(132).num(left).finish());
+                f.push(FeatureHasher::new(133).num(right).finish());
+                f.push(
+                    FeatureHasher::new(134)
+                        .num(left.min(2))
+                        .num(right.min(2))
+                        .num(own_type)
+                        .finish(),
+                );
+            }
             let list = k.as_ref().and_then(|(k, alt)| {
                 occ.get(k.as_str())
                     .or_else(|| alt.as_deref().and_then(|a| occ.get(a)))
@@ -222,11 +301,11 @@ mod tests {
         // PER majority feature; with window 0 it does not.
         let sents = vec![vec!["قال", "بيسكوف"], vec!["لبيسكوف", "رأي"]];
         let stage1 = vec![vec![0, 1], vec![0, 0]];
-        let f = features(&sents, &stage1, 5);
+        let f = features(&sents, &stage1, 5, false);
         let per = FeatureHasher::new(122).num(1).finish();
         assert!(f[1][0].contains(&per));
         assert!(!f[1][1].contains(&per));
-        let f0 = features(&sents, &stage1, 0);
+        let f0 = features(&sents, &stage1, 0, false);
         assert!(!f0[1][0].contains(&per));
     }
 }

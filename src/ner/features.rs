@@ -57,6 +57,13 @@ pub struct FeatureConfig {
     /// (an extension group: off unless set, written in the model's configuration only when on,
     /// so models trained before it load unchanged).
     pub quote: bool,
+    /// Wider left context (an extension group, like `quote`): the trigger class at −3, and the
+    /// nearest trigger word within −4..−1 (its class with its distance, and its folded form).
+    pub wide: bool,
+    /// Document recurrence for the second stage (an extension group): how often the token's
+    /// key and the bigrams it starts and ends recur within the document window
+    /// ([`super::doc`]).
+    pub recur: bool,
 }
 
 impl Default for FeatureConfig {
@@ -76,6 +83,8 @@ impl Default for FeatureConfig {
             lexicon: true,
             ngram: true,
             quote: false,
+            wide: false,
+            recur: false,
         }
     }
 }
@@ -103,6 +112,8 @@ impl FeatureConfig {
             "lexicon" => &mut self.lexicon,
             "ngram" => &mut self.ngram,
             "quote" => &mut self.quote,
+            "wide" => &mut self.wide,
+            "recur" => &mut self.recur,
             _ => return None,
         })
     }
@@ -120,7 +131,7 @@ impl FeatureConfig {
 
     /// Extension groups (off by default): after [`FeatureConfig::GROUPS`] in
     /// [`FeatureConfig::to_text`], and only when on.
-    pub const EXTENSIONS: [&'static str; 1] = ["quote"];
+    pub const EXTENSIONS: [&'static str; 3] = ["quote", "wide", "recur"];
 
     /// `word=1 fold=1 …` (all [`FeatureConfig::GROUPS`], fixed order; then the
     /// [`FeatureConfig::EXTENSIONS`] that are on).
@@ -1037,6 +1048,24 @@ fn extract_impl<'t, S: AsRef<str>>(
             push(FeatureHasher::new(72).num(trig(ii - 2)));
             push(FeatureHasher::new(73).num(trig(ii + 1)));
             push(FeatureHasher::new(74).num(trig(ii - 1)).num(trig(ii - 2)));
+            if config.wide {
+                push(FeatureHasher::new(75).num(trig(ii - 3)));
+                let near = (1..=4isize)
+                    .filter(|d| ii - d >= 0)
+                    .find(|d| word((ii - d) as usize).trigger != 0);
+                match near {
+                    Some(d) => {
+                        let w = word((ii - d) as usize);
+                        push(
+                            FeatureHasher::new(76)
+                                .num(u64::from(w.trigger))
+                                .num(d as u64),
+                        );
+                        push(FeatureHasher::new(77).str(c.str(w.fold)));
+                    }
+                    None => push(FeatureHasher::new(76)),
+                }
+            }
         }
         if config.nisba {
             let nis = |j: isize| -> u64 {
@@ -1292,6 +1321,24 @@ fn extract_reference<S: AsRef<str>>(
             push(FeatureHasher::new(72).num(trig(ii - 2)));
             push(FeatureHasher::new(73).num(trig(ii + 1)));
             push(FeatureHasher::new(74).num(trig(ii - 1)).num(trig(ii - 2)));
+            if config.wide {
+                push(FeatureHasher::new(75).num(trig(ii - 3)));
+                let near = (1..=4isize)
+                    .filter(|d| ii - d >= 0)
+                    .find(|d| info[(ii - d) as usize].trigger != 0);
+                match near {
+                    Some(d) => {
+                        let w = &info[(ii - d) as usize];
+                        push(
+                            FeatureHasher::new(76)
+                                .num(u64::from(w.trigger))
+                                .num(d as u64),
+                        );
+                        push(FeatureHasher::new(77).str(&w.fold));
+                    }
+                    None => push(FeatureHasher::new(76)),
+                }
+            }
         }
         if config.nisba {
             let nis = |j: isize| -> u64 {
@@ -1481,6 +1528,7 @@ mod tests {
         let mut configs = vec![FeatureConfig::default()];
         let mut quoted = FeatureConfig::default();
         quoted.set("quote", true);
+        quoted.set("wide", true);
         configs.push(quoted);
         for g in FeatureConfig::GROUPS {
             let mut c = FeatureConfig::default();

@@ -185,6 +185,64 @@ impl Model {
         self
     }
 
+    /// The mean of `models` (same configuration and resources; the first one's are kept):
+    /// every weight, start and transition score averaged, a feature missing from a model
+    /// counting as 0, then quantised again ([`Model::new`]).
+    pub fn mean(models: &[Model]) -> Model {
+        let k = models.len().max(1) as f32;
+        let mut rows: std::collections::BTreeMap<u64, Scores> = std::collections::BTreeMap::new();
+        let mut start = [0.0f32; NUM_LABELS];
+        let mut trans = [[0.0f32; NUM_LABELS]; NUM_LABELS];
+        for m in models {
+            for (key, w) in &m.rows {
+                let r = rows.entry(*key).or_insert([0.0; NUM_LABELS]);
+                for (a, b) in r.iter_mut().zip(w) {
+                    *a += f32::from(*b) * m.scale / k;
+                }
+            }
+            for (a, b) in start.iter_mut().zip(&m.start) {
+                *a += b / k;
+            }
+            for (ra, rb) in trans.iter_mut().zip(&m.trans) {
+                for (a, b) in ra.iter_mut().zip(rb) {
+                    *a += b / k;
+                }
+            }
+        }
+        let first = &models[0];
+        Model::new(
+            first.config.clone(),
+            first.resources.clone(),
+            first.names.clone(),
+            start,
+            trans,
+            rows.into_iter().collect(),
+        )
+    }
+
+    /// Adds `delta` (in score units) to label `label`'s weight of the bias feature that every
+    /// token carries, i.e. to that label's score on every token: a negative `delta` on `O`
+    /// trades precision for recall at decoding time. The shift is quantised with the model's
+    /// scale (saturating at the i16 range).
+    pub fn shift_label(mut self, label: usize, delta: f32) -> Model {
+        if delta == 0.0 || label >= NUM_LABELS {
+            return self;
+        }
+        let key = super::hash::FeatureHasher::new(0).finish();
+        let q = (delta / self.scale).round() as i32;
+        let pos = match self.rows.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(p) => p,
+            Err(p) => {
+                self.rows.insert(p, (key, [0; NUM_LABELS]));
+                p
+            }
+        };
+        let w = &mut self.rows[pos].1[label];
+        *w = (i32::from(*w) + q).clamp(-i32::from(i16::MAX), i32::from(i16::MAX)) as i16;
+        self.table = OnceLock::new();
+        self
+    }
+
     /// Number of feature rows.
     pub fn feature_count(&self) -> usize {
         self.rows.len()

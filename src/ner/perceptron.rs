@@ -50,6 +50,14 @@ pub struct TrainOptions {
     pub window: usize,
     /// Directory of the lexicon files read for gazetteer features (`lexicon_dir`).
     pub lexicon_dir: std::path::PathBuf,
+    /// Every stage is trained this many times with shuffling seeds `seed`, `seed + 1`, … and
+    /// the weights are averaged (`bag`; 1 = a single run). A linear model's scores are linear
+    /// in its weights, so this is the score average of the runs at the cost of one model.
+    pub bag: usize,
+    /// Added to the `O` score of every token in the last stage of the trained tagger
+    /// ([`Tagger::with_o_bias`]; `o_bias`, a decimal; negative favours recall). Not used while
+    /// choosing epochs or tagging the jackknife folds.
+    pub o_bias: f32,
 }
 
 impl Default for TrainOptions {
@@ -69,6 +77,8 @@ impl Default for TrainOptions {
             prune: 0,
             folds: 5,
             window: 30,
+            o_bias: 0.0,
+            bag: 1,
         }
     }
 }
@@ -98,6 +108,12 @@ impl TrainOptions {
             "prune" => self.prune = i16::try_from(num()?).unwrap_or(i16::MAX),
             "folds" => self.folds = num()? as usize,
             "window" => self.window = num()? as usize,
+            "bag" => self.bag = num()? as usize,
+            "o_bias" => {
+                self.o_bias = v
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--set o_bias: {v:?} is not a number"))?
+            }
             g => {
                 if !self.features.set(g, num()? != 0) {
                     anyhow::bail!(
@@ -361,9 +377,40 @@ fn run_epochs(
         sentences = sentences.len(),
         "interned training features"
     );
+    let bag = opts.bag.max(1);
+    let mut members = Vec::with_capacity(bag);
+    for b in 0..bag {
+        let seed = opts.seed.wrapping_add(b as u64);
+        members.push(train_member(
+            &data, &keys, &names, dev, opts, res, epochs, seed, log,
+        ));
+    }
+    if members.len() == 1 {
+        return members.pop().expect("one member");
+    }
+    // Mean epoch count (rounded), used when the stage is retrained for a fixed count.
+    let epoch = (members.iter().map(|m| m.1).sum::<usize>() + bag / 2) / bag;
+    let models: Vec<Model> = members.into_iter().map(|m| m.0).collect();
+    (Model::mean(&models), epoch)
+}
+
+/// One averaged-perceptron run over interned data with shuffling seed `seed`: the model of the
+/// best dev epoch (or of the last epoch without dev) and that epoch.
+#[allow(clippy::too_many_arguments)]
+fn train_member(
+    data: &Data,
+    keys: &[u64],
+    names: &BTreeSet<String>,
+    dev: Dev<'_>,
+    opts: &TrainOptions,
+    res: &Resources,
+    epochs: usize,
+    seed: u64,
+    log: &mut dyn FnMut(&EpochLog),
+) -> (Model, usize) {
     let mut learner = Learner::new(keys.len());
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
-    let mut rng = Xorshift(opts.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut order: Vec<usize> = (0..data.gold.len()).collect();
+    let mut rng = Xorshift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut emissions = Vec::new();
     let mut pred = Vec::new();
     let mut best: Option<(f64, usize, Model)> = None;
@@ -386,7 +433,7 @@ fn run_epochs(
             learner.c += 1;
         }
         let dev_f1 = dev.map(|(d, e)| {
-            let model = learner.averaged(&keys, &opts.features, res, &names);
+            let model = learner.averaged(keys, &opts.features, res, names);
             let f1 = evaluate(&model, d, e).micro().f1();
             if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
                 best = Some((f1, epoch, model));
@@ -406,7 +453,7 @@ fn run_epochs(
     }
     match best {
         Some((_, epoch, model)) => (model, epoch),
-        None => (learner.averaged(&keys, &opts.features, res, &names), epochs),
+        None => (learner.averaged(keys, &opts.features, res, names), epochs),
     }
 }
 
@@ -427,7 +474,7 @@ pub fn train(
 ) -> Tagger {
     let sentences: Vec<&Sentence> = train.sentences.iter().collect();
     let (tagger, e1, e2) = fit(&sentences, dev, opts, gazetteer, None, log);
-    match (opts.refit, dev) {
+    let tagger = match (opts.refit, dev) {
         (true, Some(d)) => {
             tracing::info!(
                 stage1_epochs = e1,
@@ -438,6 +485,11 @@ pub fn train(
             fit(&all, None, opts, gazetteer, Some((e1, e2)), log).0
         }
         _ => tagger,
+    };
+    if opts.o_bias != 0.0 {
+        tagger.with_o_bias(opts.o_bias)
+    } else {
+        tagger
     }
 }
 
@@ -543,7 +595,10 @@ fn fit(
         tracing::info!(fold = f, "jackknife fold tagged");
     }
     let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
-    let train_extra = concat(&mem_train, &doc::features(&tokens, &stage1, opts.window));
+    let train_extra = concat(
+        &mem_train,
+        &doc::features(&tokens, &stage1, opts.window, opts.features.recur),
+    );
     let dev_extra = dev.map(|d| {
         let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
         let md = mem_dev.as_ref().expect("dev memory features");
@@ -557,7 +612,10 @@ fn fit(
                     .to_vec()
             })
             .collect();
-        concat(md, &doc::features(&tokens, &st, opts.window))
+        concat(
+            md,
+            &doc::features(&tokens, &st, opts.window, opts.features.recur),
+        )
     });
     let extras: Vec<&Vec<Vec<u64>>> = train_extra.iter().collect();
     let dev2 = dev.map(|d| (d, dev_extra.as_ref()));

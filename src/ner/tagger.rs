@@ -221,6 +221,27 @@ impl Tagger {
         self.window
     }
 
+    /// The same tagger with `delta` added to the `O` score of every token in its last stage
+    /// ([`Model::shift_label`]): negative values favour recall. The first stage of a two-stage
+    /// tagger is left as trained (the second stage learned to read its output as it is).
+    pub fn with_o_bias(&self, delta: f32) -> Tagger {
+        let o = crate::ner::labels::Label::O.index();
+        match &self.second {
+            Some(s) => Tagger::new(
+                self.first.clone(),
+                Some(s.clone().shift_label(o, delta)),
+                self.window,
+                self.memory.clone(),
+            ),
+            None => Tagger::new(
+                self.first.clone().shift_label(o, delta),
+                None,
+                self.window,
+                self.memory.clone(),
+            ),
+        }
+    }
+
     /// The same tagger without its second stage (for measuring the stages apart).
     pub fn first_stage_only(&self) -> Tagger {
         Tagger::new(self.first.clone(), None, self.window, self.memory.clone())
@@ -331,7 +352,7 @@ impl Tagger {
             return stage1.iter().map(|v| to_labels(v)).collect();
         };
         let scale2 = second.scale();
-        let doc = doc::features_flat(sentences, &stage1, self.window);
+        let doc = doc::features_flat(sentences, &stage1, self.window, second.config.recur);
         let mut t = 0;
         stage1
             .iter()
@@ -373,7 +394,7 @@ impl Tagger {
         let Some(second) = &self.second else {
             return stage1.iter().map(|v| to_labels(v)).collect();
         };
-        let doc = doc::features(sentences, &stage1, self.window);
+        let doc = doc::features(sentences, &stage1, self.window, second.config.recur);
         sentences
             .iter()
             .zip(mem.iter().zip(&doc))

@@ -2,8 +2,9 @@
 //!
 //! Folding (after CAMeL Tools' `normalize_unicode`/`dediac_ar`/`normalize_alef_ar`/
 //! `normalize_alef_maksura_ar`/`normalize_teh_marbuta_ar` and Lucene's ArabicNormalizer):
-//! NFKC for presentation forms (ﻻ → لا); أ إ آ ٱ → ا; ى → ي; ة → ه; Persian/Urdu letters ک → ك,
-//! ی → ي, ۀ → ه; diacritics (U+064B–U+065F, U+0670) and tatweel (U+0640) removed; bidi marks
+//! NFKC for presentation forms (ﻻ → لا); أ إ آ ٱ → ا; ى → ي; ة → ه; the Arabic-script look-alikes
+//! of other languages (those `confusable-letter` reports): Persian ک → ك, ی → ي, ۀ → ه, Sindhi
+//! ڪ → ك, Pashto ې → ي, Urdu ہ ھ ۃ → ه, Kurdish ە → ه; diacritics (U+064B–U+065F, U+0670) and tatweel (U+0640) removed; bidi marks
 //! LRM/RLM/ALM (U+200E, U+200F, U+061C) and ZWNJ/ZWJ removed; Arabic-Indic digits → ASCII;
 //! Latin lower-cased. Folded text is for comparison only: never show it to the writer.
 
@@ -77,12 +78,15 @@ fn rule(c: char) -> Rule {
         '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' | '\u{0672}' | '\u{0673}' => {
             Rule::Char('\u{0627}')
         }
-        // ى → ي; Persian/Urdu yeh ی and Farsi yeh forms → ي.
-        '\u{0649}' | '\u{06CC}' => Rule::Char('\u{064A}'),
-        // ة → ه; ۀ (heh with yeh above) → ه.
-        '\u{0629}' | '\u{06C0}' => Rule::Char('\u{0647}'),
-        // Keheh ک → ك.
-        '\u{06A9}' => Rule::Char('\u{0643}'),
+        // ى → ي; Farsi yeh ی, Pashto e ې → ي.
+        '\u{0649}' | '\u{06CC}' | '\u{06D0}' => Rule::Char('\u{064A}'),
+        // ة → ه; ۀ (heh with yeh above), Urdu heh goal ہ, heh doachashmee ھ, teh marbuta goal
+        // ۃ, Kurdish ae ە → ه.
+        '\u{0629}' | '\u{06C0}' | '\u{06C1}' | '\u{06BE}' | '\u{06C3}' | '\u{06D5}' => {
+            Rule::Char('\u{0647}')
+        }
+        // Keheh ک, swash kaf ڪ → ك.
+        '\u{06A9}' | '\u{06AA}' => Rule::Char('\u{0643}'),
         // Arabic-Indic and Extended Arabic-Indic digits → ASCII.
         '\u{0660}'..='\u{0669}' => Rule::Char(char::from(b'0' + (c as u32 - 0x0660) as u8)),
         '\u{06F0}'..='\u{06F9}' => Rule::Char(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
@@ -198,6 +202,11 @@ mod tests {
         assert_eq!(fold_str("فى مدرسة"), "في مدرسه");
         assert_eq!(fold_str("کابل ایران گرگان"), "كابل ايران گرگان");
         assert_eq!(fold_str("خانۀ"), "خانه");
+        // Urdu, Kurdish, Sindhi and Pashto look-alikes fold like their Arabic letters.
+        assert_eq!(
+            fold_str("ہندية ھند مدرسۃ ەمل ڪتاب ېمن"),
+            "هنديه هند مدرسه همل كتاب يمن"
+        );
         assert_eq!(fold_str("الرئيـــس"), "الرئيس");
         assert_eq!(fold_str("٢٠٢٤ و۱۴۰۳"), "2024 و1403");
         assert_eq!(fold_str("NATO Ünal"), "nato ünal");

@@ -272,6 +272,41 @@ local function run()
   end, 20)
   check(md_stray, 'markdown buffer gets its own diagnostics', show(vim.diagnostic.get(md)))
 
+  -- Settings reach the running server: pushed with workspace/didChangeConfiguration (`settings.qalam`), then
+  -- (0.11) pulled through workspace/configuration, which Neovim answers from the client's `settings`. Neovim 0.7
+  -- does not announce `workspace.configuration`, so the server does not pull there: it gets the settings pushed.
+  local function notify(method, params)
+    if nvim11 then
+      return client:notify(method, params)
+    end
+    return client.notify(method, params)
+  end
+  local function stray_severity()
+    local d = diagnostics_with(md, 'unmatched-closing-quote')[1]
+    return d and d.severity
+  end
+  notify('workspace/didChangeConfiguration', {
+    settings = { qalam = { diagnostics = { severity = { ['unmatched-closing-quote'] = 'error' } } } },
+  })
+  local severe = vim.wait(TIMEOUT, function()
+    return stray_severity() == vim.diagnostic.severity.ERROR
+  end, 20)
+  check(severe, 'pushed settings: the severity override makes it an error', show(vim.diagnostic.get(md)))
+  local settings = { qalam = { diagnostics = { enabled = { ['unmatched-closing-quote'] = false } } } }
+  client.config.settings = settings
+  if nvim11 then
+    client.settings = settings
+  end
+  notify('workspace/didChangeConfiguration', { settings = nvim11 and vim.NIL or settings })
+  local disabled = vim.wait(TIMEOUT, function()
+    return stray_severity() == nil
+  end, 20)
+  check(
+    disabled,
+    (nvim11 and 'pulled' or 'pushed') .. ' settings: the disabled code is no longer published',
+    show(vim.diagnostic.get(md))
+  )
+
   -- Shutdown.
   vim.lsp.stop_client(client.id)
   vim.wait(TIMEOUT, function()

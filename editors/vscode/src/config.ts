@@ -243,3 +243,20 @@ export function describeAttempts(candidates: readonly Candidate[], failures: Rea
     return `${where}: ${c.path} ${failures.has(c.path) ? `failed to start (${failures.get(c.path)})` : 'not tried'}`;
   });
 }
+
+/**
+ * Gives the bundled server its executable bit back when the .vsix installer dropped it (zip entries may lose the
+ * mode). Does nothing on Windows, for a missing file or when it is executable already; never throws.
+ */
+export function ensureExecutable(file: string, platform: NodeJS.Platform = process.platform): void {
+  if (platform === 'win32') {
+    return;
+  }
+  try {
+    if (fs.statSync(file).isFile() && !isExecutableFile(file, platform)) {
+      fs.chmodSync(file, 0o755);
+    }
+  } catch {
+    // Missing or read-only: the lookup reports it.
+  }
+}

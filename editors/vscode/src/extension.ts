@@ -9,7 +9,15 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 
-import { Candidate, describeAttempts, documentSelector, serverCandidates, serverSettings } from './config';
+import {
+  Candidate,
+  bundledServer,
+  describeAttempts,
+  documentSelector,
+  ensureExecutable,
+  serverCandidates,
+  serverSettings,
+} from './config';
 import { quotations } from './quotations';
 
 const CLIENT_ID = 'qalam';
@@ -66,6 +74,7 @@ function newClient(command: string): LanguageClient {
 /** Tries each candidate that has an executable, in order, until one starts; says what was tried when none does. */
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const config = vscode.workspace.getConfiguration('qalam');
+  ensureExecutable(bundledServer(context.extensionPath, process.platform, process.arch));
   const candidates: Candidate[] = serverCandidates({
     serverPath: config.get<string>('server.path', ''),
     legacyPath: config.get<string>('path', ''),
@@ -148,8 +157,8 @@ async function showQuotations(): Promise<void> {
     const range = running.protocol2CodeConverter.asRange(q.selectionRange);
     return {
       label: `$(quote) ${q.text}`,
-      description: q.speaker ?? '—',
-      detail: `${q.speaker === undefined ? 'no speaker found' : q.speaker} · line ${range.start.line + 1}`,
+      description: q.speaker ?? '(no speaker found)',
+      detail: `line ${range.start.line + 1}`,
       range,
     };
   });
@@ -162,7 +171,6 @@ async function showQuotations(): Promise<void> {
     title: `qalam: ${found.length} quotation${found.length === 1 ? '' : 's'}`,
     placeHolder: 'Type to filter by words or speaker',
     matchOnDescription: true,
-    matchOnDetail: true,
     onDidSelectItem: (item) => reveal(item as Item),
   });
   if (picked === undefined) {

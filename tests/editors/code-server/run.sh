@@ -4,9 +4,12 @@
 #
 #   tests/editors/code-server/run.sh
 #
-# QALAM_BIN picks the server (default: the newest of target/release/qalam and target/debug/qalam);
-# QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and code-server; QALAM_EDITORS_NO_INSTALL=1 forbids
-# installing. Screenshots go to $QALAM_CS_SHOTS (default: target/editors/code-server). Runs lang=en and ar.
+# QALAM_BIN picks the server (default: the newest of target/release/qalam and target/debug/qalam); it is packed
+# (stripped) into the .vsix as the bundled server, which the lang=en run uses (no server setting); the lang=ar
+# run points qalam.server.path at QALAM_BIN. QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and
+# code-server; QALAM_EDITORS_NO_INSTALL=1 forbids installing. Screenshots go to $QALAM_CS_SHOTS (default:
+# target/editors/code-server); QALAM_CS_README_SHOT=1 also copies showcase-en.png to
+# editors/vscode/images/screenshot.png (the extension README's picture).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,13 +47,19 @@ if [[ ! -x "$code_server" ]]; then
       --allow-scripts=code-server,argon2 "code-server@$code_server_version"
 fi
 (cd "$here" && [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error)
+
+# --- the .vsix, with QALAM_BIN bundled as its server -----------------------------------------------------
+scratch=$(mktemp -d)
 vsix="$repo/editors/vscode/qalam.vsix"
-if [[ ! -f "$vsix" || -n "$(cd "$repo/editors/vscode" && find src package.json package-lock.json -newer "$vsix")" ]]; then
-  (cd "$repo/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent package)
-fi
+strip -o "$scratch/qalam" "$QALAM_BIN" 2>/dev/null || cp "$QALAM_BIN" "$scratch/qalam"
+(
+  cd "$repo/editors/vscode"
+  [[ -d node_modules/@vscode/vsce ]] || npm ci --no-audit --no-fund --loglevel=error
+  QALAM_SERVER_BIN="$scratch/qalam" npm run --silent package >"$scratch/package.log" 2>&1
+) || { cat "$scratch/package.log"; echo "code-server test: packaging the .vsix failed" >&2; exit 1; }
+unzip -Z1 "$vsix" | grep -qx 'extension/server/linux-x64/qalam' || { echo "the .vsix has no bundled server" >&2; exit 1; }
 
 # --- one code-server per language -----------------------------------------------------------------------
-scratch=$(mktemp -d)
 shots=${QALAM_CS_SHOTS:-$repo/target/editors/code-server}
 mkdir -p "$shots"
 server_pid=
@@ -61,14 +70,22 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-for lang in en ar; do
+for lang in ${QALAM_CS_LANGS:-en ar}; do
   data="$scratch/$lang/data" ext="$scratch/$lang/extensions" ws="$scratch/$lang/workspace"
   mkdir -p "$data/User" "$data/Machine" "$ext" "$ws"
-  cp "$repo/tests/editors/fixtures/khabar.txt" "$ws/khabar.txt"
+  cp "$repo/tests/editors/fixtures/khabar-vscode.txt" "$ws/khabar-vscode.txt"
+  if [[ $lang == en ]]; then
+    source=bundled server_setting=''
+  else
+    source=qalam.server.path server_setting="\"qalam.server.path\": \"$QALAM_BIN\","
+  fi
   cat >"$data/User/settings.json" <<EOF
 {
-  "qalam.path": "$QALAM_BIN",
+  $server_setting
   "qalam.lang": "$lang",
+  "outline.collapseItems": "alwaysExpand",
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,
@@ -78,7 +95,7 @@ for lang in en ar; do
   "update.mode": "none"
 }
 EOF
-  # code-server is a remote window: machine-scoped settings such as qalam.path are read from Machine/.
+  # code-server is a remote window: machine-scoped settings such as qalam.server.path are read from Machine/.
   cp "$data/User/settings.json" "$data/Machine/settings.json"
   PATH="$node24/bin:$PATH" "$code_server" --user-data-dir "$data" --extensions-dir "$ext" \
     --install-extension "$vsix" >/dev/null
@@ -92,8 +109,10 @@ EOF
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  if ! QALAM_CS_URL="http://127.0.0.1:$port/?folder=$ws" QALAM_CS_FILE=khabar.txt QALAM_CS_SHOTS="$shots" \
-    QALAM_TEST_LANG="$lang" timeout 600 node "$here/test.mjs"; then
+  if ! QALAM_CS_URL="http://127.0.0.1:$port/?folder=$ws" QALAM_CS_FILE=khabar-vscode.txt QALAM_CS_SHOTS="$shots" \
+    QALAM_TEST_LANG="$lang" QALAM_CS_SERVER_SOURCE="$source" \
+    QALAM_CS_SETTINGS="$data/User/settings.json:$data/Machine/settings.json" \
+    timeout 600 "$node24/bin/node" "$here/test.mjs"; then
     status=1
     echo "-- code-server log:"; tail -n 30 "$scratch/code-server-$lang.log"
   fi
@@ -102,4 +121,8 @@ EOF
   server_pid=
 done
 echo "screenshots: $shots"
+if [[ "${QALAM_CS_README_SHOT:-0}" == 1 && -f "$shots/showcase-en.png" ]]; then
+  cp "$shots/showcase-en.png" "$repo/editors/vscode/images/screenshot.png"
+  echo "README screenshot: editors/vscode/images/screenshot.png"
+fi
 exit $status

@@ -11,6 +11,7 @@ import {
   bundledServer,
   describeAttempts,
   documentSelector,
+  ensureExecutable,
   expandHome,
   resolveExecutable,
   serverCandidates,
@@ -128,6 +129,12 @@ test('server lookup order: setting, deprecated alias, bundled, PATH', { skip: pr
       ['bundled', undefined],
       ['PATH', path.join(onPath, 'qalam')],
     ]);
+
+    fs.chmodSync(bundled, 0o644);
+    assert.equal(serverCandidates(base)[0].path, undefined, 'not executable: not a candidate');
+    ensureExecutable(bundled, 'linux');
+    assert.equal(serverCandidates(base)[0].path, bundled, 'the executable bit is restored');
+    ensureExecutable(path.join(root, 'missing'), 'linux');
 
     fs.rmSync(bundled);
     const none = serverCandidates({ ...base, env: { PATH: '' }, serverPath: '/no/such/qalam' });

@@ -1,0 +1,6 @@
+#![no_main]
+//! See `qalam_fuzz::lsp_bytes`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| qalam_fuzz::lsp_bytes(data));

@@ -1,0 +1,154 @@
+//! Incremental analysis equals a fresh analysis of the final text, for random edit sequences on
+//! Arabic documents (our evaluation articles and the seed article, read in place).
+//!
+//! Edits insert and delete characters anywhere: Arabic letters and words, spaces, quotation
+//! marks of every family (opening or closing a quotation across paragraphs), paragraph breaks
+//! (`\n`, `\n\n`, `\r\n`), and whole reporting clauses.
+
+use proptest::prelude::*;
+use qalam::analysis::incremental::{IncrementalAnalyzer, analyze_staged};
+use qalam::entities::MentionSource;
+use qalam::text::token::tokenize;
+
+fn articles() -> Vec<String> {
+    let mut out: Vec<String> = ["01_economy_cairo", "06_diplomacy_un", "13_diplomacy_moscow"]
+        .iter()
+        .map(|n| {
+            std::fs::read_to_string(format!("{}/eval/docs/{n}.txt", env!("CARGO_MANIFEST_DIR")))
+                .expect("evaluation article")
+        })
+        .collect();
+    let seed = format!(
+        "{}/../shared/seed/000_52c75b453decbfc7.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if let Ok(s) = std::fs::read_to_string(seed) {
+        out.push(s);
+    }
+    out
+}
+
+const PIECES: &[&str] = &[
+    "«",
+    "»",
+    "\"",
+    "“",
+    "”",
+    "'",
+    "\n",
+    "\n\n",
+    "\r\n",
+    " ",
+    "ا",
+    "ل",
+    "و",
+    "ب",
+    "ة",
+    "ى",
+    "،",
+    ".",
+    ":",
+    "وقال الرئيس: «",
+    "» قال المتحدث.",
+    "\n«",
+    "أحمد",
+    " بيسكوف",
+    "ـ",
+    "😀",
+];
+
+#[derive(Clone, Debug)]
+struct Edit {
+    /// Where, as a fraction of the text's characters (0..=1000 ‰).
+    at: u32,
+    /// Characters deleted from there.
+    delete: usize,
+    /// Inserted there: a piece of `PIECES`.
+    insert: usize,
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    (
+        0u32..=1000,
+        prop_oneof![3 => Just(0usize), 1 => 1usize..4, 1 => 4usize..60],
+        0..PIECES.len(),
+    )
+        .prop_map(|(at, delete, insert)| Edit { at, delete, insert })
+}
+
+fn apply(text: &mut String, e: &Edit) {
+    let chars = text.chars().count();
+    let at = chars * e.at as usize / 1000;
+    let start = text.char_indices().nth(at).map_or(text.len(), |(b, _)| b);
+    let end = text[start..]
+        .char_indices()
+        .nth(e.delete)
+        .map_or(text.len(), |(b, _)| start + b);
+    text.replace_range(start..end, PIECES[e.insert]);
+}
+
+fn shipped() -> Vec<&'static dyn MentionSource> {
+    qalam::ner::shipped().into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_equals_fresh(
+        doc in 0usize..4,
+        second in 0usize..4,
+        crlf in any::<bool>(),
+        edits in proptest::collection::vec(edit_strategy(), 1..8),
+    ) {
+        let arts = articles();
+        let mut text = format!("{}\n\n{}", arts[doc % arts.len()], arts[second % arts.len()]);
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let extra = shipped();
+        let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+        let _ = inc.analyze(&text);
+        for e in &edits {
+            apply(&mut text, e);
+            let incremental = inc.analyze(&text);
+            let fresh = analyze_staged(&text, &extra);
+            prop_assert_eq!(&incremental, &fresh);
+            prop_assert_eq!(&incremental, &qalam::analyze(&text));
+        }
+    }
+}
+
+#[test]
+fn paragraph_tokens_are_the_texts_tokens() {
+    for a in articles() {
+        let text = format!("{a}\r\n\n  {a}\r«x»\n");
+        let staged = analyze_staged(&text, &[]);
+        assert_eq!(staged.tokens, tokenize(&text));
+    }
+}
+
+#[test]
+fn one_keystroke_recomputes_one_paragraph() {
+    let arts = articles();
+    let text = format!("{}\n\n{}", arts[0], arts[1]);
+    let mut inc = IncrementalAnalyzer::with_sources(shipped());
+    inc.analyze(&text);
+    let paragraphs = qalam::text::segment::paragraphs(&text);
+    assert!(paragraphs.len() > 4);
+    // Type a letter into the middle of the third paragraph.
+    let p = paragraphs[2];
+    let at = text[p.start..p.end]
+        .char_indices()
+        .nth(10)
+        .map(|(b, _)| p.start + b)
+        .expect("a paragraph of more than ten characters");
+    let mut edited = text.clone();
+    edited.insert(at, 'ن');
+    let a = inc.analyze(&edited);
+    assert_eq!(inc.last_counts(), (paragraphs.len() - 1, 1));
+    assert_eq!(a, analyze_staged(&edited, &shipped()));
+    // Closing the document: a new analyser starts empty.
+    inc.clear();
+    assert_eq!(inc.cached_paragraphs(), 0);
+}
