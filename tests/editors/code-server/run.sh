@@ -29,11 +29,18 @@ QALAM_BIN=$(realpath "$QALAM_BIN")
 
 # --- tools -----------------------------------------------------------------------------------------------
 need_install() { [[ $install == 1 ]] || { echo "code-server test: $1 missing and installing is off" >&2; exit 2; }; }
-if [[ ! -x /usr/bin/chromium ]] || ! dpkg -s libsecret-1-dev libkrb5-dev >/dev/null 2>&1; then
-  need_install chromium
+# Chromium for Playwright; build tools for code-server's native modules; binutils (strip), unzip, curl.
+apt_packages=(chromium libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config build-essential binutils
+  unzip curl)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  need_install "${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
-    libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config build-essential >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [[ ! -x "$node24/bin/node" ]]; then
   need_install "Node $node24_version"
