@@ -9,7 +9,8 @@
 # run points qalam.server.path at QALAM_BIN. QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and
 # code-server; QALAM_EDITORS_NO_INSTALL=1 forbids installing. Screenshots go to $QALAM_CS_SHOTS (default:
 # target/editors/code-server); QALAM_CS_README_SHOT=1 also copies showcase-en.png to
-# editors/vscode/images/screenshot.png (the extension README's picture).
+# editors/vscode/images/screenshot.png (the extension README's picture). QALAM_CS_VSIX=FILE tests that .vsix as it
+# is (e.g. the one `npm --prefix editors/vscode run release` made) instead of packaging one; it must carry a server.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,13 +58,18 @@ fi
 
 # --- the .vsix, with QALAM_BIN bundled as its server -----------------------------------------------------
 scratch=$(mktemp -d)
-vsix="$repo/editors/vscode/qalam.vsix"
-strip -o "$scratch/qalam" "$QALAM_BIN" 2>/dev/null || cp "$QALAM_BIN" "$scratch/qalam"
-(
-  cd "$repo/editors/vscode"
-  [[ -d node_modules/@vscode/vsce ]] || npm ci --no-audit --no-fund --loglevel=error
-  QALAM_SERVER_BIN="$scratch/qalam" npm run --silent package >"$scratch/package.log" 2>&1
-) || { cat "$scratch/package.log"; echo "code-server test: packaging the .vsix failed" >&2; exit 1; }
+if [[ -n "${QALAM_CS_VSIX:-}" ]]; then
+  vsix=$(realpath "$QALAM_CS_VSIX")
+else
+  vsix="$repo/editors/vscode/qalam.vsix"
+  strip -o "$scratch/qalam" "$QALAM_BIN" 2>/dev/null || cp "$QALAM_BIN" "$scratch/qalam"
+  (
+    cd "$repo/editors/vscode"
+    [[ -d node_modules/@vscode/vsce ]] || npm ci --no-audit --no-fund --loglevel=error
+    QALAM_SERVER_BIN="$scratch/qalam" npm run --silent package >"$scratch/package.log" 2>&1
+  ) || { cat "$scratch/package.log"; echo "code-server test: packaging the .vsix failed" >&2; exit 1; }
+fi
+echo "extension: $vsix"
 unzip -Z1 "$vsix" | grep -qx 'extension/server/linux-x64/qalam' || { echo "the .vsix has no bundled server" >&2; exit 1; }
 
 # --- one code-server per language -----------------------------------------------------------------------
