@@ -372,5 +372,6 @@ try {
   await browser.close();
 }
 log('done');
-console.log(failures === 0 ? `PASS code-server (${lang})` : `FAIL code-server (${lang}): ${failures} check(s) failed`);
+const label = scenario === 'missing' ? 'no server' : lang;
+console.log(failures === 0 ? `PASS code-server (${label})` : `FAIL code-server (${label}): ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
