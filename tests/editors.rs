@@ -1,6 +1,7 @@
-//! Real editors (Neovim 0.7 and 0.11, Emacs + eglot) driven headlessly against this build's
-//! `qalam serve`, plus the VS Code extension's build, unit tests and packaging, and the Helix
-//! configuration: `tests/editors/run.sh`.
+//! Real editors (Neovim 0.7 and 0.11, Emacs + eglot, VS Code 1.139 as code-server in headless
+//! Chromium with the packaged extension) driven against this build's `qalam serve`, plus the VS
+//! Code extension's build, unit tests and packaging, and the Helix configuration:
+//! `tests/editors/run.sh`.
 //!
 //! The editors are installed by `.ci/run` (apt/pip/npm), which sets `QALAM_EDITOR_TESTS=1`;
 //! without that variable this test only says how to run it, so that `cargo test` on a developer's
@@ -14,7 +15,7 @@ fn editors_drive_the_server() {
     if std::env::var("QALAM_EDITOR_TESTS").as_deref() != Ok("1") {
         eprintln!(
             "editor tests not run: set QALAM_EDITOR_TESTS=1 (as .ci/run does) to drive \
-             Neovim, Emacs and the VS Code extension build"
+             Neovim, Emacs and VS Code (code-server)"
         );
         return;
     }

@@ -69,7 +69,7 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    serve_with(input, output, Arc::new(crate::analyze)).await
+    serve_with(input, output, state::shipped_analyzer()).await
 }
 
 /// [`serve`] with another analyzer (tests use it to inject analyses, e.g. one that panics).

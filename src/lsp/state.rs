@@ -8,13 +8,20 @@
 //! cancelled request) neither cancels nor restarts the analysis, and requests never re-analyse
 //! a version that was analysed already.
 //!
+//! With the shipped analyzer ([`shipped_analyzer`], what [`super::serve`] uses) each open
+//! document also owns an [`IncrementalAnalyzer`]: every snapshot of the document analyses its
+//! text through it, so an edit redoes only the paragraphs it touched (same result as a fresh
+//! analysis: `tests/incremental.rs`). The cache is dropped with the document on `didClose`, and
+//! emptied when an analysis panics (the next one starts from scratch).
+//!
 //! Locking: [`Documents`] is a `std::sync::Mutex`, held only for synchronous map operations,
-//! never across an `.await`.
+//! never across an `.await`. A document's analyser is a `std::sync::Mutex` held by the one
+//! blocking-pool thread running that document's analysis.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use ropey::Rope;
 use tokio::sync::watch;
@@ -22,11 +29,29 @@ use tower_lsp_server::ls_types::Uri;
 use tracing::{error, warn};
 
 use crate::analysis::Analysis;
+use crate::analysis::incremental::IncrementalAnalyzer;
 use crate::text::document::{Change, Document};
 use crate::text::position::PositionEncoding;
 
-/// The function that analyses a text: [`crate::analyze`] in production; tests may inject another.
+/// The function that analyses a text: [`shipped_analyzer`] in production; tests may inject another.
 pub type Analyzer = Arc<dyn Fn(&str) -> Analysis + Send + Sync>;
+
+static SHIPPED: LazyLock<Analyzer> = LazyLock::new(|| Arc::new(crate::analyze));
+
+/// The production analyzer, [`crate::analyze`]. [`Documents`] recognises this very value (by
+/// pointer) and then analyses each document incrementally through its own
+/// [`IncrementalAnalyzer`], which returns the same [`Analysis`]; any other analyzer is called
+/// on the whole text.
+pub fn shipped_analyzer() -> Analyzer {
+    SHIPPED.clone()
+}
+
+fn is_shipped(analyzer: &Analyzer) -> bool {
+    Arc::ptr_eq(analyzer, &SHIPPED)
+}
+
+/// A document's incremental analyser, shared by its snapshots.
+type Cache = Arc<Mutex<IncrementalAnalyzer>>;
 
 /// A text and its analysis, computed together off the async runtime.
 #[derive(Debug)]
@@ -53,6 +78,8 @@ pub struct Snapshot {
     started: AtomicBool,
     /// `None` until the analysis has finished; then its result (`None` inside when it panicked).
     result: watch::Sender<Option<Option<Arc<Analyzed>>>>,
+    /// The document's incremental analyser (used with [`shipped_analyzer`] only).
+    cache: Option<Cache>,
 }
 
 impl Snapshot {
@@ -64,6 +91,7 @@ impl Snapshot {
             rope,
             started: AtomicBool::new(false),
             result: watch::Sender::new(None),
+            cache: None,
         }
     }
 
@@ -77,7 +105,8 @@ impl Snapshot {
             let this = Arc::clone(self);
             let analyzer = analyzer.clone();
             tokio::spawn(async move {
-                let result = run_analysis(this.rope.clone(), analyzer, this.version).await;
+                let cache = this.cache.clone().filter(|_| is_shipped(&analyzer));
+                let result = run_analysis(this.rope.clone(), analyzer, cache, this.version).await;
                 this.result.send_replace(Some(result));
             });
         }
@@ -93,10 +122,28 @@ impl Snapshot {
     }
 }
 
-async fn run_analysis(rope: Rope, analyzer: Analyzer, version: i32) -> Option<Arc<Analyzed>> {
+async fn run_analysis(
+    rope: Rope,
+    analyzer: Analyzer,
+    cache: Option<Cache>,
+    version: i32,
+) -> Option<Arc<Analyzed>> {
     let job = tokio::task::spawn_blocking(move || {
         let text = rope.to_string();
-        catch_unwind(AssertUnwindSafe(|| analyzer(&text)))
+        let result = match &cache {
+            Some(cache) => {
+                // A panic is caught inside the lock, so the mutex is never poisoned by it.
+                let mut incremental = cache.lock().unwrap_or_else(|p| p.into_inner());
+                let result = catch_unwind(AssertUnwindSafe(|| incremental.analyze(&text)));
+                if result.is_err() {
+                    // The cache may be half-updated: the next analysis starts from scratch.
+                    incremental.clear();
+                }
+                result
+            }
+            None => catch_unwind(AssertUnwindSafe(|| analyzer(&text))),
+        };
+        result
             .map(|analysis| Analyzed { text, analysis })
             .map_err(|payload| panic_message(payload.as_ref()))
     });
@@ -126,6 +173,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 struct Entry {
     document: Document,
     snapshot: Arc<Snapshot>,
+    /// The document's incremental analyser; dropped with the entry on close.
+    cache: Cache,
 }
 
 /// The open documents, by URI.
@@ -152,23 +201,28 @@ impl Documents {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn snapshot_of(&self, document: &Document) -> Arc<Snapshot> {
-        Arc::new(Snapshot::new(
+    fn snapshot_of(&self, document: &Document, cache: &Cache) -> Arc<Snapshot> {
+        let mut snapshot = Snapshot::new(
             self.next_revision.fetch_add(1, Ordering::Relaxed) + 1,
             document.version(),
             document.rope().clone(),
-        ))
+        );
+        snapshot.cache = Some(cache.clone());
+        Arc::new(snapshot)
     }
 
     /// Opens (or re-opens, replacing) `uri` with `text` at `version`; returns its snapshot.
+    /// A re-opened document starts with an empty incremental cache.
     pub fn open(&self, uri: Uri, text: &str, version: i32) -> Arc<Snapshot> {
         let document = Document::new(text, version);
-        let snapshot = self.snapshot_of(&document);
+        let cache: Cache = Arc::default();
+        let snapshot = self.snapshot_of(&document, &cache);
         self.lock().insert(
             uri,
             Entry {
                 document,
                 snapshot: snapshot.clone(),
+                cache,
             },
         );
         snapshot
@@ -213,11 +267,12 @@ impl Documents {
             map.remove(uri);
             return None;
         }
-        entry.snapshot = self.snapshot_of(&entry.document);
+        entry.snapshot = self.snapshot_of(&entry.document, &entry.cache);
         Some(entry.snapshot.clone())
     }
 
-    /// Closes `uri`; false when it was not open.
+    /// Closes `uri`, dropping its text and incremental cache (an analysis still running keeps
+    /// the cache until it ends); false when it was not open.
     pub fn close(&self, uri: &Uri) -> bool {
         self.lock().remove(uri).is_some()
     }

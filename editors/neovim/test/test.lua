@@ -121,7 +121,26 @@ local function run()
   local function on_exit(code, signal)
     exit_code = { code = code, signal = signal }
   end
-  if mode == 'enable' then
+  if mode == 'lspconfig' then
+    -- The nvim-lspconfig configuration (lua/qalam/lspconfig.lua), started the way lspconfig 1.x does: its
+    -- default_config with the user's fields over it and root_dir(fname) resolved (lspconfig is not installed here).
+    local lspconfig = require('qalam.lspconfig')
+    check(require('lspconfig.configs.qalam') == lspconfig, 'lspconfig.configs.qalam finds the configuration')
+    local config = vim.tbl_extend('force', vim.deepcopy(lspconfig.default_config), {
+      name = 'qalam',
+      cmd = { bin, 'serve', '--stdio' },
+      init_options = { lang = lang },
+      on_exit = on_exit,
+    })
+    config.root_dir = config.root_dir(fixture)
+    check(config.root_dir == vim.fn.fnamemodify(fixture, ':p:h'), 'root_dir falls back to the file directory', config.root_dir)
+    vim.api.nvim_create_autocmd('FileType', {
+      pattern = config.filetypes,
+      callback = function(args)
+        vim.lsp.start(config, { bufnr = args.buf })
+      end,
+    })
+  elseif mode == 'enable' then
     -- Neovim 0.11+: the configuration in lsp/qalam.lua, through vim.lsp.config / vim.lsp.enable.
     vim.lsp.config('qalam', { cmd = { bin, 'serve', '--stdio' }, init_options = { lang = lang }, on_exit = on_exit })
     vim.lsp.enable('qalam')

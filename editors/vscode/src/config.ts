@@ -236,7 +236,7 @@ export function serverCandidates(context: LookupContext): Candidate[] {
 export function describeAttempts(candidates: readonly Candidate[], failures: ReadonlyMap<string, string>): string[] {
   return candidates.map((c) => {
     const where =
-      c.source === 'bundled' ? `the server bundled in the extension (${c.value})` : c.source === 'PATH' ? '`qalam` on PATH' : `${c.source} = "${c.value}"`;
+      c.source === 'bundled' ? `the server bundled in the extension (${c.value})` : c.source === 'PATH' ? 'qalam on PATH' : `${c.source} = "${c.value}"`;
     if (c.path === undefined) {
       return `${where}: ${c.source === 'bundled' ? 'not in this package' : 'no executable found'}`;
     }

@@ -107,6 +107,11 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     }
   }
   const tried = describeAttempts(candidates, failures);
+  // Not awaited: activation (and the restart command) must not wait for the user to answer.
+  void notifyNoServer(tried);
+}
+
+async function notifyNoServer(tried: string[]): Promise<void> {
   const open = 'Open Settings';
   const show = 'Show Output';
   const choice = await vscode.window.showErrorMessage(

@@ -6,10 +6,13 @@
 #
 # QALAM_BIN picks the server (default: the newest of target/release/qalam and target/debug/qalam); it is packed
 # (stripped) into the .vsix as the bundled server, which the lang=en run uses (no server setting); the lang=ar
-# run points qalam.server.path at QALAM_BIN. QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and
+# run points qalam.server.path at QALAM_BIN; the "missing" run has no server anywhere (the bundled one removed,
+# qalam.server.path naming no file, PATH without qalam) and checks the notification. QALAM_CS_RUNS picks runs
+# (default "en ar missing"). QALAM_TOOLS (default /opt/qalam-tools) holds Node 24 and
 # code-server; QALAM_EDITORS_NO_INSTALL=1 forbids installing. Screenshots go to $QALAM_CS_SHOTS (default:
 # target/editors/code-server); QALAM_CS_README_SHOT=1 also copies showcase-en.png to
-# editors/vscode/images/screenshot.png (the extension README's picture).
+# editors/vscode/images/screenshot.png (the extension README's picture). QALAM_CS_VSIX=FILE tests that .vsix as it
+# is (e.g. the one `npm --prefix editors/vscode run release` made) instead of packaging one; it must carry a server.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,11 +32,18 @@ QALAM_BIN=$(realpath "$QALAM_BIN")
 
 # --- tools -----------------------------------------------------------------------------------------------
 need_install() { [[ $install == 1 ]] || { echo "code-server test: $1 missing and installing is off" >&2; exit 2; }; }
-if [[ ! -x /usr/bin/chromium ]] || ! dpkg -s libsecret-1-dev libkrb5-dev >/dev/null 2>&1; then
-  need_install chromium
+# Chromium for Playwright; build tools for code-server's native modules; binutils (strip), unzip, curl.
+apt_packages=(chromium libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config build-essential binutils
+  unzip curl)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  need_install "${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
-    libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config build-essential >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [[ ! -x "$node24/bin/node" ]]; then
   need_install "Node $node24_version"
@@ -50,13 +60,18 @@ fi
 
 # --- the .vsix, with QALAM_BIN bundled as its server -----------------------------------------------------
 scratch=$(mktemp -d)
-vsix="$repo/editors/vscode/qalam.vsix"
-strip -o "$scratch/qalam" "$QALAM_BIN" 2>/dev/null || cp "$QALAM_BIN" "$scratch/qalam"
-(
-  cd "$repo/editors/vscode"
-  [[ -d node_modules/@vscode/vsce ]] || npm ci --no-audit --no-fund --loglevel=error
-  QALAM_SERVER_BIN="$scratch/qalam" npm run --silent package >"$scratch/package.log" 2>&1
-) || { cat "$scratch/package.log"; echo "code-server test: packaging the .vsix failed" >&2; exit 1; }
+if [[ -n "${QALAM_CS_VSIX:-}" ]]; then
+  vsix=$(realpath "$QALAM_CS_VSIX")
+else
+  vsix="$repo/editors/vscode/qalam.vsix"
+  strip -o "$scratch/qalam" "$QALAM_BIN" 2>/dev/null || cp "$QALAM_BIN" "$scratch/qalam"
+  (
+    cd "$repo/editors/vscode"
+    [[ -d node_modules/@vscode/vsce ]] || npm ci --no-audit --no-fund --loglevel=error
+    QALAM_SERVER_BIN="$scratch/qalam" npm run --silent package >"$scratch/package.log" 2>&1
+  ) || { cat "$scratch/package.log"; echo "code-server test: packaging the .vsix failed" >&2; exit 1; }
+fi
+echo "extension: $vsix"
 unzip -Z1 "$vsix" | grep -qx 'extension/server/linux-x64/qalam' || { echo "the .vsix has no bundled server" >&2; exit 1; }
 
 # --- one code-server per language -----------------------------------------------------------------------
@@ -70,14 +85,21 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-for lang in ${QALAM_CS_LANGS:-en ar}; do
-  data="$scratch/$lang/data" ext="$scratch/$lang/extensions" ws="$scratch/$lang/workspace"
+# en: the bundled server; ar: qalam.server.path; missing: no server anywhere (the notification).
+for run in ${QALAM_CS_RUNS:-en ar missing}; do
+  lang=$run scenario=full path_env=$PATH
+  data="$scratch/$run/data" ext="$scratch/$run/extensions" ws="$scratch/$run/workspace"
   mkdir -p "$data/User" "$data/Machine" "$ext" "$ws"
   cp "$repo/tests/editors/fixtures/khabar-vscode.txt" "$ws/khabar-vscode.txt"
-  if [[ $lang == en ]]; then
+  if [[ $run == en ]]; then
     source=bundled server_setting=''
-  else
+  elif [[ $run == ar ]]; then
     source=qalam.server.path server_setting="\"qalam.server.path\": \"$QALAM_BIN\","
+  else
+    lang=en scenario=missing source=none server_setting="\"qalam.server.path\": \"$scratch/no-such-qalam\","
+    # PATH without any directory holding a qalam executable.
+    path_env=$(IFS=:; for d in $PATH; do [[ -x "$d/qalam" ]] || printf '%s:' "$d"; done)
+    path_env=${path_env%:}
   fi
   cat >"$data/User/settings.json" <<EOF
 {
@@ -99,22 +121,24 @@ EOF
   cp "$data/User/settings.json" "$data/Machine/settings.json"
   PATH="$node24/bin:$PATH" "$code_server" --user-data-dir "$data" --extensions-dir "$ext" \
     --install-extension "$vsix" >/dev/null
+  [[ $scenario == missing ]] && rm -rf "$ext"/qalam.qalam-*/server
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  echo "== code-server $code_server_version, lang=$lang, port $port, server $QALAM_BIN"
-  PATH="$node24/bin:$PATH" "$code_server" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry \
+  echo "== code-server $code_server_version, run $run (lang=$lang, server: $source), port $port"
+  PATH="$node24/bin:$path_env" "$code_server" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry \
     --disable-update-check --disable-workspace-trust --user-data-dir "$data" --extensions-dir "$ext" "$ws" \
-    >"$scratch/code-server-$lang.log" 2>&1 &
+    >"$scratch/code-server-$run.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 120); do
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.5
   done
   if ! QALAM_CS_URL="http://127.0.0.1:$port/?folder=$ws" QALAM_CS_FILE=khabar-vscode.txt QALAM_CS_SHOTS="$shots" \
-    QALAM_TEST_LANG="$lang" QALAM_CS_SERVER_SOURCE="$source" \
+    QALAM_TEST_LANG="$lang" QALAM_CS_SERVER_SOURCE="$source" QALAM_CS_SCENARIO="$scenario" \
+    QALAM_CS_MISSING_PATH="$scratch/no-such-qalam" \
     QALAM_CS_SETTINGS="$data/User/settings.json:$data/Machine/settings.json" \
     timeout 600 "$node24/bin/node" "$here/test.mjs"; then
     status=1
-    echo "-- code-server log:"; tail -n 30 "$scratch/code-server-$lang.log"
+    echo "-- code-server log:"; tail -n 30 "$scratch/code-server-$run.log"
   fi
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true

@@ -4,7 +4,9 @@
 // the workspace), QALAM_CS_SHOTS (directory for screenshots), QALAM_TEST_LANG ('en' | 'ar', the qalam.lang setting
 // the workspace was given), QALAM_CS_SETTINGS (the settings.json files to edit for the settings check, separated
 // by ':'), QALAM_CS_SERVER_SOURCE (how the extension should have found the server: 'bundled' |
-// 'qalam.server.path'). Prints one ok/FAIL line per check; exits 1 when one fails.
+// 'qalam.server.path'), QALAM_CS_SCENARIO ('full', default, or 'missing': no server can start, and
+// QALAM_CS_MISSING_PATH is the qalam.server.path that names no file). Prints one ok/FAIL line per check; exits 1
+// when one fails.
 //
 // The fixture (tests/editors/fixtures/khabar-vscode.txt): line 2 holds «وقال شكري: "…"», line 3 a stray closing
 // mark after المياه (Ln 3, Col 53 in VS Code's 1-based UTF-16 columns), line 4 a quotation by أيمن الصفدي.
@@ -18,6 +20,7 @@ const shots = process.env.QALAM_CS_SHOTS ?? '.';
 const lang = process.env.QALAM_TEST_LANG ?? 'en';
 const settingsFiles = (process.env.QALAM_CS_SETTINGS ?? '').split(':').filter(Boolean);
 const serverSource = process.env.QALAM_CS_SERVER_SOURCE ?? 'bundled';
+const scenario = process.env.QALAM_CS_SCENARIO ?? 'full';
 const TIMEOUT = 90_000;
 const CODE = 'unmatched-closing-quote';
 
@@ -118,28 +121,8 @@ const squiggle = (page, kind, state = 'attached') =>
     .then(() => true)
     .catch(() => false);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
-try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  await page.goto(url);
-  await page.waitForSelector('.monaco-workbench', { timeout: TIMEOUT });
-  log('workbench loaded');
-
-  // Open the fixture from the Explorer (double-click: a single click opens a preview that quick-open replaces).
-  const opened = await retry(page, 'open the fixture', async () => {
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file });
-    await row.first().waitFor({ timeout: TIMEOUT });
-    await row.first().dblclick();
-    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
-    return true;
-  });
-  check(opened, `the Explorer opens ${file}`);
-
+/** Every check of a session whose extension finds a server (see the header). */
+async function fullRun(page) {
   // Diagnostics: a squiggle, and the Problems panel lists the code at the exact column (VS Code: UTF-16, 1-based).
   check(await squiggle(page, 'warning'), 'a warning squiggle appears (the extension started qalam serve)');
   log('squiggle');
@@ -325,6 +308,63 @@ try {
   const after = (await page.locator('.markers-panel').innerText().catch(() => '')) ?? '';
   check(cleared, 'deleting the stray mark clears the squiggle and the problem', after);
   await page.screenshot({ path: `${shots}/edited-${lang}.png` });
+}
+
+/**
+ * No server anywhere (qalam.server.path names a missing file, the bundled server was removed, none on PATH): the
+ * extension says in a notification what it tried, one reason per place.
+ */
+async function missingServer(page) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'no language server could be started' });
+  const text = await toast
+    .first()
+    .waitFor({ timeout: TIMEOUT })
+    .then(() => toast.first().innerText())
+    .catch(() => '');
+  check(text !== '', 'a notification says that no language server could be started', text);
+  const setting = process.env.QALAM_CS_MISSING_PATH ?? '';
+  check(text.includes(`qalam.server.path = "${setting}": no executable found`), 'it names qalam.server.path and why', text);
+  check(/server bundled in the extension \(.*server\/linux-x64\/qalam\): not in this package/.test(text), 'it names the bundled server and why', text);
+  check(text.includes('qalam on PATH: no executable found'), 'it names PATH and why', text);
+  check(text.includes('Open Settings') && text.includes('Show Output'), 'it offers Open Settings and Show Output', text);
+  // The notification does not hold up activation: the extension's commands are there.
+  const activated = await page
+    .waitForFunction(() => !(document.querySelector('.statusbar')?.textContent ?? '').includes('Activating Extensions'), null, {
+      timeout: 30_000,
+    })
+    .then(() => true)
+    .catch(() => false);
+  check(activated, 'the extension finished activating while the notification is shown');
+  await page.screenshot({ path: `${shots}/missing-server.png` });
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: TIMEOUT });
+  log('workbench loaded');
+
+  // Open the fixture from the Explorer (double-click: a single click opens a preview that quick-open replaces).
+  const opened = await retry(page, 'open the fixture', async () => {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file });
+    await row.first().waitFor({ timeout: TIMEOUT });
+    await row.first().dblclick();
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
+    return true;
+  });
+  check(opened, `the Explorer opens ${file}`);
+
+  if (scenario === 'missing') {
+    await missingServer(page);
+  } else {
+    await fullRun(page);
+  }
 } catch (err) {
   failures += 1;
   console.log(`FAIL test script error: ${err?.stack ?? err}`);
@@ -332,5 +372,6 @@ try {
   await browser.close();
 }
 log('done');
-console.log(failures === 0 ? `PASS code-server (${lang})` : `FAIL code-server (${lang}): ${failures} check(s) failed`);
+const label = scenario === 'missing' ? 'no server' : lang;
+console.log(failures === 0 ? `PASS code-server (${label})` : `FAIL code-server (${label}): ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

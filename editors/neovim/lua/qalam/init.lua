@@ -6,6 +6,8 @@
 --     lang = 'auto',                           -- 'auto' | 'ar' | 'en': language of messages
 --     root_markers = { '.git' },               -- the workspace root is the nearest parent holding one
 --     init_options = {},                       -- extra initializationOptions, merged under `lang`
+--     settings = {},                           -- answered to workspace/configuration, e.g.
+--                                              -- { qalam = { diagnostics = { enabled = { ['repeated-word'] = false } } } }
 --     on_attach = nil,                         -- function(client, bufnr)
 --     on_exit = nil,                           -- function(code, signal, client_id)
 --     capabilities = nil,                      -- client capabilities (e.g. from nvim-cmp)
@@ -24,6 +26,7 @@ M.defaults = {
   lang = 'auto',
   root_markers = { '.git' },
   init_options = {},
+  settings = {},
   on_attach = nil,
   on_exit = nil,
   capabilities = nil,
@@ -88,6 +91,7 @@ function M.client_config(bufnr)
     cmd = config.cmd,
     root_dir = root,
     init_options = init_options,
+    settings = config.settings,
     capabilities = config.capabilities,
     on_attach = config.on_attach,
     on_exit = config.on_exit,

@@ -141,7 +141,7 @@ test('server lookup order: setting, deprecated alias, bundled, PATH', { skip: pr
     assert.deepEqual(describeAttempts(none, new Map()), [
       'qalam.server.path = "/no/such/qalam": no executable found',
       `the server bundled in the extension (${bundled}): not in this package`,
-      '`qalam` on PATH: no executable found',
+      'qalam on PATH: no executable found',
     ]);
     const failed = serverCandidates({ ...base, serverPath: custom, env: { PATH: '' } });
     assert.equal(
