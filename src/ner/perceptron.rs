@@ -51,7 +51,7 @@ pub struct TrainOptions {
     /// Directory of the lexicon files read for gazetteer features (`lexicon_dir`).
     pub lexicon_dir: std::path::PathBuf,
     /// Every stage is trained this many times with shuffling seeds `seed`, `seed + 1`, … and
-    /// the weights are averaged (`bag`; 1 = a single run). A linear model's scores are linear
+    /// the weights are averaged (`bag`; 1 = a single run; default 4). A linear model's scores are linear
     /// in its weights, so this is the score average of the runs at the cost of one model.
     pub bag: usize,
     /// Added to the `O` score of every token in the last stage of the trained tagger
@@ -63,7 +63,10 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            features: FeatureConfig::default(),
+            features: FeatureConfig {
+                recur: true,
+                ..FeatureConfig::default()
+            },
             epochs: 30,
             patience: 6,
             seed: 42,
@@ -78,7 +81,7 @@ impl Default for TrainOptions {
             folds: 5,
             window: 30,
             o_bias: 0.0,
-            bag: 1,
+            bag: 4,
         }
     }
 }
