@@ -290,3 +290,55 @@ impl Documents {
             .is_some_and(|e| e.snapshot.revision == revision)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(s: &str) -> Uri {
+        s.parse().expect("a valid URI")
+    }
+
+    #[tokio::test]
+    async fn incremental_analysis_matches_fresh_and_is_dropped_on_close() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/a.md");
+        let text = "قال الرئيس: «سنعود».\n\nوأضاف المتحدث أن الوفد وصل.";
+        let first = docs.open(u.clone(), text, 1);
+        let analyzer = shipped_analyzer();
+        let a = first.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(a.analysis, crate::analyze(text));
+        // Replace everything (a full change) with an edited text: same as a fresh analysis.
+        let edited = "قال الرئيس: «سنعود قريبا».\n\nوأضاف المتحدث أن الوفد وصل.";
+        let changes = [Change {
+            range: None,
+            text: edited,
+        }];
+        let second = docs
+            .change(&u, &changes, 2, PositionEncoding::Utf16)
+            .expect("open");
+        let b = second.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(b.text, edited);
+        assert_eq!(b.analysis, crate::analyze(edited));
+        let cache = second.cache.clone().expect("a cache");
+        assert_eq!(
+            cache.lock().unwrap().last_counts(),
+            (1, 1),
+            "one paragraph reused, one recomputed"
+        );
+        // Closing drops the document's reference; only the snapshots' remain.
+        assert!(docs.close(&u));
+        drop((first, second));
+        assert_eq!(Arc::strong_count(&cache), 1);
+    }
+
+    #[tokio::test]
+    async fn an_injected_analyzer_is_called_on_the_whole_text() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/b.md");
+        let snapshot = docs.open(u, "نص", 1);
+        let analyzer: Analyzer = Arc::new(|_: &str| Analysis::default());
+        let a = snapshot.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(a.analysis, Analysis::default());
+    }
+}
