@@ -94,19 +94,35 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
         .unwrap_or(1);
     // One-word person names of five letters or more also match spelling variants
     // (غوتيريش → غوتيرش), see [`super::merge::same_part`].
-    let surnames: Vec<&str> = learned
-        .iter()
-        .filter(|(k, kind)| {
-            **kind == EntityKind::Person && !k.contains(' ') && k.chars().count() >= 5
-        })
-        .map(|(k, _)| k.as_str())
-        .collect();
+    // Bucketed by first letter: [`super::merge::same_part`] never matches words that start
+    // differently, so a reading is compared with the surnames of its own first letter only.
+    let mut surnames: rustc_hash::FxHashMap<char, Vec<&str>> = rustc_hash::FxHashMap::default();
+    for (k, kind) in learned {
+        if *kind == EntityKind::Person && !k.contains(' ') && k.chars().count() >= 5 {
+            if let Some(c) = k.chars().next() {
+                surnames.entry(c).or_default().push(k.as_str());
+            }
+        }
+    }
+    // Stable order within a bucket, whatever the map's iteration order.
+    for v in surnames.values_mut() {
+        v.sort_unstable();
+    }
     let mut out = Vec::new();
     let mut variant_memo: rustc_hash::FxHashMap<(&str, &str), bool> =
         rustc_hash::FxHashMap::default();
     let mut i = 0;
+    // Every key starts with one reading of its first token: a token none of whose readings
+    // starts a learned name is skipped without building keys.
+    let first_words: rustc_hash::FxHashSet<&str> =
+        learned.keys().filter_map(|k| k.split(' ').next()).collect();
     while i < doc.len() {
-        if let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k).copied()) {
+        let may_start = doc.readings[i]
+            .iter()
+            .any(|r| first_words.contains(r.fold.as_str()));
+        if may_start
+            && let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k).copied())
+        {
             out.push(Mention {
                 span,
                 kind,
@@ -122,9 +138,12 @@ pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec
                 if let Some(&v) = variant_memo.get(&(r.fold.as_str(), r.light.as_str())) {
                     return v;
                 }
-                let v = !lx.is_common(&r.light)
-                    && lx.lookup(&r.fold).is_none()
-                    && surnames.iter().any(|s| super::merge::same_part(&r.fold, s));
+                let bucket = r.fold.chars().next().and_then(|c| surnames.get(&c));
+                let v = bucket.is_some_and(|bucket| {
+                    !lx.is_common(&r.light)
+                        && lx.lookup(&r.fold).is_none()
+                        && bucket.iter().any(|s| super::merge::same_part(&r.fold, s))
+                });
                 variant_memo.insert((r.fold.as_str(), r.light.as_str()), v);
                 v
             });

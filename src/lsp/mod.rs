@@ -69,6 +69,7 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
+    state::prewarm();
     serve_with(input, output, state::shipped_analyzer()).await
 }
 

@@ -46,6 +46,39 @@ pub fn shipped_analyzer() -> Analyzer {
     SHIPPED.clone()
 }
 
+/// Loads the lexicons, cue lists and tagger model on a background thread (by analysing one
+/// short sentence), so that the first document's analysis does not pay for them when the client
+/// opens it a moment after `initialize`. Never blocks the caller; a panic there is ignored (the
+/// first real analysis then loads what it needs and reports the failure).
+pub fn prewarm() {
+    let spawned = std::thread::Builder::new()
+        .name("qalam-prewarm".into())
+        .spawn(|| {
+            let _ = catch_unwind(|| crate::analyze("قال الرئيس: «نعم»."));
+        });
+    if let Err(err) = spawned {
+        warn!("cannot start the prewarm thread: {err}");
+    }
+}
+
+/// Returns the heap pages freed by a closed document to the operating system. glibc's malloc
+/// keeps freed memory in its per-thread arenas (the analyses run on several blocking-pool
+/// threads), so without this the server's RSS only grows as documents are opened and closed;
+/// `malloc_trim(0)` (glibc ≥ 2.8 trims every arena) gives it back. A no-op elsewhere.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only releases free memory of the allocator's own arenas; it is
+        // thread-safe and has no preconditions.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 fn is_shipped(analyzer: &Analyzer) -> bool {
     Arc::ptr_eq(analyzer, &SHIPPED)
 }
@@ -274,7 +307,13 @@ impl Documents {
     /// Closes `uri`, dropping its text and incremental cache (an analysis still running keeps
     /// the cache until it ends); false when it was not open.
     pub fn close(&self, uri: &Uri) -> bool {
-        self.lock().remove(uri).is_some()
+        let removed = self.lock().remove(uri);
+        let was_open = removed.is_some();
+        drop(removed);
+        if was_open {
+            release_freed_memory();
+        }
+        was_open
     }
 
     /// The current snapshot of `uri`, if it is open.
@@ -288,5 +327,57 @@ impl Documents {
         self.lock()
             .get(uri)
             .is_some_and(|e| e.snapshot.revision == revision)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(s: &str) -> Uri {
+        s.parse().expect("a valid URI")
+    }
+
+    #[tokio::test]
+    async fn incremental_analysis_matches_fresh_and_is_dropped_on_close() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/a.md");
+        let text = "قال الرئيس: «سنعود».\n\nوأضاف المتحدث أن الوفد وصل.";
+        let first = docs.open(u.clone(), text, 1);
+        let analyzer = shipped_analyzer();
+        let a = first.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(a.analysis, crate::analyze(text));
+        // Replace everything (a full change) with an edited text: same as a fresh analysis.
+        let edited = "قال الرئيس: «سنعود قريبا».\n\nوأضاف المتحدث أن الوفد وصل.";
+        let changes = [Change {
+            range: None,
+            text: edited,
+        }];
+        let second = docs
+            .change(&u, &changes, 2, PositionEncoding::Utf16)
+            .expect("open");
+        let b = second.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(b.text, edited);
+        assert_eq!(b.analysis, crate::analyze(edited));
+        let cache = second.cache.clone().expect("a cache");
+        assert_eq!(
+            cache.lock().unwrap().last_counts(),
+            (1, 1),
+            "one paragraph reused, one recomputed"
+        );
+        // Closing drops the document's reference; only the snapshots' remain.
+        assert!(docs.close(&u));
+        drop((first, second));
+        assert_eq!(Arc::strong_count(&cache), 1);
+    }
+
+    #[tokio::test]
+    async fn an_injected_analyzer_is_called_on_the_whole_text() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/b.md");
+        let snapshot = docs.open(u, "نص", 1);
+        let analyzer: Analyzer = Arc::new(|_: &str| Analysis::default());
+        let a = snapshot.analysis(&analyzer).await.expect("analysis");
+        assert_eq!(a.analysis, Analysis::default());
     }
 }

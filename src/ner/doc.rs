@@ -74,6 +74,43 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
         .collect()
 }
 
+/// Per id, the sentences where it occurs, in order, as one flat list.
+#[derive(Default)]
+struct Occurrences {
+    start: Vec<u32>,
+    sentences: Vec<u32>,
+}
+
+impl Occurrences {
+    /// From per-sentence, per-token ids (`u32::MAX` = none) below `n`.
+    fn new(ids: &[Vec<u32>], n: usize) -> Occurrences {
+        let mut start = vec![0u32; n + 1];
+        for &i in ids.iter().flatten() {
+            if i != u32::MAX {
+                start[i as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut sentences = vec![0u32; start[n] as usize];
+        for (si, s) in ids.iter().enumerate() {
+            for &i in s {
+                if i != u32::MAX {
+                    sentences[fill[i as usize] as usize] = si as u32;
+                    fill[i as usize] += 1;
+                }
+            }
+        }
+        Occurrences { start, sentences }
+    }
+
+    fn of(&self, id: u32) -> &[u32] {
+        &self.sentences[self.start[id as usize] as usize..self.start[id as usize + 1] as usize]
+    }
+}
+
 /// [`features`] in one flat list: token `t` of the document (counting across sentences) has
 /// [`FlatDocFeatures::token`]`(t)`.
 #[derive(Clone, Debug, Default)]
@@ -119,40 +156,49 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
         .iter()
         .map(|s| s.iter().map(|&i| &uniq[i as usize]).collect())
         .collect();
-    // Recurrence: per key (and key bigram), the sentences it occurs in, in order.
+    // Recurrence: every token's key id and the id of the key bigram it starts (NO_KEY when
+    // either word has no key), and per id the sentences it occurs in, in order (flat lists:
+    // `occ[start[id]..start[id + 1]]`).
     const NO_KEY: u32 = u32::MAX;
-    let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let kid: Vec<Vec<u32>> = if recur {
-        keys.iter()
+    let (kid, bid, uni_occ, bi_occ) = if recur {
+        let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let uniq_kid: Vec<u32> = uniq
+            .iter()
+            .map(|k| match k {
+                Some((k, _)) => {
+                    let next = key_ids.len() as u32;
+                    *key_ids.entry(k.as_str()).or_insert(next)
+                }
+                None => NO_KEY,
+            })
+            .collect();
+        let kid: Vec<Vec<u32>> = ids
+            .iter()
+            .map(|s| s.iter().map(|&u| uniq_kid[u as usize]).collect())
+            .collect();
+        let mut bi_ids: FxHashMap<u64, u32> = FxHashMap::default();
+        let bid: Vec<Vec<u32>> = kid
+            .iter()
             .map(|ks| {
-                ks.iter()
-                    .map(|k| match k {
-                        Some((k, _)) => {
-                            let next = key_ids.len() as u32;
-                            *key_ids.entry(k.as_str()).or_insert(next)
+                (0..ks.len())
+                    .map(|t| match (ks[t], ks.get(t + 1)) {
+                        (a, Some(&b)) if a != NO_KEY && b != NO_KEY => {
+                            let next = bi_ids.len() as u32;
+                            *bi_ids
+                                .entry(u64::from(a) << 32 | u64::from(b))
+                                .or_insert(next)
                         }
-                        None => NO_KEY,
+                        _ => NO_KEY,
                     })
                     .collect()
             })
-            .collect()
+            .collect();
+        let uni_occ = Occurrences::new(&kid, key_ids.len());
+        let bi_occ = Occurrences::new(&bid, bi_ids.len());
+        (kid, bid, uni_occ, bi_occ)
     } else {
-        Vec::new()
+        Default::default()
     };
-    let mut uni_occ: Vec<Vec<u32>> = vec![Vec::new(); key_ids.len()];
-    let mut bi_occ: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
-    for (si, ks) in kid.iter().enumerate() {
-        for (ti, &k) in ks.iter().enumerate() {
-            if k != NO_KEY {
-                uni_occ[k as usize].push(si as u32);
-                if let Some(&k2) = ks.get(ti + 1)
-                    && k2 != NO_KEY
-                {
-                    bi_occ.entry((k, k2)).or_default().push(si as u32);
-                }
-            }
-        }
-    }
     // Other occurrences within the window, bucketed 0, 1, 2–3, 4+.
     let within = |list: &[u32], si: usize| -> u64 {
         let lo = list.partition_point(|&s| (s as usize) + window < si);
@@ -211,22 +257,26 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
             );
             f.push(FeatureHasher::new(129).num(next).num(next2).finish());
             if recur {
-                let ks = &kid[si];
-                let k = ks[ti];
+                let k = kid[si][ti];
                 let own_type = type_of(stage1[si][ti]) as u64;
-                let bi = |a: u32, b: u32| -> u64 {
-                    if a == NO_KEY || b == NO_KEY {
-                        return 4;
+                let bi = |b: u32| -> u64 {
+                    if b == NO_KEY {
+                        4
+                    } else {
+                        within(bi_occ.of(b), si)
                     }
-                    bi_occ.get(&(a, b)).map_or(0, |l| within(l, si))
                 };
                 let uni = if k == NO_KEY {
                     4
                 } else {
-                    within(&uni_occ[k as usize], si)
+                    within(uni_occ.of(k), si)
                 };
-                let left = if ti > 0 { bi(ks[ti - 1], k) } else { 5 };
-                let right = ks.get(ti + 1).map_or(5, |&k2| bi(k, k2));
+                let left = if ti > 0 { bi(bid[si][ti - 1]) } else { 5 };
+                let right = if ti + 1 < kid[si].len() {
+                    bi(bid[si][ti])
+                } else {
+                    5
+                };
                 f.push(FeatureHasher::new(131).num(uni).num(own_type).finish());
                 f.push(FeatureHasher::new(132).num(left).finish());
                 f.push(FeatureHasher::new(133).num(right).finish());
@@ -307,5 +357,29 @@ mod tests {
         assert!(!f[1][1].contains(&per));
         let f0 = features(&sents, &stage1, 0, false);
         assert!(!f0[1][0].contains(&per));
+    }
+
+    #[test]
+    fn recurrence_counts_keys_and_bigrams_within_the_window() {
+        // "البنك التجاري" three times (once as للبنك), never tagged by the first stage.
+        let sents = vec![
+            vec!["أعلن", "البنك", "التجاري", "أمس"],
+            vec!["وقال", "رئيس", "البنك", "التجاري"],
+            vec!["أرباح", "للبنك", "التجاري", "ارتفعت"],
+            vec!["أمس"],
+        ];
+        let stage1: Vec<Vec<usize>> = sents.iter().map(|s| vec![0; s.len()]).collect();
+        let f = features(&sents, &stage1, 5, true);
+        // Sentence 0, token 1 (البنك): two other occurrences of its key (bucket 2), type O;
+        // the bigram it starts recurs twice (bucket 2).
+        assert!(f[0][1].contains(&FeatureHasher::new(131).num(2).num(0).finish()));
+        assert!(f[0][1].contains(&FeatureHasher::new(133).num(2).finish()));
+        // أمس (sentence 0) recurs once in sentence 3; with window 0 it does not.
+        assert!(f[0][3].contains(&FeatureHasher::new(131).num(1).num(0).finish()));
+        let f0 = features(&sents, &stage1, 0, true);
+        assert!(f0[0][3].contains(&FeatureHasher::new(131).num(0).num(0).finish()));
+        // Without `recur`, the four recurrence features are absent.
+        let off = features(&sents, &stage1, 5, false);
+        assert_eq!(off[0][1].len() + 4, f[0][1].len());
     }
 }

@@ -534,4 +534,40 @@ mod tests {
         assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::from_bytes(b"nonsense").is_err());
     }
+
+    #[test]
+    fn mean_and_label_shift() {
+        let model = |w: f32, key: u64| {
+            let mut row = [0.0; NUM_LABELS];
+            row[1] = w;
+            Model::new(
+                FeatureConfig::default(),
+                Resources::default(),
+                BTreeSet::new(),
+                [w; NUM_LABELS],
+                [[0.0; NUM_LABELS]; NUM_LABELS],
+                vec![(key, row)],
+            )
+        };
+        // Feature 5 only in the first model: half its weight; feature 7 in both.
+        let a = model(2.0, 5 | 1 << 63);
+        let b = model(4.0, 7 | 1 << 63);
+        let both = Model::mean(&[a.clone(), b]);
+        assert_eq!(both.feature_count(), 2);
+        let e5 = both.emission(&[5 | 1 << 63]);
+        let e7 = both.emission(&[7 | 1 << 63]);
+        assert!(
+            (e5[1] - 1.0).abs() < 1e-3 && (e7[1] - 2.0).abs() < 1e-3,
+            "{e5:?} {e7:?}"
+        );
+        assert!((both.start[0] - 3.0).abs() < 1e-6);
+        // The bias feature every token carries gets −1.5 on label 0.
+        let bias = crate::ner::hash::FeatureHasher::new(0).finish();
+        let shifted = a.shift_label(0, -1.5);
+        let e = shifted.emission(&[bias, 5 | 1 << 63]);
+        assert!(
+            (e[0] + 1.5).abs() < 1e-3 && (e[1] - 2.0).abs() < 1e-3,
+            "{e:?}"
+        );
+    }
 }

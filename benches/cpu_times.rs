@@ -1,0 +1,181 @@
+//! CPU time per stage, immune to a busy machine: the same stages as `benches/analysis.rs`, timed
+//! with this thread's on-CPU nanoseconds (`/proc/thread-self/schedstat`, Linux) instead of wall
+//! time, each repeated until it has used at least 0.3 s of CPU (and at least twice). Prints one
+//! table: ms per run and MB/s for each size, so linearity reads off the MB/s column.
+//!
+//! Run: `cargo bench --bench cpu_times` (sizes: `CPU_SIZES=20KB,1MB`).
+
+mod common;
+
+use std::hint::black_box;
+
+use qalam::analysis::incremental::{
+    IncrementalAnalyzer, ParagraphWork, analyze_staged, document_stage, paragraph_stage,
+};
+use qalam::entities::words::{Doc, Reading};
+use qalam::entities::{LexiconSource, MentionSource, RuleSource, SourceMentions};
+use qalam::text::Span;
+use qalam::text::normalize::fold_str;
+use qalam::text::segment::paragraphs;
+use qalam::text::token::{Token, tokenize};
+
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .expect("/proc/thread-self/schedstat (Linux)")
+}
+
+/// CPU milliseconds per call of `f`; NaN (not run) when `CPU_ONLY` is set and is not `name`.
+fn time(name: &str, mut f: impl FnMut()) -> f64 {
+    if std::env::var("CPU_ONLY").is_ok_and(|only| only != name) {
+        return f64::NAN;
+    }
+    let start = cpu_ns();
+    let mut n = 0u64;
+    while n < 2 || cpu_ns() - start < 300_000_000 {
+        f();
+        n += 1;
+    }
+    (cpu_ns() - start) as f64 / n as f64 / 1e6
+}
+
+type Assembled = (Vec<Token>, Vec<Vec<Reading>>, SourceMentions);
+
+/// The first step of the document stage: the paragraphs' parts shifted and concatenated.
+fn assemble(_text: &str, parts: &[(usize, &ParagraphWork)]) -> Assembled {
+    let mut tokens = Vec::new();
+    let mut readings = Vec::new();
+    let mut found = SourceMentions::default();
+    for &(offset, part) in parts {
+        tokens.extend(part.tokens.iter().map(|t| Token {
+            kind: t.kind,
+            span: Span::new(t.span.start + offset, t.span.end + offset),
+            folded: t.folded.clone(),
+        }));
+        readings.extend(part.readings.iter().cloned());
+        found.append(part.found.shifted(offset));
+    }
+    (tokens, readings, found)
+}
+
+fn main() {
+    let wanted: Option<Vec<String>> = std::env::var("CPU_SIZES")
+        .ok()
+        .map(|s| s.split(',').map(str::to_string).collect());
+    let extra: Vec<&'static dyn MentionSource> = qalam::ner::shipped().into_iter().collect();
+    let tagger = *extra.first().expect("the shipped tagger");
+    println!(
+        "{:<7} {:<16} {:>10} {:>9}",
+        "size", "stage", "CPU ms", "MB/s"
+    );
+    for &(label, bytes) in common::SIZES {
+        if wanted
+            .as_ref()
+            .is_some_and(|w| !w.iter().any(|x| x == label))
+        {
+            continue;
+        }
+        let text = common::document(bytes);
+        let mb = text.len() as f64 / 1e6;
+        let tokens = tokenize(&text);
+        let full = analyze_staged(&text, &extra);
+        let works: Vec<(usize, ParagraphWork)> = paragraphs(&text)
+            .into_iter()
+            .map(|s| (s.start, paragraph_stage(s.slice(&text), &extra)))
+            .collect();
+        let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
+        let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+        inc.analyze(&text);
+        let at = common::middle_offset(&text);
+        let mut edited = text.clone();
+        let mut typed = false;
+        let rows: Vec<(&str, f64)> = vec![
+            (
+                "tokenize",
+                time("tokenize", || drop(black_box(tokenize(&text)))),
+            ),
+            ("fold", time("fold", || drop(black_box(fold_str(&text))))),
+            (
+                "lexicon",
+                time("lexicon", || {
+                    drop(black_box(LexiconSource.mentions(&text, &tokens)))
+                }),
+            ),
+            (
+                "rules",
+                time("rules", || {
+                    drop(black_box(RuleSource.mentions(&text, &tokens)))
+                }),
+            ),
+            (
+                "tag",
+                time("tag", || drop(black_box(tagger.mentions(&text, &tokens)))),
+            ),
+            (
+                "quotes",
+                time("quotes", || {
+                    drop(black_box(qalam::quotes::scan(
+                        &text,
+                        &tokens,
+                        &full.entities,
+                    )))
+                }),
+            ),
+            (
+                "diagnostics",
+                time("diagnostics", || {
+                    drop(black_box(qalam::diagnostics::check(
+                        &text,
+                        &tokens,
+                        &full.entities,
+                        &full.quotes,
+                    )))
+                }),
+            ),
+            (
+                "doc: assemble",
+                time("doc: assemble", || drop(black_box(assemble(&text, &parts)))),
+            ),
+            (
+                "doc: entities",
+                time("doc: entities", || {
+                    let (tokens, readings, found) = assemble(&text, &parts);
+                    let doc = Doc {
+                        text: &text,
+                        tokens: &tokens,
+                        readings,
+                    };
+                    drop(black_box(qalam::entities::recognize_found(
+                        &doc, found, true,
+                    )));
+                }),
+            ),
+            (
+                "document_stage",
+                time("document_stage", || {
+                    drop(black_box(document_stage(&text, &parts, true)))
+                }),
+            ),
+            (
+                "full",
+                time("full", || drop(black_box(analyze_staged(&text, &extra)))),
+            ),
+            (
+                "edit_reanalyse",
+                time("edit_reanalyse", || {
+                    if typed {
+                        edited.remove(at);
+                    } else {
+                        edited.insert(at, 'ن');
+                    }
+                    typed = !typed;
+                    drop(black_box(inc.analyze(&edited)));
+                }),
+            ),
+        ];
+        for (stage, ms) in rows {
+            println!("{label:<7} {stage:<16} {ms:>10.3} {:>9.2}", mb / (ms / 1e3));
+        }
+    }
+}
