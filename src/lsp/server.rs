@@ -348,7 +348,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if !self.inner.documents.close(&uri) {
+        if self.inner.documents.close(&uri) {
+            super::memory::trim_after_close();
+        } else {
             debug!(
                 uri = uri.as_str(),
                 "didClose for a document that is not open"
