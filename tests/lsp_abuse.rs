@@ -598,3 +598,131 @@ fn shutdown_with_requests_in_flight() {
     };
     assert!(status.success(), "{status}");
 }
+
+mod common;
+
+/// A log sink for the in-process server: every `tracing` event, formatted, in one buffer.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+/// A panic inside the analysis of one document (injected: the real analyzer, except that it
+/// panics on a text holding 💥) is logged as an error, answered with empty results, does not
+/// disturb the other documents, and the next edit of that document is analysed afresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_analysis_is_contained() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let logs = Logs::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    let _guard = tracing::subscriber::set_global_default(subscriber);
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let analyzer: qalam::lsp::Analyzer = Arc::new(move |text: &str| {
+        if text.contains('💥') {
+            counter.fetch_add(1, Ordering::SeqCst);
+            panic!("injected analysis defect");
+        }
+        qalam::analyze(text)
+    });
+    let mut client = common::TestClient::start_with(analyzer);
+    client
+        .initialize(common::capabilities(&[], true), json!({}))
+        .await;
+    let good = "file:///good.txt";
+    let bad = "file:///bad.txt";
+    client.open(good, PROBE, 1).await;
+    client.diagnostics(good, json!(1)).await;
+    let bomb = format!("💥{PROBE}");
+    client.open(bad, &bomb, 1).await;
+
+    // Requests on the broken document get empty answers (not errors), again and again, and
+    // the failed analysis is not re-run for them.
+    for _ in 0..3 {
+        assert_eq!(client.hover(bad, 0, 22).await, Value::Null);
+        assert_eq!(client.symbols(bad).await, Value::Null);
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(
+        logs.text()
+            .contains("analysis panicked: injected analysis defect"),
+        "{}",
+        logs.text()
+    );
+
+    // The other document is served as before.
+    let start = PROBE.find("خالد").expect("the name");
+    let hover = client
+        .hover(good, 0, utf16_column(PROBE, start) as u32 + 1)
+        .await;
+    assert_eq!(
+        hover["range"]["start"],
+        json!({"line": 0, "character": utf16_column(PROBE, start)})
+    );
+
+    // Nothing was published for the broken version; an edit that removes the bomb (two UTF-16
+    // units) is analysed from scratch and published with its version.
+    client.settle(Duration::from_millis(200)).await;
+    assert!(client.published.iter().all(|m| m["params"]["uri"] != bad));
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": bad, "version": 2},
+                   "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                  "end": {"line": 0, "character": 2}}, "text": ""}]}),
+        )
+        .await;
+    let published = client.diagnostics(bad, json!(2)).await;
+    assert!(
+        published["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "bidi-control")),
+        "{published}"
+    );
+    let hover = client
+        .hover(bad, 0, utf16_column(PROBE, start) as u32 + 1)
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("خالد العمري")),
+        "{hover}"
+    );
+    // A bomb typed again breaks only that version.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": bad, "version": 3},
+                   "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                  "end": {"line": 0, "character": 0}}, "text": "💥"}]}),
+        )
+        .await;
+    assert_eq!(client.symbols(bad).await, Value::Null);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    client.shutdown().await;
+}

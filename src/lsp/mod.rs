@@ -11,6 +11,7 @@
 //! - [`hover`], [`symbols`]: the hover and the outline.
 //! - [`present`]: localised labels and quotation previews.
 //! - [`transport`]: a framing guard so that a malformed message cannot stop the server.
+//! - [`memory`]: freed memory goes back to the OS after documents close.
 //!
 //! Capabilities: `positionEncoding` negotiated (utf-8, else utf-32, else utf-16), incremental
 //! text sync, `publishDiagnostics` with the document version, hover, documentSymbol
@@ -19,6 +20,7 @@
 pub mod config;
 pub mod convert;
 pub mod hover;
+pub mod memory;
 pub mod present;
 pub mod server;
 pub mod state;
@@ -35,6 +37,12 @@ use tower_lsp_server::{LspService, Server};
 pub use server::{Backend, Session};
 pub use state::Analyzer;
 
+/// The most threads of the runtime's blocking pool (analyses, stdin and stdout): tokio's default
+/// is 512, and 200 documents opened at once would start as many analyses in parallel on a
+/// machine with a few cores — no faster, with that many texts and analyses in memory at once,
+/// and thread stacks that glibc keeps cached (resident) after the threads exit.
+pub const MAX_BLOCKING_THREADS: usize = 16;
+
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
 ///
 /// Builds its own multi-threaded tokio runtime (analysis runs on its blocking pool). As LSP
@@ -45,9 +53,11 @@ pub use state::Analyzer;
 /// # Errors
 /// When the runtime cannot be created.
 pub fn serve_stdio() -> anyhow::Result<()> {
+    memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("qalam-lsp")
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()?;
     let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Do not wait for a blocked stdin read or a long analysis after `exit`.
@@ -59,8 +69,28 @@ pub fn serve_stdio() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The largest document (in bytes of UTF-8) the server analyses: 8 MiB, about 25 times a long
+/// book chapter. A larger document is still opened and edited (its text is kept, requests are
+/// answered) but gets an empty analysis, with a warning in the log: the analysis grows faster
+/// than linearly with the number of distinct names, and one pasted 50 MB file must not take a
+/// core and gigabytes of memory away from the documents the writer is working on.
+pub const MAX_ANALYSED_BYTES: usize = 8 << 20;
+
+/// [`crate::analyze`], or an empty [`crate::Analysis`] for a text over [`MAX_ANALYSED_BYTES`].
+pub fn analyze_bounded(text: &str) -> crate::Analysis {
+    if text.len() > MAX_ANALYSED_BYTES {
+        tracing::warn!(
+            bytes = text.len(),
+            limit = MAX_ANALYSED_BYTES,
+            "document too large to analyse; no diagnostics, hovers or outline for it"
+        );
+        return crate::Analysis::default();
+    }
+    crate::analyze(text)
+}
+
 /// Serves LSP over any byte streams (`input` from the client, `output` to it) until the client
-/// sends `exit` or closes `input`; texts are analysed with [`crate::analyze`]. Must run inside a
+/// sends `exit` or closes `input`; texts are analysed with [`analyze_bounded`]. Must run inside a
 /// tokio runtime; in-process tests pass the halves of a `tokio::io::duplex`.
 ///
 /// Returns true when the client sent `shutdown` before the session ended.

@@ -484,7 +484,9 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.open_documents().remove(&uri);
-        if !self.inner.documents.close(&uri) {
+        if self.inner.documents.close(&uri) {
+            super::memory::trim_after_close();
+        } else {
             debug!(
                 uri = uri.as_str(),
                 "didClose for a document that is not open"

@@ -36,9 +36,10 @@ use crate::text::position::PositionEncoding;
 /// The function that analyses a text: [`shipped_analyzer`] in production; tests may inject another.
 pub type Analyzer = Arc<dyn Fn(&str) -> Analysis + Send + Sync>;
 
-static SHIPPED: LazyLock<Analyzer> = LazyLock::new(|| Arc::new(crate::analyze));
+static SHIPPED: LazyLock<Analyzer> = LazyLock::new(|| Arc::new(super::analyze_bounded));
 
-/// The production analyzer, [`crate::analyze`]. [`Documents`] recognises this very value (by
+/// The production analyzer, [`super::analyze_bounded`] ([`crate::analyze`] up to
+/// [`super::MAX_ANALYSED_BYTES`]). [`Documents`] recognises this very value (by
 /// pointer) and then analyses each document incrementally through its own
 /// [`IncrementalAnalyzer`], which returns the same [`Analysis`]; any other analyzer is called
 /// on the whole text.
@@ -58,24 +59,6 @@ pub fn prewarm() {
         });
     if let Err(err) = spawned {
         warn!("cannot start the prewarm thread: {err}");
-    }
-}
-
-/// Returns the heap pages freed by a closed document to the operating system. glibc's malloc
-/// keeps freed memory in its per-thread arenas (the analyses run on several blocking-pool
-/// threads), so without this the server's RSS only grows as documents are opened and closed;
-/// `malloc_trim(0)` (glibc ≥ 2.8 trims every arena) gives it back. A no-op elsewhere.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: malloc_trim only releases free memory of the allocator's own arenas; it is
-        // thread-safe and has no preconditions.
-        unsafe {
-            malloc_trim(0);
-        }
     }
 }
 
@@ -167,7 +150,15 @@ async fn run_analysis(
             Some(cache) => {
                 // A panic is caught inside the lock, so the mutex is never poisoned by it.
                 let mut incremental = cache.lock().unwrap_or_else(|p| p.into_inner());
-                let result = catch_unwind(AssertUnwindSafe(|| incremental.analyze(&text)));
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    if text.len() > super::MAX_ANALYSED_BYTES {
+                        // Same bound as the shipped analyzer's (which logs it).
+                        incremental.clear();
+                        super::analyze_bounded(&text)
+                    } else {
+                        incremental.analyze(&text)
+                    }
+                }));
                 if result.is_err() {
                     // The cache may be half-updated: the next analysis starts from scratch.
                     incremental.clear();
@@ -307,13 +298,8 @@ impl Documents {
     /// Closes `uri`, dropping its text and incremental cache (an analysis still running keeps
     /// the cache until it ends); false when it was not open.
     pub fn close(&self, uri: &Uri) -> bool {
-        let removed = self.lock().remove(uri);
-        let was_open = removed.is_some();
-        drop(removed);
-        if was_open {
-            release_freed_memory();
-        }
-        was_open
+        // The caller returns the freed memory to the OS ([`super::memory::trim_after_close`]).
+        self.lock().remove(uri).is_some()
     }
 
     /// The current snapshot of `uri`, if it is open.

@@ -12,6 +12,13 @@
 //! error −32700 with `id: null`; invalid request −32600 with the request's id when it has one),
 //! logged, and dropped. The server's own output goes through a writer that interleaves those
 //! answers only between whole frames.
+//!
+//! One more gap is closed here: tower-lsp-server 0.23 drops every `$/…` message it does not
+//! know (service.rs: `m.starts_with("$/") => Ok(None)`), requests included, so a `$/…` request
+//! would never be answered. LSP (§ "$ Notifications and Requests") asks a server that receives
+//! a `$/` request it does not implement to error it with MethodNotFound (−32601): the guard
+//! answers those itself (qalam implements no `$/` request; `$/cancelRequest`, `$/setTrace`…
+//! are notifications and pass through).
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,8 +35,8 @@ const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// `Message`): a response, else a request or notification.
 #[derive(Deserialize)]
 #[serde(untagged)]
-#[allow(dead_code)] // only deserialised, to validate
 enum Incoming {
+    #[allow(dead_code)] // only deserialised, to validate
     Response(Response),
     Request(Request),
 }
@@ -55,9 +62,18 @@ pub enum Checked {
     Answer(Vec<u8>),
 }
 
-/// Checks a frame's body: a JSON-RPC message tower-lsp-server can decode, or the error answer.
+/// Checks a frame's body: a JSON-RPC message tower-lsp-server can decode, or the error answer
+/// (also MethodNotFound for a `$/…` request, which tower-lsp-server would leave unanswered).
 pub fn check_body(body: &[u8]) -> Checked {
-    if serde_json::from_slice::<Incoming>(body).is_ok() {
+    if let Ok(incoming) = serde_json::from_slice::<Incoming>(body) {
+        if let Incoming::Request(request) = &incoming
+            && request.method().starts_with("$/")
+            && let Some(id) = request.id()
+        {
+            warn!(method = request.method(), "unknown `$/` request");
+            let id = serde_json::to_value(id).unwrap_or(Value::Null);
+            return Checked::Answer(error_frame(-32601, "Method not found", id));
+        }
         return Checked::Message;
     }
     match serde_json::from_slice::<Value>(body) {
@@ -250,6 +266,19 @@ mod tests {
             "{answer}"
         );
         assert!(matches!(check_body(b"[1,2]"), Checked::Answer(_)));
+        // A `$/` request is answered here; `$/` notifications pass.
+        let Checked::Answer(answer) =
+            check_body(br#"{"jsonrpc":"2.0","id":"c","method":"$/unknown","params":{}}"#)
+        else {
+            panic!("an answer")
+        };
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        assert!(
+            answer.contains(r#""code":-32601"#) && answer.contains(r#""id":"c""#),
+            "{answer}"
+        );
+        let cancel = br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#;
+        assert_eq!(check_body(cancel), Checked::Message);
         assert!(matches!(check_body(b"\"\xff\""), Checked::Answer(_)));
     }
 }
