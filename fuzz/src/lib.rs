@@ -290,6 +290,13 @@ pub fn parse_output(mut output: &[u8]) -> Vec<serde_json::Value> {
     messages
 }
 
+const END_ID: &[u8] = br#""id":"fuzz-end""#;
+
+/// How many trailing windows to search for [`END_ID`] (the last 64 KiB read, at most).
+fn n_tail(output: &[u8]) -> usize {
+    output.len().min(1 << 16)
+}
+
 /// Target `lsp_messages`. The first byte chooses: bit 0 — raw bytes (0) or NUL-separated
 /// bodies framed here (1); bits 1–2 — the position encodings offered in `initialize`.
 pub fn lsp_bytes(data: &[u8]) {
@@ -326,20 +333,56 @@ pub fn lsp_bytes(data: &[u8]) {
         let (server_read, server_write) = tokio::io::split(server);
         let server = tokio::spawn(qalam::lsp::serve(server_read, server_write));
         let (mut client_read, mut client_write) = tokio::io::split(client);
+        // The reader signals when `shutdown` is answered: every message before it has been
+        // handled (one at a time, in order), hovers and outlines included.
+        let (answered, shut_down) = tokio::sync::oneshot::channel::<()>();
         let reader = tokio::spawn(async move {
             let mut output = Vec::new();
-            let _ = client_read.read_to_end(&mut output).await;
+            let mut chunk = vec![0u8; 1 << 16];
+            let mut answered = Some(answered);
+            loop {
+                match client_read.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => output.extend_from_slice(&chunk[..n]),
+                }
+                if answered.is_some()
+                    && output
+                        .windows(END_ID.len())
+                        .rev()
+                        .take(n_tail(&output))
+                        .any(|w| w == END_ID)
+                {
+                    let _ = answered.take().map(|a| a.send(()));
+                }
+            }
             output
         });
         // The server may stop reading (after `exit`): write errors are expected then.
         let _ = client_write.write_all(&input).await;
         let _ = client_write.write_all(&end).await;
+        let mut server = server;
+        // Until `shutdown` is answered, or the server has stopped (an `exit` in the input), or a
+        // time out: 5 s for framed bodies, 200 ms for raw input (where a frame left open often
+        // swallows the `shutdown`).
+        let wait = if mode & 1 == 1 {
+            Duration::from_secs(5)
+        } else {
+            Duration::from_millis(200)
+        };
+        let stopped = tokio::select! {
+            _ = shut_down => None,
+            result = &mut server => Some(result),
+            () = tokio::time::sleep(wait) => None,
+        };
         let _ = client_write.shutdown().await;
         drop(client_write);
-        tokio::time::timeout(Duration::from_secs(20), server)
-            .await
-            .expect("the server ends when its input closes")
-            .expect("the server task does not panic");
+        let result = match stopped {
+            Some(result) => result,
+            None => tokio::time::timeout(Duration::from_secs(20), server)
+                .await
+                .expect("the server ends when its input closes"),
+        };
+        result.expect("the server task does not panic");
         let output = reader.await.expect("the reader");
         // (`initialize` may go unanswered: an `exit` in the input stops the server as soon as
         // it is read, which tower-lsp-server does before earlier handlers have finished.)

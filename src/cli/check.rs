@@ -6,9 +6,9 @@
 //! position encoding (UTF-16 by default).
 //!
 //! Exit codes: 0 on success; 1 when `--fail-on` is given and a diagnostic at or above that
-//! severity was found; 2 on usage or I/O errors (unreadable file, directory, invalid UTF-8 — the
-//! message on stderr names the file, and for invalid UTF-8 the byte offset of the first invalid
-//! byte). Files that cannot be read are skipped; the others are still checked and printed.
+//! severity was found; 2 on usage or I/O errors (unreadable file, directory, invalid UTF-8, a
+//! binary file — the message on stderr names the file, and for invalid UTF-8 the byte offset of
+//! the first invalid byte; stdin is named `<stdin>`). Files that cannot be read are skipped; the others are still checked and printed.
 //! When the output cannot be written (a full disk, `/dev/full`, a closed pipe), the command
 //! stops with exit code 2 and `qalam: cannot write output: …` on stderr — except for a pipe
 //! closed by its reader (`qalam check … | head`), which ends the run quietly, also with 2.
