@@ -52,10 +52,13 @@ pub fn shipped_analyzer() -> Analyzer {
 /// opens it a moment after `initialize`. Never blocks the caller; a panic there is ignored (the
 /// first real analysis then loads what it needs and reports the failure).
 pub fn prewarm() {
+    /// Our sample article: it reaches every lazily built table (lexicons, cue lists, tagger,
+    /// quotation and diagnostic word lists), so they are resident before the first document.
+    const PREWARM_TEXT: &str = include_str!("../../examples/sample.txt");
     let spawned = std::thread::Builder::new()
         .name("qalam-prewarm".into())
         .spawn(|| {
-            let _ = catch_unwind(|| crate::analyze("قال الرئيس: «نعم»."));
+            let _ = catch_unwind(|| crate::analyze(PREWARM_TEXT));
         });
     if let Err(err) = spawned {
         warn!("cannot start the prewarm thread: {err}");
