@@ -27,3 +27,36 @@ fn editors_drive_the_server() {
         .expect("bash runs tests/editors/run.sh");
     assert!(status.success(), "tests/editors/run.sh failed: {status}");
 }
+
+/// The VS Code extension's settings list every diagnostic code the server reports (on/off and
+/// severity), and no other: a new code must be configurable there too.
+#[test]
+fn vscode_settings_list_every_diagnostic_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/package.json");
+    let text = std::fs::read_to_string(&path).expect("editors/vscode/package.json is readable");
+    let package: serde_json::Value = serde_json::from_str(&text).expect("package.json is JSON");
+    let properties = &package["contributes"]["configuration"]["properties"];
+    let mut codes: Vec<&str> = qalam::diagnostics::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    codes.sort_unstable();
+    for setting in ["qalam.diagnostics.enabled", "qalam.diagnostics.severity"] {
+        let listed = properties[setting]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{setting} has properties"));
+        let mut keys: Vec<&str> = listed.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, codes, "{setting} lists the server's codes");
+    }
+    let script = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/src/config.ts"),
+    )
+    .expect("config.ts is readable");
+    for code in &codes {
+        assert!(
+            script.contains(&format!("'{code}'")),
+            "config.ts DIAGNOSTIC_CODES lists {code}"
+        );
+    }
+}

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = [
   'space-before-punctuation',
   'repeated-word',
   'bidi-control',
+  'confusable-letter',
 ] as const;
 
 /** LSP's severities by name, as the server reads them; `default` keeps the code's own severity. */
