@@ -25,7 +25,9 @@
 //!   to the previous speaker only when that one is not a person. The range stays the words
 //!   written. A phrase after the verb yields to a person mention right before it (إدريس يقول
 //!   لطلابه "…").
-//!   **SVO**: أما فلان فقال, or a mention right before a verb without و.
+//!   **SVO**: أما فلان فقال, or a mention right before a verb without و, else a title phrase
+//!   (`data/lexicon/titles.txt`) filling the clause before that verb, agreeing with it in gender
+//!   (فإن الرئيس الصيني قال إن…، والوزيرة البريطانية قالت: «…»).
 //! - **No written subject** (وأضاف:، participles مضيفا/مؤكدة, plurals): the first person mention
 //!   of the sentence's main clause before the verb (أبدى المدرب فلان أسفه، وقال: «…»); else the
 //!   previous speaker — the subject of the latest main-clause reporting verb, with or without a
@@ -63,6 +65,9 @@ const AFTER_WINDOW: usize = 16;
 const SUBJECT_WINDOW: usize = 14;
 /// Longest speaker or source phrase kept when no mention names it (words).
 const PHRASE_WORDS: usize = 8;
+/// The most words of a title subject written before its verb (الرئيس الصيني قال): a title and
+/// up to three modifiers.
+const SVO_TITLE_WORDS: usize = 4;
 
 /// Cue, speaker and source of one quotation (see [`super::Quote`]).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1023,12 +1028,130 @@ impl Attributor<'_> {
         }
         let prev = ci.checked_sub(1)?;
         let end = self.doc.tokens[prev].span.end;
-        let m = self
+        if let Some(m) = self
             .doc
             .mentions_near(Span::new(end.saturating_sub(1), end))
             .iter()
-            .find(|m| m.span.end == end && self.doc.kind(m) != EntityKind::Misc)?;
-        Some(self.named_mention(m.span, m.entity))
+            .find(|m| m.span.end == end && self.doc.kind(m) != EntityKind::Misc)
+        {
+            return Some(self.named_mention(m.span, m.entity));
+        }
+        self.title_subject(ci)
+    }
+
+    /// A title phrase written right before the verb at `ci` as its subject, with no name: فإن
+    /// الرئيس الصيني قال إن…، والوزيرة البريطانية قالت: «…». The phrase runs from the clause's
+    /// start (the paragraph or sentence start, a comma, إن/أن or a connector) to the verb, at
+    /// most [`SVO_TITLE_WORDS`] words, and its first word (after the conjunction و or ف) is a
+    /// title of `data/lexicon/titles.txt`. The title's gender must agree with the verb's
+    /// (الوزيرة … قالت; الوزير … قالت is rejected). The range leaves out the conjunction. A
+    /// title alone (الوزير قال) refers back like a definite VSO subject; with modifiers, only
+    /// to a referent whose name or role holds every modifier (الرئيس الصيني is not an earlier
+    /// الرئيس الأمريكي).
+    fn title_subject(&self, ci: usize) -> Option<Named> {
+        let toks = self.doc.tokens;
+        let para = self.para_of(toks[ci].span.start);
+        let mut start = ci;
+        while start > 0 {
+            let j = start - 1;
+            let t = &toks[j];
+            if t.span.start < para.start
+                || !is_word(t)
+                || self.lex.is_complementizer(&t.folded)
+                || self.lex.is_connector(&t.folded)
+                || self.is_cue(j)
+                || self.in_other_speech(j, None)
+                || self.in_name(j)
+            {
+                break;
+            }
+            if ci - j > SVO_TITLE_WORDS {
+                return None;
+            }
+            start = j;
+        }
+        if start == ci {
+            return None;
+        }
+        // The token before the phrase must end a clause (or there is none in the paragraph).
+        if let Some(b) = start.checked_sub(1) {
+            let t = &toks[b];
+            let boundary = t.span.start < para.start
+                || is_sentence_end(t)
+                || is_clause_end(t)
+                || t.folded == ":"
+                || self.lex.is_complementizer(&t.folded)
+                || self.lex.is_connector(&t.folded);
+            if !boundary {
+                return None;
+            }
+        }
+        let titles = &crate::entities::lexicon::Lexicon::get().titles;
+        let first = &toks[start].folded;
+        let conj = ['و', 'ف']
+            .iter()
+            .find_map(|c| first.strip_prefix(*c))
+            .filter(|w| w.chars().count() >= 2);
+        let (title, stripped) = [(first.as_str(), false)]
+            .into_iter()
+            .chain(conj.map(|w| (w, true)))
+            .find(|(w, _)| {
+                titles.get(*w) == Some(&1)
+                    || toks.get(start + 1).is_some_and(|n| {
+                        start + 1 < ci && titles.get(&format!("{w} {}", n.folded)) == Some(&2)
+                    })
+            })?;
+        if let Some(cue) = self.lex.cue(&toks[ci].folded)
+            && title.ends_with('ه') != cue.feminine
+        {
+            return None;
+        }
+        let mut from = toks[start].span.start;
+        if stripped {
+            // Skip the conjunction's letter and any diacritic on it.
+            let written = toks[start].span.slice(self.doc.text);
+            let skip = written
+                .char_indices()
+                .skip(1)
+                .find(|(_, c)| !is_ignorable(*c))
+                .map_or(0, |(k, _)| k);
+            from += skip;
+        }
+        let span = Span::new(from, toks[ci - 1].span.end);
+        let named = Named {
+            name: span.slice(self.doc.text).to_string(),
+            entity: None,
+            span,
+        };
+        let modifiers: Vec<String> = named
+            .name
+            .split_whitespace()
+            .skip(1)
+            .map(fold_str)
+            .collect();
+        let resolved = self.resolve_definite(named.clone(), toks[ci].span.start);
+        if modifiers.is_empty() || resolved.entity.is_none() && resolved.name == named.name {
+            return Some(resolved);
+        }
+        // Keep the referent only when it carries every modifier (in its name or a role).
+        let mut written = fold_str(&resolved.name);
+        if let Some(e) = resolved
+            .entity
+            .as_ref()
+            .and_then(|id| self.entity_index.get(id.as_str()))
+            .map(|&i| &self.doc.entities[i])
+        {
+            for r in &e.roles {
+                written.push(' ');
+                written.push_str(&fold_str(r));
+            }
+        }
+        let words: Vec<&str> = written.split_whitespace().collect();
+        if modifiers.iter().all(|m| words.contains(&m.as_str())) {
+            Some(resolved)
+        } else {
+            Some(named)
+        }
     }
 
     fn named_mention(&self, span: Span, entity: usize) -> Named {

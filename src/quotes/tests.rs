@@ -744,3 +744,80 @@ fn a_quoted_predicate_after_a_definite_work_noun_in_reported_speech_is_speech() 
     let s = run(text, &[]);
     assert_eq!(names(text, &s), vec!["«الطريق الطويل»"]);
 }
+
+#[test]
+fn title_subject_before_the_verb_is_the_speaker_not_the_previous_one() {
+    let text = "وقال الرئيس الكيني جوزيف موانغي: «سنفتح الحدود الشهر المقبل».\n\n\
+                من جهته، فإن الرئيس الغاني قال إن «التجارة بين البلدين ستتضاعف».";
+    let e = [ent(text, "e1", EntityKind::Person, &["جوزيف موانغي"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 2);
+    let first = s.quotes[0].speaker.as_ref().unwrap();
+    assert_eq!(first.entity.as_deref(), Some("e1"));
+    // Same head noun (الرئيس), another modifier: not the earlier president.
+    let sp = s.quotes[1].speaker.as_ref().unwrap();
+    assert_eq!(sp.name, "الرئيس الغاني");
+    assert_eq!(sp.entity, None);
+    assert_eq!(sp.span, at(text, "الرئيس الغاني", 0));
+    assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "قال", 1));
+}
+
+#[test]
+fn feminine_title_before_a_feminine_verb_leaves_out_the_conjunction() {
+    let text = "وقال المهندس طارق السويدي: «انتهينا من المرحلة الأولى».\n\n\
+                والمديرة التنفيذية قالت: «الميزانية تكفي حتى نهاية العام».\n\n\
+                وأضافت: «لن نرفع الأسعار».";
+    let e = [ent(text, "e1", EntityKind::Person, &["طارق السويدي"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 3);
+    let sp = s.quotes[1].speaker.as_ref().unwrap();
+    assert_eq!(sp.name, "المديرة التنفيذية");
+    let written = at(text, "والمديرة التنفيذية", 0);
+    assert_eq!(
+        sp.span,
+        Span::new(written.start + 'و'.len_utf8(), written.end)
+    );
+    // The feminine continuation follows her, not the man before.
+    let next = s.quotes[2].speaker.as_ref().unwrap();
+    assert_eq!(next.name, "المديرة التنفيذية");
+    assert_eq!(next.span, sp.span);
+}
+
+#[test]
+fn title_subject_must_agree_with_the_verb_and_fill_its_clause() {
+    // A masculine title before قالت is not its subject; neither is a title with other words
+    // between it and the clause start.
+    let text = "وقالت الطبيبة ليلى النجار: «المرض تحت السيطرة».\n\n\
+                والوزير قالت: «نتابع الحالات».\n\n\
+                والتقى الوزير الصحفيين قال: «لا جديد».";
+    let e = [ent(text, "e1", EntityKind::Person, &["ليلى النجار"])];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 3);
+    for q in &s.quotes[1..] {
+        assert_ne!(q.speaker.as_ref().map(|s| s.name.as_str()), Some("الوزير"));
+    }
+    assert_eq!(
+        s.quotes[1].speaker.as_ref().unwrap().entity.as_deref(),
+        Some("e1")
+    );
+}
+
+#[test]
+fn bare_title_before_the_verb_refers_back_to_the_speaker_with_that_title() {
+    let text = "وقال وزير المالية كريم الساعدي: «العجز سينخفض».\n\n\
+                وقالت الخبيرة منى داود: «الأرقام متفائلة».\n\n\
+                والوزير قال إن «الضرائب لن ترتفع».";
+    let e = [
+        ent(text, "e1", EntityKind::Person, &["كريم الساعدي"]),
+        ent(text, "e2", EntityKind::Person, &["منى داود"]),
+    ];
+    let s = run(text, &e);
+    assert_eq!(s.quotes.len(), 3);
+    let sp = s.quotes[2].speaker.as_ref().unwrap();
+    assert_eq!(sp.entity.as_deref(), Some("e1"));
+    let written = at(text, "والوزير", 0);
+    assert_eq!(
+        sp.span,
+        Span::new(written.start + 'و'.len_utf8(), written.end)
+    );
+}
