@@ -238,17 +238,27 @@ pub fn recognize_found(doc: &words::Doc<'_>, found: SourceMentions, tagger: bool
     // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
     // dropped before it can be propagated.
     // The tagger splits proclitics on its own; the surface form wins when it is itself a known
-    // name (قال كريم: not ك + ريم).
+    // name (قال كريم: not ك + ريم), and the longest reading that is a gazetteer name wins over a
+    // shorter stem (زار بكين: not ب + كين; لبكين: ل + بكين, not لب + كين).
     for m in &mut model {
         if let Some((first, _)) = doc.token_range(m.span) {
             let start = doc.tokens[first].span.start;
-            if m.span.start > start
-                && doc.is_arabic(first)
-                && doc.readings[first]
-                    .first()
-                    .is_some_and(|r| r.prefix == 0 && words::surface_is_name(r))
-            {
-                m.span.start = start;
+            if m.span.start <= start || !doc.is_arabic(first) {
+                continue;
+            }
+            let cut = m.span.start - start;
+            // A stem with the article after a proclitic is the usual reading (والدنمارك, though
+            // ANERcorp lists the whole word): only a gazetteer name read without one widens.
+            let articled = doc.readings[first]
+                .iter()
+                .any(|r| r.prefix == cut && r.fold.starts_with("ال"));
+            let wider = doc.readings[first].iter().find(|r| {
+                r.prefix < cut
+                    && ((r.prefix == 0 && words::surface_is_name(r))
+                        || (!articled && lx.lookup(&r.fold).and_then(|e| e.kind()).is_some()))
+            });
+            if let Some(r) = wider {
+                m.span.start = start + r.prefix;
             }
         }
     }

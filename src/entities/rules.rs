@@ -460,8 +460,17 @@ pub(crate) fn person_run(doc: &Doc<'_>, start: usize, after_title: bool) -> Opti
     }
     if n == 1 {
         // A single word after a title must look like a name: not a common word, not on the
-        // stop list (الرئيس صالح is too ambiguous alone).
+        // stop list (الرئيس صالح is too ambiguous alone), not a place or organization of the
+        // gazetteer (زار الوزير بغداد: the object; the name lists' stray بغداد does not count).
         let l = doc.light(start);
+        if Lexicon::get().lookup(doc.fold(start)).is_some_and(|e| {
+            matches!(
+                e.kind(),
+                Some(EntityKind::Location | EntityKind::Organization)
+            )
+        }) {
+            return None;
+        }
         if !after_title || Lexicon::get().is_ambiguous(l) || classes[0] != WordClass::Unknown {
             // Known surnames alone after a title are fine (الرئيس الأسد).
             let f = doc.fold(start);

@@ -795,3 +795,124 @@ fn a_tagger_organization_in_parentheses_after_a_name_joins_the_name() {
     assert_eq!(p.name, "تيم كوك");
     assert_eq!(p.kind, EntityKind::Person);
 }
+
+/// The mentions of `entities` as (text, kind, span), in document order.
+fn mention_list(entities: &[Entity]) -> Vec<(String, EntityKind, Span)> {
+    let mut out: Vec<(String, EntityKind, Span)> = entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(|m| (m.text.clone(), e.kind, m.span)))
+        .collect();
+    out.sort_by_key(|(_, _, s)| s.start);
+    out
+}
+
+#[test]
+fn a_gazetteer_name_starting_with_a_proclitic_letter_is_not_split_by_the_tagger() {
+    let text = "زار الوزير بكين أمس، ثم عاد لبكين بعد أسبوع.";
+    // The tagger reads ب + كين and لب + كين (كين is a place too); the whole name wins.
+    let model = FakeModel(vec![
+        ("كين", 0, EntityKind::Location),
+        ("كين", 1, EntityKind::Location),
+    ]);
+    let beijing = |nth| span_of(text, "بكين", nth);
+    let expected = vec![
+        ("بكين".to_string(), EntityKind::Location, beijing(0)),
+        ("بكين".to_string(), EntityKind::Location, beijing(1)),
+    ];
+    assert_eq!(mention_list(&run_with(text, &[&model])), expected);
+    assert_eq!(mention_list(&run(text)), expected);
+    // After a proclitic, a stem with the article stays the name (ANERcorp lists والدنمارك
+    // whole, but و + الدنمارك is the reading).
+    let text = "وصل الوفد إلى السويد والدنمارك أمس.";
+    let model = FakeModel(vec![
+        ("السويد", 0, EntityKind::Location),
+        ("الدنمارك", 0, EntityKind::Location),
+    ]);
+    assert_eq!(
+        mention_list(&run_with(text, &[&model])),
+        vec![
+            (
+                "السويد".to_string(),
+                EntityKind::Location,
+                span_of(text, "السويد", 0)
+            ),
+            (
+                "الدنمارك".to_string(),
+                EntityKind::Location,
+                span_of(text, "الدنمارك", 0)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn capitals_starting_with_proclitic_letters_keep_their_first_letter() {
+    let tagger = crate::ner::shipped().expect("the tagger ships with qalam");
+    for name in [
+        "بكين",
+        "بغداد",
+        "بيروت",
+        "برلين",
+        "لندن",
+        "كابول",
+        "فرنسا",
+        "وارسو",
+        "باريس",
+    ] {
+        for (template, nth) in [
+            ("زار الوزير {} أمس.", 0),
+            ("وصل الرئيس إلى {} صباح اليوم.", 0),
+            ("عقد الاجتماع في {} وغادر الوفد {} مساء.", 1),
+        ] {
+            let text = template.replace("{}", name);
+            let plain = mention_list(&run(&text));
+            let tagged = mention_list(&run_with(&text, &[tagger]));
+            let want = (
+                name.to_string(),
+                EntityKind::Location,
+                span_of(&text, name, nth),
+            );
+            assert!(plain.contains(&want), "{text}: {plain:?}");
+            assert!(tagged.contains(&want), "{text} (tagger): {tagged:?}");
+            for list in [&plain, &tagged] {
+                assert!(
+                    list.iter().all(|(t, _, _)| t == name),
+                    "{text}: only {name} is named: {list:?}"
+                );
+            }
+        }
+    }
+    // Behind a real proclitic the name is still cut out of the word.
+    let text = "توجه الوفد لبكين ثم وبرلين وفي باريس وببغداد.";
+    let tagged = mention_list(&run_with(text, &[tagger]));
+    for name in ["بكين", "برلين", "باريس", "بغداد"] {
+        let want = (
+            name.to_string(),
+            EntityKind::Location,
+            span_of(text, name, 0),
+        );
+        assert!(tagged.contains(&want), "{name}: {tagged:?}");
+    }
+}
+
+#[test]
+fn a_place_after_a_title_is_not_a_person() {
+    for name in ["بغداد", "باريس", "بيروت", "لندن"] {
+        let text = format!("زار الوزير {name} أمس.");
+        let want = vec![(
+            name.to_string(),
+            EntityKind::Location,
+            span_of(&text, name, 0),
+        )];
+        assert_eq!(mention_list(&run(&text)), want, "{text}");
+        let tagger = crate::ner::shipped().expect("the tagger ships with qalam");
+        assert_eq!(mention_list(&run_with(&text, &[tagger])), want, "{text}");
+    }
+    // Known person names alone after a title stay people.
+    let text = "وقال الرئيس عباس إن القرار نهائي.";
+    let e = run(text);
+    let (abbas, span) = find(&e, "عباس").expect("عباس");
+    assert_eq!(abbas.kind, EntityKind::Person);
+    assert_eq!(span, span_of(text, "عباس", 0));
+    assert_eq!(abbas.roles, vec!["الرئيس".to_string()]);
+}
