@@ -1,7 +1,8 @@
 //! `qalam check` as a process: text and JSON output, stdin, exit codes 0/1/2, and files that
 //! cannot be checked (a directory, invalid UTF-8) while the others are still reported.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -10,19 +11,7 @@ use serde_json::Value;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sample.txt");
 
 fn qalam(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qalam"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("qalam runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(bytes) = stdin {
-        pipe.write_all(bytes).expect("write stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("qalam finishes")
+    common::run_qalam(args, stdin)
 }
 
 fn stdout(output: &Output) -> String {

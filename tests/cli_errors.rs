@@ -3,7 +3,8 @@
 //! message on stderr naming the file, the run exits 2, and every other file is still checked
 //! and printed, in order.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -11,19 +12,7 @@ const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sample.txt")
 const QALAM: &str = env!("CARGO_BIN_EXE_qalam");
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(QALAM)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("qalam runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(bytes) = stdin {
-        pipe.write_all(bytes).expect("write stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("qalam finishes")
+    common::run_qalam(args, stdin)
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -26,6 +26,9 @@
 //! Incremental analysis equal to a fresh one is tested with the incremental engine itself.
 
 mod common;
+// The fuzz targets' checks; this file uses its text-layer-free position model.
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz;
 
 use std::sync::LazyLock;
 
@@ -428,8 +431,8 @@ proptest! {
                 model = new.clone();
                 doc.apply(&[Change { range: None, text: &new }], version as i32 + 1, encoding);
             } else {
-                let s = model_offset(&model, a, unit(encoding));
-                let e = model_offset(&model, b, unit(encoding)).max(s);
+                let s = fuzz::model_offset(&model, a, encoding);
+                let e = fuzz::model_offset(&model, b, encoding).max(s);
                 model.replace_range(s..e, &new);
                 doc.apply(&[Change { range: Some((a, b)), text: &new }], version as i32 + 1, encoding);
             }
@@ -472,39 +475,4 @@ proptest! {
             }
         }
     }
-}
-
-/// The byte offset of LSP position `p` (columns in `unit`) of `s`, computed without the text
-/// layer: lines end at `\r\n`, `\r` or `\n`; a line past the last is the end of the text; a
-/// column past the line's content is its end; a column inside a character is that character.
-fn model_offset(s: &str, p: Position, unit: Unit) -> usize {
-    let bytes = s.as_bytes();
-    let (mut i, mut line) = (0, 0);
-    while line < p.line {
-        match bytes.get(i) {
-            None => return s.len(),
-            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => {
-                i += 2;
-                line += 1;
-            }
-            Some(b'\r' | b'\n') => {
-                i += 1;
-                line += 1;
-            }
-            Some(_) => i += 1,
-        }
-    }
-    let mut units = 0usize;
-    for (j, c) in s[i..].char_indices() {
-        let width = match unit {
-            Unit::Utf8 => c.len_utf8(),
-            Unit::Utf16 => c.len_utf16(),
-            Unit::Utf32 => 1,
-        };
-        if c == '\n' || c == '\r' || units + width > p.character as usize {
-            return i + j;
-        }
-        units += width;
-    }
-    s.len()
 }

@@ -473,3 +473,23 @@ pub fn fake_analyze(text: &str) -> Analysis {
     }
     analysis
 }
+
+/// Runs this build's `qalam` with `args`, writing `stdin` (when given) to its standard input and
+/// then closing it; returns its exit status and captured stdout and stderr.
+pub fn run_qalam(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qalam"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("qalam runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(bytes) = stdin {
+        pipe.write_all(bytes).expect("write stdin");
+    }
+    drop(pipe);
+    child.wait_with_output().expect("qalam finishes")
+}
