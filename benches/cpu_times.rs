@@ -10,14 +10,13 @@ mod common;
 use std::hint::black_box;
 
 use qalam::analysis::incremental::{
-    IncrementalAnalyzer, ParagraphWork, analyze_staged, document_stage, paragraph_stage,
+    IncrementalAnalyzer, ParagraphWork, analyze_staged, assemble, document_stage, paragraph_stage,
 };
-use qalam::entities::words::{Doc, Reading};
-use qalam::entities::{LexiconSource, MentionSource, RuleSource, SourceMentions};
-use qalam::text::Span;
+use qalam::entities::words::Doc;
+use qalam::entities::{LexiconSource, MentionSource, RuleSource};
 use qalam::text::normalize::fold_str;
 use qalam::text::segment::paragraphs;
-use qalam::text::token::{Token, tokenize};
+use qalam::text::token::tokenize;
 
 fn cpu_ns() -> u64 {
     std::fs::read_to_string("/proc/thread-self/schedstat")
@@ -38,25 +37,6 @@ fn time(name: &str, mut f: impl FnMut()) -> f64 {
         n += 1;
     }
     (cpu_ns() - start) as f64 / n as f64 / 1e6
-}
-
-type Assembled = (Vec<Token>, Vec<Vec<Reading>>, SourceMentions);
-
-/// The first step of the document stage: the paragraphs' parts shifted and concatenated.
-fn assemble(_text: &str, parts: &[(usize, &ParagraphWork)]) -> Assembled {
-    let mut tokens = Vec::new();
-    let mut readings = Vec::new();
-    let mut found = SourceMentions::default();
-    for &(offset, part) in parts {
-        tokens.extend(part.tokens.iter().map(|t| Token {
-            kind: t.kind,
-            span: Span::new(t.span.start + offset, t.span.end + offset),
-            folded: t.folded.clone(),
-        }));
-        readings.extend(part.readings.iter().cloned());
-        found.append(part.found.shifted(offset));
-    }
-    (tokens, readings, found)
 }
 
 fn main() {
@@ -135,12 +115,12 @@ fn main() {
             ),
             (
                 "doc: assemble",
-                time("doc: assemble", || drop(black_box(assemble(&text, &parts)))),
+                time("doc: assemble", || drop(black_box(assemble(&parts)))),
             ),
             (
                 "doc: entities",
                 time("doc: entities", || {
-                    let (tokens, readings, found) = assemble(&text, &parts);
+                    let (tokens, readings, found) = assemble(&parts);
                     let doc = Doc {
                         text: &text,
                         tokens: &tokens,

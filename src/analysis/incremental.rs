@@ -62,10 +62,12 @@ pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> Paragra
     }
 }
 
-/// Runs the document stage on `text` from the paragraph stage's results `parts`: each with the
-/// byte offset of its paragraph in `text`, in text order. `tagger`: whether the sources
-/// included a tagger.
-pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
+/// The first step of the document stage: the paragraphs' tokens, proclitic readings (one entry
+/// per token) and source mentions, shifted by each paragraph's byte offset and concatenated in
+/// text order. `parts` as for [`document_stage`]; every span returned is a byte range of the text.
+pub fn assemble(
+    parts: &[(usize, &ParagraphWork)],
+) -> (Vec<Token>, Vec<Vec<Reading>>, SourceMentions) {
     let n: usize = parts.iter().map(|(_, p)| p.tokens.len()).sum();
     let mut tokens: Vec<Token> = Vec::with_capacity(n);
     let mut readings: Vec<Vec<Reading>> = Vec::with_capacity(n);
@@ -79,6 +81,14 @@ pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: boo
         readings.extend(part.readings.iter().cloned());
         found.append(part.found.shifted(offset));
     }
+    (tokens, readings, found)
+}
+
+/// Runs the document stage on `text` from the paragraph stage's results `parts`: each with the
+/// byte offset of its paragraph in `text`, in text order. `tagger`: whether the sources
+/// included a tagger.
+pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
+    let (tokens, readings, found) = assemble(parts);
     let doc = Doc {
         text,
         tokens: &tokens,

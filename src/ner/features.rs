@@ -1428,6 +1428,19 @@ fn extract_reference<S: AsRef<str>>(
     }
 }
 
+/// `(offset, slot)`: the [`WordCache::context_ids`] slot a token takes from the word
+/// at that offset.
+pub const CONTEXT_SLOTS: [(isize, usize); 8] = [
+    (-2, 0),
+    (-1, 1),
+    (1, 2),
+    (2, 3),
+    (-1, 4),
+    (-1, 5),
+    (1, 6),
+    (1, 7),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1551,16 +1564,7 @@ mod tests {
                     let mut rebuilt = d.token(i).to_vec();
                     rebuilt.extend(cache.word_ids(d.word(i)));
                     if config.context {
-                        for (off, k) in [
-                            (-2, 0),
-                            (-1, 1),
-                            (1, 2),
-                            (2, 3),
-                            (-1, 4),
-                            (-1, 5),
-                            (1, 6),
-                            (1, 7),
-                        ] {
+                        for (off, k) in CONTEXT_SLOTS {
                             let j = i as isize + off;
                             if j >= 0 && (j as usize) < s.len() {
                                 rebuilt.push(cache.context_ids(d.word(j as usize))[k]);

@@ -22,19 +22,6 @@ type JointRow = [i16; 2 * NUM_LABELS];
 /// Sums of [`JointRow`]s.
 type JointSum = [i32; 2 * NUM_LABELS];
 
-/// `(offset, slot)`: the [`features::WordCache::context_ids`] slot a token takes from the word
-/// at that offset.
-const CONTEXT_SLOTS: [(isize, usize); 8] = [
-    (-2, 0),
-    (-1, 1),
-    (1, 2),
-    (2, 3),
-    (-1, 4),
-    (-1, 5),
-    (1, 6),
-    (1, 7),
-];
-
 /// One open-addressing table (linear probing, load ≤ 3/4) over the union of both stages'
 /// features, built at load time: every sentence feature is looked up once for both stages, and
 /// the probe touches only the compact key array (8 bytes a slot); the weights, in a parallel
@@ -318,7 +305,7 @@ impl Tagger {
                     self.joint.resolve(&m[i], &mut hits);
                 }
                 if context {
-                    for (off, k) in CONTEXT_SLOTS {
+                    for (off, k) in features::CONTEXT_SLOTS {
                         let j = i as isize + off;
                         if j >= 0 && (j as usize) < n {
                             let slot = word_ctx[feats.word(j as usize)][k];
