@@ -194,25 +194,13 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
                    i: usize,
                    ok: &dyn Fn(usize) -> bool|
      -> Option<usize> {
-        let start = items[i].mention.span.start;
-        let mut before: Option<(usize, usize)> = None;
-        let mut after: Option<(usize, usize)> = None;
-        for (g, rep, starts) in forms {
-            if !ok(*rep) {
-                continue;
-            }
-            if let Some(&s) = starts.range(..start).next_back()
-                && before.is_none_or(|(bs, _)| s > bs)
-            {
-                before = Some((s, *g));
-            }
-            if let Some(&s) = starts.range(start..).next()
-                && after.is_none_or(|(as_, _)| s < as_)
-            {
-                after = Some((s, *g));
-            }
-        }
-        before.or(after).map(|(_, g)| g)
+        nearest_group(
+            items[i].mention.span.start,
+            forms
+                .iter()
+                .filter(|(_, rep, _)| ok(*rep))
+                .map(|(g, _, starts)| (*g, starts)),
+        )
     };
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
@@ -265,23 +253,10 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
             }
         }
         entry.0 = forms.len();
-        let start = items[i].mention.span.start;
-        let mut before: Option<(usize, usize)> = None;
-        let mut after: Option<(usize, usize)> = None;
-        for &f in &entry.1 {
-            let (g, _, starts) = &forms[f];
-            if let Some(&s) = starts.range(..start).next_back()
-                && before.is_none_or(|(bs, _)| s > bs)
-            {
-                before = Some((s, *g));
-            }
-            if let Some(&s) = starts.range(start..).next()
-                && after.is_none_or(|(as_, _)| s < as_)
-            {
-                after = Some((s, *g));
-            }
-        }
-        let g = match before.or(after).map(|(_, g)| g) {
+        let g = match nearest_group(
+            items[i].mention.span.start,
+            entry.1.iter().map(|&f| (forms[f].0, &forms[f].2)),
+        ) {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());
@@ -298,4 +273,28 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
     groups.retain(|g| !g.is_empty());
     groups.sort_by_key(|g| items[g[0]].mention.span.start);
     groups
+}
+
+/// Of `forms` (a group and the byte offsets where that form starts), the group of the occurrence
+/// nearest before `start`, else of the nearest at or after it; `None` when `forms` has no
+/// occurrence. Ties go to the earlier form in iteration order.
+fn nearest_group<'a>(
+    start: usize,
+    forms: impl Iterator<Item = (usize, &'a std::collections::BTreeSet<usize>)>,
+) -> Option<usize> {
+    let mut before: Option<(usize, usize)> = None;
+    let mut after: Option<(usize, usize)> = None;
+    for (g, starts) in forms {
+        if let Some(&s) = starts.range(..start).next_back()
+            && before.is_none_or(|(bs, _)| s > bs)
+        {
+            before = Some((s, g));
+        }
+        if let Some(&s) = starts.range(start..).next()
+            && after.is_none_or(|(as_, _)| s < as_)
+        {
+            after = Some((s, g));
+        }
+    }
+    before.or(after).map(|(_, g)| g)
 }
