@@ -21,6 +21,8 @@
 //! - `random_lsp_edits_equal_string_edits`: a [`Document`] given random LSP edits (any encoding,
 //!   ranges past the end, reversed, inside surrogate pairs or multi-byte characters) holds the
 //!   same text as a `String` edited by an independent model of LSP's clamping rules.
+//! - `line_index_positions_equal_rope_positions`: the server's [`position::LineIndex`] gives
+//!   the rope's position for every byte offset, in every encoding.
 //! - `folding_maps_back_inside_the_text`: the folded text's offset map points at char boundaries.
 //!
 //! Incremental analysis equal to a fresh one is tested with the incremental engine itself.
@@ -409,6 +411,25 @@ proptest! {
                     let q = position::offset_to_position(&rope, back, other);
                     prop_assert_eq!(position::position_to_offset(&rope, q, other), offset);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_positions_equal_rope_positions(text in document()) {
+        let rope = Rope::from_str(&text);
+        let index = position::LineIndex::new(&text);
+        prop_assert_eq!(index.len_lines(), rope.len_lines());
+        // Every byte offset (char boundaries, inside characters and CRLF, and past the end) of
+        // short texts; about 300 spread over longer ones.
+        let step = text.len().div_ceil(300).max(1);
+        for offset in (0..=text.len() + 1).step_by(step).chain([text.len()]) {
+            for e in ENCODINGS {
+                prop_assert_eq!(
+                    index.position(&text, offset, e),
+                    position::offset_to_position(&rope, offset, e),
+                    "offset {} {:?}", offset, e
+                );
             }
         }
     }

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{
 use super::config::DiagnosticSettings;
 use crate::diagnostics::{self, Lang, Severity};
 use crate::text::Span;
-use crate::text::position::{self, PositionEncoding};
+use crate::text::position::{self, OffsetToPosition, PositionEncoding};
 
 /// The `source` field of every diagnostic qalam publishes.
 pub const SOURCE: &str = "qalam";
@@ -28,15 +28,25 @@ pub fn offset(rope: &Rope, position: ls_types::Position, encoding: PositionEncod
     position::position_to_offset(rope, to_text_position(position), encoding)
 }
 
-/// Converts a byte offset of `rope` to an LSP position in `encoding`'s code units.
-/// Offsets past the end clamp to the end.
-pub fn position(rope: &Rope, offset: usize, encoding: PositionEncoding) -> ls_types::Position {
-    let p = position::offset_to_position(rope, offset, encoding);
+/// Converts a byte offset of the text held in `rope` (a [`Rope`], or a text with its
+/// [`position::LineIndex`] as [`position::IndexedText`]) to an LSP position in `encoding`'s code
+/// units. Offsets past the end clamp to the end.
+pub fn position<P: OffsetToPosition + ?Sized>(
+    rope: &P,
+    offset: usize,
+    encoding: PositionEncoding,
+) -> ls_types::Position {
+    let p = rope.offset_to_position(offset, encoding);
     ls_types::Position::new(p.line, p.character)
 }
 
-/// Converts a byte [`Span`] of `rope` to an LSP [`ls_types::Range`] in `encoding`'s code units.
-pub fn range(rope: &Rope, span: Span, encoding: PositionEncoding) -> ls_types::Range {
+/// Converts a byte [`Span`] of `rope` (see [`position`]) to an LSP [`ls_types::Range`] in
+/// `encoding`'s code units.
+pub fn range<P: OffsetToPosition + ?Sized>(
+    rope: &P,
+    span: Span,
+    encoding: PositionEncoding,
+) -> ls_types::Range {
     let start = position(rope, span.start, encoding);
     let end = position(rope, span.end.max(span.start), encoding);
     ls_types::Range::new(start, end)
@@ -64,9 +74,9 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 /// range in `encoding`, severity, `code` as a string (`"unclosed-quote"`…), source `"qalam"`,
 /// the message in `lang`, and `relatedInformation` (locations in the same document) when the
 /// diagnostic has related spans.
-pub fn diagnostic(
+pub fn diagnostic<P: OffsetToPosition + ?Sized>(
     diagnostic: &diagnostics::Diagnostic,
-    rope: &Rope,
+    rope: &P,
     uri: &Uri,
     encoding: PositionEncoding,
     lang: Lang,
@@ -93,9 +103,9 @@ pub fn diagnostic(
 }
 
 /// Converts every diagnostic of an analysis (see [`diagnostic`]), keeping their order.
-pub fn diagnostics(
+pub fn diagnostics<P: OffsetToPosition + ?Sized>(
     diagnostics: &[diagnostics::Diagnostic],
-    rope: &Rope,
+    rope: &P,
     uri: &Uri,
     encoding: PositionEncoding,
     lang: Lang,
@@ -109,9 +119,9 @@ pub fn diagnostics(
 /// Converts the diagnostics of an analysis for publishing under the client's `settings`: codes
 /// the client turned off are left out, the others get their overridden severity (see
 /// [`super::config`]), then each is converted like [`diagnostic`]. Order is kept.
-pub fn configured_diagnostics(
+pub fn configured_diagnostics<P: OffsetToPosition + ?Sized>(
     diagnostics: &[diagnostics::Diagnostic],
-    rope: &Rope,
+    rope: &P,
     uri: &Uri,
     encoding: PositionEncoding,
     lang: Lang,

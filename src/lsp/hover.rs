@@ -12,7 +12,6 @@
 
 use std::fmt::Write as _;
 
-use ropey::Rope;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::convert;
@@ -21,14 +20,15 @@ use crate::analysis::Analysis;
 use crate::diagnostics::Lang;
 use crate::entities::Entity;
 use crate::quotes::Quote;
-use crate::text::position::PositionEncoding;
+use crate::text::position::{OffsetToPosition, PositionEncoding};
 
-/// The hover at byte `offset` of `text` (whose rope is `rope`), or `None` when the offset is
+/// The hover at byte `offset` of `text` (whose positions `rope` maps: a rope of it, or it with
+/// its line index), or `None` when the offset is
 /// on neither an entity mention nor a quotation. The range is in `encoding`.
-pub fn hover(
+pub fn hover<P: OffsetToPosition + ?Sized>(
     analysis: &Analysis,
     text: &str,
-    rope: &Rope,
+    rope: &P,
     offset: usize,
     encoding: PositionEncoding,
     lang: Lang,

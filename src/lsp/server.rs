@@ -319,7 +319,7 @@ impl Backend {
             let converted = catch_unwind(AssertUnwindSafe(|| {
                 convert::configured_diagnostics(
                     &analyzed.analysis.diagnostics,
-                    &snapshot.rope,
+                    &analyzed.positions(),
                     &uri,
                     session.encoding,
                     session.lang,
@@ -511,7 +511,7 @@ impl LanguageServer for Backend {
             hover::hover(
                 &analyzed.analysis,
                 &analyzed.text,
-                &snapshot.rope,
+                &analyzed.positions(),
                 offset,
                 session.encoding,
                 session.lang,
@@ -525,20 +525,14 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, analyzed)) = self.analyzed(&uri).await else {
+        let Some((_, analyzed)) = self.analyzed(&uri).await else {
             return Ok(None);
         };
         let session = self.session();
         Ok(guarded("documentSymbol", || {
-            let groups = symbols::nested(
-                &analyzed.analysis,
-                &analyzed.text,
-                &snapshot.rope,
-                session.encoding,
-                session.lang,
-            );
+            let groups = analyzed.outline(session.encoding, session.lang);
             if session.hierarchical_symbols {
-                DocumentSymbolResponse::Nested(groups)
+                DocumentSymbolResponse::Nested(groups.as_ref().clone())
             } else {
                 DocumentSymbolResponse::Flat(symbols::flat(&groups, &uri))
             }

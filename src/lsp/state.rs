@@ -25,13 +25,14 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use ropey::Rope;
 use tokio::sync::watch;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{DocumentSymbol, Uri};
 use tracing::{error, warn};
 
 use crate::analysis::Analysis;
 use crate::analysis::incremental::IncrementalAnalyzer;
+use crate::diagnostics::Lang;
 use crate::text::document::{Change, Document};
-use crate::text::position::PositionEncoding;
+use crate::text::position::{IndexedText, LineIndex, PositionEncoding};
 
 /// The function that analyses a text: [`shipped_analyzer`] in production; tests may inject another.
 pub type Analyzer = Arc<dyn Fn(&str) -> Analysis + Send + Sync>;
@@ -79,6 +80,56 @@ pub struct Analyzed {
     pub text: String,
     /// Its analysis; every span is a byte range of `text`.
     pub analysis: Analysis,
+    /// The line index of `text`, for converting the analysis's byte spans to positions.
+    pub lines: LineIndex,
+    /// The outline of this revision, computed on the first `documentSymbol` request and reused
+    /// by the next ones, with the encoding and language it was made for.
+    outline: Mutex<Option<OutlineCache>>,
+}
+
+/// An outline ([`super::symbols::nested`]) and the `(encoding, language)` it was built for.
+type OutlineCache = ((PositionEncoding, Lang), Arc<Vec<DocumentSymbol>>);
+
+impl Analyzed {
+    /// Pairs `text` with its `analysis`, indexing the text's lines.
+    pub fn new(text: String, analysis: Analysis) -> Self {
+        let lines = LineIndex::new(&text);
+        Analyzed {
+            text,
+            analysis,
+            lines,
+            outline: Mutex::new(None),
+        }
+    }
+
+    /// The text with its line index: what converts spans to positions.
+    pub fn positions(&self) -> IndexedText<'_> {
+        IndexedText {
+            text: &self.text,
+            index: &self.lines,
+        }
+    }
+
+    /// The hierarchical outline of this revision in `encoding` and `lang`
+    /// ([`super::symbols::nested`]), built once per (encoding, language) and then shared.
+    pub fn outline(&self, encoding: PositionEncoding, lang: Lang) -> Arc<Vec<DocumentSymbol>> {
+        let key = (encoding, lang);
+        let mut cached = self.outline.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, outline)) = cached.as_ref()
+            && *k == key
+        {
+            return outline.clone();
+        }
+        let outline = Arc::new(super::symbols::nested(
+            &self.analysis,
+            &self.text,
+            &self.positions(),
+            encoding,
+            lang,
+        ));
+        *cached = Some((key, outline.clone()));
+        outline
+    }
 }
 
 /// One revision of an open document: its rope, the client's version, and its analysis
@@ -171,7 +222,7 @@ async fn run_analysis(
             None => catch_unwind(AssertUnwindSafe(|| analyzer(&text))),
         };
         result
-            .map(|analysis| Analyzed { text, analysis })
+            .map(|analysis| Analyzed::new(text, analysis))
             .map_err(|payload| panic_message(payload.as_ref()))
     });
     match job.await {
@@ -358,6 +409,29 @@ mod tests {
         assert!(docs.close(&u));
         drop((first, second));
         assert_eq!(Arc::strong_count(&cache), 1);
+    }
+
+    #[tokio::test]
+    async fn the_outline_is_built_once_per_revision_and_encoding() {
+        let docs = Documents::default();
+        let text = "قال الرئيس 😀 سامح شكري: «سنعود».\r\n\r\nوأضاف شكري: «غدا».";
+        let snapshot = docs.open(uri("file:///tmp/c.md"), text, 1);
+        let a = snapshot
+            .analysis(&shipped_analyzer())
+            .await
+            .expect("analysis");
+        let first = a.outline(PositionEncoding::Utf16, Lang::En);
+        assert!(Arc::ptr_eq(
+            &first,
+            &a.outline(PositionEncoding::Utf16, Lang::En)
+        ));
+        let rope = Rope::from_str(text);
+        for e in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            let outline = a.outline(e, Lang::En);
+            let expected = super::super::symbols::nested(&a.analysis, text, &rope, e, Lang::En);
+            assert_eq!(*outline, expected);
+            assert!(!outline.is_empty());
+        }
     }
 
     #[tokio::test]

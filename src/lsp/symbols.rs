@@ -13,7 +13,6 @@
 //! left out. Clients without hierarchical support get the children as a flat
 //! `SymbolInformation` list whose `containerName` is the group's name.
 
-use ropey::Rope;
 use tower_lsp_server::ls_types::{
     DocumentSymbol, Location, Range, SymbolInformation, SymbolKind, Uri,
 };
@@ -24,7 +23,7 @@ use crate::analysis::Analysis;
 use crate::diagnostics::Lang;
 use crate::entities::EntityKind;
 use crate::quotes::Quote;
-use crate::text::position::PositionEncoding;
+use crate::text::position::{OffsetToPosition, PositionEncoding};
 
 /// Symbol kind of a group.
 pub const GROUP_KIND: SymbolKind = SymbolKind::NAMESPACE;
@@ -57,12 +56,13 @@ pub fn quote_name(quote: &Quote, text: &str) -> String {
     }
 }
 
-/// The hierarchical outline (see the module docs). `text` is the analysed text and `rope` the
-/// same text as a rope; ranges are in `encoding`.
-pub fn nested(
+/// The hierarchical outline (see the module docs). `text` is the analysed text and `rope` maps
+/// its byte offsets to positions (a [`ropey::Rope`] of it, or it with its
+/// [`crate::text::position::LineIndex`]); ranges are in `encoding`.
+pub fn nested<P: OffsetToPosition + ?Sized>(
     analysis: &Analysis,
     text: &str,
-    rope: &Rope,
+    rope: &P,
     encoding: PositionEncoding,
     lang: Lang,
 ) -> Vec<DocumentSymbol> {
