@@ -156,15 +156,15 @@ impl OffsetToPosition for Rope {
 
 /// Bytes between two checkpoints of a [`LineIndex`] (at most; each checkpoint sits on the first
 /// char boundary at or after a multiple of this). Bounds the scan of one lookup.
-pub const CHECKPOINT_BYTES: usize = 1024;
+pub const CHECKPOINT_BYTES: usize = 256;
 
 /// A line index of one text, for converting many byte offsets to positions quickly (diagnostics,
 /// outline and hover of a large document): O(log lines) plus a scan of at most
 /// [`CHECKPOINT_BYTES`] per lookup, against five rope descents for [`offset_to_position`].
 ///
-/// Lines end at `\n`, `\r\n` or `\r`, as in ropey with `cr_lines` (and LSP). Built in one pass
-/// over the text's bytes; memory ≈ 24 bytes per line plus 24 bytes per KiB of text. The index
-/// stores no text: every lookup takes the same `&str` it was built from.
+/// Lines end at `\n`, `\r\n` or `\r`, as in ropey with `cr_lines` (and LSP). Building it
+/// reads the text about twice (≈ 0.6 ms per MB); memory ≈ 24 bytes per line plus 24 bytes per
+/// 256 bytes of text. The index stores no text: every lookup takes the same `&str` it was built from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineIndex {
     /// Byte offset where each line starts (`[0]` = 0), ascending.
@@ -179,32 +179,43 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Indexes `text` (one pass over its bytes).
+    /// Indexes `text`: its line breaks (found with `memchr`) and, per checkpoint, the UTF-16
+    /// units and chars before it (counted a slice at a time, which vectorises).
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT_BYTES + 1);
+        checkpoints.push((0, 0, 0));
+        let (mut from, mut u16s, mut chars) = (0usize, 0usize, 0usize);
+        loop {
+            let mut to = from + CHECKPOINT_BYTES;
+            if to >= bytes.len() {
+                break;
+            }
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            let (u, c) = count_units(&bytes[from..to]);
+            u16s += u;
+            chars += c;
+            checkpoints.push((to, u16s, chars));
+            from = to;
+        }
         let mut index = LineIndex {
             line_starts: vec![0],
             line_units: vec![(0, 0)],
-            checkpoints: vec![(0, 0, 0)],
+            checkpoints,
             len: bytes.len(),
         };
-        let (mut u16s, mut chars) = (0usize, 0usize);
-        let mut next_checkpoint = CHECKPOINT_BYTES;
-        for (i, &b) in bytes.iter().enumerate() {
-            let starts_char = b & 0xC0 != 0x80;
-            if starts_char && i >= next_checkpoint {
-                index.checkpoints.push((i, u16s, chars));
-                next_checkpoint = i + CHECKPOINT_BYTES;
+        // Units before each line start, counted on from the previous one.
+        let (mut at, mut u16s, mut chars) = (0usize, 0usize, 0usize);
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue; // CRLF breaks after its LF
             }
-            if starts_char {
-                chars += 1;
-                u16s += if b >= 0xF0 { 2 } else { 1 };
-            }
-            let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if breaks {
-                index.line_starts.push(i + 1);
-                index.line_units.push((u16s, chars));
-            }
+            let (u, c) = count_units(&bytes[at..=i]);
+            (at, u16s, chars) = (i + 1, u16s + u, chars + c);
+            index.line_starts.push(at);
+            index.line_units.push((u16s, chars));
         }
         index
     }
@@ -217,14 +228,9 @@ impl LineIndex {
     /// UTF-16 units and chars of `text` before byte `offset` (a char boundary ≤ `text.len()`).
     fn units_before(&self, text: &str, offset: usize) -> (usize, usize) {
         let k = self.checkpoints.partition_point(|c| c.0 <= offset) - 1;
-        let (from, mut u16s, mut chars) = self.checkpoints[k];
-        for &b in &text.as_bytes()[from..offset] {
-            if b & 0xC0 != 0x80 {
-                chars += 1;
-                u16s += if b >= 0xF0 { 2 } else { 1 };
-            }
-        }
-        (u16s, chars)
+        let (from, u16s, chars) = self.checkpoints[k];
+        let (u, c) = count_units(&text.as_bytes()[from..offset]);
+        (u16s + u, chars + c)
     }
 
     /// The position of byte `offset` of `text` (the text this index was built from) in
@@ -255,6 +261,25 @@ impl LineIndex {
             character: saturate(character),
         }
     }
+}
+
+/// UTF-16 code units and chars in `bytes`, a run of whole UTF-8 characters: one per byte that
+/// is not a continuation byte (`10xxxxxx`), plus one more unit per 4-byte lead (`11110xxx`,
+/// a supplementary-plane char, two UTF-16 units).
+fn count_units(bytes: &[u8]) -> (usize, usize) {
+    let (mut chars, mut astral) = (0usize, 0usize);
+    // Byte-wide counters over runs of at most 255 bytes cannot overflow, and let the loop
+    // compare 16 or 32 bytes per instruction instead of widening every byte to 64 bits.
+    for run in bytes.chunks(255) {
+        let (mut c, mut a) = (0u8, 0u8);
+        for &b in run {
+            c += u8::from((b as i8) >= -0x40);
+            a += u8::from(b >= 0xF0);
+        }
+        chars += usize::from(c);
+        astral += usize::from(a);
+    }
+    (chars + astral, chars)
 }
 
 /// A text together with its [`LineIndex`]: the fast [`OffsetToPosition`] the server uses for
