@@ -70,6 +70,22 @@ fn is_shipped(analyzer: &Analyzer) -> bool {
     Arc::ptr_eq(analyzer, &SHIPPED)
 }
 
+/// Drops `snapshot` on the blocking pool when called inside a tokio runtime (else here): the
+/// last reference to a large document's revision owns its text and analysis (hundreds of
+/// thousands of allocations for a 1 MB text, milliseconds to free), which must not delay the
+/// message loop that replaced it.
+fn drop_off_thread(snapshot: Arc<Snapshot>) {
+    if Arc::strong_count(&snapshot) > 1 {
+        return; // someone else still holds it; they drop it
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || drop(snapshot));
+        }
+        Err(_) => drop(snapshot),
+    }
+}
+
 /// A document's incremental analyser, shared by its snapshots.
 type Cache = Arc<Mutex<IncrementalAnalyzer>>;
 
@@ -345,8 +361,14 @@ impl Documents {
             map.remove(uri);
             return None;
         }
-        entry.snapshot = self.snapshot_of(&entry.document, &entry.cache);
-        Some(entry.snapshot.clone())
+        let previous = std::mem::replace(
+            &mut entry.snapshot,
+            self.snapshot_of(&entry.document, &entry.cache),
+        );
+        let snapshot = entry.snapshot.clone();
+        drop(map);
+        drop_off_thread(previous);
+        Some(snapshot)
     }
 
     /// Closes `uri`, dropping its text and incremental cache (an analysis still running keeps
