@@ -1,9 +1,10 @@
 //! Protocol abuse against the real `qalam serve --stdio` process: requests before `initialize`,
 //! unknown methods, `$/cancelRequest`, changes to documents that are not open, versions out of
 //! order, ranges past the end, a lone surrogate in JSON, a 50 MB `didOpen`, 1,000 documents
-//! open at once, and `shutdown` with requests in flight. After each, the server must answer as
-//! LSP / JSON-RPC ask (or ignore, for notifications) and still serve another document
-//! correctly: a real hover on a name and real published diagnostics ([`Server::assert_serving`]).
+//! open at once, and `shutdown` with requests in flight (and that the server runs without glibc's
+//! per-thread caches). After each, the server must answer as LSP / JSON-RPC ask (or ignore, for
+//! notifications) and still serve another document correctly: a real hover on a name and real
+//! published diagnostics ([`Server::assert_serving`]).
 
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -74,9 +75,16 @@ impl Server {
     }
 
     fn spawn() -> Server {
+        Server::spawn_with(&[])
+    }
+
+    /// [`Server::spawn`] with more environment variables (`GLIBC_TUNABLES` is not inherited).
+    fn spawn_with(env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qalam"))
             .args(["serve", "--stdio"])
             .env("QALAM_LOG", "error")
+            .env_remove("GLIBC_TUNABLES")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -540,6 +548,61 @@ fn a_thousand_documents_open_at_once() {
     }
     server.assert_serving();
     server.stop();
+}
+
+/// The server re-executes itself without glibc's per-thread caches (`qalam::lsp::memory`: they
+/// kept the memory of closed documents resident), keeping the client's other tunables, and
+/// serves as before; a tcache count the user chose is left alone.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_server_runs_without_glibc_thread_caches() {
+    // The `GLIBC_TUNABLES` the server runs with, as its environment block shows it. glibc 2.36's
+    // loader ends each parsed tunable with a NUL in that block, so separators read as NUL.
+    let tunables = |server: &Server, expected: &str| {
+        let environ = std::fs::read(format!("/proc/{}/environ", server.child.id()))
+            .expect("the server's environment");
+        let key = b"GLIBC_TUNABLES=";
+        let at = environ
+            .windows(key.len())
+            .position(|w| w == key)
+            .map(|i| i + key.len())?;
+        let rest = &environ[at..];
+        let end = rest
+            .iter()
+            .enumerate()
+            .position(|(i, &b)| b == 0 && (i >= expected.len() || expected.as_bytes()[i] != b':'))
+            .unwrap_or(rest.len());
+        Some(String::from_utf8_lossy(&rest[..end]).replace('\0', ":"))
+    };
+    let cases = [
+        (None, "glibc.malloc.tcache_count=0"),
+        (
+            Some("glibc.malloc.perturb=0"),
+            "glibc.malloc.perturb=0:glibc.malloc.tcache_count=0",
+        ),
+        (
+            Some("glibc.malloc.tcache_count=7"),
+            "glibc.malloc.tcache_count=7",
+        ),
+    ];
+    for (given, expected) in cases {
+        let env: Vec<(&str, &str)> = given.iter().map(|v| ("GLIBC_TUNABLES", *v)).collect();
+        let mut server = Server::spawn_with(&env);
+        // Answered after the re-execution, which happens before stdin is read.
+        let init = server.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        assert!(init["result"]["capabilities"].is_object(), "{init}");
+        server.notify("initialized", json!({}));
+        assert_eq!(
+            tunables(&server, expected).as_deref(),
+            Some(expected),
+            "given {given:?}"
+        );
+        server.assert_serving();
+        server.stop();
+    }
 }
 
 #[test]

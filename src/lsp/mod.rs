@@ -45,6 +45,7 @@ pub const MAX_BLOCKING_THREADS: usize = 16;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
 ///
+/// First re-executes itself without glibc's per-thread caches ([`memory::disable_thread_caches`]).
 /// Builds its own multi-threaded tokio runtime (analysis runs on its blocking pool). As LSP
 /// asks, when the session ends without a `shutdown` request first (an `exit` alone, or stdin
 /// closed by a client that went away), the process exits with status 1 after flushing its
@@ -53,6 +54,7 @@ pub const MAX_BLOCKING_THREADS: usize = 16;
 /// # Errors
 /// When the runtime cannot be created.
 pub fn serve_stdio() -> anyhow::Result<()> {
+    memory::disable_thread_caches();
     memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
