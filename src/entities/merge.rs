@@ -11,7 +11,7 @@
 //! forms (طالبان ↔ حركة طالبان: the long form adds only trigger nouns in front, and at most one
 //! word — an adjective — at the end: مجلس الأمن ↔ مجلس الأمن الدولي).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::Lexicon;
 use super::{EntityKind, Mention};
@@ -99,17 +99,17 @@ fn occurs_at(short: &[String], long: &[String], at: usize) -> bool {
 
 /// A mention ready for merging.
 #[derive(Clone, Debug)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     /// The mention.
     pub mention: Mention,
     /// Folded key.
-    pub key: String,
+    pub key: &'a str,
     /// Name parts ([`name_parts`] of `key`).
-    pub parts: Vec<String>,
+    pub parts: &'a [String],
 }
 
-fn person_compatible(item: &Item, member: &Item) -> bool {
-    let (a, b) = (&item.parts, &member.parts);
+fn person_compatible(item: &Item<'_>, member: &Item<'_>) -> bool {
+    let (a, b) = (item.parts, member.parts);
     if a.len() == 1 {
         return b.len() == 1 && same_part(&a[0], &b[0])
             || b.len() > 1 && (same_part(&a[0], &b[b.len() - 1]) || same_part(&a[0], &b[0]));
@@ -157,20 +157,20 @@ fn short_long(short: &[String], long: &[String]) -> bool {
     })
 }
 
-fn other_compatible(item: &Item, member: &Item) -> bool {
+fn other_compatible(item: &Item<'_>, member: &Item<'_>) -> bool {
     let joined = |k: &str| k.replace(' ', "");
-    if joined(&item.key) == joined(&member.key) {
+    if joined(item.key) == joined(member.key) {
         return true;
     }
     if item.mention.kind != member.mention.kind {
         return false;
     }
-    let (a, b) = (&item.parts, &member.parts);
+    let (a, b) = (item.parts, member.parts);
     same_parts(a, b) || short_long(a, b) || short_long(b, a)
 }
 
 /// Groups of item indices (each group one entity), in order of first mention.
-pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
+pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
     let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
@@ -179,10 +179,10 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
     // the form only, so each call tests each form once and finds the nearest member by a
     // range query (O(forms · log n) per call instead of a scan over every member).
     let mut forms: Vec<(usize, usize, std::collections::BTreeSet<usize>)> = Vec::new();
-    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::new();
+    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::default();
     let mut add =
         |forms: &mut Vec<(usize, usize, std::collections::BTreeSet<usize>)>, g: usize, m: usize| {
-            let key = (g, items[m].key.as_str(), items[m].mention.kind);
+            let key = (g, items[m].key, items[m].mention.kind);
             let f = *form_index.entry(key).or_insert_with(|| {
                 forms.push((g, m, std::collections::BTreeSet::new()));
                 forms.len() - 1
@@ -205,12 +205,12 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
     // A form already seen joins the group of its last occurrence.
-    let mut seen: HashMap<(&str, bool), usize> = HashMap::new();
+    let mut seen: HashMap<(&str, bool), usize> = HashMap::default();
     for i in 0..items.len() {
         if is_person(i) && items[i].parts.len() < 2 {
             continue;
         }
-        if let Some(&g) = seen.get(&(items[i].key.as_str(), is_person(i))) {
+        if let Some(&g) = seen.get(&(items[i].key, is_person(i))) {
             groups[g].push(i);
             group_of[i] = Some(g);
             add(&mut forms, g, i);
@@ -233,19 +233,19 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         groups[g].push(i);
         group_of[i] = Some(g);
         add(&mut forms, g, i);
-        seen.insert((items[i].key.as_str(), is_person(i)), g);
+        seen.insert((items[i].key, is_person(i)), g);
     }
     // Pass 2: one-word person mentions join the nearest compatible person. Compatibility
     // depends on the mention's key and the form only, and forms are only appended: per key,
     // the compatible forms found so far and how many forms were tested are remembered, so each
     // (key, form) pair is tested once.
-    let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+    let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
     for i in 0..items.len() {
         if group_of[i].is_some() {
             continue;
         }
         let entry = compatible
-            .entry(items[i].key.as_str())
+            .entry(items[i].key)
             .or_insert_with(|| (0, Vec::new()));
         for (f, (_, rep, _)) in forms.iter().enumerate().skip(entry.0) {
             if is_person(*rep) && person_compatible(&items[i], &items[*rep]) {
