@@ -6,19 +6,27 @@
 //!
 //! 1. **Paragraph stage** (a pure function of one paragraph's text, [`ParagraphWork`]):
 //!    tokens ([`crate::text::token::tokenize`]), their proclitic readings
-//!    ([`crate::entities::words::Doc`]), and the sources' mentions
+//!    ([`crate::entities::words::Doc`]), the sources' mentions
 //!    ([`crate::entities::source_mentions`]: lexicon, context rules, and the tagger, which tags
-//!    the paragraph's sentences as one document). All offsets are relative to the paragraph.
-//! 2. **Document stage** (runs on every analysis, [`document_stage`]): the paragraphs' parts
-//!    shifted to their place and concatenated, then propagation of learned names, overlap
-//!    resolution, merging into entities and roles ([`crate::entities::recognize_found`]),
-//!    quotation pairing and attribution ([`crate::quotes::scan`], which pairs marks across
-//!    paragraphs) and diagnostics ([`crate::diagnostics::check`]).
+//!    the paragraph's sentences as one document) and the learned-independent half of entity
+//!    recognition ([`crate::entities::staged::local_mentions`], including the names the
+//!    paragraph teaches). All offsets are relative to the paragraph.
+//! 2. **Document stage** (runs on every analysis, [`document_stage`]): the document's learned
+//!    names ([`learned_names`]), each paragraph's resolved mentions
+//!    ([`crate::entities::staged::part_mentions`]: copies of learned names, overlap resolution,
+//!    transliterations, roles — inside the paragraph), merging into entities
+//!    ([`crate::entities::staged::document_entities`]), then the paragraphs' tokens shifted to
+//!    their place and concatenated ([`assemble`]) for quotation pairing and attribution
+//!    ([`crate::quotes::scan`], which pairs marks across paragraphs) and diagnostics
+//!    ([`crate::diagnostics::check`]).
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
 //!
-//! Because the cache only memoises a pure function keyed by the paragraph's exact text,
+//! The cache memoises the paragraph stage, a pure function keyed by the paragraph's exact text,
+//! and each paragraph's resolved mentions with the learned names they were computed with; a
+//! paragraph's resolved mentions are reused while no learned name it depends on changed
+//! ([`crate::entities::staged::LocalMentions::depends_on`]). So
 //! [`IncrementalAnalyzer::analyze`] returns exactly what a fresh analysis of the same text
 //! returns, whatever was analysed before (checked by the property test in
 //! `tests/incremental.rs`). The cache keeps the paragraphs of the last analysed text only.

@@ -200,6 +200,10 @@ struct PartItem {
     parts: Vec<String>,
     /// Number of words of `key`.
     key_words: usize,
+    /// `key` without its spaces.
+    joined: String,
+    /// [`merge::distinctive_short_form`] of `parts`.
+    distinctive: bool,
     /// The text at the span, as written.
     text: String,
     /// The text as a name when it differs from `text` (an elided article restored:
@@ -311,6 +315,8 @@ fn part_item(doc: &Doc<'_>, mention: Mention) -> PartItem {
     let key = doc.key(mention.span);
     let parts = merge::name_parts(&key);
     let key_words = key.split(' ').count();
+    let joined = key.replace(' ', "");
+    let distinctive = merge::distinctive_short_form(&parts);
     let text = mention.span.slice(doc.text).to_string();
     let written =
         (key.starts_with("ال") && !fold_str(&text).starts_with("ال") && text.starts_with('ل'))
@@ -333,6 +339,8 @@ fn part_item(doc: &Doc<'_>, mention: Mention) -> PartItem {
         key,
         parts,
         key_words,
+        joined,
+        distinctive,
         text,
         written,
         word_folds,
@@ -360,6 +368,8 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
                 },
                 key: &it.key,
                 parts: &it.parts,
+                joined: &it.joined,
+                distinctive: it.distinctive,
             });
         }
         links.extend(part.links.iter().map(|&(a, b)| (a + base, b + base)));
