@@ -10,9 +10,9 @@ mod common;
 use std::hint::black_box;
 
 use qalam::analysis::incremental::{
-    IncrementalAnalyzer, ParagraphWork, analyze_staged, assemble, document_stage, paragraph_stage,
+    IncrementalAnalyzer, ParagraphWork, analyze_staged, assemble, document_entities,
+    document_stage, paragraph_stage,
 };
-use qalam::entities::words::Doc;
 use qalam::entities::{LexiconSource, MentionSource, RuleSource};
 use qalam::text::normalize::fold_str;
 use qalam::text::segment::paragraphs;
@@ -120,15 +120,7 @@ fn main() {
             (
                 "doc: entities",
                 time("doc: entities", || {
-                    let (tokens, readings, found) = assemble(&parts);
-                    let doc = Doc {
-                        text: &text,
-                        tokens: &tokens,
-                        readings,
-                    };
-                    drop(black_box(qalam::entities::recognize_found(
-                        &doc, found, true,
-                    )));
+                    drop(black_box(document_entities(&text, &parts, true)))
                 }),
             ),
             (

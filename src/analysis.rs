@@ -1,9 +1,11 @@
 //! The one entry point of the analysis layers: text in, [`Analysis`] out.
 //!
 //! Data flow: per paragraph, [`crate::text::token::tokenize`] → the mention sources (lexicon,
-//! rules, tagger: [`crate::entities::source_mentions`]); then over the document
-//! [`crate::entities::recognize_found`] → [`crate::quotes::scan`] → [`crate::diagnostics::check`]
-//! (see [`incremental`]). Pure: no I/O, no LSP types.
+//! rules, tagger: [`crate::entities::source_mentions`]) → their paragraph-local resolution
+//! ([`crate::entities::staged::local_mentions`]); then over the document the learned names, each
+//! paragraph's resolved mentions, merging ([`crate::entities::staged`]) →
+//! [`crate::quotes::scan`] → [`crate::diagnostics::check`] (see [`incremental`]). Pure: no I/O,
+//! no LSP types.
 
 pub mod incremental;
 

@@ -152,3 +152,73 @@ fn one_keystroke_recomputes_one_paragraph() {
     inc.clear();
     assert_eq!(inc.cached_paragraphs(), 0);
 }
+
+/// Analyses `before` then `after` incrementally; both must equal a fresh analysis. Returns the
+/// analyses and how many paragraphs had their mentions resolved again for `after`.
+fn before_after(before: &str, after: &str) -> (qalam::Analysis, qalam::Analysis, usize) {
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let a = inc.analyze(before);
+    assert_eq!(a, analyze_staged(before, &extra));
+    let b = inc.analyze(after);
+    assert_eq!(b, analyze_staged(after, &extra));
+    (a, b, inc.last_resolved())
+}
+
+/// True when some entity has a mention written `name` starting at byte `at`.
+fn has_mention(a: &qalam::Analysis, name: &str, at: usize) -> bool {
+    a.entities
+        .iter()
+        .flat_map(|e| &e.mentions)
+        .any(|m| m.text == name && m.span.start == at)
+}
+
+#[test]
+fn a_name_learned_in_one_paragraph_appears_and_disappears_in_another() {
+    let teach = "وقال المتحدث باسم الحكومة الفرنسية جان دوبوا للصحفيين إن الاجتماع انتهى.";
+    let other = "وأرسل الوفد رسالة لدوبوا مساء الخميس.";
+    let filler = "وكانت الأمطار غزيرة في المدينة طوال الأسبوع الماضي.";
+    let with = format!("{teach}\n\n{filler}\n\n{other}");
+    let without = format!("وقال المتحدث إن الاجتماع انتهى.\n\n{filler}\n\n{other}");
+    let at_with = with.find("دوبوا مساء").expect("surname");
+    let at_without = without.find("دوبوا مساء").expect("surname");
+    // Removing the teaching paragraph's name removes the copy two paragraphs later, and
+    // writing it back brings the copy back.
+    let (a, b, _) = before_after(&with, &without);
+    assert!(has_mention(&a, "دوبوا", at_with), "{:#?}", a.entities);
+    assert!(!has_mention(&b, "دوبوا", at_without), "{:#?}", b.entities);
+    let (_, c, _) = before_after(&without, &with);
+    assert!(has_mention(&c, "دوبوا", at_with));
+}
+
+#[test]
+fn a_learned_surname_change_reaches_its_spelling_variants() {
+    let teach = "ونقلت الوكالة عن الأمين العام للأمم المتحدة أنطونيو غوتيريش قوله إن الأزمة تتفاقم.";
+    let variant = "وأضاف غوتيرش أن التمويل عاجل.";
+    let with = format!("{teach}\n{variant}");
+    // One letter changed in the taught surname: غوتيرش is no longer one edit away.
+    let changed = with.replacen("غوتيريش", "غوتيريشين", 1);
+    let at = with.find("غوتيرش أن").expect("variant");
+    // The variant is found through the learned surname in the other paragraph (not seen by
+    // the paragraph's own sources), and the edit changes which surnames are learned.
+    let (a, b, resolved) = before_after(&with, &changed);
+    assert!(has_mention(&a, "غوتيرش", at), "{:#?}", a.entities);
+    assert_eq!(resolved, 2, "both paragraphs resolved again");
+    assert_ne!(a.entities, b.entities);
+    let (_, c, _) = before_after(&changed, &with);
+    assert!(has_mention(&c, "غوتيرش", at));
+}
+
+#[test]
+fn an_edit_without_names_resolves_only_its_paragraph() {
+    let arts = articles();
+    let text = format!("{}\n\n{}", arts[0], arts[2]);
+    // A space doubled in the second paragraph: its tokens and mentions stay (only their
+    // offsets move), no learned name changes, so only the edited paragraph is resolved again.
+    let second = qalam::text::segment::paragraphs(&text)[1];
+    let at = second.start + text[second.start..].find(' ').expect("a space");
+    let mut edited = text.clone();
+    edited.insert(at, ' ');
+    let (_, _, resolved) = before_after(&text, &edited);
+    assert_eq!(resolved, 1);
+}

@@ -6,19 +6,27 @@
 //!
 //! 1. **Paragraph stage** (a pure function of one paragraph's text, [`ParagraphWork`]):
 //!    tokens ([`crate::text::token::tokenize`]), their proclitic readings
-//!    ([`crate::entities::words::Doc`]), and the sources' mentions
+//!    ([`crate::entities::words::Doc`]), the sources' mentions
 //!    ([`crate::entities::source_mentions`]: lexicon, context rules, and the tagger, which tags
-//!    the paragraph's sentences as one document). All offsets are relative to the paragraph.
-//! 2. **Document stage** (runs on every analysis, [`document_stage`]): the paragraphs' parts
-//!    shifted to their place and concatenated, then propagation of learned names, overlap
-//!    resolution, merging into entities and roles ([`crate::entities::recognize_found`]),
-//!    quotation pairing and attribution ([`crate::quotes::scan`], which pairs marks across
-//!    paragraphs) and diagnostics ([`crate::diagnostics::check`]).
+//!    the paragraph's sentences as one document) and the learned-independent half of entity
+//!    recognition ([`crate::entities::staged::local_mentions`], including the names the
+//!    paragraph teaches). All offsets are relative to the paragraph.
+//! 2. **Document stage** (runs on every analysis, [`document_stage`]): the document's learned
+//!    names ([`learned_names`]), each paragraph's resolved mentions
+//!    ([`crate::entities::staged::part_mentions`]: copies of learned names, overlap resolution,
+//!    transliterations, roles — inside the paragraph), merging into entities
+//!    ([`crate::entities::staged::document_entities`]), then the paragraphs' tokens shifted to
+//!    their place and concatenated ([`assemble`]) for quotation pairing and attribution
+//!    ([`crate::quotes::scan`], which pairs marks across paragraphs) and diagnostics
+//!    ([`crate::diagnostics::check`]).
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
 //!
-//! Because the cache only memoises a pure function keyed by the paragraph's exact text,
+//! The cache memoises the paragraph stage, a pure function keyed by the paragraph's exact text,
+//! and each paragraph's resolved mentions with the learned names they were computed with; a
+//! paragraph's resolved mentions are reused while no learned name it depends on changed
+//! ([`crate::entities::staged::LocalMentions::depends_on`]). So
 //! [`IncrementalAnalyzer::analyze`] returns exactly what a fresh analysis of the same text
 //! returns, whatever was analysed before (checked by the property test in
 //! `tests/incremental.rs`). The cache keeps the paragraphs of the last analysed text only.
@@ -29,8 +37,10 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::Analysis;
 use crate::diagnostics;
+use crate::entities::propagate::{self, Learned};
+use crate::entities::staged::{self, LocalMentions, PartMentions};
 use crate::entities::words::{Doc, Reading};
-use crate::entities::{self, MentionSource, SourceMentions};
+use crate::entities::{self, EntityKind, MentionSource};
 use crate::quotes;
 use crate::text::Span;
 use crate::text::segment;
@@ -40,12 +50,23 @@ use crate::text::token::{self, Token};
 /// paragraph's text (offset 0 = the paragraph's first byte).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParagraphWork {
+    /// The paragraph's length in bytes.
+    pub len: usize,
     /// [`token::tokenize`] of the paragraph.
     pub tokens: Vec<Token>,
     /// The proclitic readings of each token ([`Doc::readings`]).
     pub readings: Vec<Vec<Reading>>,
-    /// The sources' mentions (lexicon, rules, tagger).
-    pub found: SourceMentions,
+    /// The entity recognition's learned-independent half ([`staged::local_mentions`] of the
+    /// sources' mentions: lexicon, rules, tagger).
+    pub entities: LocalMentions,
+}
+
+impl ParagraphWork {
+    /// The word view of the paragraph, `paragraph` being its text (the one this work was
+    /// computed from).
+    pub fn doc<'a>(&'a self, paragraph: &'a str) -> Doc<'a> {
+        Doc::with_readings(paragraph, &self.tokens, &self.readings)
+    }
 }
 
 /// Runs the paragraph stage on `paragraph` (one trimmed line) with the lexicon, the rules and
@@ -54,48 +75,105 @@ pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> Paragra
     let tokens = token::tokenize(paragraph);
     let doc = Doc::new(paragraph, &tokens);
     let found = entities::source_mentions(&doc, extra);
-    let readings = doc.readings;
+    let local = staged::local_mentions(&doc, found, !extra.is_empty());
+    let readings = doc.readings.into_owned();
     ParagraphWork {
+        len: paragraph.len(),
         tokens,
         readings,
-        found,
+        entities: local,
     }
 }
 
-/// The first step of the document stage: the paragraphs' tokens, proclitic readings (one entry
-/// per token) and source mentions, shifted by each paragraph's byte offset and concatenated in
-/// text order. `parts` as for [`document_stage`]; every span returned is a byte range of the text.
-pub fn assemble(
-    parts: &[(usize, &ParagraphWork)],
-) -> (Vec<Token>, Vec<Vec<Reading>>, SourceMentions) {
+/// The document's learned names ([`propagate::Learned`]) from the paragraphs' results, in text
+/// order: first every paragraph's names learned from rules, then every paragraph's names
+/// learned from the tagger.
+pub fn learned_names<'a>(works: &[&'a ParagraphWork]) -> Learned<'a> {
+    Learned::new(
+        works
+            .iter()
+            .map(|w| w.entities.learned_from_rules())
+            .chain(works.iter().map(|w| w.entities.learned_from_model())),
+    )
+}
+
+/// The text of the paragraph at byte `offset` of `text` whose paragraph stage gave `work`.
+fn paragraph_text<'a>(text: &'a str, offset: usize, work: &ParagraphWork) -> &'a str {
+    &text[offset..offset + work.len]
+}
+
+/// The first step of the document stage: the paragraphs' tokens shifted by each paragraph's
+/// byte offset and concatenated in text order. `parts` as for [`document_stage`]; every span
+/// returned is a byte range of the text.
+pub fn assemble(parts: &[(usize, &ParagraphWork)]) -> Vec<Token> {
     let n: usize = parts.iter().map(|(_, p)| p.tokens.len()).sum();
     let mut tokens: Vec<Token> = Vec::with_capacity(n);
-    let mut readings: Vec<Vec<Reading>> = Vec::with_capacity(n);
-    let mut found = SourceMentions::default();
     for &(offset, part) in parts {
         tokens.extend(part.tokens.iter().map(|t| Token {
             kind: t.kind,
             span: Span::new(t.span.start + offset, t.span.end + offset),
             folded: t.folded.clone(),
         }));
-        readings.extend(part.readings.iter().cloned());
-        found.append(part.found.shifted(offset));
     }
-    (tokens, readings, found)
+    tokens
+}
+
+/// The entity half of the document stage on fresh paragraph results (nothing cached): the
+/// document's learned names, each paragraph's [`staged::part_mentions`], then
+/// [`staged::document_entities`]. `text`, `parts` and `tagger` as for [`document_stage`].
+pub fn document_entities(
+    text: &str,
+    parts: &[(usize, &ParagraphWork)],
+    tagger: bool,
+) -> Vec<entities::Entity> {
+    let resolved = part_mentions_fresh(text, parts, tagger);
+    let refs: Vec<(usize, &PartMentions)> = parts
+        .iter()
+        .zip(&resolved)
+        .map(|((o, _), p)| (*o, p))
+        .collect();
+    staged::document_entities(&refs)
+}
+
+/// Each paragraph's [`staged::part_mentions`] with the document's learned names.
+fn part_mentions_fresh(
+    text: &str,
+    parts: &[(usize, &ParagraphWork)],
+    tagger: bool,
+) -> Vec<PartMentions> {
+    let works: Vec<&ParagraphWork> = parts.iter().map(|(_, w)| *w).collect();
+    let learned = learned_names(&works);
+    parts
+        .iter()
+        .map(|&(offset, w)| {
+            let doc = w.doc(paragraph_text(text, offset, w));
+            staged::part_mentions(&doc, &w.entities, &learned, tagger)
+        })
+        .collect()
 }
 
 /// Runs the document stage on `text` from the paragraph stage's results `parts`: each with the
 /// byte offset of its paragraph in `text`, in text order. `tagger`: whether the sources
-/// included a tagger.
+/// included a tagger (the same as for the paragraph stage).
 pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
-    let (tokens, readings, found) = assemble(parts);
-    let doc = Doc {
-        text,
-        tokens: &tokens,
-        readings,
-    };
-    let entities = entities::recognize_found(&doc, found, tagger);
-    drop(doc);
+    let resolved = part_mentions_fresh(text, parts, tagger);
+    let refs: Vec<(usize, &PartMentions)> = parts
+        .iter()
+        .zip(&resolved)
+        .map(|((o, _), p)| (*o, p))
+        .collect();
+    finish(text, parts, &refs)
+}
+
+/// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
+/// holds, for each of `parts`, its offset and [`staged::part_mentions`].
+fn finish(
+    text: &str,
+    parts: &[(usize, &ParagraphWork)],
+    resolved: &[(usize, &PartMentions)],
+) -> Analysis {
+    let tokens = assemble(parts);
+    let entities = staged::document_entities(resolved);
     let quotes = quotes::scan(text, &tokens, &entities);
     let diagnostics = diagnostics::check(text, &tokens, &entities, &quotes);
     Analysis {
@@ -106,16 +184,29 @@ pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: boo
     }
 }
 
+/// One distinct paragraph of the last analysed text: its paragraph stage and its resolved
+/// mentions, computed with the learned names of that text.
+struct Entry {
+    work: Arc<ParagraphWork>,
+    resolved: Option<Arc<PartMentions>>,
+}
+
 /// Analyses texts (successive versions of one document), keeping the paragraph stage's results
-/// of the last text analysed.
+/// of the last text analysed, each paragraph's resolved mentions and the learned names they
+/// were resolved with.
 ///
 /// Memory: the cache holds each distinct paragraph of the last text once (its text, tokens,
 /// readings and mentions), a few times the text's size.
 pub struct IncrementalAnalyzer {
     extra: Vec<&'static dyn MentionSource>,
-    cache: FxHashMap<Box<str>, Arc<ParagraphWork>>,
+    /// Paragraph text → index into `entries`.
+    cache: FxHashMap<Box<str>, usize>,
+    entries: Vec<Entry>,
+    /// The learned names of the last analysis: every cached `resolved` was computed with them.
+    learned: FxHashMap<Box<str>, EntityKind>,
     reused: usize,
     computed: usize,
+    resolved: usize,
 }
 
 impl std::fmt::Debug for IncrementalAnalyzer {
@@ -123,6 +214,7 @@ impl std::fmt::Debug for IncrementalAnalyzer {
         f.debug_struct("IncrementalAnalyzer")
             .field("sources", &self.extra.len())
             .field("cached_paragraphs", &self.cache.len())
+            .field("learned", &self.learned.len())
             .finish()
     }
 }
@@ -140,8 +232,11 @@ impl IncrementalAnalyzer {
         IncrementalAnalyzer {
             extra: Vec::new(),
             cache: FxHashMap::default(),
+            entries: Vec::new(),
+            learned: FxHashMap::default(),
             reused: usize::MAX,
             computed: 0,
+            resolved: 0,
         }
     }
 
@@ -150,14 +245,19 @@ impl IncrementalAnalyzer {
         IncrementalAnalyzer {
             extra,
             cache: FxHashMap::default(),
+            entries: Vec::new(),
+            learned: FxHashMap::default(),
             reused: 0,
             computed: 0,
+            resolved: 0,
         }
     }
 
     /// Forgets every cached paragraph.
     pub fn clear(&mut self) {
         self.cache = FxHashMap::default();
+        self.entries = Vec::new();
+        self.learned = FxHashMap::default();
     }
 
     /// Number of distinct paragraphs cached (those of the last text analysed).
@@ -171,6 +271,13 @@ impl IncrementalAnalyzer {
         (self.reused, self.computed)
     }
 
+    /// Of the last analysis's distinct paragraphs: how many had their mentions resolved again
+    /// ([`staged::part_mentions`]: new paragraphs, and those a change of the learned names may
+    /// affect); the others reused their resolved mentions.
+    pub fn last_resolved(&self) -> usize {
+        self.resolved
+    }
+
     /// Analyses `text`; equal to [`crate::analysis::analyze`]`(text)` (or
     /// [`crate::analysis::analyze_with`] with this analyser's sources).
     pub fn analyze(&mut self, text: &str) -> Analysis {
@@ -180,35 +287,122 @@ impl IncrementalAnalyzer {
             self.reused = 0;
         }
         let extra: Vec<&dyn MentionSource> = self.extra.to_vec();
+        let tagger = !extra.is_empty();
         let spans = segment::paragraphs(text);
-        let mut old = std::mem::take(&mut self.cache);
-        let mut next: FxHashMap<Box<str>, Arc<ParagraphWork>> =
+        // Invalidated first: a panic below must not leave resolved mentions that disagree
+        // with `self.learned`.
+        let old_learned = std::mem::take(&mut self.learned);
+        let mut old_cache = std::mem::take(&mut self.cache);
+        let mut old_entries: Vec<Option<Entry>> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut cache: FxHashMap<Box<str>, usize> =
             FxHashMap::with_capacity_and_hasher(spans.len(), Default::default());
+        let mut entries: Vec<Entry> = Vec::new();
         let (mut reused, mut computed) = (0, 0);
-        let mut works: Vec<(usize, Arc<ParagraphWork>)> = Vec::with_capacity(spans.len());
+        // (offset, entry index) of each paragraph, in text order.
+        let mut order: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
         for span in spans {
             let p = span.slice(text);
-            let work = if let Some(w) = next.get(p) {
+            let slot = if let Some(&e) = cache.get(p) {
                 reused += 1;
-                w.clone()
-            } else if let Some((k, w)) = old.remove_entry(p) {
+                e
+            } else if let Some((k, e)) = old_cache.remove_entry(p)
+                && let Some(entry) = old_entries[e].take()
+            {
                 reused += 1;
-                next.insert(k, w.clone());
-                w
+                entries.push(entry);
+                cache.insert(k, entries.len() - 1);
+                entries.len() - 1
             } else {
                 computed += 1;
-                let w = Arc::new(paragraph_stage(p, &extra));
-                next.insert(p.into(), w.clone());
-                w
+                entries.push(Entry {
+                    work: Arc::new(paragraph_stage(p, &extra)),
+                    resolved: None,
+                });
+                cache.insert(p.into(), entries.len() - 1);
+                entries.len() - 1
             };
-            works.push((span.start, work));
+            order.push((span.start, slot));
         }
-        self.cache = next;
+        drop(old_entries);
+        drop(old_cache);
         self.reused = reused;
         self.computed = computed;
+
+        let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
+        let in_order: Vec<&ParagraphWork> = order.iter().map(|&(_, e)| works[e].as_ref()).collect();
+        let learned = learned_names(&in_order);
+        // The learned names whose kind changed since the last analysis (None: not learned),
+        // with whether they match spelling variants before or after.
+        let mut changes: Vec<(&str, bool)> = Vec::new();
+        for (k, kind) in learned.iter() {
+            let before = old_learned.get(k).copied();
+            if before != Some(kind) {
+                let variant = propagate::is_variant_surname(k, kind)
+                    || before.is_some_and(|b| propagate::is_variant_surname(k, b));
+                changes.push((k, variant));
+            }
+        }
+        for (k, kind) in &old_learned {
+            if learned.get(k).is_none() {
+                changes.push((k, propagate::is_variant_surname(k, *kind)));
+            }
+        }
+        // The first offset of each entry (its text for the paragraph view).
+        let mut first_offset: Vec<usize> = vec![usize::MAX; entries.len()];
+        for &(offset, e) in &order {
+            if first_offset[e] == usize::MAX {
+                first_offset[e] = offset;
+            }
+        }
+        let mut resolved = 0;
+        for (e, entry) in entries.iter_mut().enumerate() {
+            let work = works[e].as_ref();
+            let doc = work.doc(paragraph_text(text, first_offset[e], work));
+            let valid = entry.resolved.is_some()
+                && !changes
+                    .iter()
+                    .any(|&(k, variant)| work.entities.depends_on(&doc, k, variant));
+            if !valid {
+                resolved += 1;
+                entry.resolved = Some(Arc::new(staged::part_mentions(
+                    &doc,
+                    &work.entities,
+                    &learned,
+                    tagger,
+                )));
+            }
+        }
+        self.resolved = resolved;
+        let learned_now: FxHashMap<Box<str>, EntityKind> = if changes.is_empty() {
+            old_learned
+        } else {
+            learned.iter().map(|(k, v)| (k.into(), v)).collect()
+        };
+        drop(learned);
         let parts: Vec<(usize, &ParagraphWork)> =
-            works.iter().map(|(o, w)| (*o, w.as_ref())).collect();
-        document_stage(text, &parts, !extra.is_empty())
+            order.iter().map(|&(o, e)| (o, works[e].as_ref())).collect();
+        let resolved_parts: Vec<(usize, &PartMentions)> = order
+            .iter()
+            .map(|&(o, e)| {
+                (
+                    o,
+                    entries[e]
+                        .resolved
+                        .as_deref()
+                        .expect("every entry resolved above"),
+                )
+            })
+            .collect();
+        let analysis = finish(text, &parts, &resolved_parts);
+        drop(resolved_parts);
+        drop(parts);
+        self.cache = cache;
+        self.entries = entries;
+        self.learned = learned_now;
+        analysis
     }
 }
 

@@ -11,7 +11,7 @@
 //! words and the stop list use a *light* folding ([`light_fold`]) that keeps hamza forms and ى, so
 //! that على (a preposition) and علي (a name), أمام and إمام stay apart.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use super::{EntityKind, Mention, MentionOrigin, MentionSource};

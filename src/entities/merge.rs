@@ -11,13 +11,52 @@
 //! forms (طالبان ↔ حركة طالبان: the long form adds only trigger nouns in front, and at most one
 //! word — an adjective — at the end: مجلس الأمن ↔ مجلس الأمن الدولي).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::Lexicon;
 use super::{EntityKind, Mention};
 
 /// Optimal string alignment distance (Levenshtein + adjacent transposition), on chars.
 pub fn osa_distance(a: &str, b: &str) -> usize {
+    /// Names are short: up to this many chars the table rows live on the stack.
+    const SMALL: usize = 32;
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    if na >= SMALL || nb >= SMALL {
+        return osa_distance_table(a, b);
+    }
+    let mut ca = ['\0'; SMALL];
+    let mut cb = ['\0'; SMALL];
+    for (slot, c) in ca.iter_mut().zip(a.chars()) {
+        *slot = c;
+    }
+    for (slot, c) in cb.iter_mut().zip(b.chars()) {
+        *slot = c;
+    }
+    // Rows i - 2, i - 1 and i of the table.
+    let mut before = [0usize; SMALL + 1];
+    let mut prev = [0usize; SMALL + 1];
+    let mut cur = [0usize; SMALL + 1];
+    for (j, cell) in prev.iter_mut().enumerate().take(nb + 1) {
+        *cell = j;
+    }
+    for i in 1..=na {
+        cur[0] = i;
+        for j in 1..=nb {
+            let cost = usize::from(ca[i - 1] != cb[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] {
+                v = v.min(before[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        before = prev;
+        prev = cur;
+    }
+    prev[nb]
+}
+
+/// [`osa_distance`] with a full table, for long strings.
+fn osa_distance_table(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (n, m) = (a.len(), b.len());
@@ -99,17 +138,21 @@ fn occurs_at(short: &[String], long: &[String], at: usize) -> bool {
 
 /// A mention ready for merging.
 #[derive(Clone, Debug)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     /// The mention.
     pub mention: Mention,
     /// Folded key.
-    pub key: String,
+    pub key: &'a str,
     /// Name parts ([`name_parts`] of `key`).
-    pub parts: Vec<String>,
+    pub parts: &'a [String],
+    /// `key` without its spaces.
+    pub joined: &'a str,
+    /// [`distinctive_short_form`] of `parts`.
+    pub distinctive: bool,
 }
 
-fn person_compatible(item: &Item, member: &Item) -> bool {
-    let (a, b) = (&item.parts, &member.parts);
+fn person_compatible(item: &Item<'_>, member: &Item<'_>) -> bool {
+    let (a, b) = (item.parts, member.parts);
     if a.len() == 1 {
         return b.len() == 1 && same_part(&a[0], &b[0])
             || b.len() > 1 && (same_part(&a[0], &b[b.len() - 1]) || same_part(&a[0], &b[0]));
@@ -139,14 +182,12 @@ pub fn distinctive_short_form(words: &[String]) -> bool {
             .any(|w| !w.starts_with("ال") && !w.starts_with("وال"))
 }
 
-fn short_long(short: &[String], long: &[String]) -> bool {
-    if short.len() >= long.len() {
+fn short_long(short_item: &Item<'_>, long_item: &Item<'_>) -> bool {
+    let (short, long) = (short_item.parts, long_item.parts);
+    if short.len() >= long.len() || !short_item.distinctive {
         return false;
     }
     let short_has_trigger = short.first().is_some_and(|w| is_trigger(w));
-    if !distinctive_short_form(short) {
-        return false;
-    }
     (0..=long.len() - short.len()).any(|at| {
         let tail = long.len() - at - short.len();
         occurs_at(short, long, at)
@@ -157,20 +198,18 @@ fn short_long(short: &[String], long: &[String]) -> bool {
     })
 }
 
-fn other_compatible(item: &Item, member: &Item) -> bool {
-    let joined = |k: &str| k.replace(' ', "");
-    if joined(&item.key) == joined(&member.key) {
+fn other_compatible(item: &Item<'_>, member: &Item<'_>) -> bool {
+    if item.joined == member.joined {
         return true;
     }
     if item.mention.kind != member.mention.kind {
         return false;
     }
-    let (a, b) = (&item.parts, &member.parts);
-    same_parts(a, b) || short_long(a, b) || short_long(b, a)
+    same_parts(item.parts, member.parts) || short_long(item, member) || short_long(member, item)
 }
 
 /// Groups of item indices (each group one entity), in order of first mention.
-pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
+pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
     let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
@@ -179,10 +218,10 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
     // the form only, so each call tests each form once and finds the nearest member by a
     // range query (O(forms · log n) per call instead of a scan over every member).
     let mut forms: Vec<(usize, usize, std::collections::BTreeSet<usize>)> = Vec::new();
-    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::new();
+    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::default();
     let mut add =
         |forms: &mut Vec<(usize, usize, std::collections::BTreeSet<usize>)>, g: usize, m: usize| {
-            let key = (g, items[m].key.as_str(), items[m].mention.kind);
+            let key = (g, items[m].key, items[m].mention.kind);
             let f = *form_index.entry(key).or_insert_with(|| {
                 forms.push((g, m, std::collections::BTreeSet::new()));
                 forms.len() - 1
@@ -205,12 +244,12 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
     // A form already seen joins the group of its last occurrence.
-    let mut seen: HashMap<(&str, bool), usize> = HashMap::new();
+    let mut seen: HashMap<(&str, bool), usize> = HashMap::default();
     for i in 0..items.len() {
         if is_person(i) && items[i].parts.len() < 2 {
             continue;
         }
-        if let Some(&g) = seen.get(&(items[i].key.as_str(), is_person(i))) {
+        if let Some(&g) = seen.get(&(items[i].key, is_person(i))) {
             groups[g].push(i);
             group_of[i] = Some(g);
             add(&mut forms, g, i);
@@ -233,19 +272,19 @@ pub(crate) fn group(items: &[Item]) -> Vec<Vec<usize>> {
         groups[g].push(i);
         group_of[i] = Some(g);
         add(&mut forms, g, i);
-        seen.insert((items[i].key.as_str(), is_person(i)), g);
+        seen.insert((items[i].key, is_person(i)), g);
     }
     // Pass 2: one-word person mentions join the nearest compatible person. Compatibility
     // depends on the mention's key and the form only, and forms are only appended: per key,
     // the compatible forms found so far and how many forms were tested are remembered, so each
     // (key, form) pair is tested once.
-    let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+    let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
     for i in 0..items.len() {
         if group_of[i].is_some() {
             continue;
         }
         let entry = compatible
-            .entry(items[i].key.as_str())
+            .entry(items[i].key)
             .or_insert_with(|| (0, Vec::new()));
         for (f, (_, rep, _)) in forms.iter().enumerate().skip(entry.0) {
             if is_person(*rep) && person_compatible(&items[i], &items[*rep]) {
@@ -297,4 +336,39 @@ fn nearest_group<'a>(
         }
     }
     before.or(after).map(|(_, g)| g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osa_distance_on_the_stack_equals_the_table() {
+        let words = [
+            "",
+            "ا",
+            "اب",
+            "با",
+            "دميتري",
+            "ديمتري",
+            "غوتيريش",
+            "غوتيرش",
+            "غوتيريشين",
+            "abcdef",
+            "badcfe",
+            "عبدالله",
+            "عبداللة",
+            "الجزائر",
+            "الجزاير",
+            "ابرازيل",
+            "البرازيل",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(osa_distance(a, b), osa_distance_table(a, b), "{a} / {b}");
+            }
+        }
+        let long = "ا".repeat(40);
+        assert_eq!(osa_distance(&long, "اا"), 38);
+    }
 }

@@ -10,6 +10,7 @@ pub mod propagate;
 mod resolve;
 pub mod roles;
 pub mod rules;
+pub mod staged;
 pub mod transliteration;
 pub mod words;
 
@@ -219,138 +220,14 @@ pub fn source_mentions(doc: &words::Doc<'_>, extra: &[&dyn MentionSource]) -> So
 
 /// The document-level half of [`recognize`]: propagation, overlap resolution, merging and roles,
 /// from the sources' mentions `found` of `doc`'s text (`tagger`: whether a tagger was among the
-/// sources, which changes the tiers of one-word names).
+/// sources, which changes the tiers of one-word names). The text is taken as one part of the
+/// staged recognition ([`staged`]): [`staged::local_mentions`], [`propagate::Learned`],
+/// [`staged::part_mentions`], [`staged::document_entities`].
 pub fn recognize_found(doc: &words::Doc<'_>, found: SourceMentions, tagger: bool) -> Vec<Entity> {
-    let mut cands: Vec<resolve::Candidate> = Vec::new();
-    let lx = lexicon::Lexicon::get();
-    let lexical = found.lexical;
-    // One-word names known only from GeoNames/CLDR are weak evidence (the tagger may overrule).
-    let weak: Vec<bool> = lexical
-        .iter()
-        .map(|m| {
-            let key = doc.key(m.span);
-            !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
-        })
-        .collect();
-    let mut direct: Vec<Mention> = lexical.into_iter().chain(found.rules).collect();
-    let mut model: Vec<Mention> = found.model;
-    // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
-    // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
-    // dropped before it can be propagated.
-    // The tagger splits proclitics on its own; the surface form wins when it is itself a known
-    // name (قال كريم: not ك + ريم), and the longest reading that is a gazetteer name wins over a
-    // shorter stem (زار بكين: not ب + كين; لبكين: ل + بكين, not لب + كين).
-    for m in &mut model {
-        if let Some((first, _)) = doc.token_range(m.span) {
-            let start = doc.tokens[first].span.start;
-            if m.span.start <= start || !doc.is_arabic(first) {
-                continue;
-            }
-            let cut = m.span.start - start;
-            // A stem with the article after a proclitic is the usual reading (والدنمارك, though
-            // ANERcorp lists the whole word): only a gazetteer name read without one widens.
-            let articled = doc.readings[first]
-                .iter()
-                .any(|r| r.prefix == cut && r.fold.starts_with("ال"));
-            let wider = doc.readings[first].iter().find(|r| {
-                r.prefix < cut
-                    && ((r.prefix == 0 && words::surface_is_name(r))
-                        || (!articled && lx.lookup(&r.fold).and_then(|e| e.kind()).is_some()))
-            });
-            if let Some(r) = wider {
-                m.span.start = start + r.prefix;
-            }
-        }
-    }
-    for m in direct.iter_mut().chain(model.iter_mut()) {
-        if m.kind == EntityKind::Person {
-            trim_person(doc, m);
-        }
-    }
-    let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
-    model.retain(|m| !unsupported_common(doc, m, &direct_index));
-    let model_index = resolve::SpanIndex::new(model.iter().map(|m| m.span));
-    let seeds: Vec<Mention> = direct.iter().chain(&model).cloned().collect();
-    let learned = propagate::learn(doc, &seeds);
-    let lexical_count = weak.len();
-    for (i, mention) in direct.into_iter().enumerate() {
-        let one_word = i < lexical_count && !doc.key(mention.span).contains(' ');
-        let tier = if mention.origin == MentionOrigin::Rule {
-            resolve::CONTEXT
-        } else if weak.get(i).copied().unwrap_or(false) {
-            resolve::WEAK
-        } else if tagger && one_word {
-            resolve::LEXICON_WORD
-        } else {
-            resolve::STRONG
-        };
-        // A one-word gazetteer name that is also a frequent common word, left untagged by the
-        // tagger, is doubtful in running text: dropped.
-        if tagger
-            && one_word
-            && mention.origin == MentionOrigin::Lexicon
-            && is_common_word(doc, mention.span)
-            && !model_index.any_overlap(mention.span)
-        {
-            continue;
-        }
-        cands.push(resolve::Candidate { mention, tier });
-    }
-    let copies = propagate::find_learned(doc, &learned);
-    // A tagger mention that keeps a proclitic in front of a known name of its kind (لبيسكوف
-    // after بيسكوف) is cut to the name.
-    let copy_index = resolve::SpanIndex::new(copies.iter().map(|c| c.span));
-    for m in &mut model {
-        let Some((first, _)) = doc.token_range(m.span) else {
-            continue;
-        };
-        let token_end = doc.tokens[first].span.end;
-        let cut = copy_index
-            .overlapping(m.span)
-            .map(|(_, i)| &copies[i])
-            .find(|c| {
-                c.kind == m.kind
-                    && c.span.end == m.span.end
-                    && c.span.start > m.span.start
-                    && c.span.start < token_end
-            })
-            .map(|c| c.span.start)
-            .or_else(|| {
-                // The copy may be the mention itself (the tagger's form was learned too):
-                // a proclitic reading whose name is learned with this kind.
-                let tok = doc.tokens[first].span.start;
-                if m.span.start != tok || words::surface_is_name(&doc.readings[first][0]) {
-                    return None;
-                }
-                doc.readings[first]
-                    .iter()
-                    .filter(|r| r.prefix > 0 && !r.fold.starts_with("ال"))
-                    .map(|r| tok + r.prefix)
-                    .find(|&start| {
-                        start < m.span.end
-                            && learned.get(&doc.key(Span::new(start, m.span.end))) == Some(&m.kind)
-                    })
-            });
-        if let Some(start) = cut {
-            m.span.start = start;
-        }
-    }
-    cands.extend(copies.into_iter().map(|mention| {
-        // With a tagger, a one-word copy yields to the tagger's reading of its context.
-        let tier = if tagger && !doc.key(mention.span).contains(' ') {
-            resolve::LEXICON_WORD
-        } else {
-            resolve::PROPAGATED
-        };
-        resolve::Candidate { mention, tier }
-    }));
-    cands.extend(model.into_iter().map(|mention| resolve::Candidate {
-        mention,
-        tier: resolve::MODEL,
-    }));
-    cands.retain(|c| !is_non_name(doc, &c.mention));
-    let mentions = resolve::resolve(cands);
-    build_entities(doc, mentions)
+    let local = staged::local_mentions(doc, found, tagger);
+    let learned = propagate::Learned::new([local.learned_from_rules(), local.learned_from_model()]);
+    let part = staged::part_mentions(doc, &local, &learned, tagger);
+    staged::document_entities(&[(0, &part)])
 }
 
 /// The place a nisba adjective refers to, as written in `data/lexicon/nisba*.txt`
@@ -478,104 +355,6 @@ fn is_non_name(doc: &words::Doc<'_>, m: &Mention) -> bool {
     })
 }
 
-fn build_entities(doc: &words::Doc<'_>, mentions: Vec<Mention>) -> Vec<Entity> {
-    let (mentions, links) = transliteration::attach(doc, mentions);
-    let items: Vec<merge::Item> = mentions
-        .into_iter()
-        .map(|mention| {
-            let key = doc.key(mention.span);
-            let parts = merge::name_parts(&key);
-            merge::Item {
-                mention,
-                key,
-                parts,
-            }
-        })
-        .collect();
-    let mut groups = merge::group(&items);
-    // A transliteration in parentheses joins the entity of the name before it.
-    for (alias, name) in links {
-        let find = |groups: &Vec<Vec<usize>>, i: usize| groups.iter().position(|g| g.contains(&i));
-        if let (Some(a), Some(n)) = (find(&groups, alias), find(&groups, name))
-            && a != n
-        {
-            let moved = std::mem::take(&mut groups[a]);
-            groups[n].extend(moved);
-            groups[n].sort_by_key(|&i| items[i].mention.span.start);
-        }
-    }
-    groups.retain(|g| !g.is_empty());
-    let mut entities = Vec::with_capacity(groups.len());
-    for (n, members) in groups.iter().enumerate() {
-        // Kind: the most frequent among the members (ties: the first mention's).
-        let mut counts: Vec<(EntityKind, usize)> = Vec::new();
-        for &i in members {
-            let k = items[i].mention.kind;
-            match counts.iter_mut().find(|(c, _)| *c == k) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((k, 1)),
-            }
-        }
-        let kind = counts
-            .iter()
-            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| {
-                if c > best.1 { (k, c) } else { best }
-            })
-            .0;
-        // Canonical: most words; ties: first written.
-        let canonical = members.iter().copied().fold(members[0], |best, i| {
-            if items[i].key.split(' ').count() > items[best].key.split(' ').count() {
-                i
-            } else {
-                best
-            }
-        });
-        let name = majority_spelling(
-            &written_name(doc, &items[canonical]),
-            members
-                .iter()
-                .map(|&i| items[i].mention.span.slice(doc.text)),
-        );
-        let mut aliases: Vec<String> = Vec::new();
-        let mut roles: Vec<String> = Vec::new();
-        let mut role_keys: Vec<String> = Vec::new();
-        let mut entity_mentions = Vec::with_capacity(members.len());
-        for &i in members {
-            let span = items[i].mention.span;
-            let text = span.slice(doc.text).to_string();
-            // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
-            // the name: never an alias.
-            let elided = written_name(doc, &items[i]) != text;
-            if text != name && !elided && !aliases.contains(&text) {
-                aliases.push(text.clone());
-            }
-            if kind == EntityKind::Person
-                && let Some((first, last)) = doc.token_range(span)
-            {
-                for r in roles::role_spans(doc, first, last) {
-                    let role = roles::role_text(doc, r);
-                    let key = crate::text::normalize::fold_str(&role);
-                    if !role_keys.contains(&key) {
-                        role_keys.push(key);
-                        roles.push(role);
-                    }
-                }
-            }
-            entity_mentions.push(EntityMention { text, span });
-        }
-        let roles = drop_sub_roles(roles);
-        entities.push(Entity {
-            id: format!("e{}", n + 1),
-            name,
-            kind,
-            aliases,
-            roles,
-            mentions: entity_mentions,
-        });
-    }
-    entities
-}
-
 /// Removes roles whose words all occur, in order, in a longer role of the same entity
 /// ("المتحدث باسم الوزارة" beside "المتحدث الرسمي باسم الوزارة").
 fn drop_sub_roles(roles: Vec<String>) -> Vec<String> {
@@ -599,57 +378,6 @@ fn drop_sub_roles(roles: Vec<String>) -> Vec<String> {
         .filter(|(i, _)| !words.iter().any(|w| is_sub(&words[*i], w)))
         .map(|(_, r)| r)
         .collect()
-}
-
-/// The canonical name with each word written in its most frequent spelling among `mentions`
-/// (the entity's mentions as written, in document order): words that fold alike
-/// ([`crate::text::normalize::fold_str`]: الجماعى/الجماعي, أ/ا, ة/ه) are one word written in
-/// variants; a tie keeps the first written. Words of other folds are left as they are.
-fn majority_spelling<'t>(name: &str, mentions: impl Iterator<Item = &'t str>) -> String {
-    use crate::text::normalize::fold_str;
-    // (fold, written, count, first position)
-    let mut seen: Vec<(String, &str, usize, usize)> = Vec::new();
-    let mut pos = 0;
-    for m in mentions {
-        for w in m.split_whitespace() {
-            let f = fold_str(w);
-            match seen.iter_mut().find(|(sf, sw, _, _)| *sf == f && *sw == w) {
-                Some(e) => e.2 += 1,
-                None => seen.push((f, w, 1, pos)),
-            }
-            pos += 1;
-        }
-    }
-    name.split_whitespace()
-        .map(|w| {
-            let f = fold_str(w);
-            seen.iter()
-                .filter(|(sf, _, _, _)| *sf == f)
-                .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
-                .filter(|best| {
-                    best.2
-                        > seen
-                            .iter()
-                            .find(|e| e.0 == f && e.1 == w)
-                            .map_or(0, |e| e.2)
-                })
-                .map_or(w, |best| best.1)
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A mention's text for display as a name: as written, with an elided article restored
-/// (لأمم المتحدة → الأمم المتحدة).
-fn written_name(doc: &words::Doc<'_>, item: &merge::Item) -> String {
-    let text = item.mention.span.slice(doc.text);
-    if item.key.starts_with("ال")
-        && !crate::text::normalize::fold_str(text).starts_with("ال")
-        && text.starts_with('ل')
-    {
-        return format!("ا{text}");
-    }
-    text.to_string()
 }
 
 #[cfg(test)]

@@ -1,20 +1,25 @@
 //! Document-level propagation: a name found once by a rule or the tagger is found again wherever
 //! it is written in the same document (with any proclitic): بيسكوف after دميترى بيسكوف,
 //! طالبان after حركة طالبان, بانجشير after إقليم بانجشير.
+//!
+//! Learning is local to a paragraph ([`learn`]: an ordered list of names per paragraph); the
+//! document's names ([`Learned`]) are the paragraphs' lists folded in document order, the first
+//! kind of a name winning; finding them again ([`find_learned`]) is local to a paragraph again.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::lexicon::Lexicon;
 use super::words::Doc;
 use super::{EntityKind, Mention, MentionOrigin};
 
-/// Names learned from `found` (folded keys → kind): full forms of rule and model mentions, the
-/// last word of multi-word person names (the surname), and organization names without their
-/// trigger nouns. Words on the stop list, common words and function words are never learned
-/// alone.
-pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
+/// Names learned from `found` (folded keys with their kind, in the order learned, each key
+/// once — its first kind): full forms of rule and model mentions, the last word of multi-word
+/// person names (the surname), and organization names without their trigger nouns. Words on the
+/// stop list, common words and function words are never learned alone. Lexicon mentions teach
+/// nothing.
+pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> Vec<(String, EntityKind)> {
     let lx = Lexicon::get();
-    let mut learned = HashMap::new();
+    let mut learned = Learning::default();
     let ok_alone = |f: &str, l: &str| {
         f.chars().count() >= 3
             && !lx.is_ambiguous(l)
@@ -39,18 +44,16 @@ pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
         let words: Vec<&str> = key.split(' ').collect();
         if words.len() == 1 {
             if ok_alone(words[0], doc.light(last)) {
-                learned.entry(key).or_insert(m.kind);
+                learned.insert(key, m.kind);
             }
             continue;
         }
-        learned.entry(key.clone()).or_insert(m.kind);
+        learned.insert(key.clone(), m.kind);
         match m.kind {
             EntityKind::Person => {
                 let surname = doc.fold(last);
                 if ok_alone(surname, doc.light(last)) {
-                    learned
-                        .entry(surname.to_string())
-                        .or_insert(EntityKind::Person);
+                    learned.insert(surname.to_string(), EntityKind::Person);
                 }
             }
             EntityKind::Organization => {
@@ -71,57 +74,141 @@ pub fn learn(doc: &Doc<'_>, found: &[Mention]) -> HashMap<String, EntityKind> {
                         words[k..].iter().map(|w| w.to_string()).collect();
                     let distinctive = super::merge::distinctive_short_form(&core_words);
                     if distinctive && (words.len() - k > 1 || ok_alone(&core, l)) {
-                        learned.entry(core).or_insert(EntityKind::Organization);
+                        learned.insert(core, EntityKind::Organization);
                     }
                 }
             }
             _ => {}
         }
     }
-    learned
+    learned.list
+}
+
+/// An ordered list of learned names, each key once with its first kind.
+#[derive(Default)]
+struct Learning {
+    list: Vec<(String, EntityKind)>,
+    seen: FxHashSet<String>,
+}
+
+impl Learning {
+    fn insert(&mut self, key: String, kind: EntityKind) {
+        if !self.seen.contains(&key) {
+            self.seen.insert(key.clone());
+            self.list.push((key, kind));
+        }
+    }
+}
+
+/// The names learned in a document, ready for [`find_learned`]: the paragraphs' [`learn`] lists
+/// folded in order (the first kind of a key wins), with the indexes the search uses. Keys are
+/// borrowed from the lists.
+#[derive(Debug, Default)]
+pub struct Learned<'a> {
+    /// Folded key → kind.
+    names: FxHashMap<&'a str, EntityKind>,
+    /// Most words in a key.
+    max_words: usize,
+    /// One-word person names of five letters or more by first letter, each bucket sorted.
+    surnames: FxHashMap<char, Vec<&'a str>>,
+    /// The first word of every key.
+    first_words: FxHashSet<&'a str>,
+}
+
+impl<'a> Learned<'a> {
+    /// Folds the ordered lists `lists` (each a paragraph's [`learn`] output, in document order)
+    /// into one map: a key keeps the kind of its first occurrence.
+    pub fn new<I>(lists: I) -> Learned<'a>
+    where
+        I: IntoIterator<Item = &'a [(String, EntityKind)]>,
+    {
+        let mut names: FxHashMap<&'a str, EntityKind> = FxHashMap::default();
+        for list in lists {
+            for (k, kind) in list {
+                names.entry(k.as_str()).or_insert(*kind);
+            }
+        }
+        let max_words = names
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        let mut surnames: FxHashMap<char, Vec<&'a str>> = FxHashMap::default();
+        for (&k, kind) in &names {
+            if is_variant_surname(k, *kind)
+                && let Some(c) = k.chars().next()
+            {
+                surnames.entry(c).or_default().push(k);
+            }
+        }
+        // Stable order within a bucket, whatever the map's iteration order.
+        for v in surnames.values_mut() {
+            v.sort_unstable();
+        }
+        let first_words = names.keys().filter_map(|k| k.split(' ').next()).collect();
+        Learned {
+            names,
+            max_words,
+            surnames,
+            first_words,
+        }
+    }
+
+    /// The kind learned for the folded `key`.
+    pub fn get(&self, key: &str) -> Option<EntityKind> {
+        self.names.get(key).copied()
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when nothing was learned.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Every key with its kind, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, EntityKind)> + '_ {
+        self.names.iter().map(|(k, v)| (*k, *v))
+    }
+}
+
+/// True when a learned `key` of `kind` also matches spelling variants in [`find_learned`]: a
+/// one-word person name of five letters or more.
+pub fn is_variant_surname(key: &str, kind: EntityKind) -> bool {
+    kind == EntityKind::Person && !key.contains(' ') && key.chars().count() >= 5
 }
 
 /// Occurrences of learned names (longest first at each word, any proclitic reading).
-pub fn find_learned(doc: &Doc<'_>, learned: &HashMap<String, EntityKind>) -> Vec<Mention> {
+///
+/// Whether a token is matched depends only on its own readings (and those of the adjacent words
+/// a key spans) and on the learned keys whose first word is one of its readings' folds, or —
+/// for spelling variants — on the [`is_variant_surname`] keys [`super::merge::same_part`]
+/// matches with one of its readings.
+pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
     if learned.is_empty() {
         return Vec::new();
     }
     let lx = Lexicon::get();
-    let max = learned
-        .keys()
-        .map(|k| k.split(' ').count())
-        .max()
-        .unwrap_or(1);
+    let max = learned.max_words;
     // One-word person names of five letters or more also match spelling variants
     // (غوتيريش → غوتيرش), see [`super::merge::same_part`].
     // Bucketed by first letter: [`super::merge::same_part`] never matches words that start
     // differently, so a reading is compared with the surnames of its own first letter only.
-    let mut surnames: rustc_hash::FxHashMap<char, Vec<&str>> = rustc_hash::FxHashMap::default();
-    for (k, kind) in learned {
-        if *kind == EntityKind::Person && !k.contains(' ') && k.chars().count() >= 5 {
-            if let Some(c) = k.chars().next() {
-                surnames.entry(c).or_default().push(k.as_str());
-            }
-        }
-    }
-    // Stable order within a bucket, whatever the map's iteration order.
-    for v in surnames.values_mut() {
-        v.sort_unstable();
-    }
+    let surnames = &learned.surnames;
     let mut out = Vec::new();
-    let mut variant_memo: rustc_hash::FxHashMap<(&str, &str), bool> =
-        rustc_hash::FxHashMap::default();
+    let mut variant_memo: FxHashMap<(&str, &str), bool> = FxHashMap::default();
     let mut i = 0;
     // Every key starts with one reading of its first token: a token none of whose readings
     // starts a learned name is skipped without building keys.
-    let first_words: rustc_hash::FxHashSet<&str> =
-        learned.keys().filter_map(|k| k.split(' ').next()).collect();
+    let first_words = &learned.first_words;
     while i < doc.len() {
         let may_start = doc.readings[i]
             .iter()
             .any(|r| first_words.contains(r.fold.as_str()));
-        if may_start
-            && let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k).copied())
+        if may_start && let Some((span, last, kind)) = doc.longest_name(i, max, |k| learned.get(k))
         {
             out.push(Mention {
                 span,

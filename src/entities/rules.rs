@@ -602,11 +602,7 @@ fn given_name_persons(doc: &Doc<'_>) -> Vec<Mention> {
 }
 
 /// The reading of token `i` that is a trigger in `set`: its prefix.
-fn trigger_reading(
-    doc: &Doc<'_>,
-    i: usize,
-    set: &std::collections::HashSet<String>,
-) -> Option<usize> {
+fn trigger_reading(doc: &Doc<'_>, i: usize, set: &rustc_hash::FxHashSet<String>) -> Option<usize> {
     if !doc.is_arabic(i) {
         return None;
     }

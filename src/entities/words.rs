@@ -2,6 +2,8 @@
 //! (see [`crate::text::clitic`]) folded fully and lightly, and helpers to build multi-word lookup
 //! keys.
 
+use std::borrow::Cow;
+
 use crate::text::Span;
 use crate::text::clitic::proclitic_splits;
 use crate::text::normalize::fold_str;
@@ -26,8 +28,10 @@ pub struct Doc<'a> {
     pub text: &'a str,
     /// Its tokens.
     pub tokens: &'a [Token],
-    /// `readings[i][0]` is token `i` unsplit; further entries are proclitic splits.
-    pub readings: Vec<Vec<Reading>>,
+    /// `readings[i][0]` is token `i` unsplit; further entries are proclitic splits. Owned when
+    /// built by [`Doc::new`], borrowed when the readings were computed earlier (a paragraph's
+    /// cached readings, [`Doc::with_readings`]).
+    pub readings: Cow<'a, [Vec<Reading>]>,
 }
 
 impl<'a> Doc<'a> {
@@ -84,11 +88,21 @@ impl<'a> Doc<'a> {
                 }
                 out
             })
-            .collect();
+            .collect::<Vec<_>>();
         Doc {
             text,
             tokens,
-            readings,
+            readings: Cow::Owned(readings),
+        }
+    }
+
+    /// The view over readings computed earlier: `readings` must be [`Doc::new`]`(text,
+    /// tokens).readings` (one entry per token).
+    pub fn with_readings(text: &'a str, tokens: &'a [Token], readings: &'a [Vec<Reading>]) -> Self {
+        Doc {
+            text,
+            tokens,
+            readings: Cow::Borrowed(readings),
         }
     }
 

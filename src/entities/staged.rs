@@ -1,0 +1,499 @@
+//! Entity recognition in the analysis's two stages (see [`crate::analysis::incremental`]).
+//!
+//! Up to merging, everything is local to one paragraph — no mention, rule match or overlap
+//! crosses a line break — except the set of learned names, which is the document's:
+//!
+//! 1. [`local_mentions`] (paragraph stage, a pure function of the paragraph): the tagger's
+//!    mentions widened over proclitics that are part of a name, person mentions trimmed, the
+//!    tagger's unsupported common nouns dropped, the lexicon's and rules' mentions given their
+//!    tiers, and the names the paragraph teaches ([`propagate::learn`]).
+//! 2. [`Learned::new`] (document): the paragraphs' learned names folded in document order.
+//! 3. [`part_mentions`] (per paragraph, given the document's learned names): the learned names
+//!    found again in the paragraph, the tagger's mentions cut to a learned name behind a
+//!    proclitic, overlaps resolved, transliterations attached, and what merging needs of each
+//!    mention (key, name parts, spellings, roles). It depends on the learned names only through
+//!    the keys [`PartMentions`] records ([`LocalMentions::depends_on`]), so a cached result stays
+//!    valid while those keys keep their kinds.
+//! 4. [`document_entities`] (document): mentions merged into entities with canonical names,
+//!    aliases and roles.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+
+use super::propagate::{self, Learned};
+use super::words::{self, Doc};
+use super::{
+    Entity, EntityKind, EntityMention, Mention, MentionOrigin, SourceMentions, lexicon, merge,
+    resolve, roles, transliteration,
+};
+use crate::text::Span;
+use crate::text::normalize::fold_str;
+
+/// The learned-independent half of one paragraph's entity recognition ([`local_mentions`]).
+/// Spans are byte ranges of the paragraph's text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalMentions {
+    /// Lexicon and rule mentions with their tiers (lexicon first, then rules; nisbas and bare
+    /// titles removed).
+    direct: Vec<resolve::Candidate>,
+    /// The tagger's mentions, widened, trimmed and filtered, before the cut against learned
+    /// names.
+    model: Vec<Mention>,
+    /// Names learned from the rules' mentions, in order ([`propagate::learn`]).
+    learned_rules: Vec<(String, EntityKind)>,
+    /// Names learned from the tagger's mentions, in order.
+    learned_model: Vec<(String, EntityKind)>,
+    /// [`fold_hash`] of every reading's fold of every token, sorted, without duplicates.
+    folds: Vec<u64>,
+}
+
+impl LocalMentions {
+    /// The names learned from the rules' mentions (folded key, kind), in order.
+    pub fn learned_from_rules(&self) -> &[(String, EntityKind)] {
+        &self.learned_rules
+    }
+
+    /// The names learned from the tagger's mentions (folded key, kind), in order.
+    pub fn learned_from_model(&self) -> &[(String, EntityKind)] {
+        &self.learned_model
+    }
+
+    /// True when [`part_mentions`] of this paragraph (`doc`, the paragraph's view) may change
+    /// when the learned name `key` appears, disappears or changes kind; `variant`: when `key`
+    /// is, before or after the change, an [`propagate::is_variant_surname`]. False means the
+    /// result computed with the names before the change equals the one with the names after.
+    ///
+    /// A learned key is only probed at a token one of whose readings folds to the key's first
+    /// word; a variant surname also matches readings [`merge::same_part`] accepts.
+    pub fn depends_on(&self, doc: &Doc<'_>, key: &str, variant: bool) -> bool {
+        let first = key.split(' ').next().unwrap_or(key);
+        if self.folds.binary_search(&fold_hash(first)).is_ok() {
+            return true;
+        }
+        variant
+            && (0..doc.len()).any(|i| {
+                doc.is_arabic(i)
+                    && doc.readings[i]
+                        .iter()
+                        .any(|r| merge::same_part(&r.fold, key))
+            })
+    }
+}
+
+/// FxHash of a folded word (deterministic, for [`LocalMentions::depends_on`]).
+fn fold_hash(fold: &str) -> u64 {
+    let mut h = FxHasher::default();
+    fold.hash(&mut h);
+    h.finish()
+}
+
+/// The learned-independent half of recognition for one paragraph (or any text the
+/// [`words::Doc`] covers): from the sources' mentions `found` of `doc`'s text. `tagger`:
+/// whether a tagger was among the sources (one-word lexicon names then yield to it).
+pub fn local_mentions(doc: &Doc<'_>, found: SourceMentions, tagger: bool) -> LocalMentions {
+    let lx = lexicon::Lexicon::get();
+    let lexical = found.lexical;
+    // One-word names known only from GeoNames/CLDR are weak evidence (the tagger may overrule).
+    let weak: Vec<bool> = lexical
+        .iter()
+        .map(|m| {
+            let key = doc.key(m.span);
+            !key.contains(' ') && lx.lookup(&key).is_some_and(|e| e.anercorp.is_none())
+        })
+        .collect();
+    let mut direct: Vec<Mention> = lexical.into_iter().chain(found.rules).collect();
+    let mut model: Vec<Mention> = found.model;
+    // The tagger splits proclitics on its own; the surface form wins when it is itself a known
+    // name (قال كريم: not ك + ريم), and the longest reading that is a gazetteer name wins over a
+    // shorter stem (زار بكين: not ب + كين; لبكين: ل + بكين, not لب + كين).
+    for m in &mut model {
+        if let Some((first, _)) = doc.token_range(m.span) {
+            let start = doc.tokens[first].span.start;
+            if m.span.start <= start || !doc.is_arabic(first) {
+                continue;
+            }
+            let cut = m.span.start - start;
+            // A stem with the article after a proclitic is the usual reading (والدنمارك, though
+            // ANERcorp lists the whole word): only a gazetteer name read without one widens.
+            let articled = doc.readings[first]
+                .iter()
+                .any(|r| r.prefix == cut && r.fold.starts_with("ال"));
+            let wider = doc.readings[first].iter().find(|r| {
+                r.prefix < cut
+                    && ((r.prefix == 0 && words::surface_is_name(r))
+                        || (!articled && lx.lookup(&r.fold).and_then(|e| e.kind()).is_some()))
+            });
+            if let Some(r) = wider {
+                m.span.start = start + r.prefix;
+            }
+        }
+    }
+    for m in direct.iter_mut().chain(model.iter_mut()) {
+        if m.kind == EntityKind::Person {
+            super::trim_person(doc, m);
+        }
+    }
+    // A tagger mention made only of common nouns (currencies, units, frequent non-entity words:
+    // دينار، الفيديو كونفرانس) with no lexicon name and no lexicon or rule mention over it is
+    // dropped before it can be propagated.
+    let direct_index = resolve::SpanIndex::new(direct.iter().map(|d| d.span));
+    model.retain(|m| !super::unsupported_common(doc, m, &direct_index));
+    let model_index = resolve::SpanIndex::new(model.iter().map(|m| m.span));
+    // Seeds in document order: lexicon and rule mentions, then the tagger's (lexicon mentions
+    // teach nothing).
+    let learned_rules = propagate::learn(doc, &direct);
+    let learned_model = propagate::learn(doc, &model);
+    let lexical_count = weak.len();
+    let mut cands: Vec<resolve::Candidate> = Vec::with_capacity(direct.len());
+    for (i, mention) in direct.into_iter().enumerate() {
+        let one_word = i < lexical_count && !doc.key(mention.span).contains(' ');
+        let tier = if mention.origin == MentionOrigin::Rule {
+            resolve::CONTEXT
+        } else if weak.get(i).copied().unwrap_or(false) {
+            resolve::WEAK
+        } else if tagger && one_word {
+            resolve::LEXICON_WORD
+        } else {
+            resolve::STRONG
+        };
+        // A one-word gazetteer name that is also a frequent common word, left untagged by the
+        // tagger, is doubtful in running text: dropped.
+        if tagger
+            && one_word
+            && mention.origin == MentionOrigin::Lexicon
+            && super::is_common_word(doc, mention.span)
+            && !model_index.any_overlap(mention.span)
+        {
+            continue;
+        }
+        if super::is_non_name(doc, &mention) {
+            continue;
+        }
+        cands.push(resolve::Candidate { mention, tier });
+    }
+    let mut folds: Vec<u64> = doc
+        .readings
+        .iter()
+        .flatten()
+        .map(|r| fold_hash(&r.fold))
+        .collect();
+    folds.sort_unstable();
+    folds.dedup();
+    LocalMentions {
+        direct: cands,
+        model,
+        learned_rules,
+        learned_model,
+        folds,
+    }
+}
+
+/// One resolved mention of a paragraph with what merging needs of it.
+#[derive(Clone, Debug, PartialEq)]
+struct PartItem {
+    /// The mention (span: bytes of the paragraph).
+    mention: Mention,
+    /// Its folded lookup key ([`Doc::key`]).
+    key: String,
+    /// [`merge::name_parts`] of `key`.
+    parts: Vec<String>,
+    /// Number of words of `key`.
+    key_words: usize,
+    /// `key` without its spaces.
+    joined: String,
+    /// [`merge::distinctive_short_form`] of `parts`.
+    distinctive: bool,
+    /// The text at the span, as written.
+    text: String,
+    /// The text as a name when it differs from `text` (an elided article restored:
+    /// لأمم المتحدة → الأمم المتحدة).
+    written: Option<String>,
+    /// [`fold_str`] of each white-space separated word of `text`.
+    word_folds: Vec<String>,
+    /// For person mentions: the roles around it ([`roles::role_spans`]) as text, with their
+    /// folded forms.
+    roles: Vec<(String, String)>,
+}
+
+/// One paragraph's resolved mentions, ready for [`document_entities`] ([`part_mentions`]).
+/// Spans are byte ranges of the paragraph's text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartMentions {
+    /// Resolved mentions in text order (transliterations attached).
+    items: Vec<PartItem>,
+    /// `(alias, name)` index pairs into `items`: a Latin transliteration after a name.
+    links: Vec<(usize, usize)>,
+}
+
+impl PartMentions {
+    /// Number of resolved mentions.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when the paragraph has no mention.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// The learned-dependent half of one paragraph's recognition: `doc` is the paragraph's view
+/// (the one [`local_mentions`] built `local` from), `learned` the document's names, `tagger`
+/// as for [`local_mentions`].
+pub fn part_mentions(
+    doc: &Doc<'_>,
+    local: &LocalMentions,
+    learned: &Learned<'_>,
+    tagger: bool,
+) -> PartMentions {
+    let mut model = local.model.clone();
+    let copies = propagate::find_learned(doc, learned);
+    // A tagger mention that keeps a proclitic in front of a known name of its kind (لبيسكوف
+    // after بيسكوف) is cut to the name.
+    let copy_index = resolve::SpanIndex::new(copies.iter().map(|c| c.span));
+    for m in &mut model {
+        let Some((first, _)) = doc.token_range(m.span) else {
+            continue;
+        };
+        let token_end = doc.tokens[first].span.end;
+        let cut = copy_index
+            .overlapping(m.span)
+            .map(|(_, i)| &copies[i])
+            .find(|c| {
+                c.kind == m.kind
+                    && c.span.end == m.span.end
+                    && c.span.start > m.span.start
+                    && c.span.start < token_end
+            })
+            .map(|c| c.span.start)
+            .or_else(|| {
+                // The copy may be the mention itself (the tagger's form was learned too):
+                // a proclitic reading whose name is learned with this kind.
+                let tok = doc.tokens[first].span.start;
+                if m.span.start != tok || words::surface_is_name(&doc.readings[first][0]) {
+                    return None;
+                }
+                doc.readings[first]
+                    .iter()
+                    .filter(|r| r.prefix > 0 && !r.fold.starts_with("ال"))
+                    .map(|r| tok + r.prefix)
+                    .find(|&start| {
+                        start < m.span.end
+                            && learned.get(&doc.key(Span::new(start, m.span.end))) == Some(m.kind)
+                    })
+            });
+        if let Some(start) = cut {
+            m.span.start = start;
+        }
+    }
+    let mut cands: Vec<resolve::Candidate> =
+        Vec::with_capacity(local.direct.len() + copies.len() + model.len());
+    cands.extend(local.direct.iter().cloned());
+    cands.extend(copies.into_iter().map(|mention| {
+        // With a tagger, a one-word copy yields to the tagger's reading of its context.
+        let tier = if tagger && !doc.key(mention.span).contains(' ') {
+            resolve::LEXICON_WORD
+        } else {
+            resolve::PROPAGATED
+        };
+        resolve::Candidate { mention, tier }
+    }));
+    cands.extend(model.into_iter().map(|mention| resolve::Candidate {
+        mention,
+        tier: resolve::MODEL,
+    }));
+    cands.retain(|c| !super::is_non_name(doc, &c.mention));
+    let mentions = resolve::resolve(cands);
+    let (mentions, links) = transliteration::attach(doc, mentions);
+    let items = mentions.into_iter().map(|m| part_item(doc, m)).collect();
+    PartMentions { items, links }
+}
+
+/// What merging and naming need of one resolved mention.
+fn part_item(doc: &Doc<'_>, mention: Mention) -> PartItem {
+    let key = doc.key(mention.span);
+    let parts = merge::name_parts(&key);
+    let key_words = key.split(' ').count();
+    let joined = key.replace(' ', "");
+    let distinctive = merge::distinctive_short_form(&parts);
+    let text = mention.span.slice(doc.text).to_string();
+    let written =
+        (key.starts_with("ال") && !fold_str(&text).starts_with("ال") && text.starts_with('ل'))
+            .then(|| format!("ا{text}"));
+    let word_folds = text.split_whitespace().map(fold_str).collect();
+    let mut roles: Vec<(String, String)> = Vec::new();
+    // Only person entities have roles, and merging never puts another kind's mention in a
+    // person's entity.
+    if mention.kind == EntityKind::Person
+        && let Some((first, last)) = doc.token_range(mention.span)
+    {
+        for r in roles::role_spans(doc, first, last) {
+            let role = roles::role_text(doc, r);
+            let key = fold_str(&role);
+            roles.push((role, key));
+        }
+    }
+    PartItem {
+        mention,
+        key,
+        parts,
+        key_words,
+        joined,
+        distinctive,
+        text,
+        written,
+        word_folds,
+        roles,
+    }
+}
+
+/// Merges the paragraphs' resolved mentions into entities numbered in order of first mention.
+/// `parts`: each paragraph's byte offset in the text and its [`part_mentions`], in text order;
+/// every span returned is a byte range of the text.
+pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
+    let n: usize = parts.iter().map(|(_, p)| p.items.len()).sum();
+    let mut refs: Vec<&PartItem> = Vec::with_capacity(n);
+    let mut items: Vec<merge::Item<'_>> = Vec::with_capacity(n);
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for &(offset, part) in parts {
+        let base = items.len();
+        for it in &part.items {
+            refs.push(it);
+            items.push(merge::Item {
+                mention: Mention {
+                    span: Span::new(it.mention.span.start + offset, it.mention.span.end + offset),
+                    kind: it.mention.kind,
+                    origin: it.mention.origin,
+                },
+                key: &it.key,
+                parts: &it.parts,
+                joined: &it.joined,
+                distinctive: it.distinctive,
+            });
+        }
+        links.extend(part.links.iter().map(|&(a, b)| (a + base, b + base)));
+    }
+    let mut groups = merge::group(&items);
+    // A transliteration in parentheses joins the entity of the name before it.
+    let mut group_of: Vec<usize> = vec![usize::MAX; items.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for &i in members {
+            group_of[i] = g;
+        }
+    }
+    for (alias, name) in links {
+        let (a, n) = (group_of[alias], group_of[name]);
+        if a != usize::MAX && n != usize::MAX && a != n {
+            let moved = std::mem::take(&mut groups[a]);
+            for &i in &moved {
+                group_of[i] = n;
+            }
+            groups[n].extend(moved);
+            groups[n].sort_by_key(|&i| items[i].mention.span.start);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    let mut entities = Vec::with_capacity(groups.len());
+    for (n, members) in groups.iter().enumerate() {
+        // Kind: the most frequent among the members (ties: the first mention's).
+        let mut counts: Vec<(EntityKind, usize)> = Vec::new();
+        for &i in members {
+            let k = items[i].mention.kind;
+            match counts.iter_mut().find(|(c, _)| *c == k) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+        let kind = counts
+            .iter()
+            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| {
+                if c > best.1 { (k, c) } else { best }
+            })
+            .0;
+        // Canonical: most words; ties: first written.
+        let canonical = members.iter().copied().fold(members[0], |best, i| {
+            if refs[i].key_words > refs[best].key_words {
+                i
+            } else {
+                best
+            }
+        });
+        let written = |i: usize| refs[i].written.as_deref().unwrap_or(&refs[i].text);
+        let name = majority_spelling(
+            written(canonical),
+            members.iter().flat_map(|&i| {
+                refs[i]
+                    .text
+                    .split_whitespace()
+                    .zip(refs[i].word_folds.iter().map(String::as_str))
+            }),
+        );
+        let mut aliases: Vec<String> = Vec::new();
+        let mut roles: Vec<String> = Vec::new();
+        let mut role_keys: Vec<&str> = Vec::new();
+        let mut entity_mentions = Vec::with_capacity(members.len());
+        for &i in members {
+            let it = refs[i];
+            // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
+            // the name: never an alias.
+            if it.text != name && it.written.is_none() && !aliases.contains(&it.text) {
+                aliases.push(it.text.clone());
+            }
+            if kind == EntityKind::Person {
+                for (role, key) in &it.roles {
+                    if !role_keys.contains(&key.as_str()) {
+                        role_keys.push(key);
+                        roles.push(role.clone());
+                    }
+                }
+            }
+            entity_mentions.push(EntityMention {
+                text: it.text.clone(),
+                span: items[i].mention.span,
+            });
+        }
+        let roles = super::drop_sub_roles(roles);
+        entities.push(Entity {
+            id: format!("e{}", n + 1),
+            name,
+            kind,
+            aliases,
+            roles,
+            mentions: entity_mentions,
+        });
+    }
+    entities
+}
+
+/// The canonical name with each word written in its most frequent spelling among the entity's
+/// mentions (`words`: every word of every mention as written with its [`fold_str`], in document
+/// order): words that fold alike (الجماعى/الجماعي, أ/ا, ة/ه) are one word written in variants; a
+/// tie keeps the first written. Words of other folds are left as they are.
+fn majority_spelling<'t>(name: &str, words: impl Iterator<Item = (&'t str, &'t str)>) -> String {
+    // (fold, written, count, first position)
+    let mut seen: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for (pos, (w, f)) in words.enumerate() {
+        match seen.iter_mut().find(|(sf, sw, _, _)| *sf == f && *sw == w) {
+            Some(e) => e.2 += 1,
+            None => seen.push((f, w, 1, pos)),
+        }
+    }
+    name.split_whitespace()
+        .map(|w| {
+            let f = fold_str(w);
+            seen.iter()
+                .filter(|(sf, _, _, _)| *sf == f)
+                .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+                .filter(|best| {
+                    best.2
+                        > seen
+                            .iter()
+                            .find(|e| e.0 == f && e.1 == w)
+                            .map_or(0, |e| e.2)
+                })
+                .map_or(w, |best| best.1)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
