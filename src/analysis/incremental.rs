@@ -46,6 +46,11 @@ pub struct ParagraphWork {
     pub readings: Vec<Vec<Reading>>,
     /// The sources' mentions (lexicon, rules, tagger).
     pub found: SourceMentions,
+    /// The quotation layer's part: marks and cue readings ([`quotes::paragraph_quotes`]).
+    pub quotes: quotes::ParagraphQuotes,
+    /// The paragraph-local diagnostics and the words compared across the document
+    /// ([`diagnostics::paragraph_checks`]).
+    pub checks: diagnostics::ParagraphChecks,
 }
 
 /// Runs the paragraph stage on `paragraph` (one trimmed line) with the lexicon, the rules and
@@ -55,10 +60,14 @@ pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> Paragra
     let doc = Doc::new(paragraph, &tokens);
     let found = entities::source_mentions(&doc, extra);
     let readings = doc.readings;
+    let quotes = quotes::paragraph_quotes(paragraph, &tokens);
+    let checks = diagnostics::paragraph_checks(paragraph, &tokens);
     ParagraphWork {
         tokens,
         readings,
         found,
+        quotes,
+        checks,
     }
 }
 
@@ -96,8 +105,14 @@ pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: boo
     };
     let entities = entities::recognize_found(&doc, found, tagger);
     drop(doc);
-    let quotes = quotes::scan(text, &tokens, &entities);
-    let diagnostics = diagnostics::check(text, &tokens, &entities, &quotes);
+    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes)> =
+        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
+    let quotes = quotes::scan_paragraphs(text, &tokens, &entities, &quote_parts);
+    let check_parts: Vec<_> = parts
+        .iter()
+        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+        .collect();
+    let diagnostics = diagnostics::check_paragraphs(text, &check_parts, &entities, &quotes);
     Analysis {
         tokens,
         entities,

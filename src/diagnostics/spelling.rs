@@ -396,6 +396,44 @@ fn mention_cover(entities: &[Entity]) -> Vec<Span> {
     merged
 }
 
+/// A word `mixed-orthography` compares: an Arabic token holding one of ى ي ة ه ک ی ۀ ك, with
+/// its skeleton. Computed per paragraph ([`orthography_words`]); spans are byte ranges of the
+/// text the words were found in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrthographyWord {
+    /// The token's range (bytes).
+    span: Span,
+    /// Its skeleton ([`skeleton`]).
+    form: Box<str>,
+    /// FxHash of the form's [`orthography_key`]: words are grouped by it first, so that only
+    /// the few keys written with two forms are compared as strings.
+    key_hash: u64,
+}
+
+/// The words of `text` (tokens `tokens`) that `mixed-orthography` compares, in token order.
+/// Tokens that do not fit `text` are skipped.
+pub fn orthography_words(text: &str, tokens: &[Token]) -> Vec<OrthographyWord> {
+    use std::hash::{Hash, Hasher};
+    tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Arabic)
+        .filter_map(|t| {
+            let word = slice(text, t.span)?;
+            if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
+                return None;
+            }
+            let form = skeleton(word);
+            let mut h = rustc_hash::FxHasher::default();
+            orthography_key(&form).hash(&mut h);
+            Some(OrthographyWord {
+                span: t.span,
+                form: form.into(),
+                key_hash: h.finish(),
+            })
+        })
+        .collect()
+}
+
 /// One `mixed-orthography` diagnostic per occurrence of a minority spelling of an Arabic word
 /// written with both final ى and ي, ة and ه, or Persian and Arabic letters (فى / في), when the
 /// two spellings cannot be two different words (ى / ي: function words such as في، الذي، التي,
@@ -404,27 +442,55 @@ fn mention_cover(entities: &[Entity]) -> Vec<Span> {
 /// Words inside entity mentions are left out (they are reported as `inconsistent-spelling`).
 /// Related location: the majority spelling's first occurrence.
 pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> Vec<Diagnostic> {
+    let words = orthography_words(text, tokens);
+    mixed_orthography_of(&[(0, &words)], entities)
+}
+
+/// [`mixed_orthography`] from the words of each paragraph: `parts` holds, in text order, each
+/// paragraph's byte offset in the text and its [`orthography_words`] (spans relative to the
+/// paragraph); diagnostics are byte ranges of the text.
+///
+/// Cost: one hash-map probe per word (by key hash) to find the keys written with two forms;
+/// only those keys' words are compared as strings and grouped.
+pub fn mixed_orthography_of(
+    parts: &[(usize, &[OrthographyWord])],
+    entities: &[Entity],
+) -> Vec<Diagnostic> {
+    // Pass 1: per key hash, the first word's form, and whether another form shares the hash
+    // (two forms of one key, or — rarely — two keys with one hash: a superset, checked below).
+    let n: usize = parts.iter().map(|(_, w)| w.len()).sum();
+    let mut first: rustc_hash::FxHashMap<u64, (&str, bool)> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(n / 4, Default::default());
+    for (_, words) in parts {
+        for w in words.iter() {
+            let e = first.entry(w.key_hash).or_insert((&w.form, false));
+            if !e.1 && *e.0 != *w.form {
+                e.1 = true;
+            }
+        }
+    }
+    first.retain(|_, (_, multi)| *multi);
+    if first.is_empty() {
+        return Vec::new();
+    }
+    // Pass 2: the words of those keys outside entity mentions, grouped by key, in text order.
     let cover = mention_cover(entities);
     let in_mention = |s: Span| {
         let i = cover.partition_point(|m| m.end <= s.start);
         cover.get(i).is_some_and(|m| m.start < s.end)
     };
     let mut groups: HashMap<String, Vec<(String, Span)>> = HashMap::new();
-    for t in tokens {
-        if t.kind != TokenKind::Arabic || in_mention(t.span) {
-            continue;
+    for &(offset, words) in parts {
+        for w in words.iter().filter(|w| first.contains_key(&w.key_hash)) {
+            let span = Span::new(w.span.start + offset, w.span.end + offset);
+            if in_mention(span) {
+                continue;
+            }
+            groups
+                .entry(orthography_key(&w.form))
+                .or_default()
+                .push((w.form.to_string(), span));
         }
-        let Some(word) = slice(text, t.span) else {
-            continue;
-        };
-        if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
-            continue;
-        }
-        let form = skeleton(word);
-        groups
-            .entry(orthography_key(&form))
-            .or_default()
-            .push((form, t.span));
     }
     let mut out = Vec::new();
     for items in groups.into_values() {

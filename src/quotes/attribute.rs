@@ -378,11 +378,11 @@ impl Attributor<'_> {
 
     fn is_cue(&self, i: usize) -> bool {
         let t = &self.doc.tokens[i];
-        t.kind == TokenKind::Arabic && self.lex.cue(&t.folded).is_some()
+        t.kind == TokenKind::Arabic && self.doc.cue(i).is_some()
     }
 
     fn cue_form(&self, i: usize) -> Option<CueForm> {
-        self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.form)
+        self.doc.cue(i).map(|c| c.form)
     }
 
     /// The cue verb before the quotation: the nearest one, or — when it belongs to an earlier
@@ -578,7 +578,11 @@ impl Attributor<'_> {
 
     /// Records every main-clause reporting verb with a written subject.
     fn collect_events(&mut self) {
-        for i in 0..self.doc.tokens.len() {
+        // Only the tokens with a cue reading can be cue verbs (`is_cue`).
+        let cues: Vec<usize> = (0..self.doc.tokens.len())
+            .filter(|&i| self.doc.cues.get(i).is_some_and(Option::is_some))
+            .collect();
+        for i in cues {
             if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
                 continue;
             }
@@ -594,7 +598,7 @@ impl Attributor<'_> {
                 self.events.push(Event {
                     at: self.doc.tokens[i].span.start,
                     who,
-                    feminine: self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.feminine),
+                    feminine: self.doc.cue(i).map(|c| c.feminine),
                     written_head,
                 });
             }
@@ -605,9 +609,7 @@ impl Attributor<'_> {
     /// if any): the subject of the sentence's main clause when one is written before the verb
     /// (أبدى المدرب فلان أسفه، وقال: «…»), else the previous speaker.
     fn unwritten_subject(&self, at: usize, cue: Option<usize>) -> Option<Named> {
-        let feminine = cue
-            .and_then(|ci| self.lex.cue(&self.doc.tokens[ci].folded))
-            .map(|c| c.feminine);
+        let feminine = cue.and_then(|ci| self.doc.cue(ci)).map(|c| c.feminine);
         self.sentence_subject(at)
             .or_else(|| self.previous_speaker(at, feminine))
     }
@@ -766,8 +768,7 @@ impl Attributor<'_> {
             || self.lex.is_relay(f)
             || self
                 .lex
-                .sources
-                .iter()
+                .sources_starting(f)
                 .any(|s| self.phrase_matches(i, &s.words))
     }
 
@@ -1101,7 +1102,7 @@ impl Attributor<'_> {
                         start + 1 < ci && titles.get(&format!("{w} {}", n.folded)) == Some(&2)
                     })
             })?;
-        if let Some(cue) = self.lex.cue(&toks[ci].folded)
+        if let Some(cue) = self.doc.cue(ci)
             && title.ends_with('ه') != cue.feminine
         {
             return None;
@@ -1267,7 +1268,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        let phrase = self.lex.sources.iter().find(|s| {
+        let phrase = self.lex.sources_starting(&t.folded).find(|s| {
             self.phrase_matches(i, &s.words) && (!s.lam || self.lam_at(i + s.words.len()))
         })?;
         let n = phrase.words.len();
