@@ -119,6 +119,34 @@ fn main() {
                 }),
             ),
             (
+                "doc: quotes",
+                time("doc: quotes", || {
+                    let q: Vec<(usize, &qalam::quotes::ParagraphQuotes)> =
+                        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
+                    drop(black_box(qalam::quotes::scan_paragraphs(
+                        &text,
+                        &full.tokens,
+                        &full.entities,
+                        &q,
+                    )))
+                }),
+            ),
+            (
+                "doc: diagnostics",
+                time("doc: diagnostics", || {
+                    let c: Vec<_> = parts
+                        .iter()
+                        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+                        .collect();
+                    drop(black_box(qalam::diagnostics::check_paragraphs(
+                        &text,
+                        &c,
+                        &full.entities,
+                        &full.quotes,
+                    )))
+                }),
+            ),
+            (
                 "doc: assemble",
                 time("doc: assemble", || drop(black_box(assemble(&parts)))),
             ),

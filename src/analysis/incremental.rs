@@ -8,12 +8,17 @@
 //!    tokens ([`crate::text::token::tokenize`]), their proclitic readings
 //!    ([`crate::entities::words::Doc`]), and the sources' mentions
 //!    ([`crate::entities::source_mentions`]: lexicon, context rules, and the tagger, which tags
-//!    the paragraph's sentences as one document). All offsets are relative to the paragraph.
+//!    the paragraph's sentences as one document), the quotation marks and cue-verb readings
+//!    ([`crate::quotes::paragraph_quotes`]) and the paragraph-local diagnostics with the words
+//!    compared across the document ([`crate::diagnostics::paragraph_checks`]). All offsets are
+//!    relative to the paragraph.
 //! 2. **Document stage** (runs on every analysis, [`document_stage`]): the paragraphs' parts
 //!    shifted to their place and concatenated, then propagation of learned names, overlap
 //!    resolution, merging into entities and roles ([`crate::entities::recognize_found`]),
-//!    quotation pairing and attribution ([`crate::quotes::scan`], which pairs marks across
-//!    paragraphs) and diagnostics ([`crate::diagnostics::check`]).
+//!    quotation pairing and attribution ([`crate::quotes::scan_paragraphs`], which pairs the
+//!    cached marks across paragraphs) and diagnostics ([`crate::diagnostics::check_paragraphs`]:
+//!    the document-level checks plus the cached local ones). They equal the one-shot
+//!    [`crate::quotes::scan`] and [`crate::diagnostics::check`] on the whole text.
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.

@@ -8,6 +8,11 @@
 //! [`words`] (repeated words), [`bidi`] (bidi controls) and [`confusable`] (look-alike letters
 //! and digits from other scripts inside Arabic words). Each returns its diagnostics;
 //! [`check`] merges and sorts them.
+//!
+//! Punctuation, repeated words, bidi controls and confusable letters never look across a line
+//! break: the analysis computes them per paragraph ([`paragraph_checks`], cached with the
+//! paragraph) and [`check_paragraphs`] adds the document-level ones (quotation marks,
+//! inconsistent spelling, mixed orthography) — the same result as [`check`].
 
 pub mod bidi;
 pub mod confusable;

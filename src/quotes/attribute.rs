@@ -212,11 +212,14 @@ pub(crate) fn attribute(
     }
     a.head_mentions = head_mentions;
     a.collect_events();
-    let before_cues: Vec<Option<usize>> = speech.iter().map(|q| a.before_cue(q)).collect();
+    // The tokens before each quotation (they depend on the quotations only, not on the
+    // speakers found so far): computed once, used for the cue and for the attribution.
+    let befores: Vec<Vec<usize>> = speech.iter().map(|q| a.before(q.span)).collect();
+    let before_cues: Vec<Option<usize>> = befores.iter().map(|b| a.before_cue(b)).collect();
     a.before_cue_set = before_cues.iter().flatten().copied().collect();
     let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
     for (k, q) in speech.iter().enumerate() {
-        let mut attr = a.attribute_one(q, before_cues[k]);
+        let mut attr = a.attribute_one(q, &befores[k], before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
             // A quotation following another in the same paragraph with nothing of its own:
             // the same speaker goes on.
@@ -388,8 +391,7 @@ impl Attributor<'_> {
     /// The cue verb before the quotation: the nearest one, or — when it belongs to an earlier
     /// cue's subject phrase (وقال مصدر لم يكشف عن اسمه: «…»، وتابع قائلا: «…») — the first
     /// reporting verb of that chain: only words, no complementizer, between the two.
-    fn before_cue(&self, q: &Quoted) -> Option<usize> {
-        let before = self.before(q.span);
+    fn before_cue(&self, before: &[usize]) -> Option<usize> {
         let k = before.iter().position(|&i| self.is_cue(i))?;
         let mut cue = before[k];
         let mut prev = before[k];
@@ -419,8 +421,13 @@ impl Attributor<'_> {
         (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
     }
 
-    fn attribute_one(&mut self, q: &Quoted, before_cue: Option<usize>) -> Attribution {
-        let before = self.before(q.span);
+    /// `before`: [`Self::before`] of the quotation; `before_cue`: [`Self::before_cue`] of it.
+    fn attribute_one(
+        &mut self,
+        q: &Quoted,
+        before: &[usize],
+        before_cue: Option<usize>,
+    ) -> Attribution {
         let after = if q.close.is_some() {
             self.after(q.span)
         } else {
@@ -430,7 +437,7 @@ impl Attributor<'_> {
             Some(ci) => (Some(ci), self.explicit_speaker(ci)),
             None => match self.after_cue(&after) {
                 Some(ci) => (Some(ci), self.explicit_speaker(ci)),
-                None => match self.came_in(&before) {
+                None => match self.came_in(before) {
                     Some((ci, who)) => {
                         if let Some(w) = &who {
                             self.add_event(Event {

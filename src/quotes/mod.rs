@@ -6,6 +6,11 @@
 //! quotations) → `names` tells names and terms from speech → `attribute` finds each quotation's
 //! cue verb, speaker and source. Word lists live in `data/quotes/` (loaded by `lexicon`; formats
 //! in `data/quotes/README.md`).
+//!
+//! In the two-stage analysis ([`crate::analysis::incremental`]) the paragraph-local part —
+//! the marks with their neighbour contexts and each token's cue-verb reading — is computed per
+//! paragraph by [`paragraph_quotes`] and cached; [`scan_paragraphs`] runs the rest (pairing on
+//! the cached marks, names, attribution) over the document.
 
 mod attribute;
 mod doc;
