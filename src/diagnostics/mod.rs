@@ -340,6 +340,11 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// One paragraph as [`check_paragraphs`] reads it: its byte offset in the text, its first
+/// token's kind and span (relative to the paragraph; `None` for no token) and its
+/// [`ParagraphChecks`].
+pub type ParagraphPart<'a> = (usize, Option<(TokenKind, Span)>, &'a ParagraphChecks);
+
 /// [`check`] from the paragraph stage's results: `parts` holds, in text order, each
 /// paragraph's byte offset in `text` (the paragraphs of [`crate::text::segment::paragraphs`]),
 /// its first token (kind and span relative to the paragraph, if any) and its
@@ -348,7 +353,7 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// local diagnostics — only the ones kept after sorting and capping are cloned.
 pub fn check_paragraphs(
     text: &str,
-    parts: &[(usize, Option<(TokenKind, Span)>, &ParagraphChecks)],
+    parts: &[ParagraphPart<'_>],
     entities: &[Entity],
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
