@@ -3,7 +3,8 @@
 //! time, each repeated until it has used at least 0.3 s of CPU (and at least twice). Prints one
 //! table: ms per run and MB/s for each size, so linearity reads off the MB/s column.
 //!
-//! Run: `cargo bench --bench cpu_times` (sizes: `CPU_SIZES=20KB,1MB`).
+//! Run: `cargo bench --bench cpu_times` (sizes: `CPU_SIZES=20KB,1MB`; one stage only:
+//! `CPU_ONLY=quotes`; a longer run per stage, e.g. for `perf record`: `CPU_MIN_MS=5000`).
 
 mod common;
 
@@ -30,9 +31,13 @@ fn time(name: &str, mut f: impl FnMut()) -> f64 {
     if std::env::var("CPU_ONLY").is_ok_and(|only| only != name) {
         return f64::NAN;
     }
+    let min_ns = std::env::var("CPU_MIN_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(300_000_000, |ms| ms * 1_000_000);
     let start = cpu_ns();
     let mut n = 0u64;
-    while n < 2 || cpu_ns() - start < 300_000_000 {
+    while n < 2 || cpu_ns() - start < min_ns {
         f();
         n += 1;
     }
@@ -108,6 +113,34 @@ fn main() {
                     drop(black_box(qalam::diagnostics::check(
                         &text,
                         &tokens,
+                        &full.entities,
+                        &full.quotes,
+                    )))
+                }),
+            ),
+            (
+                "doc: quotes",
+                time("doc: quotes", || {
+                    let q: Vec<(usize, &qalam::quotes::ParagraphQuotes)> =
+                        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
+                    drop(black_box(qalam::quotes::scan_paragraphs(
+                        &text,
+                        &full.tokens,
+                        &full.entities,
+                        &q,
+                    )))
+                }),
+            ),
+            (
+                "doc: diagnostics",
+                time("doc: diagnostics", || {
+                    let c: Vec<_> = parts
+                        .iter()
+                        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+                        .collect();
+                    drop(black_box(qalam::diagnostics::check_paragraphs(
+                        &text,
+                        &c,
                         &full.entities,
                         &full.quotes,
                     )))

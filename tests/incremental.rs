@@ -55,6 +55,13 @@ const PIECES: &[&str] = &[
     " بيسكوف",
     "ـ",
     "😀",
+    "\u{202B}",
+    "\u{200B}",
+    "\u{202C}\n",
+    "\n\u{202B} ،",
+    "\n\u{200B}\"",
+    "'",
+    " ي",
 ];
 
 #[derive(Clone, Debug)]
@@ -115,7 +122,44 @@ proptest! {
             let fresh = analyze_staged(&text, &extra);
             prop_assert_eq!(&incremental, &fresh);
             prop_assert_eq!(&incremental, &qalam::analyze(&text));
+            // The document stage's quotations and diagnostics, built from the paragraphs'
+            // cached parts, equal the one-shot functions on the whole text.
+            let (tokens, entities) = (&incremental.tokens, &incremental.entities);
+            prop_assert_eq!(&incremental.quotes, &qalam::quotes::scan(&text, tokens, entities));
+            prop_assert_eq!(
+                &incremental.diagnostics,
+                &qalam::diagnostics::check(&text, tokens, entities, &incremental.quotes)
+            );
         }
+    }
+}
+
+/// Paragraph edges: a mark or a punctuation mark whose neighbour lies outside its paragraph
+/// (bidi controls and zero-width spaces are trimmed off paragraphs but are not white space),
+/// bidi controls between paragraphs, quotations opened and closed across paragraphs.
+#[test]
+fn paragraph_edges_equal_the_whole_text() {
+    let texts = [
+        "قال: \"نعم\u{202C}\nثم \"لا\"",
+        "قال \"نعم\"\u{200B}\n\u{200B}\"لا\" ثم مضى",
+        "\u{202B}'نعم' قال\n'لا'\u{202C}\n",
+        "جملة\n\u{202B} ، ثم\n\u{200B}\t. وبعد\n\u{2067}\u{2069}\n",
+        "قال: «الفقرة الأولى.\n\n«والفقرة الثانية».\n\u{202E}»\n“نعم\n”لا“",
+        "\u{202A}\u{202B}",
+        "وقال الرئيس: «فى البيت في البيت فى»\nفي في",
+    ];
+    for text in texts {
+        let a = analyze_staged(text, &[]);
+        assert_eq!(
+            a.quotes,
+            qalam::quotes::scan(text, &a.tokens, &a.entities),
+            "{text:?}"
+        );
+        assert_eq!(
+            a.diagnostics,
+            qalam::diagnostics::check(text, &a.tokens, &a.entities, &a.quotes),
+            "{text:?}"
+        );
     }
 }
 

@@ -8,17 +8,22 @@
 //!    tokens ([`crate::text::token::tokenize`]), their proclitic readings
 //!    ([`crate::entities::words::Doc`]), the sources' mentions
 //!    ([`crate::entities::source_mentions`]: lexicon, context rules, and the tagger, which tags
-//!    the paragraph's sentences as one document) and the learned-independent half of entity
+//!    the paragraph's sentences as one document), the learned-independent half of entity
 //!    recognition ([`crate::entities::staged::local_mentions`], including the names the
-//!    paragraph teaches). All offsets are relative to the paragraph.
+//!    paragraph teaches), the quotation marks and cue-verb readings
+//!    ([`crate::quotes::paragraph_quotes`]) and the paragraph-local diagnostics with the words
+//!    compared across the document ([`crate::diagnostics::paragraph_checks`]). All offsets are
+//!    relative to the paragraph.
 //! 2. **Document stage** (runs on every analysis, [`document_stage`]): the document's learned
 //!    names ([`learned_names`]), each paragraph's resolved mentions
 //!    ([`crate::entities::staged::part_mentions`]: copies of learned names, overlap resolution,
 //!    transliterations, roles — inside the paragraph), merging into entities
 //!    ([`crate::entities::staged::document_entities`]), then the paragraphs' tokens shifted to
 //!    their place and concatenated ([`assemble`]) for quotation pairing and attribution
-//!    ([`crate::quotes::scan`], which pairs marks across paragraphs) and diagnostics
-//!    ([`crate::diagnostics::check`]).
+//!    ([`crate::quotes::scan_paragraphs`], which pairs the cached marks across paragraphs) and
+//!    diagnostics ([`crate::diagnostics::check_paragraphs`]: the document-level checks plus the
+//!    cached local ones). They equal the one-shot [`crate::quotes::scan`] and
+//!    [`crate::diagnostics::check`] on the whole text.
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
@@ -59,6 +64,11 @@ pub struct ParagraphWork {
     /// The entity recognition's learned-independent half ([`staged::local_mentions`] of the
     /// sources' mentions: lexicon, rules, tagger).
     pub entities: LocalMentions,
+    /// The quotation layer's part: marks and cue readings ([`quotes::paragraph_quotes`]).
+    pub quotes: quotes::ParagraphQuotes,
+    /// The paragraph-local diagnostics and the words compared across the document
+    /// ([`diagnostics::paragraph_checks`]).
+    pub checks: diagnostics::ParagraphChecks,
 }
 
 impl ParagraphWork {
@@ -77,11 +87,15 @@ pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> Paragra
     let found = entities::source_mentions(&doc, extra);
     let local = staged::local_mentions(&doc, found, !extra.is_empty());
     let readings = doc.readings.into_owned();
+    let quotes = quotes::paragraph_quotes(paragraph, &tokens);
+    let checks = diagnostics::paragraph_checks(paragraph, &tokens);
     ParagraphWork {
         len: paragraph.len(),
         tokens,
         readings,
         entities: local,
+        quotes,
+        checks,
     }
 }
 
@@ -174,8 +188,14 @@ fn finish(
 ) -> Analysis {
     let tokens = assemble(parts);
     let entities = staged::document_entities(resolved);
-    let quotes = quotes::scan(text, &tokens, &entities);
-    let diagnostics = diagnostics::check(text, &tokens, &entities, &quotes);
+    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes)> =
+        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
+    let quotes = quotes::scan_paragraphs(text, &tokens, &entities, &quote_parts);
+    let check_parts: Vec<_> = parts
+        .iter()
+        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+        .collect();
+    let diagnostics = diagnostics::check_paragraphs(text, &check_parts, &entities, &quotes);
     Analysis {
         tokens,
         entities,

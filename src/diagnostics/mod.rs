@@ -8,6 +8,11 @@
 //! [`words`] (repeated words), [`bidi`] (bidi controls) and [`confusable`] (look-alike letters
 //! and digits from other scripts inside Arabic words). Each returns its diagnostics;
 //! [`check`] merges and sorts them.
+//!
+//! Punctuation, repeated words, bidi controls and confusable letters never look across a line
+//! break: the analysis computes them per paragraph ([`paragraph_checks`], cached with the
+//! paragraph) and [`check_paragraphs`] adds the document-level ones (quotation marks,
+//! inconsistent spelling, mixed orthography) — the same result as [`check`].
 
 pub mod bidi;
 pub mod confusable;
@@ -21,7 +26,7 @@ use serde::Serialize;
 use crate::entities::Entity;
 use crate::quotes::QuoteScan;
 use crate::text::Span;
-use crate::text::token::Token;
+use crate::text::token::{Token, TokenKind};
 
 /// A diagnostic's stable code (its `code` field over LSP and in JSON).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -254,24 +259,177 @@ pub const MAX_EXCERPT_CHARS: usize = 40;
 /// analysis layers' results for it. Spans coming from them that do not fit `text` are skipped,
 /// never trusted blindly: this never panics. Every excerpt of the text quoted in a message is at
 /// most [`MAX_EXCERPT_CHARS`] characters long, so messages stay short whatever the input.
+///
+/// The same pieces as [`check_paragraphs`] (which the analysis uses, with the paragraph-local
+/// part cached per paragraph): [`document_checks`] plus [`local_checks`] over the whole text,
+/// then [`finish`].
 pub fn check(
     text: &str,
     tokens: &[Token],
     entities: &[Entity],
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    out.extend(self::quotes::check(text, quotes));
-    out.extend(spelling::inconsistent_spelling(text, entities));
-    out.extend(spelling::mixed_orthography(text, tokens, entities));
-    out.extend(punctuation::latin_punctuation(text, tokens));
+    let words = spelling::orthography_words(text, tokens);
+    let mut out = document_checks(text, &[(0, &words)], entities, quotes);
+    out.extend(local_checks(text, tokens));
+    finish(out)
+}
+
+/// The diagnostics that look only at one paragraph, in this order: `latin-punctuation`,
+/// `space-before-punctuation`, `repeated-word`, `bidi-control`, `confusable-letter` (unsorted;
+/// each code's diagnostics in text order). `tokens` is [`crate::text::token::tokenize`]`(text)`;
+/// spans are byte ranges of `text`.
+///
+/// None of them looks across a line break, so on a whole text they give exactly the union of
+/// their results on its paragraphs (shifted), plus the two cases outside every paragraph that
+/// [`check_paragraphs`] adds itself: bidi controls in the blanks between paragraphs, and white
+/// space before a punctuation mark that opens a paragraph.
+pub fn local_checks(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
+    let mut out = punctuation::latin_punctuation(text, tokens);
     out.extend(punctuation::space_before_punctuation(text, tokens));
     out.extend(words::repeated_word(text, tokens));
     out.extend(bidi::bidi_controls(text));
     out.extend(confusable::confusable_letters(text, tokens));
-    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
-    cap_per_code(&mut out, MAX_PER_CODE);
     out
+}
+
+/// What the diagnostics keep of one paragraph (the paragraph stage's part, a pure function of
+/// the paragraph's text): its [`local_checks`] and the words `mixed-orthography` compares.
+/// Every span is a byte range of the paragraph.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParagraphChecks {
+    /// The paragraph's length (bytes).
+    pub len: usize,
+    /// [`local_checks`] of the paragraph.
+    pub local: Vec<Diagnostic>,
+    /// [`spelling::orthography_words`] of the paragraph.
+    pub words: Vec<spelling::OrthographyWord>,
+}
+
+/// The paragraph stage's diagnostics work for one `paragraph` (a trimmed line of
+/// [`crate::text::segment::paragraphs`]) and its `tokens` (spans relative to the paragraph).
+pub fn paragraph_checks(paragraph: &str, tokens: &[Token]) -> ParagraphChecks {
+    ParagraphChecks {
+        len: paragraph.len(),
+        local: local_checks(paragraph, tokens),
+        words: spelling::orthography_words(paragraph, tokens),
+    }
+}
+
+/// The diagnostics that need the whole document (unsorted): the quotation diagnostics of
+/// `quotes`, `inconsistent-spelling` over `entities`, and `mixed-orthography` over the words
+/// `words` (each paragraph's byte offset in `text` and its [`spelling::orthography_words`],
+/// in text order).
+pub fn document_checks(
+    text: &str,
+    words: &[(usize, &[spelling::OrthographyWord])],
+    entities: &[Entity],
+    quotes: &QuoteScan,
+) -> Vec<Diagnostic> {
+    let mut out = self::quotes::check(text, quotes);
+    out.extend(spelling::inconsistent_spelling(text, entities));
+    out.extend(spelling::mixed_orthography_of(words, entities));
+    out
+}
+
+/// Sorts `diagnostics` by position (span start, then end, then code; stable) and keeps the
+/// first [`MAX_PER_CODE`] of each code.
+pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    cap_per_code(&mut diagnostics, MAX_PER_CODE);
+    diagnostics
+}
+
+/// One paragraph as [`check_paragraphs`] reads it: its byte offset in the text, its first
+/// token's kind and span (relative to the paragraph; `None` for no token) and its
+/// [`ParagraphChecks`].
+pub type ParagraphPart<'a> = (usize, Option<(TokenKind, Span)>, &'a ParagraphChecks);
+
+/// [`check`] from the paragraph stage's results: `parts` holds, in text order, each
+/// paragraph's byte offset in `text` (the paragraphs of [`crate::text::segment::paragraphs`]),
+/// its first token (kind and span relative to the paragraph, if any) and its
+/// [`ParagraphChecks`]. Equal to [`check`]`(text, tokens, entities, quotes)` when `tokens` are
+/// the paragraphs' tokens. Cost: the document-level checks, plus a shift of the paragraphs'
+/// local diagnostics — only the ones kept after sorting and capping are cloned.
+pub fn check_paragraphs(
+    text: &str,
+    parts: &[ParagraphPart<'_>],
+    entities: &[Entity],
+    quotes: &QuoteScan,
+) -> Vec<Diagnostic> {
+    let words: Vec<(usize, &[spelling::OrthographyWord])> = parts
+        .iter()
+        .map(|&(offset, _, p)| (offset, p.words.as_slice()))
+        .collect();
+    let document = document_checks(text, &words, entities, quotes);
+    // Outside every paragraph: bidi controls in the blanks between paragraphs (and before the
+    // first, after the last), white space before a paragraph's opening punctuation mark.
+    let mut outside = Vec::new();
+    let mut gap_start = 0;
+    for &(offset, first, p) in parts {
+        if let Some(gap) = text.get(gap_start..offset) {
+            outside.extend(
+                bidi::bidi_controls(gap)
+                    .into_iter()
+                    .map(|d| shifted(d, gap_start)),
+            );
+        }
+        if let Some((kind, span)) = first
+            && span.start == 0
+        {
+            outside.extend(punctuation::space_before(text, kind, shift(span, offset)));
+        }
+        gap_start = offset + p.len;
+    }
+    if let Some(gap) = text.get(gap_start..) {
+        outside.extend(
+            bidi::bidi_controls(gap)
+                .into_iter()
+                .map(|d| shifted(d, gap_start)),
+        );
+    }
+    // Sort references (document-level first, then the local ones in paragraph order: equal
+    // keys only ever come from one function and one paragraph, so this is `check`'s order).
+    let mut all: Vec<(usize, &Diagnostic)> = document
+        .iter()
+        .chain(&outside)
+        .map(|d| (0, d))
+        .chain(
+            parts
+                .iter()
+                .flat_map(|&(offset, _, p)| p.local.iter().map(move |d| (offset, d))),
+        )
+        .collect();
+    all.sort_by_key(|&(o, d)| (d.span.start + o, d.span.end + o, d.code));
+    let mut counts = [0usize; Code::ALL.len()];
+    all.retain(|(_, d)| {
+        let n = &mut counts[d.code as usize];
+        *n += 1;
+        *n <= MAX_PER_CODE
+    });
+    all.into_iter()
+        .map(|(o, d)| {
+            if o == 0 {
+                d.clone()
+            } else {
+                shifted(d.clone(), o)
+            }
+        })
+        .collect()
+}
+
+/// `s` moved `by` bytes later.
+fn shift(s: Span, by: usize) -> Span {
+    Span::new(s.start + by, s.end + by)
+}
+
+/// `d` with its span and related spans moved `by` bytes later.
+fn shifted(mut d: Diagnostic, by: usize) -> Diagnostic {
+    d.span = shift(d.span, by);
+    for r in &mut d.related {
+        r.span = shift(r.span, by);
+    }
+    d
 }
 
 /// Keeps the first `max` diagnostics of each code in `diagnostics` (order preserved).

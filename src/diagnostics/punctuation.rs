@@ -96,41 +96,46 @@ fn is_gap(c: char) -> bool {
 /// (range: the white space). Not reported: punctuation at the start of a line, a `.` that begins
 /// an ellipsis (` ...`), and `.` `,` `:` directly followed by a digit (` .5`, ` :30`).
 pub fn space_before_punctuation(text: &str, tokens: &[Token]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for t in tokens {
-        if t.kind != TokenKind::Punct {
-            continue;
-        }
-        let (Some(before), Some(rest)) = (text.get(..t.span.start), text.get(t.span.start..))
-        else {
-            continue;
-        };
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { continue };
-        if !no_space_before(c) {
-            continue;
-        }
-        let next = chars.next();
-        if c == '.' && next == Some('.') {
-            continue;
-        }
-        if matches!(c, '.' | ',' | ':') && next.is_some_and(|n| n.is_ascii_digit()) {
-            continue;
-        }
-        let trimmed = before.trim_end_matches(is_gap);
-        if trimmed.len() == before.len() || trimmed.is_empty() || trimmed.ends_with(['\n', '\r']) {
-            continue;
-        }
-        out.push(Diagnostic::new(
-            Span::new(trimmed.len(), t.span.start),
-            Code::SpaceBeforePunctuation,
-            Message::new(
-                format!("مسافة قبل «{c}»"),
-                format!("White space before ‘{c}’"),
-            ),
-        ));
+    tokens
+        .iter()
+        .filter_map(|t| space_before(text, t.kind, t.span))
+        .collect()
+}
+
+/// The `space-before-punctuation` diagnostic of the token of kind `kind` at `span` in `text`,
+/// if any (see [`space_before_punctuation`]). Reads `text` before `span` up to the first
+/// character that is not horizontal white space.
+pub(crate) fn space_before(text: &str, kind: TokenKind, span: Span) -> Option<Diagnostic> {
+    if kind != TokenKind::Punct {
+        return None;
     }
-    out
+    let (Some(before), Some(rest)) = (text.get(..span.start), text.get(span.start..)) else {
+        return None;
+    };
+    let mut chars = rest.chars();
+    let c = chars.next()?;
+    if !no_space_before(c) {
+        return None;
+    }
+    let next = chars.next();
+    if c == '.' && next == Some('.') {
+        return None;
+    }
+    if matches!(c, '.' | ',' | ':') && next.is_some_and(|n| n.is_ascii_digit()) {
+        return None;
+    }
+    let trimmed = before.trim_end_matches(is_gap);
+    if trimmed.len() == before.len() || trimmed.is_empty() || trimmed.ends_with(['\n', '\r']) {
+        return None;
+    }
+    Some(Diagnostic::new(
+        Span::new(trimmed.len(), span.start),
+        Code::SpaceBeforePunctuation,
+        Message::new(
+            format!("مسافة قبل «{c}»"),
+            format!("White space before ‘{c}’"),
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -37,24 +37,17 @@ fn skeleton(s: &str) -> String {
 }
 
 /// A word of a mention: its folded form and its span in the document.
-struct Word {
-    folded: String,
+struct Word<'a> {
+    folded: &'a str,
     span: Span,
 }
 
-/// The words (Arabic or Latin tokens) of `span` in `text`, with document spans.
-fn words_in(text: &str, span: Span) -> Option<Vec<Word>> {
-    let s = slice(text, span)?;
-    Some(
-        tokenize(s)
-            .into_iter()
-            .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
-            .map(|t| Word {
-                folded: t.folded,
-                span: Span::new(span.start + t.span.start, span.start + t.span.end),
-            })
-            .collect(),
-    )
+/// The words (Arabic or Latin tokens) of `s`, spans relative to `s`.
+fn word_tokens(s: &str) -> Vec<Token> {
+    tokenize(s)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
+        .collect()
 }
 
 /// True when two folded name words are the same word, possibly misspelt: equal, or at an
@@ -100,16 +93,30 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
     if reference.is_empty() {
         return Vec::new();
     }
+    // Each distinct mention text is tokenized once (an entity's mentions repeat a few forms).
+    let mut memo: rustc_hash::FxHashMap<&str, Vec<Token>> = Default::default();
+    for m in &entity.mentions {
+        if let Some(s) = slice(text, m.span) {
+            memo.entry(s).or_insert_with(|| word_tokens(s));
+        }
+    }
     let mentions: Vec<Vec<Word>> = entity
         .mentions
         .iter()
-        .filter_map(|m| words_in(text, m.span))
+        .filter_map(|m| {
+            let words = memo.get(slice(text, m.span)?)?;
+            Some(
+                words
+                    .iter()
+                    .map(|t| Word {
+                        folded: &t.folded,
+                        span: Span::new(m.span.start + t.span.start, m.span.start + t.span.end),
+                    })
+                    .collect(),
+            )
+        })
         .collect();
-    let written_as_one: HashSet<&str> = mentions
-        .iter()
-        .flatten()
-        .map(|w| w.folded.as_str())
-        .collect();
+    let written_as_one: HashSet<&str> = mentions.iter().flatten().map(|w| w.folded).collect();
     let mut units: Vec<String> = Vec::with_capacity(reference.len());
     let mut k = 0;
     while k < reference.len() {
@@ -129,7 +136,7 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
     for words in &mentions {
         let (mut u, mut i) = (0, 0);
         while i < words.len() && u < units.len() {
-            let one = words[i].folded.as_str();
+            let one = words[i].folded;
             let two = words.get(i + 1).map(|w| format!("{one}{}", w.folded));
             let exact = (u..units.len()).find_map(|v| {
                 if units[v] == one {
@@ -200,10 +207,12 @@ fn has_persian_letter(form: &str) -> bool {
 /// `(forms, majority index)`: the most frequent form, the first written on a tie — among the
 /// forms without Persian letters when there is one ([`has_persian_letter`]: in Arabic text
 /// وزیر is always the odd spelling of وزير, however often it is written).
-fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Vec<Span>)>, usize) {
-    let mut forms: Vec<(String, Vec<Span>)> = Vec::new();
+fn majority<S: AsRef<str>>(
+    items: impl IntoIterator<Item = (S, Span)>,
+) -> (Vec<(S, Vec<Span>)>, usize) {
+    let mut forms: Vec<(S, Vec<Span>)> = Vec::new();
     for (form, span) in items {
-        match forms.iter_mut().find(|(f, _)| *f == form) {
+        match forms.iter_mut().find(|(f, _)| f.as_ref() == form.as_ref()) {
             Some((_, spans)) => spans.push(span),
             None => forms.push((form, vec![span])),
         }
@@ -211,9 +220,9 @@ fn majority(items: impl IntoIterator<Item = (String, Span)>) -> (Vec<(String, Ve
     for (_, spans) in &mut forms {
         spans.sort();
     }
-    let rank = |(form, spans): &(String, Vec<Span>)| {
+    let rank = |(form, spans): &(S, Vec<Span>)| {
         (
-            !has_persian_letter(form),
+            !has_persian_letter(form.as_ref()),
             spans.len(),
             std::cmp::Reverse(spans[0]),
         )
@@ -396,6 +405,44 @@ fn mention_cover(entities: &[Entity]) -> Vec<Span> {
     merged
 }
 
+/// A word `mixed-orthography` compares: an Arabic token holding one of ى ي ة ه ک ی ۀ ك, with
+/// its skeleton. Computed per paragraph ([`orthography_words`]); spans are byte ranges of the
+/// text the words were found in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrthographyWord {
+    /// The token's range (bytes).
+    span: Span,
+    /// Its skeleton ([`skeleton`]).
+    form: Box<str>,
+    /// FxHash of the form's [`orthography_key`]: words are grouped by it first, so that only
+    /// the few keys written with two forms are compared as strings.
+    key_hash: u64,
+}
+
+/// The words of `text` (tokens `tokens`) that `mixed-orthography` compares, in token order.
+/// Tokens that do not fit `text` are skipped.
+pub fn orthography_words(text: &str, tokens: &[Token]) -> Vec<OrthographyWord> {
+    use std::hash::{Hash, Hasher};
+    tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Arabic)
+        .filter_map(|t| {
+            let word = slice(text, t.span)?;
+            if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
+                return None;
+            }
+            let form = skeleton(word);
+            let mut h = rustc_hash::FxHasher::default();
+            orthography_key(&form).hash(&mut h);
+            Some(OrthographyWord {
+                span: t.span,
+                form: form.into(),
+                key_hash: h.finish(),
+            })
+        })
+        .collect()
+}
+
 /// One `mixed-orthography` diagnostic per occurrence of a minority spelling of an Arabic word
 /// written with both final ى and ي, ة and ه, or Persian and Arabic letters (فى / في), when the
 /// two spellings cannot be two different words (ى / ي: function words such as في، الذي، التي,
@@ -404,30 +451,79 @@ fn mention_cover(entities: &[Entity]) -> Vec<Span> {
 /// Words inside entity mentions are left out (they are reported as `inconsistent-spelling`).
 /// Related location: the majority spelling's first occurrence.
 pub fn mixed_orthography(text: &str, tokens: &[Token], entities: &[Entity]) -> Vec<Diagnostic> {
+    let words = orthography_words(text, tokens);
+    mixed_orthography_of(&[(0, &words)], entities)
+}
+
+/// [`mixed_orthography`] from the words of each paragraph: `parts` holds, in text order, each
+/// paragraph's byte offset in the text and its [`orthography_words`] (spans relative to the
+/// paragraph); diagnostics are byte ranges of the text.
+///
+/// Cost: one hash-map probe per word (by key hash) to find the keys written with two forms;
+/// only those keys' words are compared as strings and grouped.
+pub fn mixed_orthography_of(
+    parts: &[(usize, &[OrthographyWord])],
+    entities: &[Entity],
+) -> Vec<Diagnostic> {
+    // Pass 1: per key hash, the first word's form, and whether another form shares the hash
+    // (two forms of one key, or — rarely — two keys with one hash: a superset, checked below).
+    let n: usize = parts.iter().map(|(_, w)| w.len()).sum();
+    let mut first: rustc_hash::FxHashMap<u64, (&str, bool)> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(n / 4, Default::default());
+    for (_, words) in parts {
+        for w in words.iter() {
+            let e = first.entry(w.key_hash).or_insert((&w.form, false));
+            if !e.1 && *e.0 != *w.form {
+                e.1 = true;
+            }
+        }
+    }
+    first.retain(|_, (_, multi)| *multi);
+    if first.is_empty() {
+        return Vec::new();
+    }
+    // Pass 2: the words of those keys outside entity mentions, grouped by key, in text order.
     let cover = mention_cover(entities);
     let in_mention = |s: Span| {
         let i = cover.partition_point(|m| m.end <= s.start);
         cover.get(i).is_some_and(|m| m.start < s.end)
     };
-    let mut groups: HashMap<String, Vec<(String, Span)>> = HashMap::new();
-    for t in tokens {
-        if t.kind != TokenKind::Arabic || in_mention(t.span) {
-            continue;
+    // Grouped by key hash, then (for the rare hash shared by two keys) by key; forms borrowed.
+    let mut by_hash: rustc_hash::FxHashMap<u64, Vec<(&str, Span)>> = Default::default();
+    for &(offset, words) in parts {
+        for w in words.iter().filter(|w| first.contains_key(&w.key_hash)) {
+            let span = Span::new(w.span.start + offset, w.span.end + offset);
+            if in_mention(span) {
+                continue;
+            }
+            by_hash.entry(w.key_hash).or_default().push((&w.form, span));
         }
-        let Some(word) = slice(text, t.span) else {
-            continue;
-        };
-        if !word.contains(['ى', 'ي', 'ة', 'ه', 'ک', 'ی', 'ۀ', 'ك']) {
-            continue;
+    }
+    let mut groups: Vec<Vec<(&str, Span)>> = Vec::with_capacity(by_hash.len());
+    for items in by_hash.into_values() {
+        let key = orthography_key(items[0].0);
+        let mut same_key: Vec<&str> = vec![items[0].0];
+        let one_key = items.iter().all(|&(f, _)| {
+            same_key.contains(&f) || {
+                let same = orthography_key(f) == key;
+                if same {
+                    same_key.push(f);
+                }
+                same
+            }
+        });
+        if one_key {
+            groups.push(items);
+        } else {
+            let mut keyed: HashMap<String, Vec<(&str, Span)>> = HashMap::new();
+            for item in items {
+                keyed.entry(orthography_key(item.0)).or_default().push(item);
+            }
+            groups.extend(keyed.into_values());
         }
-        let form = skeleton(word);
-        groups
-            .entry(orthography_key(&form))
-            .or_default()
-            .push((form, t.span));
     }
     let mut out = Vec::new();
-    for items in groups.into_values() {
+    for items in groups {
         let (forms, best) = majority(items);
         if forms.len() < 2 {
             continue;

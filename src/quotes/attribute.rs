@@ -212,11 +212,14 @@ pub(crate) fn attribute(
     }
     a.head_mentions = head_mentions;
     a.collect_events();
-    let before_cues: Vec<Option<usize>> = speech.iter().map(|q| a.before_cue(q)).collect();
+    // The tokens before each quotation (they depend on the quotations only, not on the
+    // speakers found so far): computed once, used for the cue and for the attribution.
+    let befores: Vec<Vec<usize>> = speech.iter().map(|q| a.before(q.span)).collect();
+    let before_cues: Vec<Option<usize>> = befores.iter().map(|b| a.before_cue(b)).collect();
     a.before_cue_set = before_cues.iter().flatten().copied().collect();
     let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
     for (k, q) in speech.iter().enumerate() {
-        let mut attr = a.attribute_one(q, before_cues[k]);
+        let mut attr = a.attribute_one(q, &befores[k], before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
             // A quotation following another in the same paragraph with nothing of its own:
             // the same speaker goes on.
@@ -378,18 +381,17 @@ impl Attributor<'_> {
 
     fn is_cue(&self, i: usize) -> bool {
         let t = &self.doc.tokens[i];
-        t.kind == TokenKind::Arabic && self.lex.cue(&t.folded).is_some()
+        t.kind == TokenKind::Arabic && self.doc.cue(i).is_some()
     }
 
     fn cue_form(&self, i: usize) -> Option<CueForm> {
-        self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.form)
+        self.doc.cue(i).map(|c| c.form)
     }
 
     /// The cue verb before the quotation: the nearest one, or — when it belongs to an earlier
     /// cue's subject phrase (وقال مصدر لم يكشف عن اسمه: «…»، وتابع قائلا: «…») — the first
     /// reporting verb of that chain: only words, no complementizer, between the two.
-    fn before_cue(&self, q: &Quoted) -> Option<usize> {
-        let before = self.before(q.span);
+    fn before_cue(&self, before: &[usize]) -> Option<usize> {
         let k = before.iter().position(|&i| self.is_cue(i))?;
         let mut cue = before[k];
         let mut prev = before[k];
@@ -419,8 +421,13 @@ impl Attributor<'_> {
         (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
     }
 
-    fn attribute_one(&mut self, q: &Quoted, before_cue: Option<usize>) -> Attribution {
-        let before = self.before(q.span);
+    /// `before`: [`Self::before`] of the quotation; `before_cue`: [`Self::before_cue`] of it.
+    fn attribute_one(
+        &mut self,
+        q: &Quoted,
+        before: &[usize],
+        before_cue: Option<usize>,
+    ) -> Attribution {
         let after = if q.close.is_some() {
             self.after(q.span)
         } else {
@@ -430,7 +437,7 @@ impl Attributor<'_> {
             Some(ci) => (Some(ci), self.explicit_speaker(ci)),
             None => match self.after_cue(&after) {
                 Some(ci) => (Some(ci), self.explicit_speaker(ci)),
-                None => match self.came_in(&before) {
+                None => match self.came_in(before) {
                     Some((ci, who)) => {
                         if let Some(w) = &who {
                             self.add_event(Event {
@@ -578,7 +585,11 @@ impl Attributor<'_> {
 
     /// Records every main-clause reporting verb with a written subject.
     fn collect_events(&mut self) {
-        for i in 0..self.doc.tokens.len() {
+        // Only the tokens with a cue reading can be cue verbs (`is_cue`).
+        let cues: Vec<usize> = (0..self.doc.tokens.len())
+            .filter(|&i| self.doc.cues.get(i).is_some_and(Option::is_some))
+            .collect();
+        for i in cues {
             if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
                 continue;
             }
@@ -594,7 +605,7 @@ impl Attributor<'_> {
                 self.events.push(Event {
                     at: self.doc.tokens[i].span.start,
                     who,
-                    feminine: self.lex.cue(&self.doc.tokens[i].folded).map(|c| c.feminine),
+                    feminine: self.doc.cue(i).map(|c| c.feminine),
                     written_head,
                 });
             }
@@ -605,9 +616,7 @@ impl Attributor<'_> {
     /// if any): the subject of the sentence's main clause when one is written before the verb
     /// (أبدى المدرب فلان أسفه، وقال: «…»), else the previous speaker.
     fn unwritten_subject(&self, at: usize, cue: Option<usize>) -> Option<Named> {
-        let feminine = cue
-            .and_then(|ci| self.lex.cue(&self.doc.tokens[ci].folded))
-            .map(|c| c.feminine);
+        let feminine = cue.and_then(|ci| self.doc.cue(ci)).map(|c| c.feminine);
         self.sentence_subject(at)
             .or_else(|| self.previous_speaker(at, feminine))
     }
@@ -766,8 +775,7 @@ impl Attributor<'_> {
             || self.lex.is_relay(f)
             || self
                 .lex
-                .sources
-                .iter()
+                .sources_starting(f)
                 .any(|s| self.phrase_matches(i, &s.words))
     }
 
@@ -1101,7 +1109,7 @@ impl Attributor<'_> {
                         start + 1 < ci && titles.get(&format!("{w} {}", n.folded)) == Some(&2)
                     })
             })?;
-        if let Some(cue) = self.lex.cue(&toks[ci].folded)
+        if let Some(cue) = self.doc.cue(ci)
             && title.ends_with('ه') != cue.feminine
         {
             return None;
@@ -1267,7 +1275,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        let phrase = self.lex.sources.iter().find(|s| {
+        let phrase = self.lex.sources_starting(&t.folded).find(|s| {
             self.phrase_matches(i, &s.words) && (!s.lam || self.lam_at(i + s.words.len()))
         })?;
         let n = phrase.words.len();

@@ -1,6 +1,7 @@
 //! The document as the quotation layer sees it: text, tokens and entity mentions, with the
 //! look-ups the other modules share.
 
+use super::lexicon::CueInfo;
 use crate::entities::{Entity, EntityKind};
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
@@ -22,6 +23,9 @@ pub(crate) struct Doc<'a> {
     pub tokens: &'a [Token],
     /// The entities found in it.
     pub entities: &'a [Entity],
+    /// The cue-verb reading of each token ([`super::lexicon::Lexicon::cue`] of its folded
+    /// text), computed per paragraph and cached with it.
+    pub cues: Vec<Option<CueInfo>>,
     /// Every mention of every entity, sorted by start (then longest first).
     pub mentions: Vec<MentionRef>,
     /// The longest mention's length (bytes): a mention overlapping byte `b` starts at or after
@@ -30,8 +34,13 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Collects the mentions of `entities`.
-    pub fn new(text: &'a str, tokens: &'a [Token], entities: &'a [Entity]) -> Self {
+    /// Collects the mentions of `entities`; `cues` holds one entry per token.
+    pub fn new(
+        text: &'a str,
+        tokens: &'a [Token],
+        entities: &'a [Entity],
+        cues: Vec<Option<CueInfo>>,
+    ) -> Self {
         let mut mentions: Vec<MentionRef> = entities
             .iter()
             .enumerate()
@@ -49,9 +58,15 @@ impl<'a> Doc<'a> {
             text,
             tokens,
             entities,
+            cues,
             mentions,
             max_mention_len,
         }
+    }
+
+    /// The cue-verb reading of token `i` (`None` for a token that is no cue verb).
+    pub fn cue(&self, i: usize) -> Option<CueInfo> {
+        self.cues.get(i).copied().flatten()
     }
 
     /// The mentions starting in bytes `from..to`, in order (a binary search: O(log n + k)).

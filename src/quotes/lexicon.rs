@@ -2,7 +2,7 @@
 //! inventory after the notes in `docs/arabic-resources.md`, section 3), folded with
 //! [`crate::text::normalize::fold_str`] and built once.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use crate::text::normalize::fold_str;
@@ -52,6 +52,8 @@ pub(crate) struct Lexicon {
     cues: HashMap<String, CueInfo>,
     /// Attribution phrases, longest first.
     pub sources: Vec<SourcePhrase>,
+    /// For each first word of a phrase of `sources`, the phrases' indices (ascending).
+    source_index: HashMap<String, Vec<usize>>,
     triggers: HashSet<String>,
     media: HashSet<String>,
     complementizers: HashSet<String>,
@@ -91,7 +93,7 @@ fn word_set(data: &str) -> HashSet<String> {
 }
 
 fn sections(data: &str) -> HashMap<String, HashSet<String>> {
-    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut out: HashMap<String, HashSet<String>> = HashMap::default();
     let mut current = String::new();
     for line in data_lines(data) {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
@@ -117,7 +119,7 @@ impl Lexicon {
             (CueForm::Plural, false),
             (CueForm::Participle, false),
         ];
-        let mut cues = HashMap::new();
+        let mut cues = HashMap::default();
         for line in data_lines(CUES) {
             for (word, (form, feminine)) in line.split_whitespace().zip(COLUMNS) {
                 if word != "-" {
@@ -142,11 +144,16 @@ impl Lexicon {
             })
             .collect();
         sources.sort_by_key(|s| std::cmp::Reverse(s.words.len() + usize::from(s.lam)));
+        let mut source_index: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, s) in sources.iter().enumerate() {
+            source_index.entry(s.words[0].clone()).or_default().push(i);
+        }
         let mut fw = sections(FUNCTION_WORDS);
         let mut titles = sections(TITLE_TRIGGERS);
         Lexicon {
             cues,
             sources,
+            source_index,
             triggers: word_set(TRIGGERS),
             media: word_set(MEDIA),
             complementizers: fw.remove("complementizers").unwrap_or_default(),
@@ -167,6 +174,25 @@ impl Lexicon {
             title_nouns: titles.remove("nouns").unwrap_or_default(),
             naming: titles.remove("naming").unwrap_or_default(),
         }
+    }
+
+    /// The attribution phrases (of `sources`, in its order: longest first) whose first word is
+    /// the folded word `folded`, or `folded` without a leading و — the phrases that may start
+    /// at a token written `folded`. A hash look-up or two, not a scan of the list.
+    pub fn sources_starting(&self, folded: &str) -> impl Iterator<Item = &SourcePhrase> {
+        let get = |w: &str| self.source_index.get(w).map_or(&[][..], Vec::as_slice);
+        let mut a = get(folded).iter().peekable();
+        let mut b = folded
+            .strip_prefix('و')
+            .map_or(&[][..], get)
+            .iter()
+            .peekable();
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y < x => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        })
+        .map(|&i| &self.sources[i])
     }
 
     /// The cue verb a folded word is, with the proclitic و or ف stripped when needed

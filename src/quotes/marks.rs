@@ -129,15 +129,22 @@ fn neighbour(c: Option<char>) -> Neighbour {
 
 /// The context of the mark at `span`: looks at the nearest characters on each side that
 /// folding does not ignore (diacritics, tatweel and bidi marks are skipped).
-fn context(text: &str, span: Span) -> Context {
+pub(crate) fn context(text: &str, span: Span) -> Context {
+    context_and_edge(text, span).0
+}
+
+/// [`context`], and whether the look-up ran off either end of `text` (then a longer text around
+/// `text` may give another context: see [`paragraph_marks`]).
+fn context_and_edge(text: &str, span: Span) -> (Context, bool) {
     let before = text[..span.start].chars().rev().find(|c| !is_ignorable(*c));
     let after = text[span.end..].chars().find(|c| !is_ignorable(*c));
+    let edge = before.is_none() || after.is_none();
     let (b, a) = (neighbour(before), neighbour(after));
     let after_is_break = matches!(
         a,
         Neighbour::Edge | Neighbour::Space | Neighbour::ClosePunct | Neighbour::OpenPunct
     );
-    if matches!(b, Neighbour::Word | Neighbour::ClosePunct) && after_is_break {
+    let context = if matches!(b, Neighbour::Word | Neighbour::ClosePunct) && after_is_break {
         Context::Closing
     } else if matches!(b, Neighbour::Edge | Neighbour::Space | Neighbour::OpenPunct)
         && matches!(a, Neighbour::Word | Neighbour::OpenPunct)
@@ -145,7 +152,8 @@ fn context(text: &str, span: Span) -> Context {
         Context::Opening
     } else {
         Context::Ambiguous
-    }
+    };
+    (context, edge)
 }
 
 /// Every quotation mark of `text`, in order, with its neighbour context. Single quotes between
@@ -168,6 +176,63 @@ pub(crate) fn find_marks(text: &str) -> Vec<Mark> {
             })
         })
         .collect()
+}
+
+/// A quotation mark found in one paragraph (the paragraph stage's part of [`find_marks`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ParagraphMark {
+    /// The mark, its span relative to the paragraph, its context read inside the paragraph.
+    pub mark: Mark,
+    /// The context look-up reached the paragraph's start or end: the text around the
+    /// paragraph decides it ([`context`] again on the whole text).
+    pub edge: bool,
+}
+
+/// Every quotation-mark character of `paragraph` with its context read inside the paragraph —
+/// apostrophes included, since the text around the paragraph may change the context of a mark
+/// near its edges. [`document_marks`] turns the paragraphs' lists into [`find_marks`] of the
+/// whole text.
+pub(crate) fn paragraph_marks(paragraph: &str) -> Vec<ParagraphMark> {
+    paragraph
+        .char_indices()
+        .filter_map(|(i, ch)| {
+            let (family, shape) = classify(ch)?;
+            let span = Span::new(i, i + ch.len_utf8());
+            let (context, edge) = context_and_edge(paragraph, span);
+            Some(ParagraphMark {
+                mark: Mark {
+                    span,
+                    ch,
+                    family,
+                    shape,
+                    context,
+                },
+                edge,
+            })
+        })
+        .collect()
+}
+
+/// [`find_marks`]`(text)` from the [`paragraph_marks`] of its paragraphs (each with its byte
+/// offset in `text`, in text order): spans shifted, the context of marks at a paragraph's edge
+/// read again in `text`, apostrophes dropped. Every mark lies in a paragraph (marks are not
+/// blank), so nothing else is needed. Cost: the number of marks.
+pub(crate) fn document_marks(text: &str, parts: &[(usize, &[ParagraphMark])]) -> Vec<Mark> {
+    let mut out = Vec::new();
+    for &(offset, marks) in parts {
+        for pm in marks {
+            let mut m = pm.mark;
+            m.span = Span::new(m.span.start + offset, m.span.end + offset);
+            if pm.edge && text.get(m.span.start..m.span.end).is_some() {
+                m.context = context(text, m.span);
+            }
+            if m.family == Family::Single && m.context == Context::Ambiguous {
+                continue;
+            }
+            out.push(m);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

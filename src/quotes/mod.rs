@@ -6,6 +6,11 @@
 //! quotations) → `names` tells names and terms from speech → `attribute` finds each quotation's
 //! cue verb, speaker and source. Word lists live in `data/quotes/` (loaded by `lexicon`; formats
 //! in `data/quotes/README.md`).
+//!
+//! In the two-stage analysis ([`crate::analysis::incremental`]) the paragraph-local part —
+//! the marks with their neighbour contexts and each token's cue-verb reading — is computed per
+//! paragraph by [`paragraph_quotes`] and cached; [`scan_paragraphs`] runs the rest (pairing on
+//! the cached marks, names, attribution) over the document.
 
 mod attribute;
 mod doc;
@@ -142,11 +147,100 @@ pub struct QuoteScan {
 /// `tokens` must be [`crate::text::token::tokenize`]`(text)`; `entities` may be empty (then
 /// speakers and sources are named as written). Every span is a byte range of `text`. Never
 /// panics on any input.
+///
+/// The same steps as [`scan_paragraphs`] (which the analysis uses, with the paragraph-local
+/// part cached per paragraph), with that part computed here.
 pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
     let lex = &*lexicon::LEXICON;
-    let doc = doc::Doc::new(text, tokens, entities);
     let paras = crate::text::segment::paragraphs(text);
-    let pairing = pair::pair(text);
+    let marks = marks::find_marks(text);
+    let cues = tokens.iter().map(|t| lex.cue(&t.folded)).collect();
+    scan_with(text, tokens, entities, &paras, marks, cues)
+}
+
+/// The quotation layer's paragraph-local work on one paragraph (the paragraph stage's part of
+/// [`scan`], a pure function of the paragraph's text): its quotation marks with their
+/// neighbour contexts and the cue-verb reading of each token. Spans are byte ranges of the
+/// paragraph.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParagraphQuotes {
+    /// The paragraph's length (bytes).
+    len: usize,
+    /// Its quotation-mark characters.
+    marks: Vec<marks::ParagraphMark>,
+    /// One entry per token of the paragraph.
+    cues: Vec<Option<lexicon::CueInfo>>,
+}
+
+impl ParagraphQuotes {
+    /// The paragraph's length (bytes).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True for an empty paragraph.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The paragraph stage's quotation work for `paragraph` (a trimmed line of
+/// [`crate::text::segment::paragraphs`]) and its `tokens` ([`crate::text::token::tokenize`] of
+/// the paragraph). Cost: one pass over the paragraph's characters and one cue look-up per token.
+pub fn paragraph_quotes(paragraph: &str, tokens: &[Token]) -> ParagraphQuotes {
+    let lex = &*lexicon::LEXICON;
+    ParagraphQuotes {
+        len: paragraph.len(),
+        marks: marks::paragraph_marks(paragraph),
+        cues: tokens.iter().map(|t| lex.cue(&t.folded)).collect(),
+    }
+}
+
+/// [`scan`] from the paragraph stage's results: `parts` holds, in text order, the byte offset
+/// in `text` of each paragraph of [`crate::text::segment::paragraphs`]`(text)` and its
+/// [`paragraph_quotes`]; `tokens` are the paragraphs' tokens shifted and concatenated (the
+/// text's tokens). Equal to [`scan`]`(text, tokens, entities)`. The text is not scanned again:
+/// pairing works on the cached marks, attribution on the tokens and the cached cue readings.
+pub fn scan_paragraphs(
+    text: &str,
+    tokens: &[Token],
+    entities: &[Entity],
+    parts: &[(usize, &ParagraphQuotes)],
+) -> QuoteScan {
+    let paras: Vec<Span> = parts
+        .iter()
+        .map(|&(offset, p)| Span::new(offset, offset + p.len))
+        .collect();
+    let mark_parts: Vec<(usize, &[marks::ParagraphMark])> = parts
+        .iter()
+        .map(|&(offset, p)| (offset, p.marks.as_slice()))
+        .collect();
+    let marks = marks::document_marks(text, &mark_parts);
+    let mut cues = Vec::with_capacity(tokens.len());
+    for (_, p) in parts {
+        cues.extend_from_slice(&p.cues);
+    }
+    if cues.len() != tokens.len() {
+        // Not the paragraphs' tokens: read the cues from the tokens given.
+        let lex = &*lexicon::LEXICON;
+        cues = tokens.iter().map(|t| lex.cue(&t.folded)).collect();
+    }
+    scan_with(text, tokens, entities, &paras, marks, cues)
+}
+
+/// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
+/// paragraphs, `marks` [`marks::find_marks`]`(text)`, `cues` one cue reading per token.
+fn scan_with(
+    text: &str,
+    tokens: &[Token],
+    entities: &[Entity],
+    paras: &[Span],
+    marks: Vec<marks::Mark>,
+    cues: Vec<Option<lexicon::CueInfo>>,
+) -> QuoteScan {
+    let lex = &*lexicon::LEXICON;
+    let doc = doc::Doc::new(text, tokens, entities, cues);
+    let pairing = pair::pair_marks(text, paras, marks);
     let quoted = &pairing.quoted;
 
     let mut has_children = vec![false; quoted.len()];
@@ -175,7 +269,7 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
         }
         ids
     };
-    let attributions = attribute::attribute(&doc, lex, &paras, &speech, &quoted_names);
+    let attributions = attribute::attribute(&doc, lex, paras, &speech, &quoted_names);
 
     let quotes = speech_idx
         .iter()

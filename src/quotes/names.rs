@@ -51,9 +51,7 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     // After a definite noun in reported speech (قال إن الفيلم «تحفة فنية») the span may be a
     // quoted predicate: then the other rules decide.
     if words.len() <= 4
-        && !words
-            .iter()
-            .any(|&i| lex.cue(&doc.tokens[i].folded).is_some())
+        && !words.iter().any(|&i| doc.cue(i).is_some())
         && let Some(definite) = after_title_trigger(doc, lex, q)
         && (!definite || !reported_before(doc, lex, q))
     {
@@ -205,10 +203,7 @@ fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
             .iter()
             .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
         next.is_some_and(|t| {
-            lex.cue(&t.folded).is_some()
-                || lex.sources.iter().any(|s| {
-                    s.words[0] == t.folded || t.folded.strip_prefix('و') == Some(&s.words[0])
-                })
+            lex.cue(&t.folded).is_some() || lex.sources_starting(&t.folded).next().is_some()
         })
     }
 }

@@ -15,9 +15,8 @@
 //!   after another «, or in an empty pair «»«»), » always closes — except the reversed
 //!   convention »…«, read when a » in an opening context has nothing open to close.
 
-use super::marks::{Context, Family, Mark, Shape, closes, find_marks};
+use super::marks::{Context, Family, Mark, Shape, closes};
 use crate::text::Span;
-use crate::text::segment::paragraphs;
 
 /// A span between paired (or unpaired) quotation marks, before classification.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,9 +220,17 @@ impl Pairer<'_> {
 }
 
 /// Pairs the quotation marks of `text`. See the module documentation for the rules.
+#[cfg(test)]
 pub(crate) fn pair(text: &str) -> Pairing {
-    let paras = paragraphs(text);
-    let marks = keep_paired_singles(find_marks(text), &paras);
+    let paras = crate::text::segment::paragraphs(text);
+    pair_marks(text, &paras, super::marks::find_marks(text))
+}
+
+/// Pairs `marks` ([`super::marks::find_marks`]`(text)`, in order) over the paragraphs `paras`
+/// of `text` ([`crate::text::segment::paragraphs`]). Cost: linear in the marks and the
+/// paragraphs; the text is only read at the start of a paragraph that may continue a quotation.
+pub(crate) fn pair_marks(text: &str, paras: &[Span], marks: Vec<Mark>) -> Pairing {
+    let marks = keep_paired_singles(marks, paras);
     let mut p = Pairer {
         quoted: Vec::new(),
         stack: Vec::new(),
@@ -231,7 +238,7 @@ pub(crate) fn pair(text: &str) -> Pairing {
         text,
     };
     let mut next = 0;
-    for para in &paras {
+    for para in paras {
         // Marks outside every paragraph cannot exist (paragraphs cover all non-blank text).
         while next < marks.len() && marks[next].span.start < para.start {
             next += 1;
