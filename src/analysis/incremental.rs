@@ -53,7 +53,7 @@ use crate::text::token::{self, Token};
 
 /// The paragraph stage's result for one paragraph; every span is a byte range of the
 /// paragraph's text (offset 0 = the paragraph's first byte).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParagraphWork {
     /// The paragraph's length in bytes.
     pub len: usize,
@@ -82,21 +82,99 @@ impl ParagraphWork {
 /// Runs the paragraph stage on `paragraph` (one trimmed line) with the lexicon, the rules and
 /// the `extra` sources.
 pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> ParagraphWork {
-    let tokens = token::tokenize(paragraph);
-    let doc = Doc::new(paragraph, &tokens);
-    let found = entities::source_mentions(&doc, extra);
-    let local = staged::local_mentions(&doc, found, !extra.is_empty());
-    let readings = doc.readings.into_owned();
-    let quotes = quotes::paragraph_quotes(paragraph, &tokens);
-    let checks = diagnostics::paragraph_checks(paragraph, &tokens);
-    ParagraphWork {
-        len: paragraph.len(),
-        tokens,
-        readings,
-        entities: local,
-        quotes,
-        checks,
+    paragraph_batch(&[paragraph], extra)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`paragraph_stage`] of each of `paragraphs` (same results), computed together: the tagger
+/// tags them in one call, sharing its per-word work. Large batches are split over the machine's
+/// cores (at most [`MAX_THREADS`] threads, each part at least [`MIN_BYTES_PER_THREAD`] bytes);
+/// the result does not depend on the split. A panic in one part is raised again here.
+pub fn paragraph_stages(paragraphs: &[&str], extra: &[&dyn MentionSource]) -> Vec<ParagraphWork> {
+    let bytes: usize = paragraphs.iter().map(|p| p.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores
+        .min(MAX_THREADS)
+        .min(bytes / MIN_BYTES_PER_THREAD)
+        .max(1);
+    split_batches(paragraphs, extra, threads)
+}
+
+/// [`paragraph_batch`] over `threads` consecutive parts of `paragraphs` of about equal bytes,
+/// one thread each (this thread alone when `threads` ≤ 1), results in order.
+fn split_batches(
+    paragraphs: &[&str],
+    extra: &[&dyn MentionSource],
+    threads: usize,
+) -> Vec<ParagraphWork> {
+    if threads <= 1 || paragraphs.len() < 2 {
+        return paragraph_batch(paragraphs, extra);
     }
+    let bytes: usize = paragraphs.iter().map(|p| p.len()).sum();
+    let per = bytes.div_ceil(threads);
+    let mut parts: Vec<&[&str]> = Vec::with_capacity(threads);
+    let (mut from, mut acc) = (0, 0);
+    for (i, p) in paragraphs.iter().enumerate() {
+        acc += p.len();
+        if acc >= per && parts.len() + 1 < threads {
+            parts.push(&paragraphs[from..=i]);
+            (from, acc) = (i + 1, 0);
+        }
+    }
+    parts.push(&paragraphs[from..]);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || paragraph_batch(part, extra)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// At most this many threads compute one batch of paragraphs ([`paragraph_stages`]).
+pub const MAX_THREADS: usize = 4;
+/// A batch of paragraphs is split over threads only in parts of at least this many bytes.
+pub const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
+
+/// [`paragraph_stage`] of each paragraph, on this thread, with one batched call per extra source
+/// ([`entities::source_mentions_many`]).
+fn paragraph_batch(paragraphs: &[&str], extra: &[&dyn MentionSource]) -> Vec<ParagraphWork> {
+    let tokens: Vec<Vec<Token>> = paragraphs.iter().map(|p| token::tokenize(p)).collect();
+    let docs: Vec<Doc<'_>> = paragraphs
+        .iter()
+        .zip(&tokens)
+        .map(|(p, t)| Doc::new(p, t))
+        .collect();
+    let doc_refs: Vec<&Doc<'_>> = docs.iter().collect();
+    let found = entities::source_mentions_many(&doc_refs, extra);
+    let tagger = !extra.is_empty();
+    let locals: Vec<LocalMentions> = docs
+        .iter()
+        .zip(found)
+        .map(|(doc, found)| staged::local_mentions(doc, found, tagger))
+        .collect();
+    let readings: Vec<Vec<Vec<Reading>>> =
+        docs.into_iter().map(|d| d.readings.into_owned()).collect();
+    paragraphs
+        .iter()
+        .zip(tokens)
+        .zip(readings.into_iter().zip(locals))
+        .map(|((paragraph, tokens), (readings, local))| ParagraphWork {
+            len: paragraph.len(),
+            quotes: quotes::paragraph_quotes(paragraph, &tokens),
+            checks: diagnostics::paragraph_checks(paragraph, &tokens),
+            tokens,
+            readings,
+            entities: local,
+        })
+        .collect()
 }
 
 /// The document's learned names ([`propagate::Learned`]) from the paragraphs' results, in text
@@ -323,6 +401,8 @@ impl IncrementalAnalyzer {
         let (mut reused, mut computed) = (0, 0);
         // (offset, entry index) of each paragraph, in text order.
         let mut order: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        // (entry index, text) of the paragraphs not cached.
+        let mut missing: Vec<(usize, &str)> = Vec::new();
         for span in spans {
             let p = span.slice(text);
             let slot = if let Some(&e) = cache.get(p) {
@@ -337,14 +417,20 @@ impl IncrementalAnalyzer {
                 entries.len() - 1
             } else {
                 computed += 1;
+                // Computed below, with the other new paragraphs, in one batch.
                 entries.push(Entry {
-                    work: Arc::new(paragraph_stage(p, &extra)),
+                    work: Arc::default(),
                     resolved: None,
                 });
+                missing.push((entries.len() - 1, p));
                 cache.insert(p.into(), entries.len() - 1);
                 entries.len() - 1
             };
             order.push((span.start, slot));
+        }
+        let texts: Vec<&str> = missing.iter().map(|&(_, p)| p).collect();
+        for ((e, _), work) in missing.iter().zip(paragraph_stages(&texts, &extra)) {
+            entries[*e].work = Arc::new(work);
         }
         drop(old_entries);
         drop(old_cache);
@@ -428,10 +514,56 @@ impl IncrementalAnalyzer {
 
 /// A fresh analysis of `text` in two stages with the given sources (no cache kept).
 pub fn analyze_staged(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
-    let works: Vec<(usize, ParagraphWork)> = segment::paragraphs(text)
-        .into_iter()
-        .map(|s| (s.start, paragraph_stage(s.slice(text), extra)))
+    let spans = segment::paragraphs(text);
+    let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
+    let works: Vec<(usize, ParagraphWork)> = spans
+        .iter()
+        .map(|s| s.start)
+        .zip(paragraph_stages(&paragraphs, extra))
         .collect();
     let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
     document_stage(text, &parts, !extra.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paragraphs of our sample article, with a few variants so that words repeat across
+    /// paragraphs (the tagger's shared per-word work) and some do not.
+    fn paragraphs() -> Vec<String> {
+        let sample = include_str!("../../examples/sample.txt");
+        let base: Vec<&str> = sample.lines().filter(|l| !l.trim().is_empty()).collect();
+        let mut out: Vec<String> = base.iter().map(|p| p.trim().to_string()).collect();
+        out.push("قال المتحدث باسم الوزارة: «سنعود غدا».".to_string());
+        out.push(base[0].trim().replacen(' ', " و", 1));
+        out
+    }
+
+    #[test]
+    fn batched_and_split_paragraph_stages_equal_one_at_a_time() {
+        let owned = paragraphs();
+        let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+        assert!(texts.len() >= 4, "the sample has paragraphs");
+        let extra: Vec<&dyn MentionSource> = crate::ner::shipped().into_iter().collect();
+        assert!(!extra.is_empty(), "the shipped tagger is among the sources");
+        let one_by_one: Vec<ParagraphWork> = texts
+            .iter()
+            .flat_map(|p| paragraph_batch(&[p], &extra))
+            .collect();
+        assert!(
+            one_by_one
+                .iter()
+                .any(|w| !w.entities.learned_from_model().is_empty()),
+            "the tagger taught names"
+        );
+        for threads in [1, 2, 3] {
+            assert_eq!(
+                split_batches(&texts, &extra, threads),
+                one_by_one,
+                "{threads} threads"
+            );
+        }
+        assert_eq!(paragraph_stages(&texts, &extra), one_by_one);
+    }
 }

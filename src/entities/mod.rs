@@ -100,6 +100,17 @@ pub struct Mention {
 pub trait MentionSource: Send + Sync {
     /// The mentions this source finds, in any order.
     fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention>;
+
+    /// The mentions of several independent texts (`(text, its tokens)`), one list per text, each
+    /// equal to [`MentionSource::mentions`] of that text alone. The default calls it for each;
+    /// the tagger overrides it to share its per-word work between the texts (the paragraphs of
+    /// a document).
+    fn mentions_many(&self, documents: &[(&str, &[Token])]) -> Vec<Vec<Mention>> {
+        documents
+            .iter()
+            .map(|(text, tokens)| self.mentions(text, tokens))
+            .collect()
+    }
 }
 
 /// A mention as it appears in an [`Entity`]: its range and the text written there.
@@ -199,23 +210,41 @@ impl SourceMentions {
 
 /// The lexicon's, the rules' and the `extra` sources' mentions of `doc`'s text.
 pub fn source_mentions(doc: &words::Doc<'_>, extra: &[&dyn MentionSource]) -> SourceMentions {
-    let mut model: Vec<Mention> = Vec::new();
+    source_mentions_many(&[doc], extra)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`source_mentions`] of several independent texts (the paragraphs of a document), one result
+/// per text, equal to calling it on each: each extra source sees all the texts in one
+/// [`MentionSource::mentions_many`] call, which lets the tagger share its per-word work.
+pub fn source_mentions_many(
+    docs: &[&words::Doc<'_>],
+    extra: &[&dyn MentionSource],
+) -> Vec<SourceMentions> {
+    let inputs: Vec<(&str, &[Token])> = docs.iter().map(|d| (d.text, d.tokens)).collect();
+    let mut model: Vec<Vec<Mention>> = vec![Vec::new(); docs.len()];
     for source in extra {
-        model.extend(
-            source
-                .mentions(doc.text, doc.tokens)
-                .into_iter()
-                .filter(|m| valid_span(doc.text, m.span)),
-        );
-    }
-    SourceMentions {
-        lexical: lexicon::lexicon_mentions(doc)
+        for ((found, mentions), doc) in source
+            .mentions_many(&inputs)
             .into_iter()
-            .map(|(m, _)| m)
-            .collect(),
-        rules: rules::rule_mentions(doc),
-        model,
+            .zip(model.iter_mut())
+            .zip(docs)
+        {
+            mentions.extend(found.into_iter().filter(|m| valid_span(doc.text, m.span)));
+        }
     }
+    docs.iter()
+        .zip(model)
+        .map(|(doc, model)| SourceMentions {
+            lexical: lexicon::lexicon_mentions(doc)
+                .into_iter()
+                .map(|(m, _)| m)
+                .collect(),
+            rules: rules::rule_mentions(doc),
+            model,
+        })
+        .collect()
 }
 
 /// The document-level half of [`recognize`]: propagation, overlap resolution, merging and roles,

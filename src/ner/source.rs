@@ -68,22 +68,32 @@ pub fn proclitic_len(word: &str, model: &Tagger) -> usize {
     0
 }
 
-impl MentionSource for ModelSource<'_> {
-    fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
-        // Cut into sentences (token ranges).
-        let mut ranges = Vec::new();
-        let mut start = 0;
-        for i in 0..tokens.len() {
-            let last = i + 1 == tokens.len()
-                || ends_sentence(text, &tokens[i])
-                || i + 1 - start >= MAX_SENTENCE
-                || text[tokens[i].span.end..tokens[i + 1].span.start].contains(['\n', '\r']);
-            if last {
-                ranges.push(start..i + 1);
-                start = i + 1;
-            }
+/// The sentences of `tokens` as token ranges: cut after `.` `!` `?` `؟` `…`, at line breaks and
+/// every [`MAX_SENTENCE`] tokens.
+fn sentence_ranges(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for i in 0..tokens.len() {
+        let last = i + 1 == tokens.len()
+            || ends_sentence(text, &tokens[i])
+            || i + 1 - start >= MAX_SENTENCE
+            || text[tokens[i].span.end..tokens[i + 1].span.start].contains(['\n', '\r']);
+        if last {
+            ranges.push(start..i + 1);
+            start = i + 1;
         }
-        let words: Vec<Vec<&str>> = ranges
+    }
+    ranges
+}
+
+impl ModelSource<'_> {
+    /// The words (as written) of each sentence range.
+    fn words<'t>(
+        text: &'t str,
+        tokens: &[Token],
+        ranges: &[std::ops::Range<usize>],
+    ) -> Vec<Vec<&'t str>> {
+        ranges
             .iter()
             .map(|r| {
                 tokens[r.clone()]
@@ -91,10 +101,20 @@ impl MentionSource for ModelSource<'_> {
                     .map(|t| t.span.slice(text))
                     .collect()
             })
-            .collect();
-        let labels = self.model.tag_document(&words);
+            .collect()
+    }
+
+    /// The mentions of the labelled sentences: every entity chunk from its first token (less
+    /// its proclitics, see [`proclitic_len`]) to its last.
+    fn chunk_mentions(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        ranges: &[std::ops::Range<usize>],
+        labels: &[Vec<super::labels::Label>],
+    ) -> Vec<Mention> {
         let mut out = Vec::new();
-        for (r, labels) in ranges.iter().zip(&labels) {
+        for (r, labels) in ranges.iter().zip(labels) {
             let sentence = &tokens[r.clone()];
             for c in chunks(labels) {
                 let first = &sentence[c.start];
@@ -110,5 +130,34 @@ impl MentionSource for ModelSource<'_> {
             }
         }
         out
+    }
+}
+
+impl MentionSource for ModelSource<'_> {
+    fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+        let ranges = sentence_ranges(text, tokens);
+        let words = Self::words(text, tokens, &ranges);
+        let labels = self.model.tag_document(&words);
+        self.chunk_mentions(text, tokens, &ranges, &labels)
+    }
+
+    /// Each document tagged as by [`MentionSource::mentions`], in one
+    /// [`Tagger::tag_documents`] call (the per-word work shared).
+    fn mentions_many(&self, documents: &[(&str, &[Token])]) -> Vec<Vec<Mention>> {
+        let ranges: Vec<Vec<std::ops::Range<usize>>> = documents
+            .iter()
+            .map(|(text, tokens)| sentence_ranges(text, tokens))
+            .collect();
+        let words: Vec<Vec<Vec<&str>>> = documents
+            .iter()
+            .zip(&ranges)
+            .map(|((text, tokens), r)| Self::words(text, tokens, r))
+            .collect();
+        let labels = self.model.tag_documents(&words);
+        documents
+            .iter()
+            .zip(ranges.iter().zip(&labels))
+            .map(|((text, tokens), (r, l))| self.chunk_mentions(text, tokens, r, l))
+            .collect()
     }
 }

@@ -236,22 +236,32 @@ impl Tagger {
 
     /// Tags a document given as sentences of tokens (as written); one label per token.
     pub fn tag_document<T: AsRef<[S]>, S: AsRef<str>>(&self, sentences: &[T]) -> Vec<Vec<Label>> {
+        self.tag_documents(std::slice::from_ref(&sentences))
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Tags several documents, each given as sentences of tokens (as written): for each
+    /// document, one label per token, exactly as [`Tagger::tag_document`] tags it alone (each
+    /// document's second-stage features see that document only). Faster than one call per
+    /// document: the per-word work (features, their summed weights) is shared by all of them,
+    /// which matters for many short documents (the paragraphs of an article).
+    pub fn tag_documents<D: AsRef<[T]>, T: AsRef<[S]>, S: AsRef<str>>(
+        &self,
+        documents: &[D],
+    ) -> Vec<Vec<Vec<Label>>> {
         if !self.shared {
-            return self.tag_document_separately(sentences);
+            return documents
+                .iter()
+                .map(|d| self.tag_document_separately(d.as_ref()))
+                .collect();
         }
         let to_labels = |v: &[usize]| v.iter().map(|&l| Label::from_index(l)).collect::<Vec<_>>();
         let mut feats = SentenceFeatures::default();
         let mut emissions: Vec<Scores> = Vec::new();
         let mut path = Vec::new();
         let two = self.second.is_some();
-        let total: usize = if two {
-            sentences.iter().map(|s| s.as_ref().len()).sum()
-        } else {
-            0
-        };
-        // Stage 2's sums over the sentence (and memory) features, kept for after stage 1.
-        let mut base2: Vec<[i32; NUM_LABELS]> = Vec::with_capacity(total);
-        let mut stage1: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+        let mut base2: Vec<[i32; NUM_LABELS]> = Vec::new();
         let mut hits: Vec<u32> = Vec::new();
         let mut hit_ends: Vec<usize> = Vec::new();
         let scale1 = self.first.scale();
@@ -263,98 +273,110 @@ impl Tagger {
         let mut word_ctx: Vec<[u32; 8]> = Vec::new();
         let context = self.first.config.context;
         let mut one = Vec::with_capacity(1);
-        for s in sentences {
-            let tokens = s.as_ref();
-            features::extract_contextual(
-                &self.first.config,
-                &self.first.resources,
-                tokens,
-                &mut feats,
-                &mut cache,
-            );
-            for w in word_sum.len()..cache.len() {
-                let mut sum = [0i32; 2 * NUM_LABELS];
-                for f in cache.word_ids(w) {
-                    if let Some(row) = self.joint.find(f) {
-                        for (a, b) in sum.iter_mut().zip(row) {
-                            *a += i32::from(*b);
-                        }
-                    }
-                }
-                word_sum.push(sum);
-                word_ctx.push(cache.context_ids(w).map(|f| {
-                    one.clear();
-                    self.joint.resolve(&[f], &mut one);
-                    one.first().copied().unwrap_or(NONE)
-                }));
-            }
-            let mem = (!self.memory.is_empty()).then(|| self.memory.features(tokens));
-            // Resolve every remaining feature to its slot first and prefetch the hit rows, so
-            // the row loads (the cache misses of tagging) overlap instead of stalling one by one.
-            let n = feats.len();
-            hits.clear();
-            hit_ends.clear();
-            for i in 0..n {
-                if i + 1 < n {
-                    for &f in feats.token(i + 1) {
-                        self.joint.prefetch(f);
-                    }
-                }
-                self.joint.resolve(feats.token(i), &mut hits);
-                if let Some(m) = &mem {
-                    self.joint.resolve(&m[i], &mut hits);
-                }
-                if context {
-                    for (off, k) in features::CONTEXT_SLOTS {
-                        let j = i as isize + off;
-                        if j >= 0 && (j as usize) < n {
-                            let slot = word_ctx[feats.word(j as usize)][k];
-                            if slot != NONE {
-                                hits.push(slot);
+        let mut out = Vec::with_capacity(documents.len());
+        for document in documents {
+            let sentences = document.as_ref();
+            // Stage 2's sums over the sentence (and memory) features, kept for after stage 1.
+            base2.clear();
+            let mut stage1: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+            for s in sentences {
+                let tokens = s.as_ref();
+                features::extract_contextual(
+                    &self.first.config,
+                    &self.first.resources,
+                    tokens,
+                    &mut feats,
+                    &mut cache,
+                );
+                for w in word_sum.len()..cache.len() {
+                    let mut sum = [0i32; 2 * NUM_LABELS];
+                    for f in cache.word_ids(w) {
+                        if let Some(row) = self.joint.find(f) {
+                            for (a, b) in sum.iter_mut().zip(row) {
+                                *a += i32::from(*b);
                             }
                         }
                     }
+                    word_sum.push(sum);
+                    word_ctx.push(cache.context_ids(w).map(|f| {
+                        one.clear();
+                        self.joint.resolve(&[f], &mut one);
+                        one.first().copied().unwrap_or(NONE)
+                    }));
                 }
-                hit_ends.push(hits.len());
-            }
-            emissions.clear();
-            let mut lo = 0;
-            for (i, &hi) in hit_ends.iter().enumerate() {
-                let slots = &hits[lo..hi];
-                lo = hi;
-                let mut sum = word_sum[feats.word(i)];
-                self.joint.sum(slots, &mut sum);
-                let (a, b) = sum.split_at(NUM_LABELS);
-                if two {
-                    let mut row = [0i32; NUM_LABELS];
-                    row.copy_from_slice(b);
-                    base2.push(row);
+                let mem = (!self.memory.is_empty()).then(|| self.memory.features(tokens));
+                // Resolve every remaining feature to its slot first and prefetch the hit rows,
+                // so the row loads (the cache misses of tagging) overlap instead of stalling one
+                // by one.
+                let n = feats.len();
+                hits.clear();
+                hit_ends.clear();
+                for i in 0..n {
+                    if i + 1 < n {
+                        for &f in feats.token(i + 1) {
+                            self.joint.prefetch(f);
+                        }
+                    }
+                    self.joint.resolve(feats.token(i), &mut hits);
+                    if let Some(m) = &mem {
+                        self.joint.resolve(&m[i], &mut hits);
+                    }
+                    if context {
+                        for (off, k) in features::CONTEXT_SLOTS {
+                            let j = i as isize + off;
+                            if j >= 0 && (j as usize) < n {
+                                let slot = word_ctx[feats.word(j as usize)][k];
+                                if slot != NONE {
+                                    hits.push(slot);
+                                }
+                            }
+                        }
+                    }
+                    hit_ends.push(hits.len());
                 }
-                emissions.push(std::array::from_fn(|l| a[l] as f32 * scale1));
-            }
-            decode::viterbi(&emissions, &self.first.start, &self.first.trans, &mut path);
-            stage1.push(path.clone());
-        }
-        let Some(second) = &self.second else {
-            return stage1.iter().map(|v| to_labels(v)).collect();
-        };
-        let scale2 = second.scale();
-        let doc = doc::features_flat(sentences, &stage1, self.window, second.config.recur);
-        let mut t = 0;
-        stage1
-            .iter()
-            .map(|s1| {
                 emissions.clear();
-                for _ in 0..s1.len() {
-                    let mut b = base2[t];
-                    self.joint.accumulate_second(doc.token(t), &mut b);
-                    t += 1;
-                    emissions.push(b.map(|x| x as f32 * scale2));
+                let mut lo = 0;
+                for (i, &hi) in hit_ends.iter().enumerate() {
+                    let slots = &hits[lo..hi];
+                    lo = hi;
+                    let mut sum = word_sum[feats.word(i)];
+                    self.joint.sum(slots, &mut sum);
+                    let (a, b) = sum.split_at(NUM_LABELS);
+                    if two {
+                        let mut row = [0i32; NUM_LABELS];
+                        row.copy_from_slice(b);
+                        base2.push(row);
+                    }
+                    emissions.push(std::array::from_fn(|l| a[l] as f32 * scale1));
                 }
-                decode::viterbi(&emissions, &second.start, &second.trans, &mut path);
-                to_labels(&path)
-            })
-            .collect()
+                decode::viterbi(&emissions, &self.first.start, &self.first.trans, &mut path);
+                stage1.push(path.clone());
+            }
+            let Some(second) = &self.second else {
+                out.push(stage1.iter().map(|v| to_labels(v)).collect());
+                continue;
+            };
+            let scale2 = second.scale();
+            let doc = doc::features_flat(sentences, &stage1, self.window, second.config.recur);
+            let mut t = 0;
+            out.push(
+                stage1
+                    .iter()
+                    .map(|s1| {
+                        emissions.clear();
+                        for _ in 0..s1.len() {
+                            let mut b = base2[t];
+                            self.joint.accumulate_second(doc.token(t), &mut b);
+                            t += 1;
+                            emissions.push(b.map(|x| x as f32 * scale2));
+                        }
+                        decode::viterbi(&emissions, &second.start, &second.trans, &mut path);
+                        to_labels(&path)
+                    })
+                    .collect(),
+            );
+        }
+        out
     }
 
     /// [`Tagger::tag_document`] for stages with different sentence features: each stage
