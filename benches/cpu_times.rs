@@ -1,6 +1,7 @@
 //! CPU time per stage, immune to a busy machine: the same stages as `benches/analysis.rs`, timed
-//! with this thread's on-CPU nanoseconds (`/proc/thread-self/schedstat`, Linux) instead of wall
-//! time, each repeated until it has used at least 0.3 s of CPU (and at least twice). Prints one
+//! with the process's CPU nanoseconds (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`: every thread's,
+//! so a stage that splits its work over cores — the paragraph stage of a large text — is charged
+//! all of it, and MB/s is throughput per core) instead of wall time, each repeated until it has used at least 0.3 s of CPU (and at least twice). Prints one
 //! table: ms per run and MB/s for each size, so linearity reads off the MB/s column.
 //!
 //! Run: `cargo bench --bench cpu_times` (sizes: `CPU_SIZES=20KB,1MB`; one stage only:
@@ -20,10 +21,14 @@ use qalam::text::segment::paragraphs;
 use qalam::text::token::tokenize;
 
 fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
-        .expect("/proc/thread-self/schedstat (Linux)")
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec to write to; the clock id is a constant.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    assert_eq!(r, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
+    t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64
 }
 
 /// CPU milliseconds per call of `f`; NaN (not run) when `CPU_ONLY` is set and is not `name`.

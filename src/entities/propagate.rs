@@ -6,6 +6,8 @@
 //! document's names ([`Learned`]) are the paragraphs' lists folded in document order, the first
 //! kind of a name winning; finding them again ([`find_learned`]) is local to a paragraph again.
 
+use std::sync::Mutex;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::lexicon::Lexicon;
@@ -113,6 +115,10 @@ pub struct Learned<'a> {
     surnames: FxHashMap<char, Vec<&'a str>>,
     /// The first word of every key.
     first_words: FxHashSet<&'a str>,
+    /// [`find_learned`]'s spelling-variant test per distinct reading (key: its fold, U+0001, its
+    /// light form), shared by every paragraph searched with these names: the test depends on
+    /// the reading and the surnames only.
+    variant_memo: Mutex<FxHashMap<Box<str>, bool>>,
 }
 
 impl<'a> Learned<'a> {
@@ -151,6 +157,7 @@ impl<'a> Learned<'a> {
             max_words,
             surnames,
             first_words,
+            variant_memo: Mutex::default(),
         }
     }
 
@@ -199,7 +206,11 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
     // differently, so a reading is compared with the surnames of its own first letter only.
     let surnames = &learned.surnames;
     let mut out = Vec::new();
-    let mut variant_memo: FxHashMap<(&str, &str), bool> = FxHashMap::default();
+    let mut variant_memo = learned
+        .variant_memo
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut memo_key = String::new();
     let mut i = 0;
     // Every key starts with one reading of its first token: a token none of whose readings
     // starts a learned name is skipped without building keys.
@@ -222,7 +233,11 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
             let variant = doc.readings[i].iter().find(|r| {
                 // The test depends on the reading only: memoised per distinct reading, so the
                 // cost grows with the vocabulary, not with tokens × surnames.
-                if let Some(&v) = variant_memo.get(&(r.fold.as_str(), r.light.as_str())) {
+                memo_key.clear();
+                memo_key.push_str(&r.fold);
+                memo_key.push('\u{1}');
+                memo_key.push_str(&r.light);
+                if let Some(&v) = variant_memo.get(memo_key.as_str()) {
                     return v;
                 }
                 let bucket = r.fold.chars().next().and_then(|c| surnames.get(&c));
@@ -231,7 +246,7 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
                         && lx.lookup(&r.fold).is_none()
                         && bucket.iter().any(|s| super::merge::same_part(&r.fold, s))
                 });
-                variant_memo.insert((r.fold.as_str(), r.light.as_str()), v);
+                variant_memo.insert(memo_key.as_str().into(), v);
                 v
             });
             if let Some(r) = variant {
