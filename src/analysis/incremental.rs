@@ -219,12 +219,19 @@ pub fn document_entities(
     tagger: bool,
 ) -> Vec<entities::Entity> {
     let resolved = part_mentions_fresh(text, parts, tagger);
-    let refs: Vec<(usize, &PartMentions)> = parts
+    staged::document_entities(&with_offsets(parts, &resolved))
+}
+
+/// Each of `resolved` (one per part) with its part's byte offset.
+fn with_offsets<'r>(
+    parts: &[(usize, &ParagraphWork)],
+    resolved: &'r [PartMentions],
+) -> Vec<(usize, &'r PartMentions)> {
+    parts
         .iter()
-        .zip(&resolved)
+        .zip(resolved)
         .map(|((o, _), p)| (*o, p))
-        .collect();
-    staged::document_entities(&refs)
+        .collect()
 }
 
 /// Each paragraph's [`staged::part_mentions`] with the document's learned names.
@@ -249,12 +256,7 @@ fn part_mentions_fresh(
 /// included a tagger (the same as for the paragraph stage).
 pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
     let resolved = part_mentions_fresh(text, parts, tagger);
-    let refs: Vec<(usize, &PartMentions)> = parts
-        .iter()
-        .zip(&resolved)
-        .map(|((o, _), p)| (*o, p))
-        .collect();
-    finish(text, parts, &refs)
+    finish(text, parts, &with_offsets(parts, &resolved))
 }
 
 /// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
