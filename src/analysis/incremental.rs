@@ -36,7 +36,7 @@
 //! returns, whatever was analysed before (checked by the property test in
 //! `tests/incremental.rs`). The cache keeps the paragraphs of the last analysed text only.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
@@ -93,11 +93,9 @@ pub fn paragraph_stage(paragraph: &str, extra: &[&dyn MentionSource]) -> Paragra
 /// the result does not depend on the split. A panic in one part is raised again here.
 pub fn paragraph_stages(paragraphs: &[&str], extra: &[&dyn MentionSource]) -> Vec<ParagraphWork> {
     let bytes: usize = paragraphs.iter().map(|p| p.len()).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores
-        .min(MAX_THREADS)
-        .min(bytes / MIN_BYTES_PER_THREAD)
-        .max(1);
+    let threads = (bytes / MIN_BYTES_PER_THREAD).min(MAX_THREADS);
+    // Asked only for a batch large enough to split (the answer reads cgroup files), then kept.
+    let threads = if threads > 1 { threads.min(*CORES) } else { 1 };
     split_batches(paragraphs, extra, threads)
 }
 
@@ -137,6 +135,10 @@ fn split_batches(
             .collect()
     })
 }
+
+/// The cores this process may run on (`std::thread::available_parallelism`, asked once).
+static CORES: LazyLock<usize> =
+    LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
 /// At most this many threads compute one batch of paragraphs ([`paragraph_stages`]).
 pub const MAX_THREADS: usize = 4;

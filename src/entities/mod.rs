@@ -181,33 +181,6 @@ pub struct SourceMentions {
     pub model: Vec<Mention>,
 }
 
-impl SourceMentions {
-    /// The same mentions with every span moved `by` bytes later (a paragraph's mentions placed
-    /// in its document).
-    pub fn shifted(&self, by: usize) -> SourceMentions {
-        let shift = |v: &Vec<Mention>| {
-            v.iter()
-                .map(|m| Mention {
-                    span: Span::new(m.span.start + by, m.span.end + by),
-                    ..m.clone()
-                })
-                .collect()
-        };
-        SourceMentions {
-            lexical: shift(&self.lexical),
-            rules: shift(&self.rules),
-            model: shift(&self.model),
-        }
-    }
-
-    /// Appends `other`'s mentions (which must lie after this one's) to this one's.
-    pub fn append(&mut self, other: SourceMentions) {
-        self.lexical.extend(other.lexical);
-        self.rules.extend(other.rules);
-        self.model.extend(other.model);
-    }
-}
-
 /// The lexicon's, the rules' and the `extra` sources' mentions of `doc`'s text.
 pub fn source_mentions(doc: &words::Doc<'_>, extra: &[&dyn MentionSource]) -> SourceMentions {
     source_mentions_many(&[doc], extra)

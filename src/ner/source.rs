@@ -135,10 +135,9 @@ impl ModelSource<'_> {
 
 impl MentionSource for ModelSource<'_> {
     fn mentions(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
-        let ranges = sentence_ranges(text, tokens);
-        let words = Self::words(text, tokens, &ranges);
-        let labels = self.model.tag_document(&words);
-        self.chunk_mentions(text, tokens, &ranges, &labels)
+        self.mentions_many(&[(text, tokens)])
+            .pop()
+            .unwrap_or_default()
     }
 
     /// Each document tagged as by [`MentionSource::mentions`], in one
