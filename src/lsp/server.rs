@@ -36,14 +36,14 @@ use tower_lsp_server::ls_types::{
     ConfigurationItem, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    InitializeResult, InitializedParams, OneOf, PublishDiagnosticsParams, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{debug, error, info, warn};
 
 use super::config::{SECTION, Settings};
-use super::splice::Splices;
+use super::splice::{self, Splices};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
 use crate::diagnostics::Lang;
@@ -348,6 +348,18 @@ impl Backend {
                 );
                 return;
             }
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: Some(snapshot.version),
+            };
+            let (uri, diagnostics) = match serde_json::to_vec(&params) {
+                Ok(json) => {
+                    let marker = inner.splices.stash(json);
+                    (params.uri, splice::diagnostics_placeholder(marker))
+                }
+                Err(_) => (params.uri, params.diagnostics),
+            };
             inner
                 .client
                 .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
@@ -547,7 +559,7 @@ impl LanguageServer for Backend {
                 serde_json::to_vec(&symbols::flat(&groups, &uri))
             };
             match json {
-                Ok(json) => symbols::placeholder(self.inner.splices.stash(json), &uri),
+                Ok(json) => splice::outline_placeholder(self.inner.splices.stash(json), &uri),
                 Err(err) => {
                     error!("documentSymbol: cannot serialise the outline: {err}");
                     DocumentSymbolResponse::Flat(Vec::new())

@@ -14,7 +14,7 @@
 //! `SymbolInformation` list whose `containerName` is the group's name.
 
 use tower_lsp_server::ls_types::{
-    DocumentSymbol, DocumentSymbolResponse, Location, Range, SymbolInformation, SymbolKind, Uri,
+    DocumentSymbol, Location, Range, SymbolInformation, SymbolKind, Uri,
 };
 
 use super::convert;
@@ -117,23 +117,6 @@ pub fn nested<P: OffsetToPosition + ?Sized>(
         groups.extend(group(present::group_label(kind, lang).to_owned(), children));
     }
     groups
-}
-
-/// The placeholder result of a `documentSymbol` request whose real result was stashed as JSON
-/// under `marker` ([`super::splice`]): one symbol named `marker`, located in `uri`.
-#[allow(deprecated)] // `SymbolInformation::deprecated` must be spelled out.
-pub fn placeholder(marker: String, uri: &Uri) -> DocumentSymbolResponse {
-    DocumentSymbolResponse::Flat(vec![SymbolInformation {
-        name: marker,
-        kind: GROUP_KIND,
-        tags: None,
-        deprecated: None,
-        location: Location {
-            uri: uri.clone(),
-            range: Range::default(),
-        },
-        container_name: None,
-    }])
 }
 
 /// The flat outline for clients without hierarchical support: every child of [`nested`]'s
