@@ -23,6 +23,7 @@ pub mod hover;
 pub mod memory;
 pub mod present;
 pub mod server;
+pub mod splice;
 pub mod state;
 pub mod symbols;
 pub mod transport;
@@ -126,8 +127,11 @@ where
 
     let shutdown = Arc::new(AtomicBool::new(false));
     let backend_shutdown = shutdown.clone();
-    let (service, socket) =
-        LspService::new(move |client| Backend::new(client, analyzer, backend_shutdown));
+    let splices = splice::Splices::default();
+    let backend_splices = splices.clone();
+    let (service, socket) = LspService::new(move |client| {
+        Backend::new(client, analyzer, backend_shutdown, backend_splices)
+    });
     let server = async move {
         Server::new(server_input, server_output, socket)
             .concurrency_level(1)
@@ -149,7 +153,7 @@ where
     tokio::join!(
         server,
         input_side,
-        transport::frame_output(from_server, frames),
+        transport::frame_output(from_server, frames, splices),
         transport::write_frames(outgoing, output),
     );
     shutdown.load(Ordering::SeqCst)

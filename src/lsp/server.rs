@@ -36,13 +36,14 @@ use tower_lsp_server::ls_types::{
     ConfigurationItem, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    InitializeResult, InitializedParams, OneOf, PublishDiagnosticsParams, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{debug, error, info, warn};
 
 use super::config::{SECTION, Settings};
+use super::splice::{self, Splices};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
 use crate::diagnostics::Lang;
@@ -174,6 +175,8 @@ struct Inner {
     publish: tokio::sync::Mutex<()>,
     /// Set by the `shutdown` request (shared with [`super::serve_with`], which reports it).
     shutdown: Arc<AtomicBool>,
+    /// Results written as JSON directly (the outline), see [`super::splice`].
+    splices: Splices,
 }
 
 /// The qalam language server.
@@ -194,7 +197,13 @@ impl std::fmt::Debug for Backend {
 impl Backend {
     /// A server talking to `client` that analyses texts with `analyzer`; `shutdown` is set when
     /// the client sends the `shutdown` request.
-    pub fn new(client: Client, analyzer: Analyzer, shutdown: Arc<AtomicBool>) -> Self {
+    /// Large results are written through `splices` (see [`super::splice`]).
+    pub fn new(
+        client: Client,
+        analyzer: Analyzer,
+        shutdown: Arc<AtomicBool>,
+        splices: Splices,
+    ) -> Self {
         Backend {
             inner: Arc::new(Inner {
                 client,
@@ -205,6 +214,7 @@ impl Backend {
                 open: Mutex::new(HashSet::new()),
                 publish: tokio::sync::Mutex::new(()),
                 shutdown,
+                splices,
             }),
         }
     }
@@ -338,6 +348,18 @@ impl Backend {
                 );
                 return;
             }
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: Some(snapshot.version),
+            };
+            let (uri, diagnostics) = match serde_json::to_vec(&params) {
+                Ok(json) => {
+                    let marker = inner.splices.stash(json);
+                    (params.uri, splice::diagnostics_placeholder(marker))
+                }
+                Err(_) => (params.uri, params.diagnostics),
+            };
             inner
                 .client
                 .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
@@ -531,10 +553,17 @@ impl LanguageServer for Backend {
         let session = self.session();
         Ok(guarded("documentSymbol", || {
             let groups = analyzed.outline(session.encoding, session.lang);
-            if session.hierarchical_symbols {
-                DocumentSymbolResponse::Nested(groups.as_ref().clone())
+            let json = if session.hierarchical_symbols {
+                serde_json::to_vec(groups.as_ref())
             } else {
-                DocumentSymbolResponse::Flat(symbols::flat(&groups, &uri))
+                serde_json::to_vec(&symbols::flat(&groups, &uri))
+            };
+            match json {
+                Ok(json) => splice::outline_placeholder(self.inner.splices.stash(json), &uri),
+                Err(err) => {
+                    error!("documentSymbol: cannot serialise the outline: {err}");
+                    DocumentSymbolResponse::Flat(Vec::new())
+                }
             }
         }))
     }

@@ -27,6 +27,8 @@ use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tracing::warn;
 
+use super::splice::Splices;
+
 /// Past this many bytes without a complete header block, the input is garbage: it is dropped
 /// (keeping the last 3 bytes, which may start a `\r\n\r\n`) and answered with a parse error.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -176,9 +178,10 @@ where
 }
 
 /// Reads the server's output (well-formed frames, as tower-lsp-server writes them) and sends
-/// each whole frame to `frames`. Keeps draining after `frames` closes, so the server never
+/// each whole frame to `frames`, with placeholder responses replaced by their stashed results
+/// ([`Splices::splice`]). Keeps draining after `frames` closes, so the server never
 /// blocks on a full pipe.
-pub async fn frame_output<R>(mut server: R, frames: mpsc::Sender<Vec<u8>>)
+pub async fn frame_output<R>(mut server: R, frames: mpsc::Sender<Vec<u8>>, splices: Splices)
 where
     R: AsyncRead + Unpin,
 {
@@ -197,7 +200,7 @@ where
                 break;
             }
             let bytes: Vec<u8> = buffer.drain(..end + 4 + length).collect();
-            open = open && frames.send(bytes).await.is_ok();
+            open = open && frames.send(splices.splice(bytes)).await.is_ok();
         }
         match server.read(&mut chunk).await {
             Ok(0) | Err(_) => {
