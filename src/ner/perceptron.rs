@@ -60,6 +60,15 @@ pub struct TrainOptions {
     /// ([`Tagger::with_o_bias`]; `o_bias`, a decimal; negative favours recall). Not used while
     /// choosing epochs or tagging the jackknife folds.
     pub o_bias: f32,
+    /// Train every stage as a linear-chain CRF by SGD with L2 ([`super::crf`]) instead of the
+    /// averaged perceptron (`crf`).
+    pub crf: bool,
+    /// The CRF's L2 coefficient `c2` (objective `Σ −log p + c2 ‖w‖²`, as in CRFsuite; `c2`).
+    pub c2: f64,
+    /// The CRF's initial SGD step size `η0` (`eta`).
+    pub eta: f64,
+    /// The CRF's weights are averaged over the SGD run from the second epoch on (`avg`).
+    pub avg: bool,
 }
 
 impl Default for TrainOptions {
@@ -84,6 +93,10 @@ impl Default for TrainOptions {
             window: 30,
             o_bias: 0.0,
             bag: 4,
+            crf: false,
+            c2: 1.0,
+            eta: 0.1,
+            avg: true,
         }
     }
 }
@@ -114,6 +127,18 @@ impl TrainOptions {
             "folds" => self.folds = num()? as usize,
             "window" => self.window = num()? as usize,
             "bag" => self.bag = num()? as usize,
+            "crf" => self.crf = num()? != 0,
+            "avg" => self.avg = num()? != 0,
+            "c2" | "eta" => {
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--set {k}: {v:?} is not a number"))?;
+                if k == "c2" {
+                    self.c2 = x;
+                } else {
+                    self.eta = x;
+                }
+            }
             "o_bias" => {
                 self.o_bias = v
                     .parse()
@@ -144,9 +169,10 @@ pub struct EpochLog {
     pub dev_f1: Option<f64>,
 }
 
-struct Xorshift(u64);
+/// The xorshift64 generator (Marsaglia 2003) used for the fixed-seed epoch shuffles.
+pub(super) struct Xorshift(pub(super) u64);
 impl Xorshift {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -157,10 +183,13 @@ impl Xorshift {
 }
 
 /// Interned training data: per sentence, per token, feature indices; gold label indices.
-struct Data {
-    feats: Vec<Vec<u32>>,
-    offsets: Vec<Vec<usize>>,
-    gold: Vec<Vec<usize>>,
+pub(super) struct Data {
+    /// Per sentence: the dense feature indices of all its tokens, token after token.
+    pub(super) feats: Vec<Vec<u32>>,
+    /// Per sentence: token `t`'s features are `feats[offsets[t]..offsets[t + 1]]`.
+    pub(super) offsets: Vec<Vec<usize>>,
+    /// Per sentence: gold label indices.
+    pub(super) gold: Vec<Vec<usize>>,
 }
 
 struct Learner {
@@ -364,7 +393,7 @@ pub fn evaluate(model: &Model, corpus: &Corpus, extras: Option<&DocFeatures>) ->
     board
 }
 
-type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
+pub(super) type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
 
 fn run_epochs(
     sentences: &[&Sentence],
@@ -386,9 +415,11 @@ fn run_epochs(
     let mut members = Vec::with_capacity(bag);
     for b in 0..bag {
         let seed = opts.seed.wrapping_add(b as u64);
-        members.push(train_member(
-            &data, &keys, &names, dev, opts, res, epochs, seed, log,
-        ));
+        members.push(if opts.crf {
+            super::crf::train_member(&data, &keys, &names, dev, opts, res, epochs, seed, log)
+        } else {
+            train_member(&data, &keys, &names, dev, opts, res, epochs, seed, log)
+        });
     }
     if members.len() == 1 {
         return members.pop().expect("one member");
