@@ -4,7 +4,7 @@
 //! deterministic: same data and options → byte-identical model. Sentence order is shuffled
 //! each epoch with a fixed-seed xorshift generator; no step depends on hash-map iteration order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::cluster::{self, Clusters};
 use super::conll::{Corpus, Sentence};
@@ -299,14 +299,20 @@ impl Learner {
     }
 }
 
+/// The auxiliary-domain copy of feature key `h` (still non-zero with its top bit set).
+pub(super) fn aux_key(h: u64) -> u64 {
+    (h ^ 0x5bd1_e995_9e37_79b9).rotate_left(17) | 1 << 63
+}
+
 fn intern(
     sentences: &[&Sentence],
     extras: Option<&[&Vec<Vec<u64>>]>,
     config: &FeatureConfig,
     res: &Resources,
     min_count: u32,
-) -> (Data, Vec<u64>) {
+) -> (Data, Vec<u64>, HashSet<u64>) {
     let mut sf = SentenceFeatures::default();
+    let mut aux_keys = HashSet::new();
     // First pass: counts, indexed in order of first occurrence (deterministic).
     let mut index: HashMap<u64, u32> = HashMap::new();
     let mut keys: Vec<u64> = Vec::new();
@@ -316,6 +322,26 @@ fn intern(
         features::extract(config, res, &s.tokens, &mut sf);
         if let Some(e) = extras {
             features::append_extra(&mut sf, e[si]);
+        }
+        if s.aux {
+            // Asymmetric feature augmentation (after Daumé 2007, "Frustratingly easy domain
+            // adaptation"): an auxiliary-domain sentence also has a domain copy of every
+            // feature, which absorbs what is peculiar to that domain; target-domain text never
+            // produces these ids, so tagging costs nothing more.
+            let n = sf.ids.len();
+            let mut aug = Vec::with_capacity(2 * n);
+            let mut offs = Vec::with_capacity(sf.offsets.len());
+            offs.push(0);
+            for t in 0..sf.offsets.len() - 1 {
+                for &h in &sf.ids[sf.offsets[t]..sf.offsets[t + 1]] {
+                    aug.push(h);
+                    aug.push(aux_key(h));
+                    aux_keys.insert(aux_key(h));
+                }
+                offs.push(aug.len());
+            }
+            sf.ids = aug;
+            sf.offsets = offs;
         }
         let ids: Vec<u32> = sf
             .ids
@@ -362,7 +388,7 @@ fn intern(
         data.offsets.push(o);
         data.gold.push(s.labels.iter().map(|l| l.index()).collect());
     }
-    (data, kept)
+    (data, kept, aux_keys)
 }
 
 /// Folded forms of every token inside a gold entity.
@@ -404,7 +430,7 @@ fn run_epochs(
     epochs: usize,
     log: &mut dyn FnMut(&EpochLog),
 ) -> (Model, usize) {
-    let (data, keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
+    let (data, keys, aux_keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
     let names = entity_words(sentences);
     tracing::info!(
         features = keys.len(),
@@ -420,6 +446,13 @@ fn run_epochs(
         } else {
             train_member(&data, &keys, &names, dev, opts, res, epochs, seed, log)
         });
+    }
+    // Auxiliary-domain copies never fire on target-domain text: dropped from the model.
+    if !aux_keys.is_empty() {
+        members = members
+            .into_iter()
+            .map(|(m, e)| (m.without_keys(&aux_keys), e))
+            .collect();
     }
     if members.len() == 1 {
         return members.pop().expect("one member");
@@ -633,7 +666,13 @@ fn fit(
     let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
     let train_extra = concat(
         &mem_train,
-        &doc::features(&tokens, &stage1, opts.window, opts.features.recur),
+        &doc::features(
+            &tokens,
+            &stage1,
+            opts.window,
+            opts.features.recur,
+            opts.features.topic,
+        ),
     );
     let dev_extra = dev.map(|d| {
         let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
@@ -650,7 +689,13 @@ fn fit(
             .collect();
         concat(
             md,
-            &doc::features(&tokens, &st, opts.window, opts.features.recur),
+            &doc::features(
+                &tokens,
+                &st,
+                opts.window,
+                opts.features.recur,
+                opts.features.topic,
+            ),
         )
     });
     let extras: Vec<&Vec<Vec<u64>>> = train_extra.iter().collect();
