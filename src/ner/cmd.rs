@@ -100,14 +100,22 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, set: &[String]) -> an
 }
 
 /// Reads training data: one file, or several joined with `+` (`a.tsv+b.tsv`), each checked
-/// against the test-split guard.
+/// against the test-split guard. A part written `aux:PATH` is an auxiliary corpus of another
+/// domain ([`Sentence::aux`]).
 fn read_training(spec: &Path) -> anyhow::Result<Corpus> {
     let text = spec.to_string_lossy();
     let mut corpus = Corpus::default();
     for part in text.split('+') {
+        let (aux, part) = match part.strip_prefix("aux:") {
+            Some(rest) => (true, rest),
+            None => (false, part),
+        };
         let p = Path::new(part);
         ensure_not_test_split(p, "training")?;
-        let c = conll::read(p)?;
+        let mut c = conll::read(p)?;
+        for s in &mut c.sentences {
+            s.aux = aux;
+        }
         corpus.sentences.extend(c.sentences);
         corpus.unknown_tags += c.unknown_tags;
     }

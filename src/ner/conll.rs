@@ -18,6 +18,10 @@ pub struct Sentence {
     pub tokens: Vec<String>,
     /// Gold labels, one per token.
     pub labels: Vec<Label>,
+    /// From an auxiliary training corpus of another domain (`train-ner --train
+    /// a.tsv+aux:b.tsv`): its features also get a domain-specific copy
+    /// ([`super::perceptron`]).
+    pub aux: bool,
 }
 
 /// A whole file.

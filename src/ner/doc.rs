@@ -42,6 +42,81 @@ fn doc_key(token: &str) -> Option<(String, Option<String>)> {
     Some((f, alt))
 }
 
+/// Number of document topics of the `topic` features.
+const TOPICS: usize = 3;
+
+/// Topic cue words (folded, article and proclitic removed as by [`doc_key`]): sports (where
+/// place names are mostly clubs), companies and cars, television and media (programme titles
+/// are MISC).
+const TOPIC_CUES: [&[&str]; TOPICS] = [
+    &[
+        "مباراه",
+        "دوري",
+        "هدف",
+        "اهداف",
+        "دقيقه",
+        "فريق",
+        "لاعب",
+        "لاعبين",
+        "مدرب",
+        "كاس",
+        "ملعب",
+        "بطوله",
+        "نادي",
+        "منتخب",
+        "مرمي",
+        "شوط",
+        "تعادل",
+        "مهاجم",
+        "حارس",
+        "مضيفه",
+        "ضيفه",
+        "مدافع",
+        "ركله",
+    ],
+    &[
+        "شركه",
+        "شركات",
+        "سياره",
+        "سيارات",
+        "مبيعات",
+        "طراز",
+        "انتاج",
+        "اسهم",
+        "مصنع",
+        "علامه",
+    ],
+    &[
+        "برنامج",
+        "برامج",
+        "قناه",
+        "مسلسل",
+        "فيلم",
+        "حلقه",
+        "تلفزيون",
+        "فضائيه",
+        "كتاب",
+        "روايه",
+    ],
+];
+
+/// The topic a key is a cue of.
+fn topic_of(key: &str) -> Option<usize> {
+    TOPIC_CUES.iter().position(|cues| cues.contains(&key))
+}
+
+/// A definite nisba adjective: folded, starts with ال (after at most one of و ف ب ل), ends with
+/// ي, at least 4 letters after the article (الفرنسي، البرتغالي، والالماني).
+fn definite_nisba(word: &str) -> bool {
+    let f = fold(word);
+    let f = f
+        .strip_prefix(['و', 'ف', 'ب', 'ل'])
+        .filter(|r| r.starts_with("ال"))
+        .unwrap_or(&f);
+    f.strip_prefix("ال")
+        .is_some_and(|r| r.ends_with('ي') && r.chars().count() >= 4)
+}
+
 /// Type index of a label index: 0 for `O`, 1..=4 for PER, LOC, ORG, MISC.
 fn type_of(label: usize) -> usize {
     label.div_ceil(2)
@@ -58,8 +133,9 @@ pub fn features<T: AsRef<[S]>, S: AsRef<str>>(
     stage1: &[Vec<usize>],
     window: usize,
     recur: bool,
+    topic: bool,
 ) -> DocFeatures {
-    let flat = features_flat(sentences, stage1, window, recur);
+    let flat = features_flat(sentences, stage1, window, recur, topic);
     let mut t = 0;
     sentences
         .iter()
@@ -134,6 +210,7 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
     stage1: &[Vec<usize>],
     window: usize,
     recur: bool,
+    topic: bool,
 ) -> FlatDocFeatures {
     let mut memo: FxHashMap<&str, u32> = FxHashMap::default();
     let mut uniq: Vec<Key> = Vec::new();
@@ -229,6 +306,33 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
             }
         }
     }
+    // Topic cues per sentence, summed over the window with prefix sums.
+    let topics: Vec<[u64; TOPICS]> = if topic {
+        let mut pre = vec![[0usize; TOPICS]; keys.len() + 1];
+        for (si, ks) in keys.iter().enumerate() {
+            let mut c = pre[si];
+            for k in ks.iter().filter_map(|k| k.as_ref()) {
+                if let Some(j) = topic_of(&k.0) {
+                    c[j] += 1;
+                }
+            }
+            pre[si + 1] = c;
+        }
+        (0..keys.len())
+            .map(|si| {
+                let lo = si.saturating_sub(window);
+                let hi = (si + window + 1).min(keys.len());
+                std::array::from_fn(|j| match pre[hi][j] - pre[lo][j] {
+                    0 => 0,
+                    1 | 2 => 1,
+                    3..=5 => 2,
+                    _ => 3,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let total: usize = keys.iter().map(Vec::len).sum();
     let mut out = FlatDocFeatures {
         ids: Vec::with_capacity(total * 8),
@@ -256,6 +360,46 @@ pub fn features_flat<T: AsRef<[S]>, S: AsRef<str>>(
                     .finish(),
             );
             f.push(FeatureHasher::new(129).num(next).num(next2).finish());
+            if topic {
+                let own_type = type_of(stage1[si][ti]) as u64;
+                let tb = &topics[si];
+                for (j, &b) in tb.iter().enumerate() {
+                    if b > 0 {
+                        f.push(
+                            FeatureHasher::new(140)
+                                .num(j as u64)
+                                .num(b)
+                                .num(own_type)
+                                .finish(),
+                        );
+                    }
+                }
+                let key_at = |t: usize| -> &str {
+                    ks.get(t)
+                        .and_then(|k| k.as_ref())
+                        .map_or("", |(k, _)| k.as_str())
+                };
+                let next = key_at(ti + 1);
+                let prev = if ti > 0 { key_at(ti - 1) } else { "^" };
+                if own_type > 0 {
+                    f.push(FeatureHasher::new(141).num(own_type).str(next).finish());
+                    f.push(FeatureHasher::new(142).num(own_type).str(prev).finish());
+                }
+                // A definite nisba adjective right after (ليون الفرنسي، بنفيكا البرتغالي).
+                let nisba_next = sentences[si]
+                    .as_ref()
+                    .get(ti + 1)
+                    .is_some_and(|w| definite_nisba(w.as_ref()));
+                if nisba_next {
+                    f.push(
+                        FeatureHasher::new(143)
+                            .num(own_type)
+                            .num(tb[0])
+                            .num(tb[1])
+                            .finish(),
+                    );
+                }
+            }
             if recur {
                 let k = kid[si][ti];
                 let own_type = type_of(stage1[si][ti]) as u64;
@@ -351,11 +495,11 @@ mod tests {
         // PER majority feature; with window 0 it does not.
         let sents = vec![vec!["قال", "بيسكوف"], vec!["لبيسكوف", "رأي"]];
         let stage1 = vec![vec![0, 1], vec![0, 0]];
-        let f = features(&sents, &stage1, 5, false);
+        let f = features(&sents, &stage1, 5, false, false);
         let per = FeatureHasher::new(122).num(1).finish();
         assert!(f[1][0].contains(&per));
         assert!(!f[1][1].contains(&per));
-        let f0 = features(&sents, &stage1, 0, false);
+        let f0 = features(&sents, &stage1, 0, false, false);
         assert!(!f0[1][0].contains(&per));
     }
 
@@ -369,17 +513,17 @@ mod tests {
             vec!["أمس"],
         ];
         let stage1: Vec<Vec<usize>> = sents.iter().map(|s| vec![0; s.len()]).collect();
-        let f = features(&sents, &stage1, 5, true);
+        let f = features(&sents, &stage1, 5, true, false);
         // Sentence 0, token 1 (البنك): two other occurrences of its key (bucket 2), type O;
         // the bigram it starts recurs twice (bucket 2).
         assert!(f[0][1].contains(&FeatureHasher::new(131).num(2).num(0).finish()));
         assert!(f[0][1].contains(&FeatureHasher::new(133).num(2).finish()));
         // أمس (sentence 0) recurs once in sentence 3; with window 0 it does not.
         assert!(f[0][3].contains(&FeatureHasher::new(131).num(1).num(0).finish()));
-        let f0 = features(&sents, &stage1, 0, true);
+        let f0 = features(&sents, &stage1, 0, true, false);
         assert!(f0[0][3].contains(&FeatureHasher::new(131).num(0).num(0).finish()));
         // Without `recur`, the four recurrence features are absent.
-        let off = features(&sents, &stage1, 5, false);
+        let off = features(&sents, &stage1, 5, false, false);
         assert_eq!(off[0][1].len() + 4, f[0][1].len());
     }
 }

@@ -64,6 +64,11 @@ pub struct FeatureConfig {
     /// key and the bigrams it starts and ends recur within the document window
     /// ([`super::doc`]).
     pub recur: bool,
+    /// Document topic and stage-1-type context for the second stage (an extension group):
+    /// sports / company / media cue counts within the document window with the token's
+    /// first-stage type, that type with the neighbouring keys, and a definite nisba adjective
+    /// right after the token ([`super::doc`]).
+    pub topic: bool,
 }
 
 impl Default for FeatureConfig {
@@ -85,6 +90,7 @@ impl Default for FeatureConfig {
             quote: false,
             wide: false,
             recur: false,
+            topic: false,
         }
     }
 }
@@ -114,6 +120,7 @@ impl FeatureConfig {
             "quote" => &mut self.quote,
             "wide" => &mut self.wide,
             "recur" => &mut self.recur,
+            "topic" => &mut self.topic,
             _ => return None,
         })
     }
@@ -131,7 +138,7 @@ impl FeatureConfig {
 
     /// Extension groups (off by default): after [`FeatureConfig::GROUPS`] in
     /// [`FeatureConfig::to_text`], and only when on.
-    pub const EXTENSIONS: [&'static str; 3] = ["quote", "wide", "recur"];
+    pub const EXTENSIONS: [&'static str; 4] = ["quote", "wide", "recur", "topic"];
 
     /// `word=1 fold=1 …` (all [`FeatureConfig::GROUPS`], fixed order; then the
     /// [`FeatureConfig::EXTENSIONS`] that are on).

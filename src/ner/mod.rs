@@ -5,7 +5,7 @@
 //!
 //! - [`conll`]: reading `TOKEN<TAB>TAG` files; [`labels`]: BIO2 labels.
 //! - [`features`]: hashed features ([`hash`]), word clusters ([`cluster`]).
-//! - [`perceptron`]: averaged structured perceptron training; [`decode`]: constrained Viterbi.
+//! - [`perceptron`]: averaged structured perceptron training; [`crf`]: linear-chain CRF training; [`decode`]: constrained Viterbi.
 //! - [`model`]: weights and the binary model format; [`source`]: the tagger as a mention source.
 //! - [`eval`]: CoNLL entity-level scoring; [`cmd`]: the `train-ner`, `tag`, `eval-ner` commands.
 
@@ -16,6 +16,7 @@ use crate::entities::MentionSource;
 pub mod cluster;
 pub mod cmd;
 pub mod conll;
+pub mod crf;
 pub mod decode;
 pub mod doc;
 pub mod eval;

@@ -185,6 +185,13 @@ impl Model {
         self
     }
 
+    /// Drops the feature rows whose key is in `keys`.
+    pub fn without_keys(mut self, keys: &std::collections::HashSet<u64>) -> Model {
+        self.rows.retain(|(k, _)| !keys.contains(k));
+        self.table = OnceLock::new();
+        self
+    }
+
     /// The mean of `models` (same configuration and resources; the first one's are kept):
     /// every weight, start and transition score averaged, a feature missing from a model
     /// counting as 0, then quantised again ([`Model::new`]).

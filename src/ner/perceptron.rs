@@ -4,7 +4,7 @@
 //! deterministic: same data and options → byte-identical model. Sentence order is shuffled
 //! each epoch with a fixed-seed xorshift generator; no step depends on hash-map iteration order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::cluster::{self, Clusters};
 use super::conll::{Corpus, Sentence};
@@ -60,6 +60,15 @@ pub struct TrainOptions {
     /// ([`Tagger::with_o_bias`]; `o_bias`, a decimal; negative favours recall). Not used while
     /// choosing epochs or tagging the jackknife folds.
     pub o_bias: f32,
+    /// Train every stage as a linear-chain CRF by SGD with L2 ([`super::crf`]) instead of the
+    /// averaged perceptron (`crf`).
+    pub crf: bool,
+    /// The CRF's L2 coefficient `c2` (objective `Σ −log p + c2 ‖w‖²`, as in CRFsuite; `c2`).
+    pub c2: f64,
+    /// The CRF's initial SGD step size `η0` (`eta`).
+    pub eta: f64,
+    /// The CRF's weights are averaged over the SGD run from the second epoch on (`avg`).
+    pub avg: bool,
 }
 
 impl Default for TrainOptions {
@@ -84,6 +93,10 @@ impl Default for TrainOptions {
             window: 30,
             o_bias: 0.0,
             bag: 4,
+            crf: false,
+            c2: 1.0,
+            eta: 0.1,
+            avg: true,
         }
     }
 }
@@ -114,6 +127,18 @@ impl TrainOptions {
             "folds" => self.folds = num()? as usize,
             "window" => self.window = num()? as usize,
             "bag" => self.bag = num()? as usize,
+            "crf" => self.crf = num()? != 0,
+            "avg" => self.avg = num()? != 0,
+            "c2" | "eta" => {
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--set {k}: {v:?} is not a number"))?;
+                if k == "c2" {
+                    self.c2 = x;
+                } else {
+                    self.eta = x;
+                }
+            }
             "o_bias" => {
                 self.o_bias = v
                     .parse()
@@ -144,9 +169,10 @@ pub struct EpochLog {
     pub dev_f1: Option<f64>,
 }
 
-struct Xorshift(u64);
+/// The xorshift64 generator (Marsaglia 2003) used for the fixed-seed epoch shuffles.
+pub(super) struct Xorshift(pub(super) u64);
 impl Xorshift {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -157,10 +183,13 @@ impl Xorshift {
 }
 
 /// Interned training data: per sentence, per token, feature indices; gold label indices.
-struct Data {
-    feats: Vec<Vec<u32>>,
-    offsets: Vec<Vec<usize>>,
-    gold: Vec<Vec<usize>>,
+pub(super) struct Data {
+    /// Per sentence: the dense feature indices of all its tokens, token after token.
+    pub(super) feats: Vec<Vec<u32>>,
+    /// Per sentence: token `t`'s features are `feats[offsets[t]..offsets[t + 1]]`.
+    pub(super) offsets: Vec<Vec<usize>>,
+    /// Per sentence: gold label indices.
+    pub(super) gold: Vec<Vec<usize>>,
 }
 
 struct Learner {
@@ -270,14 +299,20 @@ impl Learner {
     }
 }
 
+/// The auxiliary-domain copy of feature key `h` (still non-zero with its top bit set).
+pub(super) fn aux_key(h: u64) -> u64 {
+    (h ^ 0x5bd1_e995_9e37_79b9).rotate_left(17) | 1 << 63
+}
+
 fn intern(
     sentences: &[&Sentence],
     extras: Option<&[&Vec<Vec<u64>>]>,
     config: &FeatureConfig,
     res: &Resources,
     min_count: u32,
-) -> (Data, Vec<u64>) {
+) -> (Data, Vec<u64>, HashSet<u64>) {
     let mut sf = SentenceFeatures::default();
+    let mut aux_keys = HashSet::new();
     // First pass: counts, indexed in order of first occurrence (deterministic).
     let mut index: HashMap<u64, u32> = HashMap::new();
     let mut keys: Vec<u64> = Vec::new();
@@ -287,6 +322,26 @@ fn intern(
         features::extract(config, res, &s.tokens, &mut sf);
         if let Some(e) = extras {
             features::append_extra(&mut sf, e[si]);
+        }
+        if s.aux {
+            // Asymmetric feature augmentation (after Daumé 2007, "Frustratingly easy domain
+            // adaptation"): an auxiliary-domain sentence also has a domain copy of every
+            // feature, which absorbs what is peculiar to that domain; target-domain text never
+            // produces these ids, so tagging costs nothing more.
+            let n = sf.ids.len();
+            let mut aug = Vec::with_capacity(2 * n);
+            let mut offs = Vec::with_capacity(sf.offsets.len());
+            offs.push(0);
+            for t in 0..sf.offsets.len() - 1 {
+                for &h in &sf.ids[sf.offsets[t]..sf.offsets[t + 1]] {
+                    aug.push(h);
+                    aug.push(aux_key(h));
+                    aux_keys.insert(aux_key(h));
+                }
+                offs.push(aug.len());
+            }
+            sf.ids = aug;
+            sf.offsets = offs;
         }
         let ids: Vec<u32> = sf
             .ids
@@ -333,7 +388,7 @@ fn intern(
         data.offsets.push(o);
         data.gold.push(s.labels.iter().map(|l| l.index()).collect());
     }
-    (data, kept)
+    (data, kept, aux_keys)
 }
 
 /// Folded forms of every token inside a gold entity.
@@ -364,7 +419,7 @@ pub fn evaluate(model: &Model, corpus: &Corpus, extras: Option<&DocFeatures>) ->
     board
 }
 
-type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
+pub(super) type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
 
 fn run_epochs(
     sentences: &[&Sentence],
@@ -375,7 +430,7 @@ fn run_epochs(
     epochs: usize,
     log: &mut dyn FnMut(&EpochLog),
 ) -> (Model, usize) {
-    let (data, keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
+    let (data, keys, aux_keys) = intern(sentences, extras, &opts.features, res, opts.min_count);
     let names = entity_words(sentences);
     tracing::info!(
         features = keys.len(),
@@ -386,9 +441,18 @@ fn run_epochs(
     let mut members = Vec::with_capacity(bag);
     for b in 0..bag {
         let seed = opts.seed.wrapping_add(b as u64);
-        members.push(train_member(
-            &data, &keys, &names, dev, opts, res, epochs, seed, log,
-        ));
+        members.push(if opts.crf {
+            super::crf::train_member(&data, &keys, &names, dev, opts, res, epochs, seed, log)
+        } else {
+            train_member(&data, &keys, &names, dev, opts, res, epochs, seed, log)
+        });
+    }
+    // Auxiliary-domain copies never fire on target-domain text: dropped from the model.
+    if !aux_keys.is_empty() {
+        members = members
+            .into_iter()
+            .map(|(m, e)| (m.without_keys(&aux_keys), e))
+            .collect();
     }
     if members.len() == 1 {
         return members.pop().expect("one member");
@@ -602,7 +666,13 @@ fn fit(
     let tokens: Vec<&Vec<String>> = sentences.iter().map(|s| &s.tokens).collect();
     let train_extra = concat(
         &mem_train,
-        &doc::features(&tokens, &stage1, opts.window, opts.features.recur),
+        &doc::features(
+            &tokens,
+            &stage1,
+            opts.window,
+            opts.features.recur,
+            opts.features.topic,
+        ),
     );
     let dev_extra = dev.map(|d| {
         let tokens: Vec<&Vec<String>> = d.sentences.iter().map(|s| &s.tokens).collect();
@@ -619,7 +689,13 @@ fn fit(
             .collect();
         concat(
             md,
-            &doc::features(&tokens, &st, opts.window, opts.features.recur),
+            &doc::features(
+                &tokens,
+                &st,
+                opts.window,
+                opts.features.recur,
+                opts.features.topic,
+            ),
         )
     });
     let extras: Vec<&Vec<Vec<u64>>> = train_extra.iter().collect();

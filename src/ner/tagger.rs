@@ -357,7 +357,13 @@ impl Tagger {
                 continue;
             };
             let scale2 = second.scale();
-            let doc = doc::features_flat(sentences, &stage1, self.window, second.config.recur);
+            let doc = doc::features_flat(
+                sentences,
+                &stage1,
+                self.window,
+                second.config.recur,
+                second.config.topic,
+            );
             let mut t = 0;
             out.push(
                 stage1
@@ -403,7 +409,13 @@ impl Tagger {
         let Some(second) = &self.second else {
             return stage1.iter().map(|v| to_labels(v)).collect();
         };
-        let doc = doc::features(sentences, &stage1, self.window, second.config.recur);
+        let doc = doc::features(
+            sentences,
+            &stage1,
+            self.window,
+            second.config.recur,
+            second.config.topic,
+        );
         sentences
             .iter()
             .zip(mem.iter().zip(&doc))
