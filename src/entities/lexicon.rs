@@ -59,6 +59,10 @@ pub struct Lexicon {
     pub names: HashMap<String, GazetteerEntry>,
     /// The longest name, in tokens.
     pub max_name_tokens: usize,
+    /// Every proper word prefix of a multi-word name (folded, space-joined: الامم for الامم
+    /// المتحده), so a longest-match walk stops as soon as no longer name can follow
+    /// ([`super::words::Doc::longest_gazetteer_name`]).
+    pub name_prefixes: HashSet<String>,
     /// Given names (folded).
     pub given: HashSet<String>,
     /// Surnames (folded).
@@ -215,6 +219,11 @@ impl Lexicon {
                     continue;
                 }
                 lx.max_name_tokens = lx.max_name_tokens.max(key.split(' ').count());
+                for (at, _) in key.match_indices(' ') {
+                    if !lx.name_prefixes.contains(&key[..at]) {
+                        lx.name_prefixes.insert(key[..at].to_string());
+                    }
+                }
                 let entry = lx.names.entry(key).or_default();
                 match src {
                     EntrySource::General => entry.general = Some(kind),
@@ -369,9 +378,7 @@ pub(crate) fn lexicon_mentions(doc: &super::words::Doc<'_>) -> Vec<(Mention, usi
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
-        let Some(found) = doc.longest_name(i, lx.max_name_tokens, |key| {
-            lx.lookup(key).and_then(GazetteerEntry::kind)
-        }) else {
+        let Some(found) = doc.longest_gazetteer_name(i) else {
             i += 1;
             continue;
         };
