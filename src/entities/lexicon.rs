@@ -71,6 +71,9 @@ pub struct Lexicon {
     pub foreign: HashSet<String>,
     /// Titles (folded, space-joined) → number of tokens.
     pub titles: HashMap<String, usize>,
+    /// The first words of the two-word titles (folded), so that a two-word key is built only
+    /// after one of them ([`super::rules::title_at`]).
+    pub title_first_words: HashSet<String>,
     /// Words continuing a title phrase (folded).
     pub title_modifiers: HashSet<String>,
     /// Organization trigger nouns (folded).
@@ -283,6 +286,12 @@ impl Lexicon {
                 let n = f.split(' ').count();
                 (f, n)
             })
+            .collect();
+        lx.title_first_words = lx
+            .titles
+            .iter()
+            .filter(|&(_, &n)| n == 2)
+            .filter_map(|(t, _)| t.split_once(' ').map(|(first, _)| first.to_string()))
             .collect();
         lx.title_modifiers = set("title_modifiers.txt");
         for t in entries("org_triggers.txt") {

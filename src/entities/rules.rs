@@ -200,13 +200,18 @@ pub fn title_at(doc: &Doc<'_>, i: usize) -> Option<(usize, usize)> {
     if !doc.is_word(i) {
         return None;
     }
+    let mut two = String::new();
     for r in &doc.readings[i] {
         // "د." — the tokenizer splits the dot off.
         if r.fold == "د" && doc.is_punct(i + 1, '.') {
             return Some((r.prefix, i + 1));
         }
-        if doc.adjacent(i) && doc.is_word(i + 1) {
-            let two = format!("{} {}", r.fold, doc.fold(i + 1));
+        // A two-word title starts with one of their first words (no space inside).
+        if doc.adjacent(i) && doc.is_word(i + 1) && lx.title_first_words.contains(&r.fold) {
+            two.clear();
+            two.push_str(&r.fold);
+            two.push(' ');
+            two.push_str(doc.fold(i + 1));
             if lx.titles.get(&two) == Some(&2) {
                 return Some((r.prefix, i + 1));
             }
