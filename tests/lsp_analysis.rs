@@ -328,14 +328,20 @@ fn early_diagnostics_are_the_full_sets_text_only_codes() {
 }
 
 /// A long text (≈ 120 KB) with text-only slips (a repeated word, a Latin comma, a bidi
-/// override) and names: its full analysis takes much longer than its early set.
+/// override) and names, every paragraph different (numbered: the analysis memoises paragraphs
+/// by content), so that its full analysis takes far longer than its early set.
 fn early_article() -> String {
-    let paragraph = "قال الوزير خالد العمري إن إن الخطة, تبدأ فى إربد \u{202E}قبل الصيف.\n\n";
     let mut text = article();
     text.push_str("\r\n");
+    let mut i = 0;
     while text.len() < 120_000 {
-        text.push_str(paragraph);
-        text.push_str("وقالت المهندسة ليلى حداد في المؤتمر إن الخطة طموحة في رأيها.\n\n");
+        i += 1;
+        text.push_str(&format!(
+            "قال الوزير خالد العمري في الاجتماع {i} إن إن الخطة, تبدأ فى إربد \u{202E}قبل الصيف.\n\n"
+        ));
+        text.push_str(&format!(
+            "وقالت المهندسة ليلى حداد في المؤتمر {i} إن الخطة طموحة في رأيها.\n\n"
+        ));
     }
     text
 }
