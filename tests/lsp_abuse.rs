@@ -177,12 +177,16 @@ impl Server {
         }
     }
 
-    /// The `publishDiagnostics` params of `uri` with `version`.
+    /// The full `publishDiagnostics` params of `uri` with `version` (an early set published on
+    /// open, every diagnostic with `data: {"qalam": "early"}`, is skipped).
     fn diagnostics(&mut self, uri: &str, version: Value) -> Value {
         self.wait_for(|m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"].get("version").cloned().unwrap_or(Value::Null) == version
+                && !m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                    !d.is_empty() && d.iter().all(|d| d["data"] == json!({"qalam": "early"}))
+                })
         })["params"]
             .clone()
     }

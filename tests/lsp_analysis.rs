@@ -298,3 +298,104 @@ async fn seed_article_outline_hover_and_diagnostics_are_consistent() {
     }
     client.shutdown().await;
 }
+
+/// The early set ([`qalam::analysis::early_diagnostics`]) is exactly the full analysis's
+/// diagnostics of the text-only codes, on our articles and the seed article.
+#[test]
+fn early_diagnostics_are_the_full_sets_text_only_codes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = vec![article(), early_article()];
+    for dir in ["eval/docs", "eval/heldout", "../shared/seed"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt")
+                && let Ok(t) = std::fs::read_to_string(e.path())
+            {
+                texts.push(t);
+            }
+        }
+    }
+    for text in &texts {
+        let full: Vec<_> = qalam::analyze(text)
+            .diagnostics
+            .into_iter()
+            .filter(|d| qalam::analysis::EARLY_CODES.contains(&d.code))
+            .collect();
+        assert_eq!(qalam::analysis::early_diagnostics(text), full);
+    }
+}
+
+/// A long text (≈ 120 KB) with text-only slips (a repeated word, a Latin comma, a bidi
+/// override) and names, every paragraph different (numbered: the analysis memoises paragraphs
+/// by content), so that its full analysis takes far longer than its early set.
+fn early_article() -> String {
+    let mut text = article();
+    text.push_str("\r\n");
+    let mut i = 0;
+    while text.len() < 120_000 {
+        i += 1;
+        text.push_str(&format!(
+            "قال الوزير خالد العمري في الاجتماع {i} إن إن الخطة, تبدأ فى إربد \u{202E}قبل الصيف.\n\n"
+        ));
+        text.push_str(&format!(
+            "وقالت المهندسة ليلى حداد في المؤتمر {i} إن الخطة طموحة في رأيها.\n\n"
+        ));
+    }
+    text
+}
+
+/// Staged publication on open: first the early set (every diagnostic marked
+/// `data: {"qalam": "early"}`), then the full set for the same version, which contains each
+/// early diagnostic (same range, code, message) and carries no mark; nothing after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_publishes_the_early_set_then_the_full_set() {
+    let text = early_article();
+    let mut client = TestClient::start();
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.open(URI, &text, 1).await;
+    let full = client.diagnostics(URI, json!(1)).await;
+    client.settle(Duration::from_millis(300)).await;
+    let ours: Vec<&Value> = client
+        .published
+        .iter()
+        .filter(|m| m["params"]["uri"] == URI)
+        .map(|m| &m["params"])
+        .collect();
+    assert!(ours.iter().all(|p| p["version"] == 1));
+    // The early set comes first, the full set last; nothing follows the full set.
+    assert_eq!(ours.len(), 2, "{ours:?}");
+    assert!(common::is_early(ours[0]), "{}", ours[0]);
+    assert_eq!(ours[1], &full);
+    assert!(!common::is_early(&full));
+    let strip = |d: &Value| {
+        let mut d = d.clone();
+        if let Some(o) = d.as_object_mut() {
+            o.remove("data");
+        }
+        d
+    };
+    let early: Vec<Value> = ours[0]["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(strip)
+        .collect();
+    let full_list = full["diagnostics"].as_array().expect("array");
+    assert!(full_list.iter().all(|d| d.get("data").is_none()));
+    let text_only: Vec<Value> = full_list
+        .iter()
+        .filter(|d| {
+            qalam::analysis::EARLY_CODES
+                .iter()
+                .any(|c| d["code"] == c.as_str())
+        })
+        .cloned()
+        .collect();
+    assert_eq!(early, text_only);
+    for code in ["repeated-word", "latin-punctuation", "bidi-control"] {
+        assert!(early.iter().any(|d| d["code"] == code), "{code}");
+    }
+    assert!(full_list.iter().any(|d| d["code"] == "mixed-orthography"));
+}

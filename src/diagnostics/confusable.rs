@@ -69,17 +69,16 @@ fn shaped_like_arabic(c: char) -> bool {
 
 /// The script of a Latin, Greek or Cyrillic letter (en, ar); `None` for other characters.
 fn foreign_script(c: char) -> Option<(&'static str, &'static str)> {
-    if !c.is_alphabetic() {
-        return None;
-    }
-    match c {
+    // The ranges first: the alphabetic test (a table search) only for their characters.
+    let script = match c {
         'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
-            Some(("Latin", "لاتيني"))
+            ("Latin", "لاتيني")
         }
-        '\u{0370}'..='\u{03FF}' => Some(("Greek", "يوناني")),
-        '\u{0400}'..='\u{04FF}' => Some(("Cyrillic", "سيريلي")),
-        _ => None,
-    }
+        '\u{0370}'..='\u{03FF}' => ("Greek", "يوناني"),
+        '\u{0400}'..='\u{04FF}' => ("Cyrillic", "سيريلي"),
+        _ => return None,
+    };
+    c.is_alphabetic().then_some(script)
 }
 
 const CYRILLIC: [&str; 32] = [

@@ -59,6 +59,10 @@ pub struct Lexicon {
     pub names: HashMap<String, GazetteerEntry>,
     /// The longest name, in tokens.
     pub max_name_tokens: usize,
+    /// Every proper word prefix of a multi-word name (folded, space-joined: الامم for الامم
+    /// المتحده), so a longest-match walk stops as soon as no longer name can follow
+    /// ([`super::words::Doc::longest_gazetteer_name`]).
+    pub name_prefixes: HashSet<String>,
     /// Given names (folded).
     pub given: HashSet<String>,
     /// Surnames (folded).
@@ -67,6 +71,9 @@ pub struct Lexicon {
     pub foreign: HashSet<String>,
     /// Titles (folded, space-joined) → number of tokens.
     pub titles: HashMap<String, usize>,
+    /// The first words of the two-word titles (folded), so that a two-word key is built only
+    /// after one of them ([`super::rules::title_at`]).
+    pub title_first_words: HashSet<String>,
     /// Words continuing a title phrase (folded).
     pub title_modifiers: HashSet<String>,
     /// Organization trigger nouns (folded).
@@ -215,6 +222,11 @@ impl Lexicon {
                     continue;
                 }
                 lx.max_name_tokens = lx.max_name_tokens.max(key.split(' ').count());
+                for (at, _) in key.match_indices(' ') {
+                    if !lx.name_prefixes.contains(&key[..at]) {
+                        lx.name_prefixes.insert(key[..at].to_string());
+                    }
+                }
                 let entry = lx.names.entry(key).or_default();
                 match src {
                     EntrySource::General => entry.general = Some(kind),
@@ -274,6 +286,12 @@ impl Lexicon {
                 let n = f.split(' ').count();
                 (f, n)
             })
+            .collect();
+        lx.title_first_words = lx
+            .titles
+            .iter()
+            .filter(|&(_, &n)| n == 2)
+            .filter_map(|(t, _)| t.split_once(' ').map(|(first, _)| first.to_string()))
             .collect();
         lx.title_modifiers = set("title_modifiers.txt");
         for t in entries("org_triggers.txt") {
@@ -369,9 +387,7 @@ pub(crate) fn lexicon_mentions(doc: &super::words::Doc<'_>) -> Vec<(Mention, usi
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
-        let Some(found) = doc.longest_name(i, lx.max_name_tokens, |key| {
-            lx.lookup(key).and_then(GazetteerEntry::kind)
-        }) else {
+        let Some(found) = doc.longest_gazetteer_name(i) else {
             i += 1;
             continue;
         };

@@ -111,8 +111,9 @@ pub struct Learned<'a> {
     names: FxHashMap<&'a str, EntityKind>,
     /// Most words in a key.
     max_words: usize,
-    /// One-word person names of five letters or more by first letter, each bucket sorted.
-    surnames: FxHashMap<char, Vec<&'a str>>,
+    /// One-word person names of five letters or more by first letter, each bucket sorted, each
+    /// with its length in chars (to skip the pairs [`super::merge::same_part`] rejects by length).
+    surnames: FxHashMap<char, Vec<(&'a str, usize)>>,
     /// The first word of every key.
     first_words: FxHashSet<&'a str>,
     /// [`find_learned`]'s spelling-variant test per distinct reading (key: its fold, U+0001, its
@@ -139,12 +140,12 @@ impl<'a> Learned<'a> {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
-        let mut surnames: FxHashMap<char, Vec<&'a str>> = FxHashMap::default();
+        let mut surnames: FxHashMap<char, Vec<(&'a str, usize)>> = FxHashMap::default();
         for (&k, kind) in &names {
             if is_variant_surname(k, *kind)
                 && let Some(c) = k.chars().next()
             {
-                surnames.entry(c).or_default().push(k);
+                surnames.entry(c).or_default().push((k, k.chars().count()));
             }
         }
         // Stable order within a bucket, whatever the map's iteration order.
@@ -233,6 +234,10 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
             let variant = doc.readings[i].iter().find(|r| {
                 // The test depends on the reading only: memoised per distinct reading, so the
                 // cost grows with the vocabulary, not with tokens × surnames.
+                // No surname of its first letter: nothing to test or remember.
+                let Some(bucket) = r.fold.chars().next().and_then(|c| surnames.get(&c)) else {
+                    return false;
+                };
                 memo_key.clear();
                 memo_key.push_str(&r.fold);
                 memo_key.push('\u{1}');
@@ -240,12 +245,18 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
                 if let Some(&v) = variant_memo.get(memo_key.as_str()) {
                     return v;
                 }
-                let bucket = r.fold.chars().next().and_then(|c| surnames.get(&c));
-                let v = bucket.is_some_and(|bucket| {
-                    !lx.is_common(&r.light)
-                        && lx.lookup(&r.fold).is_none()
-                        && bucket.iter().any(|s| super::merge::same_part(&r.fold, s))
-                });
+                let len = r.fold.chars().count();
+                // `same_part` is true for equal words, else only for words of five letters or
+                // more whose lengths differ by at most one (two from eight letters on).
+                let may_match = |s: &str, n: usize| {
+                    let short = len.min(n);
+                    s == r.fold || short >= 5 && len.abs_diff(n) <= if short >= 8 { 2 } else { 1 }
+                };
+                let v = !lx.is_common(&r.light)
+                    && lx.lookup(&r.fold).is_none()
+                    && bucket
+                        .iter()
+                        .any(|&(s, n)| may_match(s, n) && super::merge::same_part(&r.fold, s));
                 variant_memo.insert(memo_key.as_str().into(), v);
                 v
             });

@@ -172,11 +172,8 @@ fn prepositional_complement(doc: &Doc<'_>, k: usize) -> Option<usize> {
     if !doc.is_arabic(k) {
         return None;
     }
-    let probe = |key: &str| lx.lookup(key).and_then(|e| e.kind());
     if doc.light(k) == "لدى" && doc.adjacent(k) && doc.is_word(k + 1) {
-        return doc
-            .longest_name(k + 1, lx.max_name_tokens, probe)
-            .map(|(_, last, _)| last);
+        return doc.longest_gazetteer_name(k + 1).map(|(_, last, _)| last);
     }
     if !doc.word(k).starts_with('ل') {
         return None;
@@ -186,7 +183,7 @@ fn prepositional_complement(doc: &Doc<'_>, k: usize) -> Option<usize> {
     if !doc.readings[k].iter().any(|r| r.prefix == lam) {
         return None;
     }
-    if let Some((span, last, _)) = doc.longest_name(k, lx.max_name_tokens, probe)
+    if let Some((span, last, _)) = doc.longest_gazetteer_name(k)
         && span.start == doc.tokens[k].span.start + lam
     {
         return Some(last);
@@ -203,13 +200,18 @@ pub fn title_at(doc: &Doc<'_>, i: usize) -> Option<(usize, usize)> {
     if !doc.is_word(i) {
         return None;
     }
+    let mut two = String::new();
     for r in &doc.readings[i] {
         // "د." — the tokenizer splits the dot off.
         if r.fold == "د" && doc.is_punct(i + 1, '.') {
             return Some((r.prefix, i + 1));
         }
-        if doc.adjacent(i) && doc.is_word(i + 1) {
-            let two = format!("{} {}", r.fold, doc.fold(i + 1));
+        // A two-word title starts with one of their first words (no space inside).
+        if doc.adjacent(i) && doc.is_word(i + 1) && lx.title_first_words.contains(&r.fold) {
+            two.clear();
+            two.push_str(&r.fold);
+            two.push(' ');
+            two.push_str(doc.fold(i + 1));
             if lx.titles.get(&two) == Some(&2) {
                 return Some((r.prefix, i + 1));
             }
@@ -734,11 +736,8 @@ fn org_tail(doc: &Doc<'_>, mut e: usize) -> usize {
 
 /// True when a gazetteer name of two words or more starts at token `k` (any reading).
 fn starts_multiword_name(doc: &Doc<'_>, k: usize) -> bool {
-    let lx = Lexicon::get();
-    doc.longest_name(k, lx.max_name_tokens, |key| {
-        lx.lookup(key).and_then(|e| e.kind())
-    })
-    .is_some_and(|(_, last, _)| last > k)
+    doc.longest_gazetteer_name(k)
+        .is_some_and(|(_, last, _)| last > k)
 }
 
 /// Organization mentions headed by a definite trigger noun with adjectives and a prepositional
@@ -878,14 +877,10 @@ fn misc_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             continue;
         }
         let mut last = k + 1;
-        if let Some((_, end, _)) = doc.longest_name(k + 1, lx.max_name_tokens, |key| {
-            lx.lookup(key).and_then(|e| e.kind())
-        }) {
+        if let Some((_, end, _)) = doc.longest_gazetteer_name(k + 1) {
             last = last.max(end);
         } else if doc.adjacent(last) && last + 1 < doc.len() && doc.is_arabic(last + 1) {
-            if let Some((_, end, _)) = doc.longest_name(last + 1, lx.max_name_tokens, |key| {
-                lx.lookup(key).and_then(|e| e.kind())
-            }) {
+            if let Some((_, end, _)) = doc.longest_gazetteer_name(last + 1) {
                 last = end;
             }
         }
@@ -955,9 +950,8 @@ fn org_trigger_mentions(doc: &Doc<'_>) -> Vec<Mention> {
             continue;
         }
         // A known name right after the trigger (منظمة الأمم المتحدة).
-        if let Some((_, last, _)) = doc.longest_name(k, lx.max_name_tokens, |key| {
-            lx.lookup(key).and_then(|e| e.kind())
-        }) && doc.readings[k][0].prefix == 0
+        if let Some((_, last, _)) = doc.longest_gazetteer_name(k)
+            && doc.readings[k][0].prefix == 0
             && doc.span(k, 0, last).start == doc.tokens[k].span.start
         {
             let last = org_tail(doc, last);

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::text::Span;
 use crate::text::clitic::proclitic_splits;
-use crate::text::normalize::fold_str;
+use crate::text::normalize::{fold_str, folded_len, is_ignorable};
 use crate::text::token::{Token, TokenKind};
 
 use super::lexicon::light_fold;
@@ -39,55 +39,7 @@ impl<'a> Doc<'a> {
     pub fn new(text: &'a str, tokens: &'a [Token]) -> Self {
         let readings = tokens
             .iter()
-            .map(|t| {
-                let word = t.span.slice(text);
-                if t.kind != TokenKind::Arabic {
-                    return vec![Reading {
-                        prefix: 0,
-                        fold: t.folded.clone(),
-                        light: light_fold(word),
-                    }];
-                }
-                let mut out: Vec<Reading> = Vec::with_capacity(4);
-                for s in proclitic_splits(word) {
-                    let (fold, light) = if s.article_elided {
-                        (
-                            format!("ا{}", fold_str(s.stem)),
-                            format!("ا{}", light_fold(s.stem)),
-                        )
-                    } else {
-                        (fold_str(s.stem), light_fold(s.stem))
-                    };
-                    if fold.chars().count() < 2 {
-                        continue;
-                    }
-                    if out
-                        .iter()
-                        .any(|r| r.prefix == s.prefix_len && r.fold == fold)
-                    {
-                        continue;
-                    }
-                    out.push(Reading {
-                        prefix: s.prefix_len,
-                        fold,
-                        light,
-                    });
-                }
-                if out.is_empty() {
-                    out.push(Reading {
-                        prefix: 0,
-                        fold: t.folded.clone(),
-                        light: light_fold(word),
-                    });
-                }
-                // The surface form wins when it is itself a known name or a word on the stop
-                // list (كريم is not ك + ريم, بسام not ب + سام, لبنى not ل + بنى): only the
-                // article may still be split off.
-                if out.len() > 1 && out[0].prefix == 0 && surface_is_name(&out[0]) {
-                    out.retain(|r| r.prefix == 0 || light_fold(&word[..r.prefix]) == "ال");
-                }
-                out
-            })
+            .map(|t| readings_of(text, t))
             .collect::<Vec<_>>();
         Doc {
             text,
@@ -189,24 +141,57 @@ impl<'a> Doc<'a> {
         max: usize,
         probe: impl Fn(&str) -> Option<K>,
     ) -> Option<(Span, usize, K)> {
+        self.longest_name_pruned(i, max, probe, |_| true)
+    }
+
+    /// The longest gazetteer name (`data/lexicon/`, [`super::lexicon::Lexicon::lookup`]) starting
+    /// at token `i`, as [`Doc::longest_name`] with the lexicon's longest name and its kind: the
+    /// span, the last token and the kind.
+    pub fn longest_gazetteer_name(&self, i: usize) -> Option<(Span, usize, super::EntityKind)> {
+        let lx = super::lexicon::Lexicon::get();
+        self.longest_name_pruned(
+            i,
+            lx.max_name_tokens,
+            |key| {
+                lx.lookup(key)
+                    .and_then(super::lexicon::GazetteerEntry::kind)
+            },
+            |key| lx.name_prefixes.contains(key),
+        )
+    }
+
+    /// [`Doc::longest_name`], extending a key by one more word only while `extends` says that a
+    /// longer key may still match (`extends(key)` must be true for every proper word prefix of a
+    /// key `probe` accepts; then the result is the same as without it).
+    fn longest_name_pruned<K>(
+        &self,
+        i: usize,
+        max: usize,
+        probe: impl Fn(&str) -> Option<K>,
+        extends: impl Fn(&str) -> bool,
+    ) -> Option<(Span, usize, K)> {
         if !self.is_word(i) {
             return None;
         }
+        let mut key = String::new();
         for r in &self.readings[i] {
-            // Keys for 1..=max words.
-            let mut key = r.fold.clone();
-            let mut keys = vec![(key.clone(), i)];
+            // Keys for 1..=max words, shortest first; the longest that `probe` accepts wins.
+            key.clear();
+            key.push_str(&r.fold);
+            let mut best = probe(&key).map(|v| (i, v));
+            let mut words = 1;
             let mut j = i;
-            while keys.len() < max && self.adjacent(j) && self.is_word(j + 1) {
+            while words < max && self.adjacent(j) && self.is_word(j + 1) && extends(&key) {
                 j += 1;
+                words += 1;
                 key.push(' ');
                 key.push_str(self.fold(j));
-                keys.push((key.clone(), j));
-            }
-            for (k, last) in keys.iter().rev() {
-                if let Some(v) = probe(k) {
-                    return Some((self.span(i, r.prefix, *last), *last, v));
+                if let Some(v) = probe(&key) {
+                    best = Some((j, v));
                 }
+            }
+            if let Some((last, v)) = best {
+                return Some((self.span(i, r.prefix, last), last, v));
             }
         }
         None
@@ -258,6 +243,79 @@ impl Doc<'_> {
         }
         best
     }
+}
+
+/// The readings of token `t` of `text` ([`Doc::readings`]).
+///
+/// Folding works character by character ([`fold_str`], [`light_fold`]), so a stem's folds are
+/// the word's folds without the folds of the proclitics before it: the word is folded once (its
+/// full fold is the token's `folded`) and each reading slices it.
+fn readings_of(text: &str, t: &Token) -> Vec<Reading> {
+    let word = t.span.slice(text);
+    let word_light = light_fold(word);
+    if t.kind != TokenKind::Arabic {
+        return vec![Reading {
+            prefix: 0,
+            fold: t.folded.clone(),
+            light: word_light,
+        }];
+    }
+    let word_fold = t.folded.as_str();
+    let mut out: Vec<Reading> = Vec::with_capacity(4);
+    for s in proclitic_splits(word) {
+        let proclitics = &word[..s.prefix_len];
+        let (fold_stem, light_stem) = (
+            word_fold.get(folded_len(proclitics)..),
+            word_light.get(light_folded_len(proclitics)..),
+        );
+        // Always some for a token of `tokenize` (`folded` is the fold of its text); folded
+        // again otherwise.
+        let (fold_stem, light_stem) = match (fold_stem, light_stem) {
+            (Some(f), Some(l)) => (Cow::Borrowed(f), Cow::Borrowed(l)),
+            _ => (Cow::Owned(fold_str(s.stem)), Cow::Owned(light_fold(s.stem))),
+        };
+        let (fold, light) = if s.article_elided {
+            (format!("ا{fold_stem}"), format!("ا{light_stem}"))
+        } else {
+            (fold_stem.into_owned(), light_stem.into_owned())
+        };
+        if fold.chars().count() < 2 {
+            continue;
+        }
+        if out
+            .iter()
+            .any(|r| r.prefix == s.prefix_len && r.fold == fold)
+        {
+            continue;
+        }
+        out.push(Reading {
+            prefix: s.prefix_len,
+            fold,
+            light,
+        });
+    }
+    if out.is_empty() {
+        out.push(Reading {
+            prefix: 0,
+            fold: t.folded.clone(),
+            light: word_light,
+        });
+    }
+    // The surface form wins when it is itself a known name or a word on the stop
+    // list (كريم is not ك + ريم, بسام not ب + سام, لبنى not ل + بنى): only the
+    // article may still be split off.
+    if out.len() > 1 && out[0].prefix == 0 && surface_is_name(&out[0]) {
+        out.retain(|r| r.prefix == 0 || light_fold(&word[..r.prefix]) == "ال");
+    }
+    out
+}
+
+/// Bytes of [`light_fold`]`(s)`, without building it (its replacements keep the byte length).
+fn light_folded_len(s: &str) -> usize {
+    s.chars()
+        .filter(|c| !is_ignorable(*c))
+        .map(char::len_utf8)
+        .sum()
 }
 
 /// True when the unsplit reading is a known personal-name unit (given name, surname or other

@@ -64,6 +64,13 @@ pub const MAX_DEBOUNCE: Duration = Duration::from_secs(10);
 /// background.
 pub const REQUEST_ANALYSIS_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The `data` of every diagnostic in an early publication (`{"qalam": "early"}`, see
+/// `Backend::publish_early`): the set published when a document is opened, before the
+/// lexicons and the tagger have run. Clients may ignore it; the full set that follows for the
+/// same version replaces it and carries no `data`.
+pub static EARLY_DATA: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| serde_json::json!({"qalam": "early"}));
+
 /// The longest the server waits for the client's answer to `workspace/configuration`; without
 /// an answer the settings in force stay.
 pub const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -364,6 +371,79 @@ impl Backend {
                 .client
                 .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
                 .await;
+            snapshot.mark_full_published();
+        });
+    }
+
+    /// Publishes at once the diagnostics of `snapshot` that need no lexicon or model
+    /// ([`crate::analysis::early_diagnostics`]), unless its full diagnostics are out first or a
+    /// newer revision exists; each carries [`EARLY_DATA`] in its `data` field. The full set,
+    /// published later for the same version, replaces them (it contains every one of them).
+    /// Only with the shipped analyzer (whose full set is the superset), for a document within
+    /// [`super::MAX_ANALYSED_BYTES`], and only when there is something to show.
+    fn publish_early(&self, uri: Uri, snapshot: Arc<Snapshot>) {
+        if !super::state::is_shipped(&self.inner.analyzer) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let session = this.session();
+            let filter = this.configuration().settings.diagnostics.clone();
+            let rope = snapshot.rope.clone();
+            let job_uri = uri.clone();
+            let job = tokio::task::spawn_blocking(move || {
+                catch_unwind(AssertUnwindSafe(|| {
+                    let text = rope.to_string();
+                    if text.len() > super::MAX_ANALYSED_BYTES {
+                        return Vec::new();
+                    }
+                    let early = crate::analysis::early_diagnostics(&text);
+                    let lines = crate::text::position::LineIndex::new(&text);
+                    let positions = crate::text::position::IndexedText {
+                        text: &text,
+                        index: &lines,
+                    };
+                    let mut converted = convert::configured_diagnostics(
+                        &early,
+                        &positions,
+                        &job_uri,
+                        session.encoding,
+                        session.lang,
+                        &filter,
+                    );
+                    for d in &mut converted {
+                        d.data = Some(EARLY_DATA.clone());
+                    }
+                    converted
+                }))
+            });
+            let diagnostics = match job.await {
+                Ok(Ok(diagnostics)) => diagnostics,
+                Ok(Err(_)) => {
+                    error!("early diagnostics panicked; none published");
+                    return;
+                }
+                Err(err) => {
+                    error!("early diagnostics task failed: {err}");
+                    return;
+                }
+            };
+            if diagnostics.is_empty() {
+                return;
+            }
+            let inner = &this.inner;
+            let _guard = inner.publish.lock().await;
+            if snapshot.full_published() || !inner.documents.is_current(&uri, snapshot.revision) {
+                debug!(
+                    version = snapshot.version,
+                    "early diagnostics overtaken; not published"
+                );
+                return;
+            }
+            inner
+                .client
+                .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
+                .await;
         });
     }
 
@@ -473,6 +553,7 @@ impl LanguageServer for Backend {
             .inner
             .documents
             .open(doc.uri.clone(), &doc.text, doc.version);
+        self.publish_early(doc.uri.clone(), snapshot.clone());
         self.schedule_publish(doc.uri, snapshot, Duration::ZERO);
     }
 

@@ -66,7 +66,8 @@ pub fn prewarm() {
     }
 }
 
-fn is_shipped(analyzer: &Analyzer) -> bool {
+/// True when `analyzer` is [`shipped_analyzer`] (by pointer).
+pub(crate) fn is_shipped(analyzer: &Analyzer) -> bool {
     Arc::ptr_eq(analyzer, &SHIPPED)
 }
 
@@ -166,6 +167,9 @@ pub struct Snapshot {
     result: watch::Sender<Option<Option<Arc<Analyzed>>>>,
     /// The document's incremental analyser (used with [`shipped_analyzer`] only).
     cache: Option<Cache>,
+    /// Set (under the server's publish lock) once this snapshot's full diagnostics have been
+    /// published: its early diagnostics must not follow them.
+    full_published: AtomicBool,
 }
 
 impl Snapshot {
@@ -178,7 +182,18 @@ impl Snapshot {
             started: AtomicBool::new(false),
             result: watch::Sender::new(None),
             cache: None,
+            full_published: AtomicBool::new(false),
         }
+    }
+
+    /// Records that this snapshot's full diagnostics have been published.
+    pub fn mark_full_published(&self) {
+        self.full_published.store(true, Ordering::Release);
+    }
+
+    /// True once this snapshot's full diagnostics have been published.
+    pub fn full_published(&self) -> bool {
+        self.full_published.load(Ordering::Acquire)
     }
 
     /// The analysis of this snapshot, started on first use and computed once.

@@ -24,21 +24,29 @@ pub struct CliticSplit<'a> {
     pub article_elided: bool,
 }
 
-/// The base letters of `word` with their byte ranges; each range runs to the next letter, so it
-/// includes the diacritics and tatweel written on the letter.
-fn letters(word: &str) -> Vec<(char, usize, usize)> {
-    let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(word.len() / 2);
+/// The first four base letters of `word` with their byte offsets, and the number of its base
+/// letters counted up to [`LETTERS_COUNTED`] (every test below compares with smaller numbers).
+/// Diacritics, tatweel and joiners are not base letters: they stay with the letter before.
+fn letters(word: &str) -> ([(char, usize); 4], usize) {
+    let mut first = [('\0', 0); 4];
+    let mut n = 0;
     for (i, c) in word.char_indices() {
         if is_ignorable(c) {
             continue;
         }
-        if let Some(last) = out.last_mut() {
-            last.2 = i;
+        if let Some(slot) = first.get_mut(n) {
+            *slot = (c, i);
         }
-        out.push((c, i, word.len()));
+        n += 1;
+        if n == LETTERS_COUNTED {
+            break;
+        }
     }
-    out
+    (first, n)
 }
+
+/// [`letters`] stops counting here.
+const LETTERS_COUNTED: usize = 8;
 
 /// Conjunctions و (and) and ف (so).
 fn is_conjunction(c: char) -> bool {
@@ -68,8 +76,7 @@ fn is_article_alef(c: char) -> bool {
 ///
 /// Nothing is checked against a lexicon here: every reading is a candidate.
 pub fn proclitic_splits(word: &str) -> Vec<CliticSplit<'_>> {
-    let letters = letters(word);
-    let n = letters.len();
+    let (letters, n) = letters(word);
     let has_article = |from: usize| {
         n >= from + 4 && is_article_alef(letters[from].0) && letters[from + 1].0 == 'ل'
     };

@@ -172,6 +172,24 @@ pub fn fold_str(text: &str) -> String {
     out
 }
 
+/// Bytes of [`fold_str`]`(text)`, without building it.
+pub fn folded_len(text: &str) -> usize {
+    text.chars()
+        .map(|c| match rule(c) {
+            Rule::Char(f) => f.len_utf8(),
+            Rule::Remove(_) => 0,
+            Rule::Compat => {
+                let mut n = 0;
+                std::iter::once(c)
+                    .nfkc()
+                    .for_each(|d| fold_simple(d, &mut |f| n += f.len_utf8()));
+                n
+            }
+            Rule::Lower => c.to_lowercase().map(char::len_utf8).sum(),
+        })
+        .sum()
+}
+
 /// True for characters that folding removes (diacritics U+064B–U+065F and U+0670, tatweel
 /// U+0640, LRM/RLM/ALM U+200E/U+200F/U+061C, ZWNJ/ZWJ U+200C/U+200D).
 pub fn is_ignorable(c: char) -> bool {
@@ -240,6 +258,8 @@ mod tests {
             assert!(text.is_char_boundary(o), "{i} -> {o}");
         }
         assert_eq!(fold(text).text, fold_str(text));
+        assert_eq!(folded_len(text), fold_str(text).len());
+        assert_eq!(folded_len("\u{FDF2}İ"), fold_str("\u{FDF2}İ").len());
     }
 
     #[test]

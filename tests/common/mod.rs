@@ -24,6 +24,17 @@ use tokio::task::JoinHandle;
 /// How long a test waits for any one message before failing.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// True for the params of an early `publishDiagnostics` (the text-only set the server sends when
+/// a document is opened, before its full analysis): every diagnostic carries
+/// `data: {"qalam": "early"}`, and an early set is never empty.
+pub fn is_early(params: &Value) -> bool {
+    params["diagnostics"].as_array().is_some_and(|d| {
+        !d.is_empty()
+            && d.iter()
+                .all(|d| d["data"] == serde_json::json!({"qalam": "early"}))
+    })
+}
+
 /// A client connected to an in-process server.
 pub struct TestClient {
     writer: WriteHalf<DuplexStream>,
@@ -155,13 +166,15 @@ impl TestClient {
         message
     }
 
-    /// Waits for a `publishDiagnostics` of `uri` with `version` (`Value::Null` for none) and
-    /// returns its params. Earlier notifications of other versions are consumed.
+    /// Waits for the full `publishDiagnostics` of `uri` with `version` (`Value::Null` for none)
+    /// and returns its params: an early set published on open (see [`is_early`]) is skipped.
+    /// Earlier notifications of other versions are consumed.
     pub async fn diagnostics(&mut self, uri: &str, version: Value) -> Value {
         let matches = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"].get("version").cloned().unwrap_or(Value::Null) == version
+                && !is_early(&m["params"])
         };
         if let Some(i) = self.backlog.iter().position(matches) {
             return self.backlog.remove(i).expect("present")["params"].clone();
