@@ -40,14 +40,13 @@ use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Tokens};
 use crate::diagnostics;
 use crate::entities::propagate::{self, Learned};
 use crate::entities::staged::{self, LocalMentions, PartMentions};
 use crate::entities::words::{Doc, Reading};
 use crate::entities::{self, EntityKind, MentionSource};
 use crate::quotes;
-use crate::text::Span;
 use crate::text::segment;
 use crate::text::token::{self, Token};
 
@@ -196,20 +195,11 @@ fn paragraph_text<'a>(text: &'a str, offset: usize, work: &ParagraphWork) -> &'a
     &text[offset..offset + work.len]
 }
 
-/// The first step of the document stage: the paragraphs' tokens shifted by each paragraph's
-/// byte offset and concatenated in text order. `parts` as for [`document_stage`]; every span
-/// returned is a byte range of the text.
-pub fn assemble(parts: &[(usize, &ParagraphWork)]) -> Vec<Token> {
-    let n: usize = parts.iter().map(|(_, p)| p.tokens.len()).sum();
-    let mut tokens: Vec<Token> = Vec::with_capacity(n);
-    for &(offset, part) in parts {
-        tokens.extend(part.tokens.iter().map(|t| Token {
-            kind: t.kind,
-            span: Span::new(t.span.start + offset, t.span.end + offset),
-            folded: t.folded.clone(),
-        }));
-    }
-    tokens
+/// The text's tokens as [`Analysis::tokens`] holds them: the paragraphs' cached tokens shared,
+/// each paragraph's byte offset applied when read (no token is copied). `parts` as for
+/// [`document_stage`].
+pub fn assemble(parts: &[(usize, Arc<ParagraphWork>)]) -> Tokens {
+    Tokens::new(parts.to_vec())
 }
 
 /// The entity half of the document stage on fresh paragraph results (nothing cached): the
@@ -254,32 +244,35 @@ fn part_mentions_fresh(
 }
 
 /// Runs the document stage on `text` from the paragraph stage's results `parts`: each with the
-/// byte offset of its paragraph in `text`, in text order. `tagger`: whether the sources
-/// included a tagger (the same as for the paragraph stage).
-pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
-    let resolved = part_mentions_fresh(text, parts, tagger);
-    finish(text, parts, &with_offsets(parts, &resolved))
+/// byte offset of its paragraph in `text`, in text order (shared: the analysis's tokens point
+/// to them). `tagger`: whether the sources included a tagger (the same as for the paragraph
+/// stage).
+pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
+    let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
+    let resolved = part_mentions_fresh(text, &refs, tagger);
+    finish(text, parts, &with_offsets(&refs, &resolved))
 }
 
 /// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
 /// holds, for each of `parts`, its offset and [`staged::part_mentions`].
 fn finish(
     text: &str,
-    parts: &[(usize, &ParagraphWork)],
+    parts: &[(usize, Arc<ParagraphWork>)],
     resolved: &[(usize, &PartMentions)],
 ) -> Analysis {
-    let tokens = assemble(parts);
     let entities = staged::document_entities(resolved);
-    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes)> =
-        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
-    let quotes = quotes::scan_paragraphs(text, &tokens, &entities, &quote_parts);
+    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
+        .iter()
+        .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
+        .collect();
+    let quotes = quotes::scan_paragraphs(text, &entities, &quote_parts);
     let check_parts: Vec<_> = parts
         .iter()
-        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+        .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
         .collect();
     let diagnostics = diagnostics::check_paragraphs(text, &check_parts, &entities, &quotes);
     Analysis {
-        tokens,
+        tokens: assemble(parts),
         entities,
         quotes,
         diagnostics,
@@ -492,8 +485,8 @@ impl IncrementalAnalyzer {
             learned.iter().map(|(k, v)| (k.into(), v)).collect()
         };
         drop(learned);
-        let parts: Vec<(usize, &ParagraphWork)> =
-            order.iter().map(|&(o, e)| (o, works[e].as_ref())).collect();
+        let parts: Vec<(usize, Arc<ParagraphWork>)> =
+            order.iter().map(|&(o, e)| (o, works[e].clone())).collect();
         let resolved_parts: Vec<(usize, &PartMentions)> = order
             .iter()
             .map(|&(o, e)| {
@@ -520,12 +513,15 @@ impl IncrementalAnalyzer {
 pub fn analyze_staged(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
     let spans = segment::paragraphs(text);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
-    let works: Vec<(usize, ParagraphWork)> = spans
+    let parts: Vec<(usize, Arc<ParagraphWork>)> = spans
         .iter()
         .map(|s| s.start)
-        .zip(paragraph_stages(&paragraphs, extra))
+        .zip(
+            paragraph_stages(&paragraphs, extra)
+                .into_iter()
+                .map(Arc::new),
+        )
         .collect();
-    let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
     document_stage(text, &parts, !extra.is_empty())
 }
 

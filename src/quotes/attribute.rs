@@ -206,8 +206,13 @@ pub(crate) fn attribute(
     let mut head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>> =
         Default::default();
     for m in &doc.mentions {
-        for h in &entity_heads_of[m.entity] {
-            head_mentions.entry((*h).to_string()).or_default().push(*m);
+        for &h in &entity_heads_of[m.entity] {
+            match head_mentions.get_mut(h) {
+                Some(list) => list.push(*m),
+                None => {
+                    head_mentions.insert(h.to_string(), vec![*m]);
+                }
+            }
         }
     }
     a.head_mentions = head_mentions;
@@ -415,7 +420,7 @@ impl Attributor<'_> {
         let i = after.iter().copied().find(|&i| {
             let t = &self.doc.tokens[i];
             !(is_clause_end(t)
-                || matches!(t.folded.as_str(), "-" | "–" | "—")
+                || matches!(t.folded, "-" | "–" | "—")
                 || self.lex.is_quote_first_filler(&t.folded))
         })?;
         (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
@@ -499,14 +504,14 @@ impl Attributor<'_> {
     /// the document it came in — وجاء في بيان صادر عن X → X; أصدرت X بيانا جاء فيه → X, the
     /// subject of the issuing verb.
     fn came_in(&self, before: &[usize]) -> Option<(usize, Option<Named>)> {
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         let ci = before.iter().copied().find(|&i| {
             self.lex.is_came_in(&toks[i].folded)
                 && toks
                     .get(i + 1)
                     .is_some_and(|t| self.lex.is_came_in_prep(&t.folded))
         })?;
-        let prep = &toks[ci + 1].folded;
+        let prep = toks[ci + 1].folded;
         if prep == "في" {
             let window: Vec<usize> = (ci + 2..toks.len().min(ci + 2 + SUBJECT_WINDOW))
                 .take_while(|&j| {
@@ -763,7 +768,7 @@ impl Attributor<'_> {
 
     /// True when a token starts a source phrase (so a subject ends before it).
     fn starts_source(&self, i: usize) -> bool {
-        let f = &self.doc.tokens[i].folded;
+        let f = self.doc.tokens[i].folded;
         let lam_name = f == "ل"
             && self
                 .doc
@@ -820,7 +825,7 @@ impl Attributor<'_> {
                 break;
             }
             if t.kind == TokenKind::Punct {
-                if matches!(t.folded.as_str(), "(" | ")") || self.in_name(j) {
+                if matches!(t.folded, "(" | ")") || self.in_name(j) {
                     window.push(j);
                     continue;
                 }
@@ -890,7 +895,7 @@ impl Attributor<'_> {
 
     /// True when token `i` is a document noun (بيان، البيان، بيانا، وبيان).
     fn is_document_word(&self, i: usize) -> bool {
-        let f = self.doc.tokens[i].folded.as_str();
+        let f = self.doc.tokens[i].folded;
         let f = f
             .strip_prefix('و')
             .filter(|w| w.chars().count() >= 3)
@@ -909,9 +914,9 @@ impl Attributor<'_> {
     /// speaker when that one is not a person (أصدرت الوزارة بيانا… وقال البيان).
     fn statement(&self, window: &[usize]) -> Option<Named> {
         let own = Span::new(0, 0);
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         for (k, &j) in window.iter().enumerate().skip(1).take(2) {
-            let f = toks[j].folded.as_str();
+            let f = toks[j].folded;
             if self.lex.is_issued_by(f)
                 && let Some(&from) = window.get(k + 1)
                 && self.lex.is_relay_from(&toks[from].folded)
@@ -995,7 +1000,7 @@ impl Attributor<'_> {
                 .rev()
                 .take(SUBJECT_WINDOW)
                 .take_while(|&j| !is_sentence_end(&self.doc.tokens[j]))
-                .find(|&j| matches!(self.doc.tokens[j].folded.as_str(), "اما" | "واما"))?;
+                .find(|&j| matches!(self.doc.tokens[j].folded, "اما" | "واما"))?;
             let window: Vec<usize> = (start + 1..ci).collect();
             let (&first, &last) = (window.first()?, window.last()?);
             let span = Span::new(
@@ -1057,7 +1062,7 @@ impl Attributor<'_> {
     /// to a referent whose name or role holds every modifier (الرئيس الصيني is not an earlier
     /// الرئيس الأمريكي).
     fn title_subject(&self, ci: usize) -> Option<Named> {
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         let para = self.para_of(toks[ci].span.start);
         let mut start = ci;
         while start > 0 {
@@ -1095,12 +1100,12 @@ impl Attributor<'_> {
             }
         }
         let titles = &crate::entities::lexicon::Lexicon::get().titles;
-        let first = &toks[start].folded;
+        let first = toks[start].folded;
         let conj = ['و', 'ف']
             .iter()
             .find_map(|c| first.strip_prefix(*c))
             .filter(|w| w.chars().count() >= 2);
-        let (title, stripped) = [(first.as_str(), false)]
+        let (title, stripped) = [(first, false)]
             .into_iter()
             .chain(conj.map(|w| (w, true)))
             .find(|(w, _)| {
@@ -1184,7 +1189,7 @@ impl Attributor<'_> {
             if !is_word(t) {
                 break;
             }
-            let f = t.folded.as_str();
+            let f = t.folded;
             let adjunct = if words.is_empty() {
                 self.lex.is_adjunct_as_written(f) && !self.is_document_word(j)
             } else {
@@ -1203,10 +1208,7 @@ impl Attributor<'_> {
             }
         }
         while let Some(&last) = words.last() {
-            if matches!(
-                self.doc.tokens[last].folded.as_str(),
-                "في" | "من" | "و" | "ب"
-            ) {
+            if matches!(self.doc.tokens[last].folded, "في" | "من" | "و" | "ب") {
                 words.pop();
             } else {
                 break;
@@ -1359,7 +1361,7 @@ impl Attributor<'_> {
             .unwrap_or(reach);
         let reach = if reach > end_tok { sentence_end } else { reach };
         // The first quoted name whose first token is in `next..reach`.
-        let tokens = self.doc.tokens;
+        let tokens = &self.doc.tokens;
         let from = next.checked_sub(1).map_or(0, |j| {
             tokens.get(j).map_or(usize::MAX, |t| t.span.start + 1)
         });

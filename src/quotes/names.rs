@@ -39,7 +39,7 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     let has_sentence_punct = tokens.iter().any(|t| {
         t.kind == TokenKind::Punct
             && matches!(
-                t.folded.as_str(),
+                t.folded,
                 "." | "!" | "?" | "؟" | "،" | "," | ":" | "؛" | ";" | "…"
             )
     });
@@ -146,7 +146,7 @@ fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> Option<bool> {
         if !is_word(t) {
             return None;
         }
-        let f = t.folded.as_str();
+        let f = t.folded;
         if k == 0 && lex.is_naming_word(f) {
             return Some(false);
         }
@@ -188,7 +188,7 @@ fn quote_first_cue_after(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         .iter()
         .find(|t| {
             !(is_clause_end(t)
-                || matches!(t.folded.as_str(), "-" | "–" | "—")
+                || matches!(t.folded, "-" | "–" | "—")
                 || lex.is_quote_first_filler(&t.folded))
         })
         .is_some_and(|t| is_word(t) && lex.cue(&t.folded).is_some())
@@ -201,7 +201,7 @@ fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         let after = doc.token_at_or_after(q.span.end);
         let next = doc.tokens[after..]
             .iter()
-            .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
+            .find(|t| !(is_clause_end(t) || matches!(t.folded, "-" | "–" | "—")));
         next.is_some_and(|t| {
             lex.cue(&t.folded).is_some() || lex.sources_starting(&t.folded).next().is_some()
         })
