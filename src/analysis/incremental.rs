@@ -18,8 +18,8 @@
 //!    names ([`learned_names`]), each paragraph's resolved mentions
 //!    ([`crate::entities::staged::part_mentions`]: copies of learned names, overlap resolution,
 //!    transliterations, roles — inside the paragraph), merging into entities
-//!    ([`crate::entities::staged::document_entities`]), then the paragraphs' tokens shifted to
-//!    their place and concatenated ([`assemble`]) for quotation pairing and attribution
+//!    ([`crate::entities::staged::document_entities`]), then quotation pairing and attribution
+//!    on the paragraphs' tokens, borrowed and shifted as read
 //!    ([`crate::quotes::scan_paragraphs`], which pairs the cached marks across paragraphs) and
 //!    diagnostics ([`crate::diagnostics::check_paragraphs`]: the document-level checks plus the
 //!    cached local ones). They equal the one-shot [`crate::quotes::scan`] and
@@ -27,6 +27,9 @@
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
+//!
+//! The analysis's tokens ([`Tokens`], built by [`assemble`]) share the paragraphs' cached
+//! token vectors: nothing is copied per token.
 //!
 //! The cache memoises the paragraph stage, a pure function keyed by the paragraph's exact text,
 //! and each paragraph's resolved mentions with the learned names they were computed with; a
@@ -489,8 +492,7 @@ impl IncrementalAnalyzer {
         // Shared copies, so that the learned names can borrow from them while `entries` is
         // updated.
         let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
-        let in_order: Vec<&ParagraphWork> =
-            order.iter().map(|&(_, e)| works[e].as_ref()).collect();
+        let in_order: Vec<&ParagraphWork> = order.iter().map(|&(_, e)| works[e].as_ref()).collect();
         let learned = learned_names(&in_order);
         drop(in_order);
         // The learned names whose kind changed since the last analysis (None: not learned),

@@ -403,7 +403,7 @@ impl Attributor<'_> {
         for &j in &before[k + 1..] {
             let t = &self.doc.tokens[j];
             // A gap (a quotation skipped), punctuation or a complementizer ends the chain.
-            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(&t.folded) {
+            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(t.folded) {
                 break;
             }
             if self.is_cue(j) && matches!(self.cue_form(j), Some(CueForm::Past | CueForm::Present))
@@ -421,7 +421,7 @@ impl Attributor<'_> {
             let t = &self.doc.tokens[i];
             !(is_clause_end(t)
                 || matches!(t.folded, "-" | "–" | "—")
-                || self.lex.is_quote_first_filler(&t.folded))
+                || self.lex.is_quote_first_filler(t.folded))
         })?;
         (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
     }
@@ -506,10 +506,10 @@ impl Attributor<'_> {
     fn came_in(&self, before: &[usize]) -> Option<(usize, Option<Named>)> {
         let toks = &self.doc.tokens;
         let ci = before.iter().copied().find(|&i| {
-            self.lex.is_came_in(&toks[i].folded)
+            self.lex.is_came_in(toks[i].folded)
                 && toks
                     .get(i + 1)
-                    .is_some_and(|t| self.lex.is_came_in_prep(&t.folded))
+                    .is_some_and(|t| self.lex.is_came_in_prep(t.folded))
         })?;
         let prep = toks[ci + 1].folded;
         if prep == "في" {
@@ -517,7 +517,7 @@ impl Attributor<'_> {
                 .take_while(|&j| {
                     let t = &toks[j];
                     is_word(t)
-                        && !self.lex.is_complementizer(&t.folded)
+                        && !self.lex.is_complementizer(t.folded)
                         && !self.is_cue(j)
                         && !self.in_speech(j)
                 })
@@ -535,7 +535,7 @@ impl Attributor<'_> {
             if is_sentence_end(t) || is_clause_end(t) {
                 break;
             }
-            if self.lex.is_issue_verb(&t.folded) {
+            if self.lex.is_issue_verb(t.folded) {
                 let subject: Vec<usize> = (v + 1..ci)
                     .take_while(|&j| is_word(&toks[j]) && !self.is_document_word(j))
                     .collect();
@@ -604,7 +604,7 @@ impl Attributor<'_> {
                     .doc
                     .tokens
                     .get(i + 1)
-                    .filter(|t| is_word(t) && !self.lex.is_object_lam(&t.folded))
+                    .filter(|t| is_word(t) && !self.lex.is_object_lam(t.folded))
                     .map(|t| head_noun(t.span.slice(self.doc.text)))
                     .unwrap_or_default();
                 self.events.push(Event {
@@ -728,7 +728,7 @@ impl Attributor<'_> {
     /// True when the cue verb at `i` sits in a complement clause (أن الرئيس أكد…): then its
     /// subject is not the paragraph's speaker.
     fn is_embedded(&self, i: usize) -> bool {
-        if self.lex.cue_has_conjunction(&self.doc.tokens[i].folded) {
+        if self.lex.cue_has_conjunction(self.doc.tokens[i].folded) {
             return false;
         }
         let para = self.para_of(self.doc.tokens[i].span.start);
@@ -740,10 +740,10 @@ impl Attributor<'_> {
             if self.in_other_speech(j, None) {
                 continue;
             }
-            if self.lex.is_connector(&t.folded) {
+            if self.lex.is_connector(t.folded) {
                 return false;
             }
-            if self.lex.is_complementizer(&t.folded) {
+            if self.lex.is_complementizer(t.folded) {
                 return true;
             }
         }
@@ -816,11 +816,11 @@ impl Attributor<'_> {
             if is_symbol(t) {
                 continue;
             }
-            if window.is_empty() && self.lex.is_object_lam(&t.folded) {
+            if window.is_empty() && self.lex.is_object_lam(t.folded) {
                 // قال لي الوزير: the object pronoun, then the subject.
                 continue;
             }
-            if !window.is_empty() && self.lex.is_clause_opener(&t.folded) {
+            if !window.is_empty() && self.lex.is_clause_opener(t.folded) {
                 // قال مصدر دبلوماسي لم يكشف عن اسمه: a relative or verbal clause follows.
                 break;
             }
@@ -832,7 +832,7 @@ impl Attributor<'_> {
                 stop = Some(j);
                 break;
             }
-            if self.lex.is_complementizer(&t.folded) || self.is_cue(j) || self.starts_source(j) {
+            if self.lex.is_complementizer(t.folded) || self.is_cue(j) || self.starts_source(j) {
                 break;
             }
             window.push(j);
@@ -919,7 +919,7 @@ impl Attributor<'_> {
             let f = toks[j].folded;
             if self.lex.is_issued_by(f)
                 && let Some(&from) = window.get(k + 1)
-                && self.lex.is_relay_from(&toks[from].folded)
+                && self.lex.is_relay_from(toks[from].folded)
                 && let Some(&next) = window.get(k + 2)
             {
                 let stop = window.last().map(|&l| l + 1);
@@ -979,11 +979,11 @@ impl Attributor<'_> {
             if is_clause_end(t) {
                 let next = self.doc.tokens.get(j + 1)?;
                 let introduces = next.folded == ":"
-                    || self.lex.is_complementizer(&next.folded)
+                    || self.lex.is_complementizer(next.folded)
                     || self.speech.starts_at(next.span.start);
                 return (introduces && !words.is_empty()).then_some(words);
             }
-            if !is_word(t) || self.lex.is_complementizer(&t.folded) || self.is_cue(j) {
+            if !is_word(t) || self.lex.is_complementizer(t.folded) || self.is_cue(j) {
                 return None;
             }
             words.push(j);
@@ -994,7 +994,7 @@ impl Attributor<'_> {
     /// The subject written before the verb at `ci`: أما فلان فقال, or a mention ending right
     /// before a verb without the conjunction و.
     fn svo(&self, ci: usize) -> Option<Named> {
-        let verb = &self.doc.tokens[ci].folded;
+        let verb = self.doc.tokens[ci].folded;
         if verb.starts_with('ف') && self.lex.cue_has_conjunction(verb) {
             let start = (0..ci)
                 .rev()
@@ -1070,8 +1070,8 @@ impl Attributor<'_> {
             let t = &toks[j];
             if t.span.start < para.start
                 || !is_word(t)
-                || self.lex.is_complementizer(&t.folded)
-                || self.lex.is_connector(&t.folded)
+                || self.lex.is_complementizer(t.folded)
+                || self.lex.is_connector(t.folded)
                 || self.is_cue(j)
                 || self.in_other_speech(j, None)
                 || self.in_name(j)
@@ -1093,8 +1093,8 @@ impl Attributor<'_> {
                 || is_sentence_end(t)
                 || is_clause_end(t)
                 || t.folded == ":"
-                || self.lex.is_complementizer(&t.folded)
-                || self.lex.is_connector(&t.folded);
+                || self.lex.is_complementizer(t.folded)
+                || self.lex.is_connector(t.folded);
             if !boundary {
                 return None;
             }
@@ -1232,11 +1232,11 @@ impl Attributor<'_> {
         if t.kind != TokenKind::Arabic || self.in_name(i) {
             return None;
         }
-        if self.lex.is_relay(&t.folded) {
+        if self.lex.is_relay(t.folded) {
             let from = (i + 1..self.doc.tokens.len())
                 .take(SUBJECT_WINDOW)
                 .take_while(|&j| !self.is_boundary(j, own))
-                .find(|&j| self.lex.is_relay_from(&self.doc.tokens[j].folded))?;
+                .find(|&j| self.lex.is_relay_from(self.doc.tokens[j].folded))?;
             let source = self.named_at(
                 self.doc.tokens.get(i + 1)?.span.start,
                 i + 1,
@@ -1269,7 +1269,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        if self.lex.is_lam_media(&t.folded) {
+        if self.lex.is_lam_media(t.folded) {
             let start = self.after_lam(i);
             return Some(SourceMatch {
                 source: self.named_at(start, i, None, own),
@@ -1277,7 +1277,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        let phrase = self.lex.sources_starting(&t.folded).find(|s| {
+        let phrase = self.lex.sources_starting(t.folded).find(|s| {
             self.phrase_matches(i, &s.words) && (!s.lam || self.lam_at(i + s.words.len()))
         })?;
         let n = phrase.words.len();
@@ -1402,7 +1402,7 @@ impl Attributor<'_> {
             .take_while(|&j| {
                 let t = &self.doc.tokens[j];
                 is_word(t)
-                    && !self.lex.is_complementizer(&t.folded)
+                    && !self.lex.is_complementizer(t.folded)
                     && !self.is_cue(j)
                     && !own.contains(t.span)
             })
