@@ -11,6 +11,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -56,11 +57,10 @@ fn bench(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter("quotes"), |b| {
             b.iter(|| qalam::quotes::scan(black_box(&text), &tokens, &full.entities))
         });
-        let works: Vec<(usize, ParagraphWork)> = paragraphs(&text)
+        let parts: Vec<(usize, Arc<ParagraphWork>)> = paragraphs(&text)
             .into_iter()
-            .map(|s| (s.start, paragraph_stage(s.slice(&text), &extra)))
+            .map(|s| (s.start, Arc::new(paragraph_stage(s.slice(&text), &extra))))
             .collect();
-        let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
         group.bench_function(BenchmarkId::from_parameter("document_stage"), |b| {
             b.iter(|| document_stage(black_box(&text), &parts, true))
         });

@@ -10,6 +10,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use qalam::analysis::incremental::{
     IncrementalAnalyzer, ParagraphWork, analyze_staged, assemble, document_entities,
@@ -70,11 +71,10 @@ fn main() {
         let mb = text.len() as f64 / 1e6;
         let tokens = tokenize(&text);
         let full = analyze_staged(&text, &extra);
-        let works: Vec<(usize, ParagraphWork)> = paragraphs(&text)
+        let parts: Vec<(usize, Arc<ParagraphWork>)> = paragraphs(&text)
             .into_iter()
-            .map(|s| (s.start, paragraph_stage(s.slice(&text), &extra)))
+            .map(|s| (s.start, Arc::new(paragraph_stage(s.slice(&text), &extra))))
             .collect();
-        let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
         let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
         inc.analyze(&text);
         let at = common::middle_offset(&text);
@@ -126,11 +126,16 @@ fn main() {
             (
                 "doc: quotes",
                 time("doc: quotes", || {
-                    let q: Vec<(usize, &qalam::quotes::ParagraphQuotes)> =
-                        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
+                    let q: Vec<(
+                        usize,
+                        &qalam::quotes::ParagraphQuotes,
+                        &[qalam::text::token::Token],
+                    )> = parts
+                        .iter()
+                        .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
+                        .collect();
                     drop(black_box(qalam::quotes::scan_paragraphs(
                         &text,
-                        &full.tokens,
                         &full.entities,
                         &q,
                     )))
@@ -141,7 +146,7 @@ fn main() {
                 time("doc: diagnostics", || {
                     let c: Vec<_> = parts
                         .iter()
-                        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+                        .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
                         .collect();
                     drop(black_box(qalam::diagnostics::check_paragraphs(
                         &text,
@@ -158,7 +163,9 @@ fn main() {
             (
                 "doc: entities",
                 time("doc: entities", || {
-                    drop(black_box(document_entities(&text, &parts, true)))
+                    let refs: Vec<(usize, &ParagraphWork)> =
+                        parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
+                    drop(black_box(document_entities(&text, &refs, true)))
                 }),
             ),
             (

@@ -62,6 +62,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let text = generate(kb * 1024, sep);
         let analysis = analyze_with(&text, &[]);
+        let tokens = analysis.tokens.to_vec();
         eprintln!(
             "{kb} KB ({label}): {} tokens, {} entities, {} quotations, {} quoted names",
             analysis.tokens.len(),
@@ -74,7 +75,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 scan(
                     black_box(&text),
-                    black_box(&analysis.tokens),
+                    black_box(&tokens),
                     black_box(&analysis.entities),
                 )
             })

@@ -111,6 +111,7 @@ fn bench_diagnostics(c: &mut Criterion) {
     for kb in [512usize, 1024, 2048] {
         let text = article(kb * 1024);
         let analysis = qalam::analyze(&text);
+        let tokens = analysis.tokens.to_vec();
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("{kb}KB")),
@@ -119,7 +120,7 @@ fn bench_diagnostics(c: &mut Criterion) {
                 b.iter(|| {
                     check(
                         black_box(text),
-                        &analysis.tokens,
+                        &tokens,
                         &analysis.entities,
                         &analysis.quotes,
                     )

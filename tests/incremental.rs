@@ -124,7 +124,7 @@ proptest! {
             prop_assert_eq!(&incremental, &qalam::analyze(&text));
             // The document stage's quotations and diagnostics, built from the paragraphs'
             // cached parts, equal the one-shot functions on the whole text.
-            let (tokens, entities) = (&incremental.tokens, &incremental.entities);
+            let (tokens, entities) = (&incremental.tokens.to_vec(), &incremental.entities);
             prop_assert_eq!(&incremental.quotes, &qalam::quotes::scan(&text, tokens, entities));
             prop_assert_eq!(
                 &incremental.diagnostics,
@@ -152,12 +152,12 @@ fn paragraph_edges_equal_the_whole_text() {
         let a = analyze_staged(text, &[]);
         assert_eq!(
             a.quotes,
-            qalam::quotes::scan(text, &a.tokens, &a.entities),
+            qalam::quotes::scan(text, &a.tokens.to_vec(), &a.entities),
             "{text:?}"
         );
         assert_eq!(
             a.diagnostics,
-            qalam::diagnostics::check(text, &a.tokens, &a.entities, &a.quotes),
+            qalam::diagnostics::check(text, &a.tokens.to_vec(), &a.entities, &a.quotes),
             "{text:?}"
         );
     }
@@ -168,7 +168,7 @@ fn paragraph_tokens_are_the_texts_tokens() {
     for a in articles() {
         let text = format!("{a}\r\n\n  {a}\r«x»\n");
         let staged = analyze_staged(&text, &[]);
-        assert_eq!(staged.tokens, tokenize(&text));
+        assert_eq!(staged.tokens.to_vec(), tokenize(&text));
     }
 }
 
@@ -265,4 +265,67 @@ fn an_edit_without_names_resolves_only_its_paragraph() {
     edited.insert(at, ' ');
     let (_, _, resolved) = before_after(&text, &edited);
     assert_eq!(resolved, 1);
+}
+
+/// The analyser locates an edit by the common prefix and suffix of the old and new texts and
+/// reuses the paragraphs on whole lines around it: edits at the very start and end, next to
+/// and inside line breaks (`\r` + `\n` joined or split), of a paragraph written twice (one copy
+/// edited, the other kept), the same text again, a paragraph emptied and restored — each equal
+/// to a fresh analysis, with the paragraph counts of one edit.
+#[test]
+fn edits_located_by_common_prefix_and_suffix_equal_fresh() {
+    let arts = articles();
+    let p: Vec<&str> = arts[0].lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(p.len() >= 4);
+    let base = format!("{}\n\n{}\r\n{}\n\n{}\n{}", p[0], p[1], p[2], p[1], p[3]);
+    let first_p1 = base.find(p[1]).expect("p1");
+    let second_p1 = base.rfind(p[1]).expect("p1 again");
+    let crlf = base.find("\r\n").expect("crlf");
+    let mut steps: Vec<String> = vec![
+        base.clone(),
+        base.clone(),
+        format!("ن{base}"),
+        format!("{base}ن"),
+        format!("{base}\n"),
+        format!("\n{base}"),
+    ];
+    // A line break split: `\r` + `\n` become two breaks, and joined back.
+    let mut split = base.clone();
+    split.insert(crlf + 1, 'ن');
+    steps.push(split);
+    steps.push(base.clone());
+    // The break removed (two paragraphs become one) and restored.
+    let mut joined = base.clone();
+    joined.replace_range(crlf..crlf + 2, " ");
+    steps.push(joined);
+    steps.push(base.clone());
+    // One copy of a repeated paragraph edited, then the other, then both restored.
+    let mut one = base.clone();
+    one.insert(first_p1 + p[1].len(), 'ن');
+    steps.push(one.clone());
+    let mut two = base.clone();
+    two.insert(second_p1 + p[1].len(), 'ن');
+    steps.push(two);
+    steps.push(base.clone());
+    // A paragraph emptied to white space and written back.
+    steps.push(base.replacen(p[2], "   ", 1));
+    steps.push(base.clone());
+    steps.push(String::new());
+    steps.push(base.clone());
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    for (k, text) in steps.iter().enumerate() {
+        let a = inc.analyze(text);
+        assert_eq!(a, analyze_staged(text, &extra), "step {k}");
+        let paragraphs = qalam::text::segment::paragraphs(text).len();
+        let (reused, computed) = inc.last_counts();
+        assert_eq!(reused + computed, paragraphs, "step {k}");
+    }
+    // The same text twice: nothing computed.
+    inc.analyze(&base);
+    assert_eq!(inc.last_counts().1, 0);
+    // Editing one copy of the repeated paragraph computes one paragraph; the other copy keeps
+    // the cached one.
+    inc.analyze(&one);
+    assert_eq!(inc.last_counts().1, 1);
 }

@@ -18,8 +18,8 @@
 //!    names ([`learned_names`]), each paragraph's resolved mentions
 //!    ([`crate::entities::staged::part_mentions`]: copies of learned names, overlap resolution,
 //!    transliterations, roles — inside the paragraph), merging into entities
-//!    ([`crate::entities::staged::document_entities`]), then the paragraphs' tokens shifted to
-//!    their place and concatenated ([`assemble`]) for quotation pairing and attribution
+//!    ([`crate::entities::staged::document_entities`]), then quotation pairing and attribution
+//!    on the paragraphs' tokens, borrowed and shifted as read
 //!    ([`crate::quotes::scan_paragraphs`], which pairs the cached marks across paragraphs) and
 //!    diagnostics ([`crate::diagnostics::check_paragraphs`]: the document-level checks plus the
 //!    cached local ones). They equal the one-shot [`crate::quotes::scan`] and
@@ -27,6 +27,9 @@
 //!
 //! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
 //! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
+//!
+//! The analysis's tokens ([`Tokens`], built by [`assemble`]) share the paragraphs' cached
+//! token vectors: nothing is copied per token.
 //!
 //! The cache memoises the paragraph stage, a pure function keyed by the paragraph's exact text,
 //! and each paragraph's resolved mentions with the learned names they were computed with; a
@@ -40,7 +43,7 @@ use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Tokens};
 use crate::diagnostics;
 use crate::entities::propagate::{self, Learned};
 use crate::entities::staged::{self, LocalMentions, PartMentions};
@@ -196,20 +199,11 @@ fn paragraph_text<'a>(text: &'a str, offset: usize, work: &ParagraphWork) -> &'a
     &text[offset..offset + work.len]
 }
 
-/// The first step of the document stage: the paragraphs' tokens shifted by each paragraph's
-/// byte offset and concatenated in text order. `parts` as for [`document_stage`]; every span
-/// returned is a byte range of the text.
-pub fn assemble(parts: &[(usize, &ParagraphWork)]) -> Vec<Token> {
-    let n: usize = parts.iter().map(|(_, p)| p.tokens.len()).sum();
-    let mut tokens: Vec<Token> = Vec::with_capacity(n);
-    for &(offset, part) in parts {
-        tokens.extend(part.tokens.iter().map(|t| Token {
-            kind: t.kind,
-            span: Span::new(t.span.start + offset, t.span.end + offset),
-            folded: t.folded.clone(),
-        }));
-    }
-    tokens
+/// The text's tokens as [`Analysis::tokens`] holds them: the paragraphs' cached tokens shared,
+/// each paragraph's byte offset applied when read (no token is copied). `parts` as for
+/// [`document_stage`].
+pub fn assemble(parts: &[(usize, Arc<ParagraphWork>)]) -> Tokens {
+    Tokens::new(parts.to_vec())
 }
 
 /// The entity half of the document stage on fresh paragraph results (nothing cached): the
@@ -254,32 +248,35 @@ fn part_mentions_fresh(
 }
 
 /// Runs the document stage on `text` from the paragraph stage's results `parts`: each with the
-/// byte offset of its paragraph in `text`, in text order. `tagger`: whether the sources
-/// included a tagger (the same as for the paragraph stage).
-pub fn document_stage(text: &str, parts: &[(usize, &ParagraphWork)], tagger: bool) -> Analysis {
-    let resolved = part_mentions_fresh(text, parts, tagger);
-    finish(text, parts, &with_offsets(parts, &resolved))
+/// byte offset of its paragraph in `text`, in text order (shared: the analysis's tokens point
+/// to them). `tagger`: whether the sources included a tagger (the same as for the paragraph
+/// stage).
+pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
+    let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
+    let resolved = part_mentions_fresh(text, &refs, tagger);
+    finish(text, parts, &with_offsets(&refs, &resolved))
 }
 
 /// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
 /// holds, for each of `parts`, its offset and [`staged::part_mentions`].
 fn finish(
     text: &str,
-    parts: &[(usize, &ParagraphWork)],
+    parts: &[(usize, Arc<ParagraphWork>)],
     resolved: &[(usize, &PartMentions)],
 ) -> Analysis {
-    let tokens = assemble(parts);
     let entities = staged::document_entities(resolved);
-    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes)> =
-        parts.iter().map(|&(o, p)| (o, &p.quotes)).collect();
-    let quotes = quotes::scan_paragraphs(text, &tokens, &entities, &quote_parts);
+    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
+        .iter()
+        .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
+        .collect();
+    let quotes = quotes::scan_paragraphs(text, &entities, &quote_parts);
     let check_parts: Vec<_> = parts
         .iter()
-        .map(|&(o, p)| (o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+        .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
         .collect();
     let diagnostics = diagnostics::check_paragraphs(text, &check_parts, &entities, &quotes);
     Analysis {
-        tokens,
+        tokens: assemble(parts),
         entities,
         quotes,
         diagnostics,
@@ -287,23 +284,36 @@ fn finish(
 }
 
 /// One distinct paragraph of the last analysed text: its paragraph stage and its resolved
-/// mentions, computed with the learned names of that text.
+/// mentions, computed with the learned names of that text; a free slot when `uses` is 0.
+#[derive(Default)]
 struct Entry {
     work: Arc<ParagraphWork>,
     resolved: Option<Arc<PartMentions>>,
+    /// How many paragraphs of the last text are this one.
+    uses: usize,
 }
 
 /// Analyses texts (successive versions of one document), keeping the paragraph stage's results
 /// of the last text analysed, each paragraph's resolved mentions and the learned names they
 /// were resolved with.
 ///
+/// An edit is located by comparing the text with the last one (common prefix and suffix): the
+/// paragraphs on whole lines before and after the changed bytes are the last text's, found
+/// without hashing their text again; only the lines in between are segmented and looked up.
+///
 /// Memory: the cache holds each distinct paragraph of the last text once (its text, tokens,
-/// readings and mentions), a few times the text's size.
+/// readings and mentions), a few times the text's size, plus a copy of the last text.
 pub struct IncrementalAnalyzer {
     extra: Vec<&'static dyn MentionSource>,
-    /// Paragraph text → index into `entries`.
+    /// Paragraph text → index into `entries` (the paragraphs of the last text).
     cache: FxHashMap<Box<str>, usize>,
+    /// Distinct paragraphs of the last text; free slots (`uses == 0`) are listed in `free`.
     entries: Vec<Entry>,
+    free: Vec<usize>,
+    /// The last analysed text.
+    last_text: String,
+    /// Its paragraphs in text order: byte span in `last_text` and entry index.
+    last_order: Vec<(Span, usize)>,
     /// The learned names of the last analysis: every cached `resolved` was computed with them.
     learned: FxHashMap<Box<str>, EntityKind>,
     reused: usize,
@@ -335,6 +345,9 @@ impl IncrementalAnalyzer {
             extra: Vec::new(),
             cache: FxHashMap::default(),
             entries: Vec::new(),
+            free: Vec::new(),
+            last_text: String::new(),
+            last_order: Vec::new(),
             learned: FxHashMap::default(),
             reused: usize::MAX,
             computed: 0,
@@ -348,6 +361,9 @@ impl IncrementalAnalyzer {
             extra,
             cache: FxHashMap::default(),
             entries: Vec::new(),
+            free: Vec::new(),
+            last_text: String::new(),
+            last_order: Vec::new(),
             learned: FxHashMap::default(),
             reused: 0,
             computed: 0,
@@ -359,6 +375,9 @@ impl IncrementalAnalyzer {
     pub fn clear(&mut self) {
         self.cache = FxHashMap::default();
         self.entries = Vec::new();
+        self.free = Vec::new();
+        self.last_text = String::new();
+        self.last_order = Vec::new();
         self.learned = FxHashMap::default();
     }
 
@@ -390,60 +409,92 @@ impl IncrementalAnalyzer {
         }
         let extra: Vec<&dyn MentionSource> = self.extra.to_vec();
         let tagger = !extra.is_empty();
-        let spans = segment::paragraphs(text);
-        // Invalidated first: a panic below must not leave resolved mentions that disagree
-        // with `self.learned`.
+        // Taken out first: a panic below leaves an empty analyser (no resolved mentions that
+        // disagree with `self.learned`).
         let old_learned = std::mem::take(&mut self.learned);
-        let mut old_cache = std::mem::take(&mut self.cache);
-        let mut old_entries: Vec<Option<Entry>> = std::mem::take(&mut self.entries)
-            .into_iter()
-            .map(Some)
-            .collect();
-        let mut cache: FxHashMap<Box<str>, usize> =
-            FxHashMap::with_capacity_and_hasher(spans.len(), Default::default());
-        let mut entries: Vec<Entry> = Vec::new();
-        let (mut reused, mut computed) = (0, 0);
+        let mut cache = std::mem::take(&mut self.cache);
+        let mut entries = std::mem::take(&mut self.entries);
+        let mut free = std::mem::take(&mut self.free);
+        let old_text = std::mem::take(&mut self.last_text);
+        let old_order = std::mem::take(&mut self.last_order);
+
+        // The changed bytes: everything between the common prefix and the common suffix, widened
+        // to whole lines — from the start of the line holding the first changed byte (`a`) to
+        // the start of the line after the last one (`b`; `old_b` in the last text). Lines before
+        // `a` and from `b` on are the last text's lines, so their paragraphs are too (shifted
+        // by `delta` after the change).
+        let (old, new) = (old_text.as_bytes(), text.as_bytes());
+        let pre = common_prefix(old, new);
+        let max_suf = old.len().min(new.len()) - pre;
+        let suf = common_suffix(&old[pre..], &new[pre..]).min(max_suf);
+        let a = new[..pre]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        let b = new[new.len() - suf..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(new.len(), |i| new.len() - suf + i + 1);
+        let old_b = b + old.len() - new.len();
+        let before = old_order.partition_point(|(s, _)| s.start < a);
+        let after = old_order.partition_point(|(s, _)| s.start < old_b);
+
         // (offset, entry index) of each paragraph, in text order.
-        let mut order: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        let mut order: Vec<(Span, usize)> = Vec::with_capacity(old_order.len() + 1);
+        order.extend_from_slice(&old_order[..before]);
         // (entry index, text) of the paragraphs not cached.
         let mut missing: Vec<(usize, &str)> = Vec::new();
-        for span in spans {
+        let (mut reused, mut computed) = (old_order.len() - (after - before), 0);
+        for span in segment::paragraphs(&text[a..b]) {
+            let span = Span::new(span.start + a, span.end + a);
             let p = span.slice(text);
             let slot = if let Some(&e) = cache.get(p) {
                 reused += 1;
                 e
-            } else if let Some((k, e)) = old_cache.remove_entry(p)
-                && let Some(entry) = old_entries[e].take()
-            {
-                reused += 1;
-                entries.push(entry);
-                cache.insert(k, entries.len() - 1);
-                entries.len() - 1
             } else {
                 computed += 1;
                 // Computed below, with the other new paragraphs, in one batch.
-                entries.push(Entry {
-                    work: Arc::default(),
-                    resolved: None,
+                let e = free.pop().unwrap_or_else(|| {
+                    entries.push(Entry::default());
+                    entries.len() - 1
                 });
-                missing.push((entries.len() - 1, p));
-                cache.insert(p.into(), entries.len() - 1);
-                entries.len() - 1
+                entries[e] = Entry::default();
+                missing.push((e, p));
+                cache.insert(p.into(), e);
+                e
             };
-            order.push((span.start, slot));
+            entries[slot].uses += 1;
+            order.push((span, slot));
         }
+        // The last text's paragraphs in the changed lines are gone (unless written again).
+        for &(span, e) in &old_order[before..after] {
+            let entry = &mut entries[e];
+            entry.uses -= 1;
+            if entry.uses == 0 {
+                cache.remove(span.slice(&old_text));
+                *entry = Entry::default();
+                free.push(e);
+            }
+        }
+        let delta = new.len() as isize - old.len() as isize;
+        order.extend(old_order[after..].iter().map(|&(s, e)| {
+            let shift = |x: usize| x.wrapping_add_signed(delta);
+            (Span::new(shift(s.start), shift(s.end)), e)
+        }));
+        drop(old_order);
         let texts: Vec<&str> = missing.iter().map(|&(_, p)| p).collect();
         for ((e, _), work) in missing.iter().zip(paragraph_stages(&texts, &extra)) {
             entries[*e].work = Arc::new(work);
         }
-        drop(old_entries);
-        drop(old_cache);
         self.reused = reused;
         self.computed = computed;
 
+        // Shared copies, so that the learned names can borrow from them while `entries` is
+        // updated.
         let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
         let in_order: Vec<&ParagraphWork> = order.iter().map(|&(_, e)| works[e].as_ref()).collect();
         let learned = learned_names(&in_order);
+        drop(in_order);
         // The learned names whose kind changed since the last analysis (None: not learned),
         // with whether they match spelling variants before or after.
         let mut changes: Vec<(&str, bool)> = Vec::new();
@@ -460,15 +511,19 @@ impl IncrementalAnalyzer {
                 changes.push((k, propagate::is_variant_surname(k, *kind)));
             }
         }
-        // The first offset of each entry (its text for the paragraph view).
+        // Each entry's first paragraph (its text for the paragraph view), for the entries to
+        // resolve or to check against the changes.
         let mut first_offset: Vec<usize> = vec![usize::MAX; entries.len()];
-        for &(offset, e) in &order {
+        for &(span, e) in &order {
             if first_offset[e] == usize::MAX {
-                first_offset[e] = offset;
+                first_offset[e] = span.start;
             }
         }
         let mut resolved = 0;
         for (e, entry) in entries.iter_mut().enumerate() {
+            if entry.uses == 0 || (entry.resolved.is_some() && changes.is_empty()) {
+                continue;
+            }
             let work = works[e].as_ref();
             let doc = work.doc(paragraph_text(text, first_offset[e], work));
             let valid = entry.resolved.is_some()
@@ -492,13 +547,15 @@ impl IncrementalAnalyzer {
             learned.iter().map(|(k, v)| (k.into(), v)).collect()
         };
         drop(learned);
-        let parts: Vec<(usize, &ParagraphWork)> =
-            order.iter().map(|&(o, e)| (o, works[e].as_ref())).collect();
+        let parts: Vec<(usize, Arc<ParagraphWork>)> = order
+            .iter()
+            .map(|&(s, e)| (s.start, works[e].clone()))
+            .collect();
         let resolved_parts: Vec<(usize, &PartMentions)> = order
             .iter()
-            .map(|&(o, e)| {
+            .map(|&(s, e)| {
                 (
-                    o,
+                    s.start,
                     entries[e]
                         .resolved
                         .as_deref()
@@ -509,23 +566,61 @@ impl IncrementalAnalyzer {
         let analysis = finish(text, &parts, &resolved_parts);
         drop(resolved_parts);
         drop(parts);
+        let mut last_text = old_text;
+        last_text.clear();
+        last_text.push_str(text);
         self.cache = cache;
         self.entries = entries;
+        self.free = free;
+        self.last_text = last_text;
+        self.last_order = order;
         self.learned = learned_now;
         analysis
     }
+}
+
+/// Length of the longest common prefix of `a` and `b` (bytes), compared a block at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the longest common suffix of `a` and `b` (bytes), compared a block at a time.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// A fresh analysis of `text` in two stages with the given sources (no cache kept).
 pub fn analyze_staged(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
     let spans = segment::paragraphs(text);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
-    let works: Vec<(usize, ParagraphWork)> = spans
+    let parts: Vec<(usize, Arc<ParagraphWork>)> = spans
         .iter()
         .map(|s| s.start)
-        .zip(paragraph_stages(&paragraphs, extra))
+        .zip(
+            paragraph_stages(&paragraphs, extra)
+                .into_iter()
+                .map(Arc::new),
+        )
         .collect();
-    let parts: Vec<(usize, &ParagraphWork)> = works.iter().map(|(o, w)| (*o, w)).collect();
     document_stage(text, &parts, !extra.is_empty())
 }
 

@@ -36,12 +36,6 @@ fn skeleton(s: &str) -> String {
     out
 }
 
-/// A word of a mention: its folded form and its span in the document.
-struct Word<'a> {
-    folded: &'a str,
-    span: Span,
-}
-
 /// The words (Arabic or Latin tokens) of `s`, spans relative to `s`.
 fn word_tokens(s: &str) -> Vec<Token> {
     tokenize(s)
@@ -64,13 +58,13 @@ fn similar(a: &str, b: &str) -> bool {
 
 /// One name word (or two words written as one, عبد الله / عبدالله) of a mention, aligned to a
 /// position of the entity's canonical name.
-struct Occurrence {
+struct Occurrence<'a> {
     /// Index of the aligned position (unit) of the canonical name.
     unit: usize,
     /// Document span of the word(s).
     span: Span,
     /// Skeleton of the word(s) as written.
-    form: String,
+    form: &'a str,
     /// The word opens its mention: a proclitic may have leaked into the mention (ففيليكس), and
     /// after a ل an elided article may hide (للأمم → ل + الأمم).
     first: bool,
@@ -78,45 +72,92 @@ struct Occurrence {
     after_lam: bool,
 }
 
+/// One aligned word of a mention text, as [`Occurrence`] with its span relative to the text.
+struct Aligned {
+    unit: usize,
+    span: Span,
+    form: String,
+    first: bool,
+}
+
+/// The words of one mention text (`words`: its [`word_tokens`], spans relative to `s`) aligned
+/// in order with `units`: exact folded matches first, then [`similar`] ones; unmatched words are
+/// skipped.
+fn align_words(s: &str, words: &[Token], units: &[String]) -> Vec<Aligned> {
+    let mut out = Vec::new();
+    let (mut u, mut i) = (0, 0);
+    while i < words.len() && u < units.len() {
+        let one = words[i].folded.as_str();
+        let two = words.get(i + 1).map(|w| format!("{one}{}", w.folded));
+        let exact = (u..units.len()).find_map(|v| {
+            if units[v] == one {
+                Some((v, 1))
+            } else if two.as_deref() == Some(units[v].as_str()) {
+                Some((v, 2))
+            } else {
+                None
+            }
+        });
+        let found = exact.or_else(|| {
+            (u..units.len())
+                .find(|&v| similar(one, &units[v]))
+                .map(|v| (v, 1))
+        });
+        let Some((v, n)) = found else {
+            i += 1;
+            continue;
+        };
+        let span = Span::new(words[i].span.start, words[i + n - 1].span.end);
+        out.push(Aligned {
+            unit: v,
+            span,
+            form: skeleton(span.slice(s)),
+            first: i == 0,
+        });
+        u = v + 1;
+        i += n;
+    }
+    out
+}
+
+/// Each distinct mention text of `entity` (in order of first occurrence) with its words
+/// aligned to the units of the canonical name, and for each mention the index of its text
+/// (`None` when its span does not fit `text`).
+type Alignments<'t> = (Vec<(&'t str, Vec<Aligned>)>, Vec<Option<usize>>);
+
 /// Aligns the words of each mention with the positions of the entity's canonical name.
 ///
 /// Units are the canonical name's words, except that two consecutive words become one unit
 /// when some mention writes them as one word. Each mention's words are matched in order (a
 /// monotone alignment): exact folded matches first, then [`similar`] ones; unmatched words are
-/// skipped, so a short form (بيسكوف) aligns with the last unit of the full name.
-fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
+/// skipped, so a short form (بيسكوف) aligns with the last unit of the full name. Each distinct
+/// mention text is tokenized and aligned once (an entity's mentions repeat a few forms).
+fn align<'t>(text: &'t str, entity: &Entity) -> Alignments<'t> {
     let reference: Vec<String> = tokenize(&entity.name)
         .into_iter()
         .filter(|t| matches!(t.kind, TokenKind::Arabic | TokenKind::Latin))
         .map(|t| t.folded)
         .collect();
     if reference.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    // Each distinct mention text is tokenized once (an entity's mentions repeat a few forms).
-    let mut memo: rustc_hash::FxHashMap<&str, Vec<Token>> = Default::default();
-    for m in &entity.mentions {
-        if let Some(s) = slice(text, m.span) {
-            memo.entry(s).or_insert_with(|| word_tokens(s));
-        }
-    }
-    let mentions: Vec<Vec<Word>> = entity
+    let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let mut distinct: Vec<(&str, Vec<Token>)> = Vec::new();
+    let of_mention: Vec<Option<usize>> = entity
         .mentions
         .iter()
-        .filter_map(|m| {
-            let words = memo.get(slice(text, m.span)?)?;
-            Some(
-                words
-                    .iter()
-                    .map(|t| Word {
-                        folded: &t.folded,
-                        span: Span::new(m.span.start + t.span.start, m.span.start + t.span.end),
-                    })
-                    .collect(),
-            )
+        .map(|m| {
+            let s = slice(text, m.span)?;
+            Some(*index.entry(s).or_insert_with(|| {
+                distinct.push((s, word_tokens(s)));
+                distinct.len() - 1
+            }))
         })
         .collect();
-    let written_as_one: HashSet<&str> = mentions.iter().flatten().map(|w| w.folded).collect();
+    let written_as_one: HashSet<&str> = distinct
+        .iter()
+        .flat_map(|(_, words)| words.iter().map(|w| w.folded.as_str()))
+        .collect();
     let mut units: Vec<String> = Vec::with_capacity(reference.len());
     let mut k = 0;
     while k < reference.len() {
@@ -131,44 +172,34 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
         units.push(reference[k].clone());
         k += 1;
     }
+    let aligned = distinct
+        .iter()
+        .map(|(s, words)| (*s, align_words(s, words, &units)))
+        .collect();
+    (aligned, of_mention)
+}
 
+/// The occurrences of every mention of `entity` in mention order (each mention's in word
+/// order), from [`align`]'s result.
+fn occurrences<'a>(
+    text: &str,
+    entity: &Entity,
+    (aligned, of_mention): &'a Alignments<'_>,
+) -> Vec<Occurrence<'a>> {
     let mut out = Vec::new();
-    for words in &mentions {
-        let (mut u, mut i) = (0, 0);
-        while i < words.len() && u < units.len() {
-            let one = words[i].folded;
-            let two = words.get(i + 1).map(|w| format!("{one}{}", w.folded));
-            let exact = (u..units.len()).find_map(|v| {
-                if units[v] == one {
-                    Some((v, 1))
-                } else if two.as_deref() == Some(units[v].as_str()) {
-                    Some((v, 2))
-                } else {
-                    None
-                }
-            });
-            let found = exact.or_else(|| {
-                (u..units.len())
-                    .find(|&v| similar(one, &units[v]))
-                    .map(|v| (v, 1))
-            });
-            let Some((v, n)) = found else {
-                i += 1;
-                continue;
-            };
-            let span = Span::new(words[i].span.start, words[i + n - 1].span.end);
-            let form = skeleton(span.slice(text));
+    for (m, d) in entity.mentions.iter().zip(of_mention) {
+        let Some(d) = *d else { continue };
+        for a in &aligned[d].1 {
+            let span = Span::new(m.span.start + a.span.start, m.span.start + a.span.end);
             let before = text[..span.start].trim_end_matches(is_ignorable);
-            let after_lam = i == 0 && before.ends_with('ل') && form.starts_with('ل');
+            let after_lam = a.first && before.ends_with('ل') && a.form.starts_with('ل');
             out.push(Occurrence {
-                unit: v,
+                unit: a.unit,
                 span,
-                form,
-                first: i == 0,
+                form: &a.form,
+                first: a.first,
                 after_lam,
             });
-            u = v + 1;
-            i += n;
         }
     }
     out
@@ -177,13 +208,13 @@ fn align(text: &str, entity: &Entity) -> Vec<Occurrence> {
 /// The spelling an occurrence stands for: its form, unless it opens its mention and, read as
 /// proclitics + stem (or as ل + an elided article), its stem is a form written elsewhere in
 /// `written` — then that form (a clitic is not a spelling).
-fn resolve(o: &Occurrence, written: &HashSet<&str>) -> String {
+fn resolve(o: &Occurrence<'_>, written: &HashSet<&str>) -> String {
     if o.first {
         let with_article = format!("ا{}", o.form);
         if o.after_lam && written.contains(with_article.as_str()) {
             return with_article;
         }
-        for split in proclitic_splits(&o.form).into_iter().skip(1) {
+        for split in proclitic_splits(o.form).into_iter().skip(1) {
             if split.article_elided {
                 let restored = format!("ا{}", split.stem);
                 if written.contains(restored.as_str()) {
@@ -194,7 +225,25 @@ fn resolve(o: &Occurrence, written: &HashSet<&str>) -> String {
             }
         }
     }
-    o.form.clone()
+    o.form.to_string()
+}
+
+/// [`resolve`] of each of `occ`, computed once per distinct (form, first, after-lām).
+fn resolved_forms<'a>(occ: &[&Occurrence<'a>], written: &HashSet<&str>) -> Vec<String> {
+    let mut memo: rustc_hash::FxHashMap<(&str, bool, bool), usize> = Default::default();
+    let mut forms: Vec<String> = Vec::new();
+    let idx: Vec<usize> = occ
+        .iter()
+        .map(|o| {
+            *memo
+                .entry((o.form, o.first, o.after_lam))
+                .or_insert_with(|| {
+                    forms.push(resolve(o, written));
+                    forms.len() - 1
+                })
+        })
+        .collect();
+    idx.into_iter().map(|i| forms[i].clone()).collect()
 }
 
 /// True when `form` holds a Persian/Urdu letter (keheh ک U+06A9, Farsi yeh ی U+06CC, heh with
@@ -247,7 +296,8 @@ pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic>
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for entity in entities {
-        let occurrences = align(text, entity);
+        let aligned = align(text, entity);
+        let occurrences = occurrences(text, entity, &aligned);
         let units = occurrences
             .iter()
             .map(|o| o.unit)
@@ -255,8 +305,9 @@ pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic>
             .map_or(0, |m| m + 1);
         for unit in 0..units {
             let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
-            let written: HashSet<&str> = occ.iter().map(|o| o.form.as_str()).collect();
-            let items = occ.iter().map(|o| (resolve(o, &written), o.span));
+            let written: HashSet<&str> = occ.iter().map(|o| o.form).collect();
+            let resolved = resolved_forms(&occ, &written);
+            let items = resolved.into_iter().zip(occ.iter().map(|o| o.span));
             let (forms, best) = majority(items);
             if forms.len() < 2 {
                 continue;

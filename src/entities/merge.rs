@@ -11,6 +11,8 @@
 //! forms (طالبان ↔ حركة طالبان: the long form adds only trigger nouns in front, and at most one
 //! word — an adjective — at the end: مجلس الأمن ↔ مجلس الأمن الدولي).
 
+use std::collections::BTreeSet;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::Lexicon;
@@ -208,38 +210,187 @@ fn other_compatible(item: &Item<'_>, member: &Item<'_>) -> bool {
     same_parts(item.parts, member.parts) || short_long(item, member) || short_long(member, item)
 }
 
+/// One distinct form (group, key, kind): its group, its first member (the representative whose
+/// key and parts compatibility is tested on) and the starts of its members.
+type Form = (usize, usize, BTreeSet<usize>);
+
+/// The forms of [`group`] indexed by what any compatible item must share with them, so that a
+/// new item is tested against the few forms it may be compatible with instead of every form:
+/// the joined key, the last part, the part before it and the first part — each found again up
+/// to spelling ([`same_part`]: equal, or at least five letters with the same first letter and
+/// one or two edits, so a bucket of parts by first letter and length holds every variant).
+/// Every form compatible with an item is among [`FormIndex::candidates`] (a superset; callers
+/// still test compatibility).
+#[derive(Default)]
+struct FormIndex<'a> {
+    by_joined: HashMap<&'a str, Vec<usize>>,
+    by_last: HashMap<&'a str, Vec<usize>>,
+    by_second: HashMap<&'a str, Vec<usize>>,
+    by_first: HashMap<&'a str, Vec<usize>>,
+    /// (first letter, length in chars) → the distinct indexed parts of five letters or more,
+    /// with their [`letter_bits`].
+    fuzzy: HashMap<(char, usize), Vec<(&'a str, u64)>>,
+    fuzzy_seen: rustc_hash::FxHashSet<&'a str>,
+    /// Per queried part: its variants found so far and, per bucket it reads (by length from
+    /// its length − 2), how many of the bucket's parts were tested — each (part, indexed part)
+    /// pair is tested once per [`group`] call.
+    memo: HashMap<&'a str, ([usize; 5], Vec<&'a str>)>,
+    /// Forms with no name part (compared with every item).
+    empty: Vec<usize>,
+}
+
+/// The set of letters of `s` as bits (letter code modulo 64). Parts within two edits of each
+/// other ([`same_part`]) differ in at most four bits: a substitution changes at most two, an
+/// insertion or deletion one, a transposition none.
+fn letter_bits(s: &str) -> u64 {
+    s.chars().fold(0, |bits, c| bits | 1 << (c as u32 % 64))
+}
+
+/// Which of an item's parts may be matched against which of a form's (see [`group`]).
+#[derive(Clone, Copy)]
+enum Probe {
+    /// Multi-word person: the item's last part against the forms' last parts.
+    Person,
+    /// One-word person: its part against the forms' last and first parts.
+    OneWord,
+    /// Any other kind: joined key; last part against last and second-to-last parts;
+    /// second-to-last part against last parts.
+    Other,
+}
+
+impl<'a> FormIndex<'a> {
+    fn add(&mut self, f: usize, item: &Item<'a>) {
+        self.by_joined.entry(item.joined).or_default().push(f);
+        let parts: &'a [String] = item.parts;
+        let Some(last) = parts.last() else {
+            self.empty.push(f);
+            return;
+        };
+        self.by_last.entry(last).or_default().push(f);
+        self.fuzzy_add(last);
+        if parts.len() >= 2 {
+            let second = &parts[parts.len() - 2];
+            self.by_second.entry(second).or_default().push(f);
+            self.fuzzy_add(second);
+        }
+        self.by_first.entry(&parts[0]).or_default().push(f);
+        self.fuzzy_add(&parts[0]);
+    }
+
+    fn fuzzy_add(&mut self, part: &'a str) {
+        let n = part.chars().count();
+        if n >= 5
+            && self.fuzzy_seen.insert(part)
+            && let Some(c) = part.chars().next()
+        {
+            self.fuzzy
+                .entry((c, n))
+                .or_default()
+                .push((part, letter_bits(part)));
+        }
+    }
+
+    /// The indexed parts `p` with [`same_part`]`(q, p)`, `q` first.
+    fn variants(&mut self, q: &'a str) -> Vec<&'a str> {
+        let n = q.chars().count();
+        let Some(c) = q.chars().next().filter(|_| n >= 5) else {
+            return vec![q];
+        };
+        let (seen, found) = self.memo.entry(q).or_insert_with(|| ([0; 5], Vec::new()));
+        let bits = letter_bits(q);
+        for (k, len) in (n.saturating_sub(2).max(5)..=n + 2).enumerate() {
+            if let Some(parts) = self.fuzzy.get(&(c, len)) {
+                found.extend(
+                    parts[seen[k]..]
+                        .iter()
+                        .filter(|&&(p, b)| {
+                            (bits ^ b).count_ones() <= 4 && p != q && same_part(q, p)
+                        })
+                        .map(|&(p, _)| p),
+                );
+                seen[k] = parts.len();
+            }
+        }
+        let mut out = Vec::with_capacity(found.len() + 1);
+        out.push(q);
+        out.extend_from_slice(found);
+        out
+    }
+
+    /// The forms (indices, ascending, at least `from`) that may be compatible with `item`;
+    /// `None` when every form may be (an item with no name part).
+    fn candidates(&mut self, item: &Item<'a>, probe: Probe, from: usize) -> Option<Vec<usize>> {
+        let parts: &'a [String] = item.parts;
+        let last = parts.last()?;
+        let last_variants = self.variants(last);
+        let second_variants = match (probe, parts.len()) {
+            (Probe::Other, 2..) => self.variants(&parts[parts.len() - 2]),
+            _ => Vec::new(),
+        };
+        let mut out: Vec<usize> = self.empty.clone();
+        let mut take = |map: &HashMap<&'a str, Vec<usize>>, q: &str| {
+            if let Some(fs) = map.get(q) {
+                out.extend(fs.iter().copied().filter(|&f| f >= from));
+            }
+        };
+        match probe {
+            Probe::Person => {
+                for p in &last_variants {
+                    take(&self.by_last, p);
+                }
+            }
+            Probe::OneWord => {
+                for p in &last_variants {
+                    take(&self.by_last, p);
+                    take(&self.by_first, p);
+                }
+            }
+            Probe::Other => {
+                take(&self.by_joined, item.joined);
+                for p in &last_variants {
+                    take(&self.by_last, p);
+                    take(&self.by_second, p);
+                }
+                for p in &second_variants {
+                    take(&self.by_last, p);
+                }
+            }
+        }
+        out.retain(|&f| f >= from);
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
 /// Groups of item indices (each group one entity), in order of first mention.
-pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
+///
+/// Cost: each new distinct form is tested against the forms [`FormIndex`] returns for it —
+/// those sharing a joined key or a last (or second-to-last, or first) part up to spelling —
+/// not against every earlier form; the result is the same as testing every form.
+pub(crate) fn group<'a>(items: &[Item<'a>]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
     let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
 
     // Distinct forms (group, key, kind) with their members' starts: compatibility depends on
-    // the form only, so each call tests each form once and finds the nearest member by a
-    // range query (O(forms · log n) per call instead of a scan over every member).
-    let mut forms: Vec<(usize, usize, std::collections::BTreeSet<usize>)> = Vec::new();
-    let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::default();
-    let mut add =
-        |forms: &mut Vec<(usize, usize, std::collections::BTreeSet<usize>)>, g: usize, m: usize| {
-            let key = (g, items[m].key, items[m].mention.kind);
-            let f = *form_index.entry(key).or_insert_with(|| {
-                forms.push((g, m, std::collections::BTreeSet::new()));
-                forms.len() - 1
-            });
-            forms[f].2.insert(items[m].mention.span.start);
-        };
-    // The group holding the member nearest before (else after) `i` that satisfies `ok`.
-    let nearest = |forms: &Vec<(usize, usize, std::collections::BTreeSet<usize>)>,
-                   i: usize,
-                   ok: &dyn Fn(usize) -> bool|
-     -> Option<usize> {
-        nearest_group(
-            items[i].mention.span.start,
-            forms
-                .iter()
-                .filter(|(_, rep, _)| ok(*rep))
-                .map(|(g, _, starts)| (*g, starts)),
-        )
+    // the form only, so each call tests each candidate form once and finds the nearest member
+    // by a range query.
+    let mut forms: Vec<Form> = Vec::new();
+    let mut form_index: HashMap<(usize, &'a str, EntityKind), usize> = HashMap::default();
+    let mut index: FormIndex<'a> = FormIndex::default();
+    let add = |forms: &mut Vec<Form>,
+               form_index: &mut HashMap<(usize, &'a str, EntityKind), usize>,
+               index: &mut FormIndex<'a>,
+               g: usize,
+               m: usize| {
+        let key = (g, items[m].key, items[m].mention.kind);
+        let f = *form_index.entry(key).or_insert_with(|| {
+            forms.push((g, m, BTreeSet::new()));
+            index.add(forms.len() - 1, &items[m]);
+            forms.len() - 1
+        });
+        forms[f].2.insert(items[m].mention.span.start);
     };
 
     // Pass 1: people with multi-word names, and every non-person mention, in document order.
@@ -252,7 +403,7 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
         if let Some(&g) = seen.get(&(items[i].key, is_person(i))) {
             groups[g].push(i);
             group_of[i] = Some(g);
-            add(&mut forms, g, i);
+            add(&mut forms, &mut form_index, &mut index, g, i);
             continue;
         }
         let ok = |m: usize| {
@@ -262,7 +413,23 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
                 !is_person(m) && other_compatible(&items[i], &items[m])
             }
         };
-        let g = match nearest(&forms, i, &ok) {
+        let probe = if is_person(i) {
+            Probe::Person
+        } else {
+            Probe::Other
+        };
+        let candidates = index
+            .candidates(&items[i], probe, 0)
+            .unwrap_or_else(|| (0..forms.len()).collect());
+        let found = nearest_group(
+            items[i].mention.span.start,
+            candidates
+                .iter()
+                .map(|&f| &forms[f])
+                .filter(|(_, rep, _)| ok(*rep))
+                .map(|(g, _, starts)| (*g, starts)),
+        );
+        let g = match found {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());
@@ -271,7 +438,7 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
         };
         groups[g].push(i);
         group_of[i] = Some(g);
-        add(&mut forms, g, i);
+        add(&mut forms, &mut form_index, &mut index, g, i);
         seen.insert((items[i].key, is_person(i)), g);
     }
     // Pass 2: one-word person mentions join the nearest compatible person. Compatibility
@@ -286,8 +453,16 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
         let entry = compatible
             .entry(items[i].key)
             .or_insert_with(|| (0, Vec::new()));
-        for (f, (_, rep, _)) in forms.iter().enumerate().skip(entry.0) {
-            if is_person(*rep) && person_compatible(&items[i], &items[*rep]) {
+        let candidates = if entry.0 == forms.len() {
+            Vec::new() // no form added since this key was last tested
+        } else {
+            index
+                .candidates(&items[i], Probe::OneWord, entry.0)
+                .unwrap_or_else(|| (entry.0..forms.len()).collect())
+        };
+        for f in candidates {
+            let rep = forms[f].1;
+            if is_person(rep) && person_compatible(&items[i], &items[rep]) {
                 entry.1.push(f);
             }
         }
@@ -304,7 +479,7 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
         };
         groups[g].push(i);
         group_of[i] = Some(g);
-        add(&mut forms, g, i);
+        add(&mut forms, &mut form_index, &mut index, g, i);
     }
     for g in &mut groups {
         g.sort_by_key(|&i| items[i].mention.span.start);
@@ -319,7 +494,7 @@ pub(crate) fn group(items: &[Item<'_>]) -> Vec<Vec<usize>> {
 /// occurrence. Ties go to the earlier form in iteration order.
 fn nearest_group<'a>(
     start: usize,
-    forms: impl Iterator<Item = (usize, &'a std::collections::BTreeSet<usize>)>,
+    forms: impl Iterator<Item = (usize, &'a BTreeSet<usize>)>,
 ) -> Option<usize> {
     let mut before: Option<(usize, usize)> = None;
     let mut after: Option<(usize, usize)> = None;
@@ -341,6 +516,216 @@ fn nearest_group<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`group`] testing every earlier form (the definition the index must agree with).
+    fn group_scan(items: &[Item<'_>]) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_of: Vec<Option<usize>> = vec![None; items.len()];
+        let is_person = |i: usize| items[i].mention.kind == EntityKind::Person;
+
+        // Distinct forms (group, key, kind) with their members' starts: compatibility depends on
+        // the form only, so each call tests each form once and finds the nearest member by a
+        // range query (O(forms · log n) per call instead of a scan over every member).
+        let mut forms: Vec<(usize, usize, std::collections::BTreeSet<usize>)> = Vec::new();
+        let mut form_index: HashMap<(usize, &str, EntityKind), usize> = HashMap::default();
+        let mut add = |forms: &mut Vec<(usize, usize, std::collections::BTreeSet<usize>)>,
+                       g: usize,
+                       m: usize| {
+            let key = (g, items[m].key, items[m].mention.kind);
+            let f = *form_index.entry(key).or_insert_with(|| {
+                forms.push((g, m, std::collections::BTreeSet::new()));
+                forms.len() - 1
+            });
+            forms[f].2.insert(items[m].mention.span.start);
+        };
+        // The group holding the member nearest before (else after) `i` that satisfies `ok`.
+        let nearest = |forms: &Vec<(usize, usize, std::collections::BTreeSet<usize>)>,
+                       i: usize,
+                       ok: &dyn Fn(usize) -> bool|
+         -> Option<usize> {
+            nearest_group(
+                items[i].mention.span.start,
+                forms
+                    .iter()
+                    .filter(|(_, rep, _)| ok(*rep))
+                    .map(|(g, _, starts)| (*g, starts)),
+            )
+        };
+
+        // Pass 1: people with multi-word names, and every non-person mention, in document order.
+        // A form already seen joins the group of its last occurrence.
+        let mut seen: HashMap<(&str, bool), usize> = HashMap::default();
+        for i in 0..items.len() {
+            if is_person(i) && items[i].parts.len() < 2 {
+                continue;
+            }
+            if let Some(&g) = seen.get(&(items[i].key, is_person(i))) {
+                groups[g].push(i);
+                group_of[i] = Some(g);
+                add(&mut forms, g, i);
+                continue;
+            }
+            let ok = |m: usize| {
+                if is_person(i) {
+                    is_person(m)
+                        && items[m].parts.len() >= 2
+                        && person_compatible(&items[i], &items[m])
+                } else {
+                    !is_person(m) && other_compatible(&items[i], &items[m])
+                }
+            };
+            let g = match nearest(&forms, i, &ok) {
+                Some(g) => g,
+                None => {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                }
+            };
+            groups[g].push(i);
+            group_of[i] = Some(g);
+            add(&mut forms, g, i);
+            seen.insert((items[i].key, is_person(i)), g);
+        }
+        // Pass 2: one-word person mentions join the nearest compatible person. Compatibility
+        // depends on the mention's key and the form only, and forms are only appended: per key,
+        // the compatible forms found so far and how many forms were tested are remembered, so each
+        // (key, form) pair is tested once.
+        let mut compatible: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
+        for i in 0..items.len() {
+            if group_of[i].is_some() {
+                continue;
+            }
+            let entry = compatible
+                .entry(items[i].key)
+                .or_insert_with(|| (0, Vec::new()));
+            for (f, (_, rep, _)) in forms.iter().enumerate().skip(entry.0) {
+                if is_person(*rep) && person_compatible(&items[i], &items[*rep]) {
+                    entry.1.push(f);
+                }
+            }
+            entry.0 = forms.len();
+            let g = match nearest_group(
+                items[i].mention.span.start,
+                entry.1.iter().map(|&f| (forms[f].0, &forms[f].2)),
+            ) {
+                Some(g) => g,
+                None => {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                }
+            };
+            groups[g].push(i);
+            group_of[i] = Some(g);
+            add(&mut forms, g, i);
+        }
+        for g in &mut groups {
+            g.sort_by_key(|&i| items[i].mention.span.start);
+        }
+        groups.retain(|g| !g.is_empty());
+        groups.sort_by_key(|g| items[g[0]].mention.span.start);
+        groups
+    }
+
+    /// The index gives exactly the groups of the pairwise scan, on random documents of names
+    /// that share parts, spell them in variants (one or two edits), carry trigger nouns or are
+    /// one word long.
+    #[test]
+    fn indexed_grouping_equals_the_pairwise_scan() {
+        use crate::entities::MentionOrigin;
+        use crate::text::Span;
+        let words = [
+            "احمد",
+            "شاه",
+            "مسعود",
+            "مسعوود",
+            "دميتري",
+            "ديمتري",
+            "بيسكوف",
+            "بيسكوفف",
+            "غوتيريش",
+            "غوتيرش",
+            "انطونيو",
+            "عبدالله",
+            "عبد",
+            "الله",
+            "ابو",
+            "بكر",
+            "حركة",
+            "حركه",
+            "طالبان",
+            "طالبن",
+            "مجلس",
+            "الامن",
+            "الدولي",
+            "الامم",
+            "المتحدة",
+            "المتحده",
+            "وزارة",
+            "الصحة",
+            "الجزائر",
+            "الجزاير",
+            "البرازيل",
+            "ابرازيل",
+            "كريم",
+            "سارة",
+            "محمد",
+            "محمود",
+            "الاتحاد",
+            "الاوروبي",
+            "الاوربي",
+            "ابوظبي",
+            "نيويورك",
+            "اتحاد",
+            "وكاله",
+            "",
+        ];
+        let kinds = [
+            EntityKind::Person,
+            EntityKind::Person,
+            EntityKind::Organization,
+            EntityKind::Location,
+            EntityKind::Misc,
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let n = 1 + next(120);
+            let mut keys: Vec<String> = Vec::with_capacity(n);
+            for _ in 0..n {
+                let len = 1 + next(4);
+                let mut key: Vec<&str> = Vec::with_capacity(len);
+                for _ in 0..len {
+                    let w = words[next(words.len())];
+                    if !w.is_empty() || next(3) == 0 {
+                        key.push(w);
+                    }
+                }
+                keys.push(key.join(" "));
+            }
+            let parts: Vec<Vec<String>> = keys.iter().map(|k| name_parts(k)).collect();
+            let joined: Vec<String> = keys.iter().map(|k| k.replace(' ', "")).collect();
+            let mut items: Vec<Item<'_>> = Vec::with_capacity(n);
+            for i in 0..n {
+                items.push(Item {
+                    mention: Mention {
+                        span: Span::new(10 * i, 10 * i + 5),
+                        kind: kinds[next(kinds.len())],
+                        origin: MentionOrigin::Model,
+                    },
+                    key: &keys[i],
+                    parts: &parts[i],
+                    joined: &joined[i],
+                    distinctive: distinctive_short_form(&parts[i]),
+                });
+            }
+            assert_eq!(group(&items), group_scan(&items), "{keys:?}");
+        }
+    }
 
     #[test]
     fn osa_distance_on_the_stack_equals_the_table() {

@@ -40,7 +40,7 @@ pub fn analysis() -> Analysis {
     let q1 = find("«سنبدأ غدا»", 0);
     let q2 = find("\"نعم\"", 0);
     Analysis {
-        tokens: Vec::new(),
+        tokens: Default::default(),
         entities: vec![
             Entity {
                 id: "e1".into(),

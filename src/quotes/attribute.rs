@@ -206,8 +206,13 @@ pub(crate) fn attribute(
     let mut head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>> =
         Default::default();
     for m in &doc.mentions {
-        for h in &entity_heads_of[m.entity] {
-            head_mentions.entry((*h).to_string()).or_default().push(*m);
+        for &h in &entity_heads_of[m.entity] {
+            match head_mentions.get_mut(h) {
+                Some(list) => list.push(*m),
+                None => {
+                    head_mentions.insert(h.to_string(), vec![*m]);
+                }
+            }
         }
     }
     a.head_mentions = head_mentions;
@@ -398,7 +403,7 @@ impl Attributor<'_> {
         for &j in &before[k + 1..] {
             let t = &self.doc.tokens[j];
             // A gap (a quotation skipped), punctuation or a complementizer ends the chain.
-            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(&t.folded) {
+            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(t.folded) {
                 break;
             }
             if self.is_cue(j) && matches!(self.cue_form(j), Some(CueForm::Past | CueForm::Present))
@@ -415,8 +420,8 @@ impl Attributor<'_> {
         let i = after.iter().copied().find(|&i| {
             let t = &self.doc.tokens[i];
             !(is_clause_end(t)
-                || matches!(t.folded.as_str(), "-" | "–" | "—")
-                || self.lex.is_quote_first_filler(&t.folded))
+                || matches!(t.folded, "-" | "–" | "—")
+                || self.lex.is_quote_first_filler(t.folded))
         })?;
         (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
     }
@@ -499,20 +504,20 @@ impl Attributor<'_> {
     /// the document it came in — وجاء في بيان صادر عن X → X; أصدرت X بيانا جاء فيه → X, the
     /// subject of the issuing verb.
     fn came_in(&self, before: &[usize]) -> Option<(usize, Option<Named>)> {
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         let ci = before.iter().copied().find(|&i| {
-            self.lex.is_came_in(&toks[i].folded)
+            self.lex.is_came_in(toks[i].folded)
                 && toks
                     .get(i + 1)
-                    .is_some_and(|t| self.lex.is_came_in_prep(&t.folded))
+                    .is_some_and(|t| self.lex.is_came_in_prep(t.folded))
         })?;
-        let prep = &toks[ci + 1].folded;
+        let prep = toks[ci + 1].folded;
         if prep == "في" {
             let window: Vec<usize> = (ci + 2..toks.len().min(ci + 2 + SUBJECT_WINDOW))
                 .take_while(|&j| {
                     let t = &toks[j];
                     is_word(t)
-                        && !self.lex.is_complementizer(&t.folded)
+                        && !self.lex.is_complementizer(t.folded)
                         && !self.is_cue(j)
                         && !self.in_speech(j)
                 })
@@ -530,7 +535,7 @@ impl Attributor<'_> {
             if is_sentence_end(t) || is_clause_end(t) {
                 break;
             }
-            if self.lex.is_issue_verb(&t.folded) {
+            if self.lex.is_issue_verb(t.folded) {
                 let subject: Vec<usize> = (v + 1..ci)
                     .take_while(|&j| is_word(&toks[j]) && !self.is_document_word(j))
                     .collect();
@@ -599,7 +604,7 @@ impl Attributor<'_> {
                     .doc
                     .tokens
                     .get(i + 1)
-                    .filter(|t| is_word(t) && !self.lex.is_object_lam(&t.folded))
+                    .filter(|t| is_word(t) && !self.lex.is_object_lam(t.folded))
                     .map(|t| head_noun(t.span.slice(self.doc.text)))
                     .unwrap_or_default();
                 self.events.push(Event {
@@ -723,7 +728,7 @@ impl Attributor<'_> {
     /// True when the cue verb at `i` sits in a complement clause (أن الرئيس أكد…): then its
     /// subject is not the paragraph's speaker.
     fn is_embedded(&self, i: usize) -> bool {
-        if self.lex.cue_has_conjunction(&self.doc.tokens[i].folded) {
+        if self.lex.cue_has_conjunction(self.doc.tokens[i].folded) {
             return false;
         }
         let para = self.para_of(self.doc.tokens[i].span.start);
@@ -735,10 +740,10 @@ impl Attributor<'_> {
             if self.in_other_speech(j, None) {
                 continue;
             }
-            if self.lex.is_connector(&t.folded) {
+            if self.lex.is_connector(t.folded) {
                 return false;
             }
-            if self.lex.is_complementizer(&t.folded) {
+            if self.lex.is_complementizer(t.folded) {
                 return true;
             }
         }
@@ -763,7 +768,7 @@ impl Attributor<'_> {
 
     /// True when a token starts a source phrase (so a subject ends before it).
     fn starts_source(&self, i: usize) -> bool {
-        let f = &self.doc.tokens[i].folded;
+        let f = self.doc.tokens[i].folded;
         let lam_name = f == "ل"
             && self
                 .doc
@@ -811,23 +816,23 @@ impl Attributor<'_> {
             if is_symbol(t) {
                 continue;
             }
-            if window.is_empty() && self.lex.is_object_lam(&t.folded) {
+            if window.is_empty() && self.lex.is_object_lam(t.folded) {
                 // قال لي الوزير: the object pronoun, then the subject.
                 continue;
             }
-            if !window.is_empty() && self.lex.is_clause_opener(&t.folded) {
+            if !window.is_empty() && self.lex.is_clause_opener(t.folded) {
                 // قال مصدر دبلوماسي لم يكشف عن اسمه: a relative or verbal clause follows.
                 break;
             }
             if t.kind == TokenKind::Punct {
-                if matches!(t.folded.as_str(), "(" | ")") || self.in_name(j) {
+                if matches!(t.folded, "(" | ")") || self.in_name(j) {
                     window.push(j);
                     continue;
                 }
                 stop = Some(j);
                 break;
             }
-            if self.lex.is_complementizer(&t.folded) || self.is_cue(j) || self.starts_source(j) {
+            if self.lex.is_complementizer(t.folded) || self.is_cue(j) || self.starts_source(j) {
                 break;
             }
             window.push(j);
@@ -890,7 +895,7 @@ impl Attributor<'_> {
 
     /// True when token `i` is a document noun (بيان، البيان، بيانا، وبيان).
     fn is_document_word(&self, i: usize) -> bool {
-        let f = self.doc.tokens[i].folded.as_str();
+        let f = self.doc.tokens[i].folded;
         let f = f
             .strip_prefix('و')
             .filter(|w| w.chars().count() >= 3)
@@ -909,12 +914,12 @@ impl Attributor<'_> {
     /// speaker when that one is not a person (أصدرت الوزارة بيانا… وقال البيان).
     fn statement(&self, window: &[usize]) -> Option<Named> {
         let own = Span::new(0, 0);
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         for (k, &j) in window.iter().enumerate().skip(1).take(2) {
-            let f = toks[j].folded.as_str();
+            let f = toks[j].folded;
             if self.lex.is_issued_by(f)
                 && let Some(&from) = window.get(k + 1)
-                && self.lex.is_relay_from(&toks[from].folded)
+                && self.lex.is_relay_from(toks[from].folded)
                 && let Some(&next) = window.get(k + 2)
             {
                 let stop = window.last().map(|&l| l + 1);
@@ -974,11 +979,11 @@ impl Attributor<'_> {
             if is_clause_end(t) {
                 let next = self.doc.tokens.get(j + 1)?;
                 let introduces = next.folded == ":"
-                    || self.lex.is_complementizer(&next.folded)
+                    || self.lex.is_complementizer(next.folded)
                     || self.speech.starts_at(next.span.start);
                 return (introduces && !words.is_empty()).then_some(words);
             }
-            if !is_word(t) || self.lex.is_complementizer(&t.folded) || self.is_cue(j) {
+            if !is_word(t) || self.lex.is_complementizer(t.folded) || self.is_cue(j) {
                 return None;
             }
             words.push(j);
@@ -989,13 +994,13 @@ impl Attributor<'_> {
     /// The subject written before the verb at `ci`: أما فلان فقال, or a mention ending right
     /// before a verb without the conjunction و.
     fn svo(&self, ci: usize) -> Option<Named> {
-        let verb = &self.doc.tokens[ci].folded;
+        let verb = self.doc.tokens[ci].folded;
         if verb.starts_with('ف') && self.lex.cue_has_conjunction(verb) {
             let start = (0..ci)
                 .rev()
                 .take(SUBJECT_WINDOW)
                 .take_while(|&j| !is_sentence_end(&self.doc.tokens[j]))
-                .find(|&j| matches!(self.doc.tokens[j].folded.as_str(), "اما" | "واما"))?;
+                .find(|&j| matches!(self.doc.tokens[j].folded, "اما" | "واما"))?;
             let window: Vec<usize> = (start + 1..ci).collect();
             let (&first, &last) = (window.first()?, window.last()?);
             let span = Span::new(
@@ -1057,7 +1062,7 @@ impl Attributor<'_> {
     /// to a referent whose name or role holds every modifier (الرئيس الصيني is not an earlier
     /// الرئيس الأمريكي).
     fn title_subject(&self, ci: usize) -> Option<Named> {
-        let toks = self.doc.tokens;
+        let toks = &self.doc.tokens;
         let para = self.para_of(toks[ci].span.start);
         let mut start = ci;
         while start > 0 {
@@ -1065,8 +1070,8 @@ impl Attributor<'_> {
             let t = &toks[j];
             if t.span.start < para.start
                 || !is_word(t)
-                || self.lex.is_complementizer(&t.folded)
-                || self.lex.is_connector(&t.folded)
+                || self.lex.is_complementizer(t.folded)
+                || self.lex.is_connector(t.folded)
                 || self.is_cue(j)
                 || self.in_other_speech(j, None)
                 || self.in_name(j)
@@ -1088,19 +1093,19 @@ impl Attributor<'_> {
                 || is_sentence_end(t)
                 || is_clause_end(t)
                 || t.folded == ":"
-                || self.lex.is_complementizer(&t.folded)
-                || self.lex.is_connector(&t.folded);
+                || self.lex.is_complementizer(t.folded)
+                || self.lex.is_connector(t.folded);
             if !boundary {
                 return None;
             }
         }
         let titles = &crate::entities::lexicon::Lexicon::get().titles;
-        let first = &toks[start].folded;
+        let first = toks[start].folded;
         let conj = ['و', 'ف']
             .iter()
             .find_map(|c| first.strip_prefix(*c))
             .filter(|w| w.chars().count() >= 2);
-        let (title, stripped) = [(first.as_str(), false)]
+        let (title, stripped) = [(first, false)]
             .into_iter()
             .chain(conj.map(|w| (w, true)))
             .find(|(w, _)| {
@@ -1184,7 +1189,7 @@ impl Attributor<'_> {
             if !is_word(t) {
                 break;
             }
-            let f = t.folded.as_str();
+            let f = t.folded;
             let adjunct = if words.is_empty() {
                 self.lex.is_adjunct_as_written(f) && !self.is_document_word(j)
             } else {
@@ -1203,10 +1208,7 @@ impl Attributor<'_> {
             }
         }
         while let Some(&last) = words.last() {
-            if matches!(
-                self.doc.tokens[last].folded.as_str(),
-                "في" | "من" | "و" | "ب"
-            ) {
+            if matches!(self.doc.tokens[last].folded, "في" | "من" | "و" | "ب") {
                 words.pop();
             } else {
                 break;
@@ -1230,11 +1232,11 @@ impl Attributor<'_> {
         if t.kind != TokenKind::Arabic || self.in_name(i) {
             return None;
         }
-        if self.lex.is_relay(&t.folded) {
+        if self.lex.is_relay(t.folded) {
             let from = (i + 1..self.doc.tokens.len())
                 .take(SUBJECT_WINDOW)
                 .take_while(|&j| !self.is_boundary(j, own))
-                .find(|&j| self.lex.is_relay_from(&self.doc.tokens[j].folded))?;
+                .find(|&j| self.lex.is_relay_from(self.doc.tokens[j].folded))?;
             let source = self.named_at(
                 self.doc.tokens.get(i + 1)?.span.start,
                 i + 1,
@@ -1267,7 +1269,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        if self.lex.is_lam_media(&t.folded) {
+        if self.lex.is_lam_media(t.folded) {
             let start = self.after_lam(i);
             return Some(SourceMatch {
                 source: self.named_at(start, i, None, own),
@@ -1275,7 +1277,7 @@ impl Attributor<'_> {
                 cue: None,
             });
         }
-        let phrase = self.lex.sources_starting(&t.folded).find(|s| {
+        let phrase = self.lex.sources_starting(t.folded).find(|s| {
             self.phrase_matches(i, &s.words) && (!s.lam || self.lam_at(i + s.words.len()))
         })?;
         let n = phrase.words.len();
@@ -1359,7 +1361,7 @@ impl Attributor<'_> {
             .unwrap_or(reach);
         let reach = if reach > end_tok { sentence_end } else { reach };
         // The first quoted name whose first token is in `next..reach`.
-        let tokens = self.doc.tokens;
+        let tokens = &self.doc.tokens;
         let from = next.checked_sub(1).map_or(0, |j| {
             tokens.get(j).map_or(usize::MAX, |t| t.span.start + 1)
         });
@@ -1400,7 +1402,7 @@ impl Attributor<'_> {
             .take_while(|&j| {
                 let t = &self.doc.tokens[j];
                 is_word(t)
-                    && !self.lex.is_complementizer(&t.folded)
+                    && !self.lex.is_complementizer(t.folded)
                     && !self.is_cue(j)
                     && !own.contains(t.span)
             })

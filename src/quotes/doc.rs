@@ -6,6 +6,30 @@ use crate::entities::{Entity, EntityKind};
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
 
+/// A token of the document as the quotation layer reads it: a [`Token`]'s kind and span
+/// (bytes of the text) with its folded form borrowed, so that the document's token list is
+/// built from the paragraphs' cached tokens without copying a string.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct DocToken<'a> {
+    /// The token's kind.
+    pub kind: TokenKind,
+    /// Its range in the text (bytes).
+    pub span: Span,
+    /// Its folded form ([`Token::folded`]).
+    pub folded: &'a str,
+}
+
+impl<'a> DocToken<'a> {
+    /// `t` moved `offset` bytes later.
+    pub fn shifted(t: &'a Token, offset: usize) -> Self {
+        DocToken {
+            kind: t.kind,
+            span: Span::new(t.span.start + offset, t.span.end + offset),
+            folded: &t.folded,
+        }
+    }
+}
+
 /// One mention of an entity (index into the `entities` slice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MentionRef {
@@ -20,7 +44,7 @@ pub(crate) struct Doc<'a> {
     /// The original text.
     pub text: &'a str,
     /// Its tokens.
-    pub tokens: &'a [Token],
+    pub tokens: Vec<DocToken<'a>>,
     /// The entities found in it.
     pub entities: &'a [Entity],
     /// The cue-verb reading of each token ([`super::lexicon::Lexicon::cue`] of its folded
@@ -37,7 +61,7 @@ impl<'a> Doc<'a> {
     /// Collects the mentions of `entities`; `cues` holds one entry per token.
     pub fn new(
         text: &'a str,
-        tokens: &'a [Token],
+        tokens: Vec<DocToken<'a>>,
         entities: &'a [Entity],
         cues: Vec<Option<CueInfo>>,
     ) -> Self {
@@ -129,23 +153,23 @@ impl<'a> Doc<'a> {
 }
 
 /// True for a word token (Arabic, Latin or a number).
-pub(crate) fn is_word(t: &Token) -> bool {
+pub(crate) fn is_word(t: &DocToken<'_>) -> bool {
     t.kind != TokenKind::Punct
 }
 
 /// True for a token that ends a sentence: . ! ? ؟ …
-pub(crate) fn is_sentence_end(t: &Token) -> bool {
-    t.kind == TokenKind::Punct && matches!(t.folded.as_str(), "." | "!" | "?" | "؟" | "…")
+pub(crate) fn is_sentence_end(t: &DocToken<'_>) -> bool {
+    t.kind == TokenKind::Punct && matches!(t.folded, "." | "!" | "?" | "؟" | "…")
 }
 
 /// True for a punctuation token that ends a clause inside a sentence: ، , ؛ ;
-pub(crate) fn is_clause_end(t: &Token) -> bool {
-    t.kind == TokenKind::Punct && matches!(t.folded.as_str(), "،" | "," | "؛" | ";")
+pub(crate) fn is_clause_end(t: &DocToken<'_>) -> bool {
+    t.kind == TokenKind::Punct && matches!(t.folded, "،" | "," | "؛" | ";")
 }
 
 /// True for a punctuation token that is really a symbol or emoji (🙂, ©, ★): not a sentence
 /// or clause mark, so phrase windows step over it.
-pub(crate) fn is_symbol(t: &Token) -> bool {
+pub(crate) fn is_symbol(t: &DocToken<'_>) -> bool {
     t.kind == TokenKind::Punct
         && t.folded.chars().all(|c| {
             !c.is_ascii_punctuation()

@@ -155,6 +155,10 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
     let paras = crate::text::segment::paragraphs(text);
     let marks = marks::find_marks(text);
     let cues = tokens.iter().map(|t| lex.cue(&t.folded)).collect();
+    let tokens = tokens
+        .iter()
+        .map(|t| doc::DocToken::shifted(t, 0))
+        .collect();
     scan_with(text, tokens, entities, &paras, marks, cues)
 }
 
@@ -197,42 +201,48 @@ pub fn paragraph_quotes(paragraph: &str, tokens: &[Token]) -> ParagraphQuotes {
 }
 
 /// [`scan`] from the paragraph stage's results: `parts` holds, in text order, the byte offset
-/// in `text` of each paragraph of [`crate::text::segment::paragraphs`]`(text)` and its
-/// [`paragraph_quotes`]; `tokens` are the paragraphs' tokens shifted and concatenated (the
-/// text's tokens). Equal to [`scan`]`(text, tokens, entities)`. The text is not scanned again:
-/// pairing works on the cached marks, attribution on the tokens and the cached cue readings.
+/// in `text` of each paragraph of [`crate::text::segment::paragraphs`]`(text)`, its
+/// [`paragraph_quotes`] and its tokens ([`crate::text::token::tokenize`] of the paragraph, spans
+/// relative to it). Equal to [`scan`]`(text, tokens, entities)` with `tokens` the paragraphs'
+/// tokens shifted and concatenated (the text's tokens). The text is not scanned again: pairing
+/// works on the cached marks, attribution on the paragraphs' tokens (borrowed, shifted as read)
+/// and the cached cue readings.
 pub fn scan_paragraphs(
     text: &str,
-    tokens: &[Token],
     entities: &[Entity],
-    parts: &[(usize, &ParagraphQuotes)],
+    parts: &[(usize, &ParagraphQuotes, &[Token])],
 ) -> QuoteScan {
     let paras: Vec<Span> = parts
         .iter()
-        .map(|&(offset, p)| Span::new(offset, offset + p.len))
+        .map(|&(offset, p, _)| Span::new(offset, offset + p.len))
         .collect();
     let mark_parts: Vec<(usize, &[marks::ParagraphMark])> = parts
         .iter()
-        .map(|&(offset, p)| (offset, p.marks.as_slice()))
+        .map(|&(offset, p, _)| (offset, p.marks.as_slice()))
         .collect();
     let marks = marks::document_marks(text, &mark_parts);
-    let mut cues = Vec::with_capacity(tokens.len());
-    for (_, p) in parts {
-        cues.extend_from_slice(&p.cues);
-    }
-    if cues.len() != tokens.len() {
-        // Not the paragraphs' tokens: read the cues from the tokens given.
-        let lex = &*lexicon::LEXICON;
-        cues = tokens.iter().map(|t| lex.cue(&t.folded)).collect();
+    let n: usize = parts.iter().map(|(_, _, t)| t.len()).sum();
+    let mut cues = Vec::with_capacity(n);
+    let mut tokens = Vec::with_capacity(n);
+    let lex = &*lexicon::LEXICON;
+    for &(offset, p, toks) in parts {
+        tokens.extend(toks.iter().map(|t| doc::DocToken::shifted(t, offset)));
+        if p.cues.len() == toks.len() {
+            cues.extend_from_slice(&p.cues);
+        } else {
+            // Not the paragraph's tokens: read the cues from the tokens given.
+            cues.extend(toks.iter().map(|t| lex.cue(&t.folded)));
+        }
     }
     scan_with(text, tokens, entities, &paras, marks, cues)
 }
 
 /// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
-/// paragraphs, `marks` [`marks::find_marks`]`(text)`, `cues` one cue reading per token.
-fn scan_with(
-    text: &str,
-    tokens: &[Token],
+/// paragraphs, `tokens` its tokens, `marks` [`marks::find_marks`]`(text)`, `cues` one cue
+/// reading per token.
+fn scan_with<'t>(
+    text: &'t str,
+    tokens: Vec<doc::DocToken<'t>>,
     entities: &[Entity],
     paras: &[Span],
     marks: Vec<marks::Mark>,

@@ -39,7 +39,7 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     let has_sentence_punct = tokens.iter().any(|t| {
         t.kind == TokenKind::Punct
             && matches!(
-                t.folded.as_str(),
+                t.folded,
                 "." | "!" | "?" | "؟" | "،" | "," | ":" | "؛" | ";" | "…"
             )
     });
@@ -67,7 +67,7 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     }
     let verb_like = words
         .iter()
-        .any(|&i| is_verb_like(lex, &doc.tokens[i].folded));
+        .any(|&i| is_verb_like(lex, doc.tokens[i].folded));
     if verb_like {
         return false;
     }
@@ -122,10 +122,10 @@ fn after_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
     match before.as_slice() {
         [w1, ..] if !is_word(w1) => false,
         [w1, rest @ ..] => {
-            lex.is_trigger(&w1.folded)
+            lex.is_trigger(w1.folded)
                 || rest
                     .first()
-                    .is_some_and(|w2| is_word(w2) && lex.is_trigger(&w2.folded))
+                    .is_some_and(|w2| is_word(w2) && lex.is_trigger(w2.folded))
         }
         [] => false,
     }
@@ -146,7 +146,7 @@ fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> Option<bool> {
         if !is_word(t) {
             return None;
         }
-        let f = t.folded.as_str();
+        let f = t.folded;
         if k == 0 && lex.is_naming_word(f) {
             return Some(false);
         }
@@ -156,8 +156,8 @@ fn after_title_trigger(doc: &Doc, lex: &Lexicon, q: &Quoted) -> Option<bool> {
                 .iter()
                 .rev()
                 .take(4)
-                .take_while(|t| is_word(t) && !lex.is_complementizer(&t.folded))
-                .any(|t| lex.cue(&t.folded).is_some());
+                .take_while(|t| is_word(t) && !lex.is_complementizer(t.folded))
+                .any(|t| lex.cue(t.folded).is_some());
             return (!in_subject).then(|| definite(f));
         }
         let adjective = f.starts_with("ال") || f.ends_with('ي') || f.ends_with("يه");
@@ -188,10 +188,10 @@ fn quote_first_cue_after(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         .iter()
         .find(|t| {
             !(is_clause_end(t)
-                || matches!(t.folded.as_str(), "-" | "–" | "—")
-                || lex.is_quote_first_filler(&t.folded))
+                || matches!(t.folded, "-" | "–" | "—")
+                || lex.is_quote_first_filler(t.folded))
         })
-        .is_some_and(|t| is_word(t) && lex.cue(&t.folded).is_some())
+        .is_some_and(|t| is_word(t) && lex.cue(t.folded).is_some())
 }
 
 /// The span sits where reported speech goes (see rule 3 in the module documentation).
@@ -201,9 +201,9 @@ fn reporting_context(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         let after = doc.token_at_or_after(q.span.end);
         let next = doc.tokens[after..]
             .iter()
-            .find(|t| !(is_clause_end(t) || matches!(t.folded.as_str(), "-" | "–" | "—")));
+            .find(|t| !(is_clause_end(t) || matches!(t.folded, "-" | "–" | "—")));
         next.is_some_and(|t| {
-            lex.cue(&t.folded).is_some() || lex.sources_starting(&t.folded).next().is_some()
+            lex.cue(t.folded).is_some() || lex.sources_starting(t.folded).next().is_some()
         })
     }
 }
@@ -215,8 +215,8 @@ fn reported_before(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
     // Just before: a colon, a cue verb or a complementizer.
     if let Some(prev) = at.checked_sub(1).map(|i| &doc.tokens[i])
         && (prev.folded == ":"
-            || lex.cue(&prev.folded).is_some()
-            || lex.is_complementizer(&prev.folded))
+            || lex.cue(prev.folded).is_some()
+            || lex.is_complementizer(prev.folded))
     {
         return true;
     }
@@ -226,9 +226,9 @@ fn reported_before(doc: &Doc, lex: &Lexicon, q: &Quoted) -> bool {
         if is_sentence_end(t) {
             break;
         }
-        if t.folded == ":" || lex.is_complementizer(&t.folded) {
+        if t.folded == ":" || lex.is_complementizer(t.folded) {
             seen_complement = true;
-        } else if is_word(t) && lex.cue(&t.folded).is_some() {
+        } else if is_word(t) && lex.cue(t.folded).is_some() {
             return seen_complement;
         }
     }
