@@ -1,4 +1,5 @@
-//! Large responses written as JSON directly, not through a `serde_json::Value` tree.
+//! Large messages (responses and notifications) written as JSON directly, not through a
+//! `serde_json::Value` tree.
 //!
 //! Why: tower-lsp-server 0.23 turns every handler's result into a `serde_json::Value`
 //! (`serde_json::to_value`), writes that tree, then drops it. For the outline of a 1 MB article
@@ -29,9 +30,10 @@ use tower_lsp_server::ls_types::{
 };
 use tracing::warn;
 
-/// How a placeholder result's marker string starts. The NUL character makes it impossible in
-/// real text (qalam's analysed texts keep their NULs, but a marker also needs this exact prefix
-/// and a stashed number).
+/// How a placeholder's marker string starts (then the stash number in decimal). It starts
+/// with NUL so that no name or message taken from a writer's text is mistaken for one; and
+/// only the first symbol's name or first diagnostic's message of a placeholder-shaped frame is
+/// read, which are ours whenever a stash is made.
 pub const MARKER_PREFIX: &str = "\u{0}qalam-splice:";
 
 /// How [`MARKER_PREFIX`] appears in a JSON frame (serde_json writes NUL as `\u0000`).
