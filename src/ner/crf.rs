@@ -18,7 +18,7 @@ use super::decode::Scores;
 use super::features::Resources;
 use super::labels::{Label, NUM_LABELS};
 use super::model::Model;
-use super::perceptron::{Data, Dev, EpochLog, TrainOptions, Xorshift, evaluate};
+use super::perceptron::{BestEpoch, Data, Dev, EpochLog, TrainOptions, Xorshift, shuffle};
 
 const L: usize = NUM_LABELS;
 
@@ -315,7 +315,7 @@ pub(super) fn train_member(
     let mut order: Vec<usize> = (0..data.gold.len()).collect();
     let mut rng = Xorshift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut buf = Buffers::default();
-    let mut best: Option<(f64, usize, Model)> = None;
+    let mut best = BestEpoch::new();
     let mut t = 0u64;
     // Averaged SGD (Polyak & Juditsky 1992; Xu 2011): with `avg`, the model is the mean of
     // snapshots of the weights taken every `AVG_EVERY` sentences from the second epoch on.
@@ -327,10 +327,7 @@ pub(super) fn train_member(
         _ => crf.model(keys, opts, res, names, 1.0),
     };
     for epoch in 1..=epochs {
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        shuffle(&mut order, &mut rng);
         let mut loss = 0.0;
         for &s in &order {
             let eta = 1.0 / (lambda * (t0 + t as f64));
@@ -351,30 +348,18 @@ pub(super) fn train_member(
                 snapshots += 1;
             }
         }
-        let dev_f1 = dev.map(|(d, e)| {
-            let model = snapshot_model(&crf, &sum, snapshots);
-            let f1 = evaluate(&model, d, e).micro().f1();
-            if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
-                best = Some((f1, epoch, model));
-            }
-            f1
-        });
+        let dev_f1 = best.observe(dev, epoch, || snapshot_model(&crf, &sum, snapshots));
         tracing::debug!(epoch, loss, "crf epoch");
         log(&EpochLog {
             epoch,
             mistakes: loss.round() as usize,
             dev_f1,
         });
-        if let Some((_, be, _)) = &best
-            && epoch - be >= opts.patience
-        {
+        if best.should_stop(epoch, opts.patience) {
             break;
         }
     }
-    match best {
-        Some((_, epoch, model)) => (model, epoch),
-        None => (snapshot_model(&crf, &sum, snapshots), epochs),
-    }
+    best.finish(|| snapshot_model(&crf, &sum, snapshots), epochs)
 }
 
 #[cfg(test)]

@@ -421,6 +421,60 @@ pub fn evaluate(model: &Model, corpus: &Corpus, extras: Option<&DocFeatures>) ->
 
 pub(super) type Dev<'a> = Option<(&'a Corpus, Option<&'a DocFeatures>)>;
 
+/// Shuffles `order` in place with `rng` (Fisher–Yates): the sentence order of one epoch.
+pub(super) fn shuffle(order: &mut [usize], rng: &mut Xorshift) {
+    for i in (1..order.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+}
+
+/// Model selection over the epochs of one run (perceptron or CRF): the model of the epoch with
+/// the best dev micro F1 so far, and early stopping after `patience` epochs without a better one.
+pub(super) struct BestEpoch {
+    best: Option<(f64, usize, Model)>,
+}
+
+impl BestEpoch {
+    pub(super) fn new() -> Self {
+        BestEpoch { best: None }
+    }
+
+    /// With a dev set: scores the model `model()` builds after `epoch` on it, keeps the model
+    /// when its micro F1 beats every earlier epoch's, and returns that F1. Without: `None`, and
+    /// `model` is not called.
+    pub(super) fn observe(
+        &mut self,
+        dev: Dev<'_>,
+        epoch: usize,
+        model: impl FnOnce() -> Model,
+    ) -> Option<f64> {
+        dev.map(|(d, e)| {
+            let model = model();
+            let f1 = evaluate(&model, d, e).micro().f1();
+            if self.best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
+                self.best = Some((f1, epoch, model));
+            }
+            f1
+        })
+    }
+
+    /// Whether `patience` epochs have passed since the best one (never without a dev set).
+    pub(super) fn should_stop(&self, epoch: usize, patience: usize) -> bool {
+        self.best
+            .as_ref()
+            .is_some_and(|(_, best, _)| epoch - best >= patience)
+    }
+
+    /// The best epoch's model and that epoch; without a dev set, `last()` and `epochs`.
+    pub(super) fn finish(self, last: impl FnOnce() -> Model, epochs: usize) -> (Model, usize) {
+        match self.best {
+            Some((_, epoch, model)) => (model, epoch),
+            None => (last(), epochs),
+        }
+    }
+}
+
 fn run_epochs(
     sentences: &[&Sentence],
     extras: Option<&[&Vec<Vec<u64>>]>,
@@ -482,12 +536,9 @@ fn train_member(
     let mut rng = Xorshift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut emissions = Vec::new();
     let mut pred = Vec::new();
-    let mut best: Option<(f64, usize, Model)> = None;
+    let mut best = BestEpoch::new();
     for epoch in 1..=epochs {
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        shuffle(&mut order, &mut rng);
         let mut mistakes = 0;
         for &s in &order {
             learner.emissions(&data.feats[s], &data.offsets[s], &mut emissions);
@@ -501,29 +552,22 @@ fn train_member(
             }
             learner.c += 1;
         }
-        let dev_f1 = dev.map(|(d, e)| {
-            let model = learner.averaged(keys, &opts.features, res, names);
-            let f1 = evaluate(&model, d, e).micro().f1();
-            if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
-                best = Some((f1, epoch, model));
-            }
-            f1
+        let dev_f1 = best.observe(dev, epoch, || {
+            learner.averaged(keys, &opts.features, res, names)
         });
         log(&EpochLog {
             epoch,
             mistakes,
             dev_f1,
         });
-        if let Some((_, be, _)) = &best
-            && epoch - be >= opts.patience
-        {
+        if best.should_stop(epoch, opts.patience) {
             break;
         }
     }
-    match best {
-        Some((_, epoch, model)) => (model, epoch),
-        None => (learner.averaged(keys, &opts.features, res, names), epochs),
-    }
+    best.finish(
+        || learner.averaged(keys, &opts.features, res, names),
+        epochs,
+    )
 }
 
 /// Trains a tagger on `train` with the gazetteer `gazetteer` (snapshotted into the model),
