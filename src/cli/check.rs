@@ -225,6 +225,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Lang::En
     };
     let fail_on = args.fail_on.as_deref().and_then(Severity::parse);
+    // The tagger model (the larger half of the start-up tables) is parsed on a second thread
+    // while this one reads the first file and parses the lexicons; the analysis waits for it.
+    let _ = std::thread::Builder::new()
+        .name("qalam-load-model".into())
+        .spawn(|| {
+            let _ = std::panic::catch_unwind(crate::ner::shipped);
+        });
 
     let mut input_errors = false;
     let mut reached = false;

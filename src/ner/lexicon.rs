@@ -44,7 +44,9 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// Builds from `(folded entry, class mask)` pairs (masks of equal entries are OR-ed).
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, u16)>) -> Self {
+        let pairs = pairs.into_iter();
         let mut g = Gazetteer::default();
+        g.entries.reserve(pairs.size_hint().0);
         for (e, m) in pairs {
             g.insert(e, m);
         }

@@ -15,7 +15,7 @@
 //! Label order is [`super::labels::Label::index`].
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, bail, ensure};
 
@@ -98,8 +98,9 @@ impl Table {
 pub struct Model {
     /// Feature groups the model was trained with.
     pub config: FeatureConfig,
-    /// Word clusters and gazetteers the features look up.
-    pub resources: Resources,
+    /// Word clusters and gazetteers the features look up; shared (not copied) between the
+    /// stages of a tagger whose files hold the same resources ([`Model::from_bytes_sharing`]).
+    pub resources: Arc<Resources>,
     /// Folded words seen inside gold entities in training (used to decide whether a leading
     /// و ف ب ل ك is a proclitic: "لبيسكوف" → "بيسكوف" only if that is a known name).
     pub names: BTreeSet<String>,
@@ -128,7 +129,7 @@ impl Model {
     /// i16 with one global scale (max |w| / 32767); rows that quantise to all zeros are dropped.
     pub fn new(
         config: FeatureConfig,
-        resources: Resources,
+        resources: impl Into<Arc<Resources>>,
         names: BTreeSet<String>,
         start: Scores,
         trans: [[f32; NUM_LABELS]; NUM_LABELS],
@@ -148,7 +149,7 @@ impl Model {
             .collect();
         Model {
             config,
-            resources,
+            resources: resources.into(),
             names,
             start,
             trans,
@@ -392,11 +393,32 @@ impl Model {
 
     /// Parses a model file. Errors say what is wrong (bad magic, truncated, bad config).
     pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Model> {
+        Model::from_bytes_sharing(bytes, None).map(|(m, _)| m)
+    }
+
+    /// [`Model::from_bytes`] that reuses `shared = (section, resources)` — the resources
+    /// section (clusters and gazetteer snapshot, as bytes of a model file) and the resources
+    /// parsed from it by an earlier call — when this file's section is byte-identical, instead of
+    /// parsing the 35,000-entry snapshot again (the two stages of the shipped tagger carry the
+    /// same one). Returns the model and its own resources section (a sub-slice of `bytes`).
+    pub fn from_bytes_sharing<'b>(
+        bytes: &'b [u8],
+        shared: Option<(&[u8], &Arc<Resources>)>,
+    ) -> anyhow::Result<(Model, &'b [u8])> {
         let mut r = Reader { bytes, pos: 0 };
         ensure!(r.take(8)? == MAGIC, "not a qalam NER model (bad magic)");
         let n = r.u32()? as usize;
         let config = std::str::from_utf8(r.take(n)?).context("config is not UTF-8")?;
         let config = FeatureConfig::from_text(config).map_err(anyhow::Error::msg)?;
+        let section_start = r.pos;
+        if let Some((section, resources)) = shared
+            && bytes.get(section_start..section_start + section.len()) == Some(section)
+        {
+            r.pos += section.len();
+            let own = &bytes[section_start..section_start + section.len()];
+            let model = r.rest(config, resources.clone())?;
+            return Ok((model, own));
+        }
         let nc = r.u32()? as usize;
         let mut pairs = Vec::with_capacity(nc);
         for _ in 0..nc {
@@ -412,10 +434,22 @@ impl Model {
             let w = std::str::from_utf8(r.take(len)?).context("gazetteer entry is not UTF-8")?;
             gpairs.push((w.to_string(), r.u16()?));
         }
-        let resources = Resources {
+        let resources = Arc::new(Resources {
             clusters,
             gazetteer: Gazetteer::from_pairs(gpairs),
-        };
+        });
+        let section = &bytes[section_start..r.pos];
+        let model = r.rest(config, resources)?;
+        Ok((model, section))
+    }
+}
+
+impl Reader<'_> {
+    /// The part of a model file after the resources section: names, scores and feature rows,
+    /// to the end of the file (trailing bytes are an error).
+    fn rest(&mut self, config: FeatureConfig, resources: Arc<Resources>) -> anyhow::Result<Model> {
+        let r = self;
+        let bytes = r.bytes;
         let nn = r.u32()? as usize;
         let mut names = BTreeSet::new();
         for _ in 0..nn {

@@ -175,9 +175,11 @@ impl Tagger {
     /// (sentence + document features), document `window` for the second stage's features (±
     /// sentences), and the entity `memory` whose features go to both stages.
     pub fn new(first: Model, second: Option<Model>, window: usize, memory: Memory) -> Tagger {
-        let shared = second
-            .as_ref()
-            .is_none_or(|s| s.config == first.config && s.resources == first.resources);
+        let shared = second.as_ref().is_none_or(|s| {
+            s.config == first.config
+                && (std::sync::Arc::ptr_eq(&s.resources, &first.resources)
+                    || s.resources == first.resources)
+        });
         let joint = if shared {
             JointTable::build(&first, second.as_ref())
         } else {
@@ -479,10 +481,14 @@ impl Tagger {
         let memory = Memory::from_pairs(pairs);
         let stages = take(1)?[0];
         ensure!(stages == 1 || stages == 2, "bad stage count {stages}");
-        let mut models = Vec::new();
+        let mut models: Vec<Model> = Vec::new();
+        let mut section: &[u8] = &[];
         for _ in 0..stages {
             let len = u64::from_le_bytes(take(8)?.try_into()?) as usize;
-            models.push(Model::from_bytes(take(len)?)?);
+            let shared = models.last().map(|m| (section, &m.resources));
+            let (model, own) = Model::from_bytes_sharing(take(len)?, shared)?;
+            section = own;
+            models.push(model);
         }
         ensure!(pos == bytes.len(), "trailing bytes after the tagger");
         let second = if models.len() == 2 {
@@ -492,5 +498,61 @@ impl Tagger {
         };
         let first = models.pop().expect("one stage");
         Ok(Tagger::new(first, second, window, memory))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped file's two stages carry the same resources section: it is parsed once and
+    /// shared, the joint table is built, and the file is written back byte for byte.
+    #[test]
+    fn shipped_stages_share_resources() {
+        let t = Tagger::from_bytes(crate::ner::SHIPPED_MODEL_BYTES).expect("shipped model");
+        let second = t.second().expect("two stages");
+        assert!(std::sync::Arc::ptr_eq(
+            &t.first().resources,
+            &second.resources
+        ));
+        assert!(t.shared);
+        assert_eq!(t.to_bytes(), crate::ner::SHIPPED_MODEL_BYTES);
+    }
+
+    /// A second stage whose resources differ is parsed on its own, not shared.
+    #[test]
+    fn different_resources_are_not_shared() {
+        use crate::ner::cluster::Clusters;
+        use crate::ner::features::{FeatureConfig, Resources};
+        use crate::ner::labels::NUM_LABELS;
+        use crate::ner::lexicon::Gazetteer;
+        let model = |entry: &str| {
+            Model::new(
+                FeatureConfig::default(),
+                Resources {
+                    clusters: Clusters::from_pairs([("بيت".to_string(), 3)]),
+                    gazetteer: Gazetteer::from_pairs([(entry.to_string(), 16)]),
+                },
+                Default::default(),
+                [0.0; NUM_LABELS],
+                [[0.0; NUM_LABELS]; NUM_LABELS],
+                vec![(5u64 | 1 << 63, [1.0; NUM_LABELS])],
+            )
+        };
+        let a = Tagger::new(
+            model("الامم المتحده"),
+            Some(model("حلب")),
+            30,
+            Memory::default(),
+        );
+        let back = Tagger::from_bytes(&a.to_bytes()).expect("round trip");
+        let second = back.second().expect("two stages");
+        assert!(!std::sync::Arc::ptr_eq(
+            &back.first().resources,
+            &second.resources
+        ));
+        assert_eq!(second.resources.gazetteer.get("حلب"), 16);
+        assert_eq!(back.first().resources.gazetteer.get("حلب"), 0);
+        assert!(!back.shared);
     }
 }
