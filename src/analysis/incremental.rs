@@ -269,12 +269,27 @@ fn finish(
         .iter()
         .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
         .collect();
-    let quotes = quotes::scan_paragraphs(text, &entities, &quote_parts);
     let check_parts: Vec<_> = parts
         .iter()
         .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
         .collect();
-    let diagnostics = diagnostics::check_paragraphs(text, &check_parts, &entities, &quotes);
+    // The diagnostics that need the entities but not the quotations run on a second core
+    // while the quotations are scanned (large texts only: a thread costs tens of µs).
+    let scan = || quotes::scan_paragraphs(text, &entities, &quote_parts);
+    let by_entities = || diagnostics::entity_checks_paragraphs(text, &check_parts, &entities);
+    let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
+        std::thread::scope(|scope| {
+            let checks = scope.spawn(by_entities);
+            let quotes = scan();
+            let checks = checks
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (quotes, checks)
+        })
+    } else {
+        (scan(), by_entities())
+    };
+    let diagnostics = diagnostics::check_paragraphs_with(text, &check_parts, by_entities, &quotes);
     Analysis {
         tokens: assemble(parts),
         entities,

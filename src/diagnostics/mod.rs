@@ -327,9 +327,40 @@ pub fn document_checks(
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
     let mut out = self::quotes::check(text, quotes);
-    out.extend(spelling::inconsistent_spelling(text, entities));
+    out.extend(entity_checks(text, words, entities));
+    out
+}
+
+/// The part of [`document_checks`] that needs the entities but not the quotations
+/// (`inconsistent-spelling`, then `mixed-orthography`; unsorted), so that it can run while the
+/// quotations are scanned.
+pub fn entity_checks(
+    text: &str,
+    words: &[(usize, &[spelling::OrthographyWord])],
+    entities: &[Entity],
+) -> Vec<Diagnostic> {
+    let mut out = spelling::inconsistent_spelling(text, entities);
     out.extend(spelling::mixed_orthography_of(words, entities));
     out
+}
+
+/// [`entity_checks`] from the paragraph stage's results (`parts` as in [`check_paragraphs`]).
+pub fn entity_checks_paragraphs(
+    text: &str,
+    parts: &[ParagraphPart<'_>],
+    entities: &[Entity],
+) -> Vec<Diagnostic> {
+    entity_checks(text, &paragraph_words(parts), entities)
+}
+
+/// Each paragraph's byte offset and orthography words.
+fn paragraph_words<'p>(
+    parts: &[ParagraphPart<'p>],
+) -> Vec<(usize, &'p [spelling::OrthographyWord])> {
+    parts
+        .iter()
+        .map(|&(offset, _, p)| (offset, p.words.as_slice()))
+        .collect()
 }
 
 /// Sorts `diagnostics` by position (span start, then end, then code; stable) and keeps the
@@ -357,11 +388,20 @@ pub fn check_paragraphs(
     entities: &[Entity],
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
-    let words: Vec<(usize, &[spelling::OrthographyWord])> = parts
-        .iter()
-        .map(|&(offset, _, p)| (offset, p.words.as_slice()))
-        .collect();
-    let document = document_checks(text, &words, entities, quotes);
+    let by_entities = entity_checks_paragraphs(text, parts, entities);
+    check_paragraphs_with(text, parts, by_entities, quotes)
+}
+
+/// [`check_paragraphs`] with its [`entity_checks_paragraphs`] part already computed
+/// (`by_entities`, for the same text, paragraphs and entities).
+pub fn check_paragraphs_with(
+    text: &str,
+    parts: &[ParagraphPart<'_>],
+    by_entities: Vec<Diagnostic>,
+    quotes: &QuoteScan,
+) -> Vec<Diagnostic> {
+    let mut document = self::quotes::check(text, quotes);
+    document.extend(by_entities);
     // Outside every paragraph: bidi controls in the blanks between paragraphs (and before the
     // first, after the last), white space before a paragraph's opening punctuation mark.
     let mut outside = Vec::new();

@@ -47,13 +47,22 @@ fn word_tokens(s: &str) -> Vec<Token> {
 /// True when two folded name words are the same word, possibly misspelt: equal, or at an
 /// optimal-string-alignment distance (Levenshtein with transpositions) of 1 for words of at least
 /// four letters, 2 for words of at least seven (دميتري / ديمتري, غوتيريش / غوتيرش).
+///
+/// The distance is at least the difference in length, so the table is skipped when that
+/// already exceeds the bound; [`crate::entities::merge::osa_distance`] keeps its rows on the
+/// stack (this runs for every pair of forms of every entity, on each analysis).
 fn similar(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let shorter = a.chars().count().min(b.chars().count());
-    let d = strsim::osa_distance(a, b);
-    (shorter >= 4 && d <= 1) || (shorter >= 7 && d <= 2)
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let shorter = la.min(lb);
+    let max = match shorter {
+        0..4 => return false,
+        4..7 => 1,
+        _ => 2,
+    };
+    la.abs_diff(lb) <= max && crate::entities::merge::osa_distance(a, b) <= max
 }
 
 /// One name word (or two words written as one, عبد الله / عبدالله) of a mention, aligned to a
@@ -228,8 +237,12 @@ fn resolve(o: &Occurrence<'_>, written: &HashSet<&str>) -> String {
     o.form.to_string()
 }
 
-/// [`resolve`] of each of `occ`, computed once per distinct (form, first, after-lām).
-fn resolved_forms<'a>(occ: &[&Occurrence<'a>], written: &HashSet<&str>) -> Vec<String> {
+/// [`resolve`] of each of `occ`, computed once per distinct (form, first, after-lām): the
+/// distinct resolved forms, and for each occurrence the index of its form among them.
+fn resolved_forms<'a>(
+    occ: &[&Occurrence<'a>],
+    written: &HashSet<&str>,
+) -> (Vec<String>, Vec<usize>) {
     let mut memo: rustc_hash::FxHashMap<(&str, bool, bool), usize> = Default::default();
     let mut forms: Vec<String> = Vec::new();
     let idx: Vec<usize> = occ
@@ -243,7 +256,7 @@ fn resolved_forms<'a>(occ: &[&Occurrence<'a>], written: &HashSet<&str>) -> Vec<S
                 })
         })
         .collect();
-    idx.into_iter().map(|i| forms[i].clone()).collect()
+    (forms, idx)
 }
 
 /// True when `form` holds a Persian/Urdu letter (keheh ک U+06A9, Farsi yeh ی U+06CC, heh with
@@ -306,8 +319,11 @@ pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic>
         for unit in 0..units {
             let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
             let written: HashSet<&str> = occ.iter().map(|o| o.form).collect();
-            let resolved = resolved_forms(&occ, &written);
-            let items = resolved.into_iter().zip(occ.iter().map(|o| o.span));
+            let (resolved, idx) = resolved_forms(&occ, &written);
+            let items = idx
+                .iter()
+                .map(|&i| resolved[i].as_str())
+                .zip(occ.iter().map(|o| o.span));
             let (forms, best) = majority(items);
             if forms.len() < 2 {
                 continue;

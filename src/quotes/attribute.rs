@@ -127,6 +127,22 @@ struct Event {
     written_head: String,
     /// The verb's gender (قالت: feminine), when known.
     feminine: Option<bool>,
+    /// [`head_noun`] of `who.name`, computed once (definite phrases compare it with up to
+    /// [`DEFINITE_LOOKBACK`] earlier events).
+    who_head: String,
+}
+
+impl Event {
+    fn new(at: usize, who: Named, feminine: Option<bool>, written_head: String) -> Event {
+        let who_head = head_noun(&who.name);
+        Event {
+            at,
+            who,
+            written_head,
+            feminine,
+            who_head,
+        }
+    }
 }
 
 /// How many of the latest speakers a gendered continuation verb may skip to find one of its
@@ -159,6 +175,42 @@ struct Attributor<'a> {
     head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>,
     /// Entity id → index.
     entity_index: rustc_hash::FxHashMap<&'a str, usize>,
+    /// Per token: true when some speech quotation contains it (what [`SpanIndex::containing`]
+    /// of `speech` would say), so that the common case — a token outside every quotation —
+    /// costs one read instead of a binary search.
+    in_speech_token: Vec<bool>,
+    /// Per token: true when some quoted name contains it.
+    in_name_token: Vec<bool>,
+    /// The written subject of each cue verb whose [`Attributor::explicit_speaker`], computed
+    /// while collecting the events, read no event: it is the same when the quotation is
+    /// attributed, so it is not computed twice. (One that read the events is computed again:
+    /// by then the list holds the verb's own event and the source events.)
+    speaker_of_cue: rustc_hash::FxHashMap<usize, Option<Named>>,
+    /// Set by every read of the events ([`Attributor::events_before`]).
+    events_read: std::cell::Cell<bool>,
+}
+
+/// One flag per token of `doc`: true when a span of `spans` contains the token.
+/// Each span's token range is added to a difference array, so nested and long (multi-paragraph)
+/// quotations cost two binary searches each, not one write per token they hold.
+fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
+    let n = doc.tokens.len();
+    let mut delta = vec![0i32; n + 1];
+    for s in spans {
+        let r = doc.tokens_in(*s);
+        if r.start < r.end {
+            delta[r.start] += 1;
+            delta[r.end] -= 1;
+        }
+    }
+    let mut depth = 0i32;
+    delta[..n]
+        .iter()
+        .map(|d| {
+            depth += d;
+            depth > 0
+        })
+        .collect()
 }
 
 /// Attributes each of `speech` (speech quotations in document order).
@@ -186,7 +238,13 @@ pub(crate) fn attribute(
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect(),
+        in_speech_token: Vec::new(),
+        in_name_token: Vec::new(),
+        speaker_of_cue: Default::default(),
+        events_read: std::cell::Cell::new(false),
     };
+    a.in_speech_token = tokens_inside(doc, &a.speech.spans);
+    a.in_name_token = tokens_inside(doc, &a.names.spans);
     for (i, e) in doc.entities.iter().enumerate() {
         let mut heads: Vec<String> = std::iter::once(head_noun(&e.name))
             .chain(e.roles.iter().map(|r| head_noun(r)))
@@ -267,6 +325,9 @@ impl Attributor<'_> {
 
     /// True when token `i` lies inside a speech quotation that does not contain `own`.
     fn in_other_speech(&self, i: usize, own: Option<Span>) -> bool {
+        if !self.in_speech_token[i] {
+            return false;
+        }
         let s = self.doc.tokens[i].span;
         self.speech_containing(s)
             .any(|q| own.is_none_or(|o| !q.contains(o)))
@@ -274,9 +335,7 @@ impl Attributor<'_> {
 
     /// True when token `i` lies inside any speech quotation.
     fn in_speech(&self, i: usize) -> bool {
-        self.speech_containing(self.doc.tokens[i].span)
-            .next()
-            .is_some()
+        self.in_speech_token[i]
     }
 
     /// The innermost speech quotation strictly containing `own`.
@@ -439,18 +498,18 @@ impl Attributor<'_> {
             Vec::new()
         };
         let (cue, mut speaker) = match before_cue {
-            Some(ci) => (Some(ci), self.explicit_speaker(ci)),
+            Some(ci) => (Some(ci), self.cue_speaker(ci)),
             None => match self.after_cue(&after) {
-                Some(ci) => (Some(ci), self.explicit_speaker(ci)),
+                Some(ci) => (Some(ci), self.cue_speaker(ci)),
                 None => match self.came_in(before) {
                     Some((ci, who)) => {
                         if let Some(w) = &who {
-                            self.add_event(Event {
-                                at: self.doc.tokens[ci].span.start,
-                                who: w.clone(),
-                                feminine: None,
-                                written_head: String::new(),
-                            });
+                            self.add_event(Event::new(
+                                self.doc.tokens[ci].span.start,
+                                w.clone(),
+                                None,
+                                String::new(),
+                            ));
                         }
                         (Some(ci), who)
                     }
@@ -483,12 +542,7 @@ impl Attributor<'_> {
                 // «…»، بحسب الوزارة: the named source said it.
                 let s = source.clone();
                 if let Some(s) = &s {
-                    self.add_event(Event {
-                        at: q.span.start,
-                        who: s.clone(),
-                        feminine: None,
-                        written_head: String::new(),
-                    });
+                    self.add_event(Event::new(q.span.start, s.clone(), None, String::new()));
                 }
                 s
             }
@@ -560,6 +614,7 @@ impl Attributor<'_> {
 
     /// The events before byte `before`, latest first (both lists merged).
     fn events_before(&self, before: usize) -> impl Iterator<Item = &Event> {
+        self.events_read.set(true);
         let mut a = self.events[..self.events.partition_point(|x| x.at < before)]
             .iter()
             .rev()
@@ -598,7 +653,12 @@ impl Attributor<'_> {
             if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
                 continue;
             }
-            if let Some(who) = self.explicit_speaker(i) {
+            self.events_read.set(false);
+            let speaker = self.explicit_speaker(i);
+            if !self.events_read.get() {
+                self.speaker_of_cue.insert(i, speaker.clone());
+            }
+            if let Some(who) = speaker {
                 // Events come in document order, so earlier ones resolve later references.
                 let written_head = self
                     .doc
@@ -607,12 +667,12 @@ impl Attributor<'_> {
                     .filter(|t| is_word(t) && !self.lex.is_object_lam(t.folded))
                     .map(|t| head_noun(t.span.slice(self.doc.text)))
                     .unwrap_or_default();
-                self.events.push(Event {
-                    at: self.doc.tokens[i].span.start,
+                self.events.push(Event::new(
+                    self.doc.tokens[i].span.start,
                     who,
-                    feminine: self.doc.cue(i).map(|c| c.feminine),
+                    self.doc.cue(i).map(|c| c.feminine),
                     written_head,
-                });
+                ));
             }
         }
     }
@@ -686,7 +746,7 @@ impl Attributor<'_> {
                 .map_or(named, |w| refer(&w));
         }
         let earlier_speaker = self.events_before(at).take(DEFINITE_LOOKBACK).find(|e| {
-            head_noun(&e.who.name) == head
+            e.who_head == head
                 || e.written_head == head
                 || e.who
                     .entity
@@ -750,6 +810,15 @@ impl Attributor<'_> {
         false
     }
 
+    /// [`Attributor::explicit_speaker`] of the cue verb at `ci`, from `speaker_of_cue` when
+    /// the events pass kept it.
+    fn cue_speaker(&self, ci: usize) -> Option<Named> {
+        match self.speaker_of_cue.get(&ci) {
+            Some(s) => s.clone(),
+            None => self.explicit_speaker(ci),
+        }
+    }
+
     /// The written subject of the cue verb at `ci` (VSO, then SVO), if any.
     fn explicit_speaker(&self, ci: usize) -> Option<Named> {
         match self.cue_form(ci) {
@@ -793,8 +862,7 @@ impl Attributor<'_> {
     }
 
     fn in_name(&self, i: usize) -> bool {
-        let s = self.doc.tokens[i].span;
-        self.names.containing(s).next().is_some()
+        self.in_name_token[i]
     }
 
     /// The subject written after the verb at `ci`.
