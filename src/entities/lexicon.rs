@@ -119,6 +119,7 @@ macro_rules! data {
 const FILES: &[(&str, &str)] = &[
     ("locations.txt", data!("locations.txt")),
     ("organizations.txt", data!("organizations.txt")),
+    ("organizations_extra.txt", data!("organizations_extra.txt")),
     ("anercorp_loc.txt", data!("anercorp_loc.txt")),
     ("anercorp_misc.txt", data!("anercorp_misc.txt")),
     ("anercorp_per.txt", data!("anercorp_per.txt")),
@@ -241,12 +242,14 @@ impl Lexicon {
             EntityKind::Location,
             EntrySource::General,
         );
-        put(
-            &mut lx,
-            "organizations.txt",
-            EntityKind::Organization,
-            EntrySource::General,
-        );
+        for file in ["organizations.txt", "organizations_extra.txt"] {
+            put(
+                &mut lx,
+                file,
+                EntityKind::Organization,
+                EntrySource::General,
+            );
+        }
         put(
             &mut lx,
             "anercorp_loc.txt",

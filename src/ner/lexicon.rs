@@ -31,6 +31,8 @@ pub const CLASSES: [(&str, &str); 11] = [
 
 /// Extra nisba source (hand additions), merged into the `nisba` class.
 const NISBA_EXTRA: &str = "nisba_extra.txt";
+/// Hand-written organization names, merged into the `org` class.
+const ORGANIZATIONS_EXTRA: &str = "organizations_extra.txt";
 
 /// Folded entries (single words and multi-word phrases, words joined by one space) with their
 /// class masks.
@@ -73,6 +75,9 @@ impl Gazetteer {
             let mut files = vec![*file];
             if *file == "nisba.txt" {
                 files.push(NISBA_EXTRA);
+            }
+            if *file == "organizations.txt" {
+                files.push(ORGANIZATIONS_EXTRA);
             }
             for f in files {
                 let path = dir.join(f);
