@@ -78,7 +78,7 @@ pub fn prewarm() {
     }
 }
 
-/// Gives the calling thread a lower scheduling priority (nice +5; on Linux `setpriority` with
+/// Gives the calling thread a lower scheduling priority (nice +19; on Linux `setpriority` with
 /// `PRIO_PROCESS` and id 0 applies to the calling thread only), so that on a machine whose
 /// cores are all loading tables the first document's early diagnostics (tokens only) are not
 /// kept waiting behind them. Failure is ignored: the thread then runs at normal priority.
@@ -86,7 +86,7 @@ fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority only changes the calling thread's nice value; any result is fine.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 5);
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
