@@ -329,3 +329,35 @@ fn edits_located_by_common_prefix_and_suffix_equal_fresh() {
     inc.analyze(&one);
     assert_eq!(inc.last_counts().1, 1);
 }
+
+/// A text of 64 KiB or more takes the document stage's two-thread path (the entity-only
+/// diagnostics beside the quotation scan): its diagnostics equal the one-shot `check` on the
+/// whole text, and an edit analysed incrementally equals a fresh analysis.
+#[test]
+fn large_text_two_thread_path_equals_the_one_shot_functions() {
+    let arts = articles();
+    let mut text = String::new();
+    let mut k = 0;
+    while text.len() < qalam::analysis::incremental::MIN_BYTES_PER_THREAD + 4096 {
+        text.push_str(&arts[k % arts.len()]);
+        text.push_str("\n\n");
+        k += 1;
+    }
+    let extra = shipped();
+    let a = analyze_staged(&text, &extra);
+    let tokens = a.tokens.to_vec();
+    assert!(!a.diagnostics.is_empty() && !a.quotes.quotes.is_empty());
+    assert_eq!(a.quotes, qalam::quotes::scan(&text, &tokens, &a.entities));
+    assert_eq!(
+        a.diagnostics,
+        qalam::diagnostics::check(&text, &tokens, &a.entities, &a.quotes)
+    );
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let _ = inc.analyze(&text);
+    let at = text.len() / 2;
+    let at = (at..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap();
+    text.insert_str(at, " وقال الوزير: «نعم»، ");
+    assert_eq!(inc.analyze(&text), analyze_staged(&text, &extra));
+}

@@ -279,11 +279,19 @@ fn finish(
     let by_entities = || diagnostics::entity_checks_paragraphs(text, &check_parts, &entities);
     let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
-            let checks = scope.spawn(by_entities);
+            // A thread that cannot be started (resource limits) is not an error: the checks
+            // then run here, after the scan.
+            let checks = std::thread::Builder::new()
+                .name("qalam-entity-checks".into())
+                .spawn_scoped(scope, by_entities)
+                .ok();
             let quotes = scan();
-            let checks = checks
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let checks = match checks {
+                Some(h) => h
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => by_entities(),
+            };
             (quotes, checks)
         })
     } else {
