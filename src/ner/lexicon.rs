@@ -29,10 +29,12 @@ pub const CLASSES: [(&str, &str); 11] = [
     ("ambig", "ambiguous_names.txt"),
 ];
 
-/// Extra nisba source (hand additions), merged into the `nisba` class.
-const NISBA_EXTRA: &str = "nisba_extra.txt";
-/// Hand-written organization names, merged into the `org` class.
-const ORGANIZATIONS_EXTRA: &str = "organizations_extra.txt";
+/// Hand-written additions read with a class's file: (class file, extra file) — irregular
+/// nisba forms into `nisba`, organization names into `org`.
+const EXTRA_FILES: [(&str, &str); 2] = [
+    ("nisba.txt", "nisba_extra.txt"),
+    ("organizations.txt", "organizations_extra.txt"),
+];
 
 /// Folded entries (single words and multi-word phrases, words joined by one space) with their
 /// class masks.
@@ -72,14 +74,11 @@ impl Gazetteer {
     pub fn load_dir(dir: &Path) -> anyhow::Result<Gazetteer> {
         let mut g = Gazetteer::default();
         for (bit, (_, file)) in CLASSES.iter().enumerate() {
-            let mut files = vec![*file];
-            if *file == "nisba.txt" {
-                files.push(NISBA_EXTRA);
-            }
-            if *file == "organizations.txt" {
-                files.push(ORGANIZATIONS_EXTRA);
-            }
-            for f in files {
+            let extras = EXTRA_FILES
+                .iter()
+                .filter(|(base, _)| base == file)
+                .map(|(_, extra)| *extra);
+            for f in std::iter::once(*file).chain(extras) {
                 let path = dir.join(f);
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("{}: cannot read lexicon", path.display()))?;

@@ -412,10 +412,11 @@ impl Model {
         let config = FeatureConfig::from_text(config).map_err(anyhow::Error::msg)?;
         let section_start = r.pos;
         if let Some((section, resources)) = shared
-            && bytes.get(section_start..section_start + section.len()) == Some(section)
+            && let Some(own) = bytes
+                .get(section_start..section_start + section.len())
+                .filter(|own| *own == section)
         {
-            r.pos += section.len();
-            let own = &bytes[section_start..section_start + section.len()];
+            r.pos += own.len();
             let model = r.rest(config, resources.clone())?;
             return Ok((model, own));
         }

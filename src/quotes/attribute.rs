@@ -221,12 +221,16 @@ pub(crate) fn attribute(
     speech: &[&Quoted],
     names: &[Span],
 ) -> Vec<Attribution> {
+    let speech_index = SpanIndex::new(speech.iter().map(|q| q.span).collect());
+    let names = SpanIndex::new(names.to_vec());
     let mut a = Attributor {
         doc,
         lex,
         paras,
-        speech: SpanIndex::new(speech.iter().map(|q| q.span).collect()),
-        names: SpanIndex::new(names.to_vec()),
+        in_speech_token: tokens_inside(doc, &speech_index.spans),
+        in_name_token: tokens_inside(doc, &names.spans),
+        speech: speech_index,
+        names,
         events: Vec::new(),
         source_events: Vec::new(),
         before_cue_set: Default::default(),
@@ -238,13 +242,9 @@ pub(crate) fn attribute(
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect(),
-        in_speech_token: Vec::new(),
-        in_name_token: Vec::new(),
         speaker_of_cue: Default::default(),
         events_read: std::cell::Cell::new(false),
     };
-    a.in_speech_token = tokens_inside(doc, &a.speech.spans);
-    a.in_name_token = tokens_inside(doc, &a.names.spans);
     for (i, e) in doc.entities.iter().enumerate() {
         let mut heads: Vec<String> = std::iter::once(head_noun(&e.name))
             .chain(e.roles.iter().map(|r| head_noun(r)))
