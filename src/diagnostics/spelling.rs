@@ -49,8 +49,8 @@ fn word_tokens(s: &str) -> Vec<Token> {
 /// four letters, 2 for words of at least seven (دميتري / ديمتري, غوتيريش / غوتيرش).
 ///
 /// The distance is at least the difference in length, so the table is skipped when that
-/// already exceeds the bound; [`crate::entities::merge::osa_distance`] keeps its rows on the
-/// stack (this runs for every pair of forms of every entity, on each analysis).
+/// already exceeds the bound; [`crate::entities::merge::osa_within`] compares only what the two
+/// words do not share at their ends (this runs for every pair of forms of every entity, on each analysis).
 fn similar(a: &str, b: &str) -> bool {
     if a == b {
         return true;
@@ -62,7 +62,7 @@ fn similar(a: &str, b: &str) -> bool {
         4..7 => 1,
         _ => 2,
     };
-    la.abs_diff(lb) <= max && crate::entities::merge::osa_distance(a, b) <= max
+    la.abs_diff(lb) <= max && crate::entities::merge::osa_within(a, b, max)
 }
 
 /// One name word (or two words written as one, عبد الله / عبدالله) of a mention, aligned to a
