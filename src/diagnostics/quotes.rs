@@ -35,7 +35,14 @@ pub fn check(text: &str, quotes: &QuoteScan) -> Vec<Diagnostic> {
         let Some(content) = slice(text, q.content) else {
             continue;
         };
-        let preview = first_words(content, PREVIEW_WORDS);
+        // Built only for a quotation that gets a message: most get none.
+        let unattributed =
+            q.speaker.is_none() && q.nested_in.is_none() && slice(text, q.span).is_some();
+        let preview = if !q.closed || unattributed {
+            first_words(content, PREVIEW_WORDS)
+        } else {
+            String::new()
+        };
         if !q.closed
             && let Some(mark) = first_char(text, q.span)
         {
@@ -49,7 +56,7 @@ pub fn check(text: &str, quotes: &QuoteScan) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        if q.speaker.is_none() && q.nested_in.is_none() && slice(text, q.span).is_some() {
+        if unattributed {
             out.push(Diagnostic::new(
                 q.span,
                 Code::UnattributedQuote,
@@ -91,7 +98,6 @@ fn space_inside(text: &str, content: Span, closed: bool) -> Vec<Diagnostic> {
     let Some(s) = slice(text, content) else {
         return Vec::new();
     };
-    let preview = first_words(s, PREVIEW_WORDS);
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
     let mut spans = Vec::new();
@@ -107,6 +113,10 @@ fn space_inside(text: &str, content: Span, closed: bool) -> Vec<Diagnostic> {
             spans.push(Span::new(content.end - trail, content.end));
         }
     }
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let preview = first_words(s, PREVIEW_WORDS);
     spans
         .into_iter()
         .map(|span| {

@@ -837,6 +837,9 @@ impl Attributor<'_> {
 
     /// True when a token starts a source phrase (so a subject ends before it).
     fn starts_source(&self, i: usize) -> bool {
+        if !self.may_start_source(i) {
+            return false;
+        }
         let f = self.doc.tokens[i].folded;
         let lam_name = f == "ل"
             && self
@@ -851,6 +854,14 @@ impl Attributor<'_> {
                 .lex
                 .sources_starting(f)
                 .any(|s| self.phrase_matches(i, &s.words))
+    }
+
+    /// [`Lexicon::may_start_source`] of token `i`, read from the paragraph stage's flags.
+    fn may_start_source(&self, i: usize) -> bool {
+        match self.doc.source_starts.get(i) {
+            Some(&flag) => flag,
+            None => self.lex.may_start_source(self.doc.tokens[i].folded),
+        }
     }
 
     fn phrase_matches(&self, i: usize, words: &[String]) -> bool {
@@ -1297,7 +1308,7 @@ impl Attributor<'_> {
     /// The source phrase starting at token `i`, if any.
     fn source_at(&self, i: usize, own: Span) -> Option<SourceMatch> {
         let t = &self.doc.tokens[i];
-        if t.kind != TokenKind::Arabic || self.in_name(i) {
+        if t.kind != TokenKind::Arabic || self.in_name(i) || !self.may_start_source(i) {
             return None;
         }
         if self.lex.is_relay(t.folded) {
@@ -1500,14 +1511,38 @@ impl Attributor<'_> {
 
 /// The first word of a name or role, folded, without the article: "وزارة الصحة" → "وزاره",
 /// "الرئيس الجزائري" → "رئيس".
+///
+/// Every analysis asks for the head nouns of all the entities' names and roles, which barely
+/// change from one keystroke to the next, so the results are remembered per thread, keyed by
+/// the first word as written (at most [`HEAD_MEMO_ENTRIES`] of them; the memo is emptied when
+/// full).
 fn head_noun(phrase: &str) -> String {
-    let first = phrase
-        .split_whitespace()
-        .next()
-        .map(fold_str)
-        .unwrap_or_default();
-    match first.strip_prefix("ال") {
-        Some(rest) => rest.to_string(),
-        None => first,
-    }
+    let Some(first) = phrase.split_whitespace().next() else {
+        return String::new();
+    };
+    HEAD_MEMO.with(|memo| {
+        if let Some(head) = memo.borrow().get(first) {
+            return head.to_string();
+        }
+        let folded = fold_str(first);
+        let head = match folded.strip_prefix("ال") {
+            Some(rest) => rest.to_string(),
+            None => folded,
+        };
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= HEAD_MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(first.into(), head.as_str().into());
+        head
+    })
+}
+
+/// How many first words [`head_noun`] remembers per thread (about 40 bytes each).
+const HEAD_MEMO_ENTRIES: usize = 16_384;
+
+thread_local! {
+    /// [`head_noun`]'s memo: first word as written → its head noun.
+    static HEAD_MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }

@@ -50,6 +50,8 @@ pub(crate) struct Doc<'a> {
     /// The cue-verb reading of each token ([`super::lexicon::Lexicon::cue`] of its folded
     /// text), computed per paragraph and cached with it.
     pub cues: Vec<Option<CueInfo>>,
+    /// Per token: [`super::lexicon::Lexicon::may_start_source`] of its folded text.
+    pub source_starts: Vec<bool>,
     /// Every mention of every entity, sorted by start (then longest first).
     pub mentions: Vec<MentionRef>,
     /// The longest mention's length (bytes): a mention overlapping byte `b` starts at or after
@@ -58,12 +60,14 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Collects the mentions of `entities`; `cues` holds one entry per token.
+    /// Collects the mentions of `entities`; `cues` and `source_starts` hold one entry per
+    /// token.
     pub fn new(
         text: &'a str,
         tokens: Vec<DocToken<'a>>,
         entities: &'a [Entity],
         cues: Vec<Option<CueInfo>>,
+        source_starts: Vec<bool>,
     ) -> Self {
         let mut mentions: Vec<MentionRef> = entities
             .iter()
@@ -83,6 +87,7 @@ impl<'a> Doc<'a> {
             tokens,
             entities,
             cues,
+            source_starts,
             mentions,
             max_mention_len,
         }

@@ -240,6 +240,18 @@ impl Lexicon {
             .is_some_and(|w| self.media.contains(w))
     }
 
+    /// False when no source phrase can start at a token of this folded form: it is not a relay
+    /// verb ([`Self::is_relay`]), not the lone lām (لـ before a quoted name), not lām + a media
+    /// noun ([`Self::is_lam_media`]) and no source phrase starts with it
+    /// ([`Self::sources_starting`]). Computed once per token in the paragraph stage, so the
+    /// attribution's windows skip the three look-ups for ordinary words.
+    pub fn may_start_source(&self, folded: &str) -> bool {
+        folded == "ل"
+            || self.is_relay(folded)
+            || self.is_lam_media(folded)
+            || self.sources_starting(folded).next().is_some()
+    }
+
     /// True for إن، أن، بأنه… (folded forms).
     pub fn is_complementizer(&self, folded: &str) -> bool {
         self.complementizers.contains(folded)

@@ -24,6 +24,10 @@ use crate::text::token::TokenKind;
 /// How far back (tokens) a cue verb may be for rule 3's reporting context.
 const CONTEXT_WINDOW: usize = 16;
 
+/// The most words a quoted name may have (rule 1, a span covered by entity mentions; the
+/// other rules allow fewer).
+const MAX_NAME_WORDS: usize = 6;
+
 /// True when the quoted span `q` is a name or term rather than speech.
 pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) -> bool {
     if q.close.is_none() || q.is_multi_paragraph() || has_children {
@@ -31,11 +35,6 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     }
     let range = doc.tokens_in(q.content);
     let tokens = &doc.tokens[range.clone()];
-    let words: Vec<usize> = range.clone().filter(|&i| is_word(&doc.tokens[i])).collect();
-    if words.is_empty() {
-        // Empty or punctuation-only («»، «…»): a (degenerate) quotation, never a name.
-        return false;
-    }
     let has_sentence_punct = tokens.iter().any(|t| {
         t.kind == TokenKind::Punct
             && matches!(
@@ -44,6 +43,19 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
             )
     });
     if has_sentence_punct {
+        return false;
+    }
+    // Every rule below needs at most MAX_NAME_WORDS words: a longer span is speech, and its
+    // words are not collected.
+    let mut words: Vec<usize> = Vec::with_capacity(MAX_NAME_WORDS);
+    for i in range.clone().filter(|&i| is_word(&doc.tokens[i])) {
+        if words.len() == MAX_NAME_WORDS {
+            return false;
+        }
+        words.push(i);
+    }
+    if words.is_empty() {
+        // Empty or punctuation-only («»، «…»): a (degenerate) quotation, never a name.
         return false;
     }
     // Rule 0: a title or term after a work/event noun or a naming word (الفيلم المصري "…"،
@@ -59,7 +71,7 @@ pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) 
     }
     // Rule 1: covered by entity mentions — unless a quote-first cue follows («سنرد»، قال…):
     // a recognizer may take a one-word utterance for a name.
-    if words.len() <= 6
+    if words.len() <= MAX_NAME_WORDS
         && words.iter().all(|&i| doc.token_in_mention(i))
         && !quote_first_cue_after(doc, lex, q)
     {
