@@ -49,7 +49,7 @@
 //!   that one's speaker.
 
 use super::doc::{Doc, SpanIndex, is_clause_end, is_sentence_end, is_symbol, is_word};
-use super::lexicon::{CueForm, Lexicon};
+use super::lexicon::{CueForm, Lexicon, WordClasses};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
 use crate::entities::EntityKind;
@@ -462,7 +462,7 @@ impl Attributor<'_> {
         for &j in &before[k + 1..] {
             let t = &self.doc.tokens[j];
             // A gap (a quotation skipped), punctuation or a complementizer ends the chain.
-            if j + 1 != prev || !is_word(t) || self.lex.is_complementizer(t.folded) {
+            if j + 1 != prev || !is_word(t) || self.class(j, WordClasses::COMPLEMENTIZER) {
                 break;
             }
             if self.is_cue(j) && matches!(self.cue_form(j), Some(CueForm::Past | CueForm::Present))
@@ -571,7 +571,7 @@ impl Attributor<'_> {
                 .take_while(|&j| {
                     let t = &toks[j];
                     is_word(t)
-                        && !self.lex.is_complementizer(t.folded)
+                        && !self.class(j, WordClasses::COMPLEMENTIZER)
                         && !self.is_cue(j)
                         && !self.in_speech(j)
                 })
@@ -664,7 +664,7 @@ impl Attributor<'_> {
                     .doc
                     .tokens
                     .get(i + 1)
-                    .filter(|t| is_word(t) && !self.lex.is_object_lam(t.folded))
+                    .filter(|t| is_word(t) && !self.class(i + 1, WordClasses::OBJECT_LAM))
                     .map(|t| head_noun(t.span.slice(self.doc.text)))
                     .unwrap_or_default();
                 self.events.push(Event::new(
@@ -800,10 +800,10 @@ impl Attributor<'_> {
             if self.in_other_speech(j, None) {
                 continue;
             }
-            if self.lex.is_connector(t.folded) {
+            if self.class(j, WordClasses::CONNECTOR) {
                 return false;
             }
-            if self.lex.is_complementizer(t.folded) {
+            if self.class(j, WordClasses::COMPLEMENTIZER) {
                 return true;
             }
         }
@@ -856,12 +856,17 @@ impl Attributor<'_> {
                 .any(|s| self.phrase_matches(i, &s.words))
     }
 
-    /// [`Lexicon::may_start_source`] of token `i`, read from the paragraph stage's flags.
-    fn may_start_source(&self, i: usize) -> bool {
-        match self.doc.source_starts.get(i) {
-            Some(&flag) => flag,
-            None => self.lex.may_start_source(self.doc.tokens[i].folded),
+    /// True when token `i` has every class of `bits` ([`WordClasses`], read from the
+    /// paragraph stage's cached flags).
+    fn class(&self, i: usize, bits: u8) -> bool {
+        match self.doc.classes.get(i) {
+            Some(c) => c.has(bits),
+            None => self.lex.word_classes(self.doc.tokens[i].folded).has(bits),
         }
+    }
+
+    fn may_start_source(&self, i: usize) -> bool {
+        self.class(i, WordClasses::SOURCE_START)
     }
 
     fn phrase_matches(&self, i: usize, words: &[String]) -> bool {
@@ -895,11 +900,11 @@ impl Attributor<'_> {
             if is_symbol(t) {
                 continue;
             }
-            if window.is_empty() && self.lex.is_object_lam(t.folded) {
+            if window.is_empty() && self.class(j, WordClasses::OBJECT_LAM) {
                 // قال لي الوزير: the object pronoun, then the subject.
                 continue;
             }
-            if !window.is_empty() && self.lex.is_clause_opener(t.folded) {
+            if !window.is_empty() && self.class(j, WordClasses::CLAUSE_OPENER) {
                 // قال مصدر دبلوماسي لم يكشف عن اسمه: a relative or verbal clause follows.
                 break;
             }
@@ -911,7 +916,8 @@ impl Attributor<'_> {
                 stop = Some(j);
                 break;
             }
-            if self.lex.is_complementizer(t.folded) || self.is_cue(j) || self.starts_source(j) {
+            if self.class(j, WordClasses::COMPLEMENTIZER) || self.is_cue(j) || self.starts_source(j)
+            {
                 break;
             }
             window.push(j);
@@ -1058,11 +1064,11 @@ impl Attributor<'_> {
             if is_clause_end(t) {
                 let next = self.doc.tokens.get(j + 1)?;
                 let introduces = next.folded == ":"
-                    || self.lex.is_complementizer(next.folded)
+                    || self.class(j + 1, WordClasses::COMPLEMENTIZER)
                     || self.speech.starts_at(next.span.start);
                 return (introduces && !words.is_empty()).then_some(words);
             }
-            if !is_word(t) || self.lex.is_complementizer(t.folded) || self.is_cue(j) {
+            if !is_word(t) || self.class(j, WordClasses::COMPLEMENTIZER) || self.is_cue(j) {
                 return None;
             }
             words.push(j);
@@ -1149,8 +1155,8 @@ impl Attributor<'_> {
             let t = &toks[j];
             if t.span.start < para.start
                 || !is_word(t)
-                || self.lex.is_complementizer(t.folded)
-                || self.lex.is_connector(t.folded)
+                || self.class(j, WordClasses::COMPLEMENTIZER)
+                || self.class(j, WordClasses::CONNECTOR)
                 || self.is_cue(j)
                 || self.in_other_speech(j, None)
                 || self.in_name(j)
@@ -1172,8 +1178,8 @@ impl Attributor<'_> {
                 || is_sentence_end(t)
                 || is_clause_end(t)
                 || t.folded == ":"
-                || self.lex.is_complementizer(t.folded)
-                || self.lex.is_connector(t.folded);
+                || self.class(b, WordClasses::COMPLEMENTIZER)
+                || self.class(b, WordClasses::CONNECTOR);
             if !boundary {
                 return None;
             }
@@ -1481,7 +1487,7 @@ impl Attributor<'_> {
             .take_while(|&j| {
                 let t = &self.doc.tokens[j];
                 is_word(t)
-                    && !self.lex.is_complementizer(t.folded)
+                    && !self.class(j, WordClasses::COMPLEMENTIZER)
                     && !self.is_cue(j)
                     && !own.contains(t.span)
             })

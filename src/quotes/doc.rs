@@ -1,7 +1,7 @@
 //! The document as the quotation layer sees it: text, tokens and entity mentions, with the
 //! look-ups the other modules share.
 
-use super::lexicon::CueInfo;
+use super::lexicon::{CueInfo, WordClasses};
 use crate::entities::{Entity, EntityKind};
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
@@ -50,8 +50,8 @@ pub(crate) struct Doc<'a> {
     /// The cue-verb reading of each token ([`super::lexicon::Lexicon::cue`] of its folded
     /// text), computed per paragraph and cached with it.
     pub cues: Vec<Option<CueInfo>>,
-    /// Per token: [`super::lexicon::Lexicon::may_start_source`] of its folded text.
-    pub source_starts: Vec<bool>,
+    /// Per token: [`super::lexicon::Lexicon::word_classes`] of its folded text.
+    pub classes: Vec<WordClasses>,
     /// Every mention of every entity, sorted by start (then longest first).
     pub mentions: Vec<MentionRef>,
     /// The longest mention's length (bytes): a mention overlapping byte `b` starts at or after
@@ -60,14 +60,14 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Collects the mentions of `entities`; `cues` and `source_starts` hold one entry per
+    /// Collects the mentions of `entities`; `cues` and `classes` hold one entry per
     /// token.
     pub fn new(
         text: &'a str,
         tokens: Vec<DocToken<'a>>,
         entities: &'a [Entity],
         cues: Vec<Option<CueInfo>>,
-        source_starts: Vec<bool>,
+        classes: Vec<WordClasses>,
     ) -> Self {
         let mut mentions: Vec<MentionRef> = entities
             .iter()
@@ -87,7 +87,7 @@ impl<'a> Doc<'a> {
             tokens,
             entities,
             cues,
-            source_starts,
+            classes,
             mentions,
             max_mention_len,
         }

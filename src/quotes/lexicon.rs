@@ -47,6 +47,30 @@ pub(crate) struct SourcePhrase {
     pub takes_name: bool,
 }
 
+/// The word classes of one folded token that the attribution tests token by token in its
+/// windows (a bit set): computed once per token in the paragraph stage and cached with it, so
+/// that attributing a document reads a bit instead of hashing each word again on every edit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WordClasses(u8);
+
+impl WordClasses {
+    /// [`Lexicon::may_start_source`].
+    pub const SOURCE_START: u8 = 1;
+    /// [`Lexicon::is_complementizer`].
+    pub const COMPLEMENTIZER: u8 = 2;
+    /// [`Lexicon::is_clause_opener`].
+    pub const CLAUSE_OPENER: u8 = 4;
+    /// [`Lexicon::is_object_lam`].
+    pub const OBJECT_LAM: u8 = 8;
+    /// [`Lexicon::is_connector`].
+    pub const CONNECTOR: u8 = 16;
+
+    /// True when every class of `bits` is set.
+    pub fn has(self, bits: u8) -> bool {
+        self.0 & bits == bits
+    }
+}
+
 /// All word lists, folded.
 pub(crate) struct Lexicon {
     cues: HashMap<String, CueInfo>,
@@ -240,11 +264,27 @@ impl Lexicon {
             .is_some_and(|w| self.media.contains(w))
     }
 
+    /// The [`WordClasses`] of a folded token.
+    pub fn word_classes(&self, folded: &str) -> WordClasses {
+        let mut c = 0;
+        for (on, bit) in [
+            (self.may_start_source(folded), WordClasses::SOURCE_START),
+            (self.is_complementizer(folded), WordClasses::COMPLEMENTIZER),
+            (self.is_clause_opener(folded), WordClasses::CLAUSE_OPENER),
+            (self.is_object_lam(folded), WordClasses::OBJECT_LAM),
+            (self.is_connector(folded), WordClasses::CONNECTOR),
+        ] {
+            if on {
+                c |= bit;
+            }
+        }
+        WordClasses(c)
+    }
+
     /// False when no source phrase can start at a token of this folded form: it is not a relay
     /// verb ([`Self::is_relay`]), not the lone lām (لـ before a quoted name), not lām + a media
     /// noun ([`Self::is_lam_media`]) and no source phrase starts with it
-    /// ([`Self::sources_starting`]). Computed once per token in the paragraph stage, so the
-    /// attribution's windows skip the three look-ups for ordinary words.
+    /// ([`Self::sources_starting`]).
     pub fn may_start_source(&self, folded: &str) -> bool {
         folded == "ل"
             || self.is_relay(folded)

@@ -155,21 +155,18 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
     let paras = crate::text::segment::paragraphs(text);
     let marks = marks::find_marks(text);
     let cues = tokens.iter().map(|t| lex.cue(&t.folded)).collect();
-    let source_starts = tokens
-        .iter()
-        .map(|t| lex.may_start_source(&t.folded))
-        .collect();
+    let classes = tokens.iter().map(|t| lex.word_classes(&t.folded)).collect();
     let tokens = tokens
         .iter()
         .map(|t| doc::DocToken::shifted(t, 0))
         .collect();
-    scan_with(text, tokens, entities, &paras, marks, cues, source_starts)
+    scan_with(text, tokens, entities, &paras, marks, cues, classes)
 }
 
 /// The quotation layer's paragraph-local work on one paragraph (the paragraph stage's part of
 /// [`scan`], a pure function of the paragraph's text): its quotation marks with their
-/// neighbour contexts, the cue-verb reading of each token and whether it may start a source
-/// phrase. Spans are byte ranges of the paragraph.
+/// neighbour contexts, the cue-verb reading of each token and its word classes
+/// ([`lexicon::Lexicon::word_classes`]). Spans are byte ranges of the paragraph.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParagraphQuotes {
     /// The paragraph's length (bytes).
@@ -178,8 +175,8 @@ pub struct ParagraphQuotes {
     marks: Vec<marks::ParagraphMark>,
     /// One entry per token of the paragraph.
     cues: Vec<Option<lexicon::CueInfo>>,
-    /// One entry per token: [`lexicon::Lexicon::may_start_source`] of its folded form.
-    source_starts: Vec<bool>,
+    /// One entry per token: [`lexicon::Lexicon::word_classes`] of its folded form.
+    classes: Vec<lexicon::WordClasses>,
 }
 
 impl ParagraphQuotes {
@@ -197,17 +194,14 @@ impl ParagraphQuotes {
 /// The paragraph stage's quotation work for `paragraph` (a trimmed line of
 /// [`crate::text::segment::paragraphs`]) and its `tokens` ([`crate::text::token::tokenize`] of
 /// the paragraph). Cost: one pass over the paragraph's characters, one cue look-up and one
-/// source-phrase test per token.
+/// word-class look-up per token.
 pub fn paragraph_quotes(paragraph: &str, tokens: &[Token]) -> ParagraphQuotes {
     let lex = &*lexicon::LEXICON;
     ParagraphQuotes {
         len: paragraph.len(),
         marks: marks::paragraph_marks(paragraph),
         cues: tokens.iter().map(|t| lex.cue(&t.folded)).collect(),
-        source_starts: tokens
-            .iter()
-            .map(|t| lex.may_start_source(&t.folded))
-            .collect(),
+        classes: tokens.iter().map(|t| lex.word_classes(&t.folded)).collect(),
     }
 }
 
@@ -234,26 +228,26 @@ pub fn scan_paragraphs(
     let marks = marks::document_marks(text, &mark_parts);
     let n: usize = parts.iter().map(|(_, _, t)| t.len()).sum();
     let mut cues = Vec::with_capacity(n);
-    let mut source_starts = Vec::with_capacity(n);
+    let mut classes = Vec::with_capacity(n);
     let mut tokens = Vec::with_capacity(n);
     let lex = &*lexicon::LEXICON;
     for &(offset, p, toks) in parts {
         tokens.extend(toks.iter().map(|t| doc::DocToken::shifted(t, offset)));
-        if p.cues.len() == toks.len() && p.source_starts.len() == toks.len() {
+        if p.cues.len() == toks.len() && p.classes.len() == toks.len() {
             cues.extend_from_slice(&p.cues);
-            source_starts.extend_from_slice(&p.source_starts);
+            classes.extend_from_slice(&p.classes);
         } else {
             // Not the paragraph's tokens: read them from the tokens given.
             cues.extend(toks.iter().map(|t| lex.cue(&t.folded)));
-            source_starts.extend(toks.iter().map(|t| lex.may_start_source(&t.folded)));
+            classes.extend(toks.iter().map(|t| lex.word_classes(&t.folded)));
         }
     }
-    scan_with(text, tokens, entities, &paras, marks, cues, source_starts)
+    scan_with(text, tokens, entities, &paras, marks, cues, classes)
 }
 
 /// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
 /// paragraphs, `tokens` its tokens, `marks` [`marks::find_marks`]`(text)`, `cues` one cue
-/// reading per token, `source_starts` one [`lexicon::Lexicon::may_start_source`] per token.
+/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token.
 fn scan_with<'t>(
     text: &'t str,
     tokens: Vec<doc::DocToken<'t>>,
@@ -261,10 +255,10 @@ fn scan_with<'t>(
     paras: &[Span],
     marks: Vec<marks::Mark>,
     cues: Vec<Option<lexicon::CueInfo>>,
-    source_starts: Vec<bool>,
+    classes: Vec<lexicon::WordClasses>,
 ) -> QuoteScan {
     let lex = &*lexicon::LEXICON;
-    let doc = doc::Doc::new(text, tokens, entities, cues, source_starts);
+    let doc = doc::Doc::new(text, tokens, entities, cues, classes);
     let pairing = pair::pair_marks(text, paras, marks);
     let quoted = &pairing.quoted;
 
