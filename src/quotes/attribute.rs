@@ -190,27 +190,22 @@ struct Attributor<'a> {
     events_read: std::cell::Cell<bool>,
 }
 
-/// One flag per token of `doc`: true when a span of `spans` contains the token.
-/// Each span's token range is added to a difference array, so nested and long (multi-paragraph)
-/// quotations cost two binary searches each, not one write per token they hold.
+/// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
+/// [`SpanIndex`] keeps them) contains the token. Each span's token range (two sampled binary searches) is filled; a range already inside the
+/// previous one (a nested quotation) is skipped, so a token is written at most once per
+/// overlapping span and a text without quotations costs one allocation.
 fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
-    let n = doc.tokens.len();
-    let mut delta = vec![0i32; n + 1];
+    let mut flags = vec![false; doc.tokens.len()];
+    let mut filled_to = 0;
     for s in spans {
         let r = doc.tokens_in(*s);
-        if r.start < r.end {
-            delta[r.start] += 1;
-            delta[r.end] -= 1;
+        let from = r.start.max(filled_to);
+        if from < r.end {
+            flags[from..r.end].fill(true);
+            filled_to = r.end;
         }
     }
-    let mut depth = 0i32;
-    delta[..n]
-        .iter()
-        .map(|d| {
-            depth += d;
-            depth > 0
-        })
-        .collect()
+    flags
 }
 
 /// Attributes each of `speech` (speech quotations in document order).
