@@ -340,7 +340,7 @@ struct FormIndex<'a> {
 /// The set of letters of `s` as bits (letter code modulo 64). Parts within two edits of each
 /// other ([`same_part`]) differ in at most four bits: a substitution changes at most two, an
 /// insertion or deletion one, a transposition none.
-fn letter_bits(s: &str) -> u64 {
+pub(crate) fn letter_bits(s: &str) -> u64 {
     s.chars().fold(0, |bits, c| bits | 1 << (c as u32 % 64))
 }
 

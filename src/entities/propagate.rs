@@ -112,8 +112,9 @@ pub struct Learned<'a> {
     /// Most words in a key.
     max_words: usize,
     /// One-word person names of five letters or more by first letter, each bucket sorted, each
-    /// with its length in chars (to skip the pairs [`super::merge::same_part`] rejects by length).
-    surnames: FxHashMap<char, Vec<(&'a str, usize)>>,
+    /// with its length in chars and its [`super::merge::letter_bits`] (to skip the pairs
+    /// [`super::merge::same_part`] rejects by length or by letters).
+    surnames: FxHashMap<char, Vec<(&'a str, usize, u64)>>,
     /// The first word of every key.
     first_words: FxHashSet<&'a str>,
     /// [`find_learned`]'s spelling-variant test per distinct reading (key: its fold, U+0001, its
@@ -140,12 +141,16 @@ impl<'a> Learned<'a> {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
-        let mut surnames: FxHashMap<char, Vec<(&'a str, usize)>> = FxHashMap::default();
+        let mut surnames: FxHashMap<char, Vec<(&'a str, usize, u64)>> = FxHashMap::default();
         for (&k, kind) in &names {
             if is_variant_surname(k, *kind)
                 && let Some(c) = k.chars().next()
             {
-                surnames.entry(c).or_default().push((k, k.chars().count()));
+                surnames.entry(c).or_default().push((
+                    k,
+                    k.chars().count(),
+                    super::merge::letter_bits(k),
+                ));
             }
         }
         // Stable order within a bucket, whatever the map's iteration order.
@@ -246,17 +251,23 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
                     return v;
                 }
                 let len = r.fold.chars().count();
+                let bits = super::merge::letter_bits(&r.fold);
                 // `same_part` is true for equal words, else only for words of five letters or
-                // more whose lengths differ by at most one (two from eight letters on).
-                let may_match = |s: &str, n: usize| {
+                // more whose lengths differ by at most one (two from eight letters on), and
+                // whose letter sets differ in at most four bits (two edits change at most two
+                // each, see `letter_bits`).
+                let may_match = |s: &str, n: usize, b: u64| {
                     let short = len.min(n);
-                    s == r.fold || short >= 5 && len.abs_diff(n) <= if short >= 8 { 2 } else { 1 }
+                    s == r.fold
+                        || short >= 5
+                            && len.abs_diff(n) <= if short >= 8 { 2 } else { 1 }
+                            && (bits ^ b).count_ones() <= 4
                 };
                 let v = !lx.is_common(&r.light)
                     && lx.lookup(&r.fold).is_none()
-                    && bucket
-                        .iter()
-                        .any(|&(s, n)| may_match(s, n) && super::merge::same_part(&r.fold, s));
+                    && bucket.iter().any(|&(s, n, b)| {
+                        may_match(s, n, b) && super::merge::same_part(&r.fold, s)
+                    });
                 variant_memo.insert(memo_key.as_str().into(), v);
                 v
             });
