@@ -1512,38 +1512,14 @@ impl Attributor<'_> {
 
 /// The first word of a name or role, folded, without the article: "وزارة الصحة" → "وزاره",
 /// "الرئيس الجزائري" → "رئيس".
-///
-/// Every analysis asks for the head nouns of all the entities' names and roles, which barely
-/// change from one keystroke to the next, so the results are remembered per thread, keyed by
-/// the first word as written (at most [`HEAD_MEMO_ENTRIES`] of them; the memo is emptied when
-/// full).
 fn head_noun(phrase: &str) -> String {
-    let Some(first) = phrase.split_whitespace().next() else {
-        return String::new();
-    };
-    HEAD_MEMO.with(|memo| {
-        if let Some(head) = memo.borrow().get(first) {
-            return head.to_string();
-        }
-        let folded = fold_str(first);
-        let head = match folded.strip_prefix("ال") {
-            Some(rest) => rest.to_string(),
-            None => folded,
-        };
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= HEAD_MEMO_ENTRIES {
-            memo.clear();
-        }
-        memo.insert(first.into(), head.as_str().into());
-        head
-    })
-}
-
-/// How many first words [`head_noun`] remembers per thread (about 40 bytes each).
-const HEAD_MEMO_ENTRIES: usize = 16_384;
-
-thread_local! {
-    /// [`head_noun`]'s memo: first word as written → its head noun.
-    static HEAD_MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    let first = phrase
+        .split_whitespace()
+        .next()
+        .map(fold_str)
+        .unwrap_or_default();
+    match first.strip_prefix("ال") {
+        Some(rest) => rest.to_string(),
+        None => first,
+    }
 }
