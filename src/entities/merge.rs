@@ -24,43 +24,44 @@ use super::{EntityKind, Mention};
 /// RapidFuzz's OSA, which removes the common affix) — so two spellings of one name compare
 /// only the few chars where they differ.
 pub fn osa_distance(a: &str, b: &str) -> usize {
-    let (a, b) = strip_common_affix(a, b);
-    if a.is_empty() || b.is_empty() {
-        return a.chars().count().max(b.chars().count());
-    }
-    osa_distance_core(a, b)
+    osa_bounded(a, b, usize::MAX).unwrap_or_else(|| osa_distance_table(a, b))
 }
 
-/// True when `osa_distance(a, b) <= max`. After the common affix is dropped, only the cells
-/// within `max` of the table's diagonal are computed (Ukkonen's band, *Algorithms for
-/// approximate string matching*, 1985), and the test stops at the first row whose band is all
-/// above `max`. Strings whose differing part is 32 chars or more use the full table.
+/// True when `osa_distance(a, b) <= max`, computing only the band of the table within `max`
+/// of its diagonal and stopping at the first row above `max` ([`osa_bounded`]).
 pub fn osa_within(a: &str, b: &str, max: usize) -> bool {
+    osa_bounded(a, b, max).is_some()
+}
+
+/// The OSA distance of `a` and `b` when it is at most `max`, else `None`. After the common
+/// affix is dropped, only the cells within `max` of the table's diagonal are computed
+/// (Ukkonen's band, *Algorithms for approximate string matching*, 1985; `max` is first
+/// lowered to the longer length, which bounds the distance, so a large `max` is the full
+/// table), and the computation stops at the first row whose band is all above `max`. When
+/// what differs is 32 chars or more, the full table ([`osa_distance_table`]) is used.
+fn osa_bounded(a: &str, b: &str, max: usize) -> Option<usize> {
     const SMALL: usize = 32;
     let (a, b) = strip_common_affix(a, b);
     let mut ca = ['\0'; SMALL];
     let mut cb = ['\0'; SMALL];
     let (mut na, mut nb) = (0, 0);
-    for c in a.chars() {
-        if na == SMALL {
-            return osa_distance_table(a, b) <= max;
+    for (chars, n, s) in [(&mut ca, &mut na, a), (&mut cb, &mut nb, b)] {
+        for c in s.chars() {
+            if *n == SMALL {
+                let d = osa_distance_table(a, b);
+                return (d <= max).then_some(d);
+            }
+            chars[*n] = c;
+            *n += 1;
         }
-        ca[na] = c;
-        na += 1;
-    }
-    for c in b.chars() {
-        if nb == SMALL {
-            return osa_distance_table(a, b) <= max;
-        }
-        cb[nb] = c;
-        nb += 1;
     }
     if na.abs_diff(nb) > max {
-        return false;
+        return None;
     }
-    if na.max(nb) <= max {
-        return true;
+    if na == 0 || nb == 0 {
+        return Some(na.max(nb));
     }
+    let max = max.min(na.max(nb));
     // Cells hold min(distance, max + 1); rows i - 2, i - 1 and i live at index i % 3.
     let inf = max + 1;
     let mut rows = [[inf; SMALL + 1]; 3];
@@ -92,10 +93,11 @@ pub fn osa_within(a: &str, b: &str, max: usize) -> bool {
             best = best.min(v);
         }
         if best > max {
-            return false;
+            return None;
         }
     }
-    rows[na % 3][nb] <= max
+    let d = rows[na % 3][nb];
+    (d <= max).then_some(d)
 }
 
 /// `a` and `b` without the chars they share at the start and at the end (the suffix is
@@ -116,44 +118,6 @@ fn strip_common_affix<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
         .map(|(x, _)| x.len_utf8())
         .sum();
     (&a[..a.len() - suffix], &b[..b.len() - suffix])
-}
-
-/// The OSA table over `a` and `b`, its three live rows on the stack for short strings.
-fn osa_distance_core(a: &str, b: &str) -> usize {
-    /// Names are short: up to this many chars the table rows live on the stack.
-    const SMALL: usize = 32;
-    let (na, nb) = (a.chars().count(), b.chars().count());
-    if na >= SMALL || nb >= SMALL {
-        return osa_distance_table(a, b);
-    }
-    let mut ca = ['\0'; SMALL];
-    let mut cb = ['\0'; SMALL];
-    for (slot, c) in ca.iter_mut().zip(a.chars()) {
-        *slot = c;
-    }
-    for (slot, c) in cb.iter_mut().zip(b.chars()) {
-        *slot = c;
-    }
-    // Rows i - 2, i - 1 and i of the table, rotated by index (row i lives at i % 3).
-    let mut rows = [[0usize; SMALL + 1]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate().take(nb + 1) {
-        *cell = j;
-    }
-    for i in 1..=na {
-        let (cur, prev, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[cur][0] = i;
-        for j in 1..=nb {
-            let cost = usize::from(ca[i - 1] != cb[j - 1]);
-            let mut v = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] {
-                v = v.min(rows[before][j - 2] + 1);
-            }
-            rows[cur][j] = v;
-        }
-    }
-    rows[na % 3][nb]
 }
 
 /// [`osa_distance`] with a full table, for long strings.
