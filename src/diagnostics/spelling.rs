@@ -50,7 +50,8 @@ fn word_tokens(s: &str) -> Vec<Token> {
 ///
 /// The distance is at least the difference in length, so the table is skipped when that
 /// already exceeds the bound; [`crate::entities::merge::osa_within`] compares only what the two
-/// words do not share at their ends (this runs for every pair of forms of every entity, on each analysis).
+/// words do not share at their ends (this runs for every pair of forms of every entity, on
+/// each analysis).
 fn similar(a: &str, b: &str) -> bool {
     if a == b {
         return true;

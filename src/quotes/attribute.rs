@@ -191,9 +191,9 @@ struct Attributor<'a> {
 }
 
 /// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
-/// [`SpanIndex`] keeps them) contains the token. Each span's token range (two sampled binary searches) is filled; a range already inside the
-/// previous one (a nested quotation) is skipped, so a token is written at most once per
-/// overlapping span and a text without quotations costs one allocation.
+/// [`SpanIndex`] keeps them) contains the token. Each span's token range (two binary
+/// searches) is filled from where the ranges before it ended, so a nested quotation adds no
+/// writes and a text without quotations costs one allocation.
 fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
     let mut flags = vec![false; doc.tokens.len()];
     let mut filled_to = 0;
