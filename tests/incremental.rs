@@ -361,3 +361,71 @@ fn large_text_two_thread_path_equals_the_one_shot_functions() {
     text.insert_str(at, " وقال الوزير: «نعم»، ");
     assert_eq!(inc.analyze(&text), analyze_staged(&text, &extra));
 }
+
+/// Attribution reused across edits (`quotes::scan_paragraphs_reusing`): on a document of many
+/// articles, edits at spread-out places — a letter typed or deleted, a reporting clause with a
+/// quotation, a lone opening mark that runs to its paragraph's end, a speaker's name written
+/// before a cue verb, a paragraph break — each give the fresh analysis, and the quotations far
+/// from the edit keep their attribution from the previous analysis.
+#[test]
+fn attribution_reused_across_edits_equals_fresh() {
+    let dir = format!("{}/eval/docs", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("eval/docs")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut text = String::new();
+    for n in &names {
+        text.push_str(&std::fs::read_to_string(format!("{dir}/{n}")).expect("article"));
+        text.push_str("\n\n");
+    }
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    assert!(
+        first.quotes.quotes.len() > 40,
+        "the document has quotations"
+    );
+    assert_eq!(
+        inc.last_quote_reuse().quotes_reused,
+        0,
+        "nothing to reuse yet"
+    );
+    let pieces = ["ن", "", " وقال الوزير: «نعم»، ", "«", "\n\n", " بيسكوف", ""];
+    let (mut reused, mut quotes, mut cues_reused) = (0, 0, 0);
+    for step in 0..28 {
+        let frac = (step * 37 % 100) as f64 / 100.0;
+        let at = (text.len() as f64 * frac) as usize;
+        let at = (at..text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
+        let piece = pieces[step % pieces.len()];
+        if piece.is_empty() {
+            // Delete the character there.
+            if let Some(c) = text[at..].chars().next() {
+                text.replace_range(at..at + c.len_utf8(), "");
+            }
+        } else if piece == " بيسكوف" {
+            // A name after the next cue verb.
+            let cue = text[at..].find("قال").map_or(at, |i| at + i + "قال".len());
+            text.insert_str(cue, piece);
+        } else {
+            text.insert_str(at, piece);
+        }
+        let a = inc.analyze(&text);
+        assert_eq!(a, analyze_staged(&text, &extra), "step {step}");
+        let stats = inc.last_quote_reuse();
+        assert_eq!(stats.quotes, a.quotes.quotes.len(), "step {step}");
+        reused += stats.quotes_reused;
+        quotes += stats.quotes;
+        cues_reused += stats.cues_reused;
+    }
+    assert!(cues_reused > 0);
+    // Most edits touch a few paragraphs of about a hundred: most quotations are reused.
+    assert!(
+        reused * 2 > quotes,
+        "{reused} of {quotes} quotation attributions reused"
+    );
+}

@@ -51,6 +51,7 @@ use crate::entities::words::{Doc, Reading};
 use crate::entities::{self, EntityKind, MentionSource};
 use crate::quotes;
 use crate::text::Span;
+use crate::text::edit::EditMap;
 use crate::text::segment;
 use crate::text::token::{self, Token};
 
@@ -254,16 +255,19 @@ fn part_mentions_fresh(
 pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
     let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
     let resolved = part_mentions_fresh(text, &refs, tagger);
-    finish(text, parts, &with_offsets(&refs, &resolved))
+    finish(text, parts, &with_offsets(&refs, &resolved), None).0
 }
 
 /// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
-/// holds, for each of `parts`, its offset and [`staged::part_mentions`].
+/// holds, for each of `parts`, its offset and [`staged::part_mentions`]; `prev` the quotation
+/// layer's memo of the previous text with the map of its offsets into `text`
+/// ([`quotes::scan_paragraphs_reusing`]). Returns the analysis and the memo for the next text.
 fn finish(
     text: &str,
     parts: &[(usize, Arc<ParagraphWork>)],
     resolved: &[(usize, &PartMentions)],
-) -> Analysis {
+    prev: Option<(quotes::AttrMemo, EditMap)>,
+) -> (Analysis, quotes::AttrMemo) {
     let entities = staged::document_entities(resolved);
     let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
         .iter()
@@ -275,7 +279,7 @@ fn finish(
         .collect();
     // The diagnostics that need the entities but not the quotations run on a second core
     // while the quotations are scanned (large texts only: a thread costs tens of µs).
-    let scan = || quotes::scan_paragraphs(text, &entities, &quote_parts);
+    let scan = || quotes::scan_paragraphs_reusing(text, &entities, &quote_parts, prev);
     let by_entities = || diagnostics::entity_checks_paragraphs(text, &check_parts, &entities);
     let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
@@ -297,13 +301,17 @@ fn finish(
     } else {
         (scan(), by_entities())
     };
+    let (quotes, memo) = quotes;
     let diagnostics = diagnostics::check_paragraphs_with(text, &check_parts, by_entities, &quotes);
-    Analysis {
-        tokens: assemble(parts),
-        entities,
-        quotes,
-        diagnostics,
-    }
+    (
+        Analysis {
+            tokens: assemble(parts),
+            entities,
+            quotes,
+            diagnostics,
+        },
+        memo,
+    )
 }
 
 /// One distinct paragraph of the last analysed text: its paragraph stage and its resolved
@@ -339,6 +347,8 @@ pub struct IncrementalAnalyzer {
     last_order: Vec<(Span, usize)>,
     /// The learned names of the last analysis: every cached `resolved` was computed with them.
     learned: FxHashMap<Box<str>, EntityKind>,
+    /// The quotation layer's memo of the last analysis (attribution reused across edits).
+    quote_memo: Option<quotes::AttrMemo>,
     reused: usize,
     computed: usize,
     resolved: usize,
@@ -372,6 +382,7 @@ impl IncrementalAnalyzer {
             last_text: String::new(),
             last_order: Vec::new(),
             learned: FxHashMap::default(),
+            quote_memo: None,
             reused: usize::MAX,
             computed: 0,
             resolved: 0,
@@ -388,6 +399,7 @@ impl IncrementalAnalyzer {
             last_text: String::new(),
             last_order: Vec::new(),
             learned: FxHashMap::default(),
+            quote_memo: None,
             reused: 0,
             computed: 0,
             resolved: 0,
@@ -402,6 +414,7 @@ impl IncrementalAnalyzer {
         self.last_text = String::new();
         self.last_order = Vec::new();
         self.learned = FxHashMap::default();
+        self.quote_memo = None;
     }
 
     /// Number of distinct paragraphs cached (those of the last text analysed).
@@ -413,6 +426,15 @@ impl IncrementalAnalyzer {
     /// computed.
     pub fn last_counts(&self) -> (usize, usize) {
         (self.reused, self.computed)
+    }
+
+    /// How much of the last analysis's quotation attribution was taken from the analysis
+    /// before it ([`quotes::ReuseStats`]; all zero before the first analysis).
+    pub fn last_quote_reuse(&self) -> quotes::ReuseStats {
+        self.quote_memo
+            .as_ref()
+            .map(|m| m.stats())
+            .unwrap_or_default()
     }
 
     /// Of the last analysis's distinct paragraphs: how many had their mentions resolved again
@@ -440,6 +462,7 @@ impl IncrementalAnalyzer {
         let mut free = std::mem::take(&mut self.free);
         let old_text = std::mem::take(&mut self.last_text);
         let old_order = std::mem::take(&mut self.last_order);
+        let old_memo = self.quote_memo.take();
 
         // The changed bytes: everything between the common prefix and the common suffix, widened
         // to whole lines — from the start of the line holding the first changed byte (`a`) to
@@ -586,7 +609,9 @@ impl IncrementalAnalyzer {
                 )
             })
             .collect();
-        let analysis = finish(text, &parts, &resolved_parts);
+        let map = EditMap::new(old.len(), new.len(), pre, suf);
+        let prev = old_memo.zip(map);
+        let (analysis, memo) = finish(text, &parts, &resolved_parts, prev);
         drop(resolved_parts);
         drop(parts);
         let mut last_text = old_text;
@@ -598,6 +623,7 @@ impl IncrementalAnalyzer {
         self.last_text = last_text;
         self.last_order = order;
         self.learned = learned_now;
+        self.quote_memo = Some(memo);
         analysis
     }
 }

@@ -48,12 +48,16 @@
 //! - A quotation with no cue and no source, following another in the same paragraph, keeps
 //!   that one's speaker.
 
+use std::sync::Arc;
+
 use super::doc::{Doc, SpanIndex, is_clause_end, is_sentence_end, is_symbol, is_word};
 use super::lexicon::{CueForm, Lexicon, WordClasses};
+use super::memo::{self, AttrMemo, CueMemo, Plan, QuoteMemo, Region, ReuseStats};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
 use crate::entities::EntityKind;
 use crate::text::Span;
+use crate::text::edit::EditMap;
 use crate::text::normalize::{fold_str, is_ignorable};
 use crate::text::token::TokenKind;
 
@@ -82,10 +86,10 @@ pub(crate) struct Attribution {
 
 /// A named thing found in the text: a speaker or a source.
 #[derive(Clone, Debug, PartialEq)]
-struct Named {
-    name: String,
-    entity: Option<String>,
-    span: Span,
+pub(crate) struct Named {
+    pub name: String,
+    pub entity: Option<String>,
+    pub span: Span,
 }
 
 impl Named {
@@ -116,20 +120,21 @@ struct SourceMatch {
 }
 
 /// A speaker introduced at some point of the text.
-struct Event {
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Event {
     /// Byte offset of the verb (or quotation).
-    at: usize,
+    pub at: usize,
     /// Who speaks.
-    who: Named,
+    pub who: Named,
     /// The head noun (folded, no article) of the word written right after the verb — the
     /// title before the name (أكد الرئيس الجزائري فلان → رئيس), so that a later الرئيس refers
     /// to that speaker even when the entity layer kept no role. Empty when unknown.
-    written_head: String,
+    pub written_head: String,
     /// The verb's gender (قالت: feminine), when known.
-    feminine: Option<bool>,
+    pub feminine: Option<bool>,
     /// [`head_noun`] of `who.name`, computed once (definite phrases compare it with up to
     /// [`DEFINITE_LOOKBACK`] earlier events).
-    who_head: String,
+    pub who_head: String,
 }
 
 impl Event {
@@ -169,8 +174,9 @@ struct Attributor<'a> {
     source_events: Vec<Event>,
     /// The token indices of the cue verbs found before quotations.
     before_cue_set: rustc_hash::FxHashSet<usize>,
-    /// For each head noun (folded, no article), the entities whose name or a role has it.
-    entity_heads: rustc_hash::FxHashMap<String, Vec<usize>>,
+    /// For each head noun (folded, no article), the entities whose name or a role has it
+    /// (shared with the memo while the entities stay the same).
+    entity_heads: Arc<rustc_hash::FxHashMap<String, Vec<usize>>>,
     /// For each head noun, the mentions of those entities, sorted by start.
     head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>,
     /// Entity id → index.
@@ -185,9 +191,68 @@ struct Attributor<'a> {
     /// while collecting the events, read no event: it is the same when the quotation is
     /// attributed, so it is not computed twice. (One that read the events is computed again:
     /// by then the list holds the verb's own event and the source events.)
-    speaker_of_cue: rustc_hash::FxHashMap<usize, Option<Named>>,
+    /// (The value is the index of the verb's event in `events`, whose `who` is the subject, or
+    /// `None` for no written subject.)
+    speaker_of_cue: rustc_hash::FxHashMap<usize, Option<u32>>,
     /// Set by every read of the events ([`Attributor::events_before`]).
     events_read: std::cell::Cell<bool>,
+    /// The source events added since this was last emptied ([`Attributor::add_event`]).
+    added: Vec<Event>,
+}
+
+/// For each head noun (folded, no article) of an entity's name or roles, the entities with it.
+fn entity_heads(entities: &[crate::entities::Entity]) -> rustc_hash::FxHashMap<String, Vec<usize>> {
+    let mut map: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+    for (i, e) in entities.iter().enumerate() {
+        let mut heads: Vec<String> = std::iter::once(head_noun(&e.name))
+            .chain(e.roles.iter().map(|r| head_noun(r)))
+            .collect();
+        heads.sort();
+        heads.dedup();
+        for h in heads {
+            map.entry(h).or_default().push(i);
+        }
+    }
+    map
+}
+
+/// True when `new` (the memos of the cue verbs inside the zone, in order) are the memo's cue
+/// verbs inside the zone, up to the shift.
+fn same_cues(p: &Plan, new: &[(usize, CueMemo)], new_events: &[Event]) -> bool {
+    let old = p.zone_cues();
+    fn event(events: &[Option<Event>], i: u32) -> Option<&Event> {
+        events.get(i as usize).and_then(Option::as_ref)
+    }
+    old.len() == new.len()
+        && old.iter().zip(new).all(|((oa, om), (na, nm))| {
+            p.map.old_to_new_at(*oa) == Some(*na)
+                && match (om, nm) {
+                    (CueMemo::NotEvent, CueMemo::NotEvent) => true,
+                    (
+                        CueMemo::Event {
+                            read_events: ro,
+                            event: eo,
+                        },
+                        CueMemo::Event {
+                            read_events: rn,
+                            event: en,
+                        },
+                    ) => {
+                        ro == rn
+                            && match (eo, en) {
+                                (None, None) => true,
+                                (Some(o), Some(n)) => {
+                                    match (event(&p.memo.events, *o), new_events.get(*n as usize)) {
+                                        (Some(o), Some(n)) => p.same_event(o, n),
+                                        _ => false,
+                                    }
+                                }
+                                _ => false,
+                            }
+                    }
+                    _ => false,
+                }
+        })
 }
 
 /// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
@@ -208,16 +273,31 @@ fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
     flags
 }
 
-/// Attributes each of `speech` (speech quotations in document order).
+/// Attributes each of `speech` (speech quotations in document order); `names` are the quoted
+/// names' spans. With `prev` — the memo of the attribution of an earlier version of the text
+/// and the map of that text's byte offsets into `doc.text` — what the edit cannot have changed
+/// is taken from the memo ([`super::memo`]); the result is the same either way. Returns the
+/// attributions, in the order of `speech`, and the memo of this run.
 pub(crate) fn attribute(
     doc: &Doc,
     lex: &Lexicon,
     paras: &[Span],
     speech: &[&Quoted],
     names: &[Span],
-) -> Vec<Attribution> {
+    prev: Option<(AttrMemo, EditMap)>,
+) -> (Vec<Attribution>, AttrMemo) {
     let speech_index = SpanIndex::new(speech.iter().map(|q| q.span).collect());
     let names = SpanIndex::new(names.to_vec());
+    let mut plan = prev.and_then(|(memo, map)| {
+        Plan::new(memo, map, doc, paras, &speech_index.spans, &names.spans)
+    });
+    let (keys, heads) = match &plan {
+        Some(p) => (p.memo.entities.clone(), p.memo.entity_heads.clone()),
+        None => (
+            memo::entity_keys(doc.entities),
+            Arc::new(entity_heads(doc.entities)),
+        ),
+    };
     let mut a = Attributor {
         doc,
         lex,
@@ -229,7 +309,7 @@ pub(crate) fn attribute(
         events: Vec::new(),
         source_events: Vec::new(),
         before_cue_set: Default::default(),
-        entity_heads: Default::default(),
+        entity_heads: heads,
         head_mentions: Default::default(),
         entity_index: doc
             .entities
@@ -239,19 +319,10 @@ pub(crate) fn attribute(
             .collect(),
         speaker_of_cue: Default::default(),
         events_read: std::cell::Cell::new(false),
+        added: Vec::new(),
     };
-    for (i, e) in doc.entities.iter().enumerate() {
-        let mut heads: Vec<String> = std::iter::once(head_noun(&e.name))
-            .chain(e.roles.iter().map(|r| head_noun(r)))
-            .collect();
-        heads.sort();
-        heads.dedup();
-        for h in heads {
-            a.entity_heads.entry(h).or_default().push(i);
-        }
-    }
     let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); doc.entities.len()];
-    for (h, es) in &a.entity_heads {
+    for (h, es) in a.entity_heads.iter() {
         for &e in es {
             entity_heads_of[e].push(h.as_str());
         }
@@ -269,19 +340,88 @@ pub(crate) fn attribute(
         }
     }
     a.head_mentions = head_mentions;
-    a.collect_events();
-    // The tokens before each quotation (they depend on the quotations only, not on the
-    // speakers found so far): computed once, used for the cue and for the attribution.
-    let befores: Vec<Vec<usize>> = speech.iter().map(|q| a.before(q.span)).collect();
-    let before_cues: Vec<Option<usize>> = befores.iter().map(|b| a.before_cue(b)).collect();
-    a.before_cue_set = before_cues.iter().flatten().copied().collect();
-    let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
+    drop(entity_heads_of);
+    let (cue_memos, cues_reused) = a.collect_events(plan.as_mut());
+    let plan = plan.as_ref();
+
+    // The cue found before each quotation (it depends on the quotations only, not on the
+    // speakers found so far): from the memo for a quotation outside the zone, else from the
+    // tokens before it, which are kept for its attribution.
+    let mut befores: Vec<Option<Vec<usize>>> = vec![None; speech.len()];
+    let mut olds: Vec<Option<&QuoteMemo>> = vec![None; speech.len()];
+    let mut before_cues: Vec<Option<usize>> = Vec::with_capacity(speech.len());
     for (k, q) in speech.iter().enumerate() {
-        let mut attr = a.attribute_one(q, &befores[k], before_cues[k]);
+        let old = plan
+            .filter(|p| p.region(q.span) != Region::Inside)
+            .and_then(|p| Some((p, p.quote(q.span)?)));
+        let cached = old.and_then(|(p, m)| match m.before_cue_at {
+            None => Some(None),
+            Some(at) => {
+                let x = p.map.old_to_new_at(at)?;
+                let i = doc.token_at_or_after(x);
+                (doc.tokens.get(i)?.span.start == x).then_some(Some(i))
+            }
+        });
+        olds[k] = old.map(|(_, m)| m);
+        match cached {
+            Some(c) => before_cues.push(c),
+            None => {
+                let b = a.before(q.span);
+                before_cues.push(a.before_cue(&b));
+                befores[k] = Some(b);
+            }
+        }
+    }
+    a.before_cue_set = before_cues.iter().flatten().copied().collect();
+
+    let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
+    let mut quote_memos: Vec<QuoteMemo> = Vec::with_capacity(speech.len());
+    let mut quotes_reused = 0;
+    // Quotations attributed again, and the paragraphs they open in: a quotation inside one, or
+    // after one in the same paragraph, reads its attribution, so it is attributed again too.
+    let mut redone: rustc_hash::FxHashSet<Span> = Default::default();
+    let mut redone_paras: rustc_hash::FxHashSet<usize> = Default::default();
+    // Whether the quotations after the zone may be reused: decided at the first of them.
+    let mut after_ok: Option<bool> = None;
+    for (k, q) in speech.iter().enumerate() {
+        let para = a.para_of(q.open.start);
+        let reusable = plan.and_then(|p| {
+            let ok = match p.region(q.span) {
+                Region::Before => true,
+                Region::Inside => false,
+                Region::After => {
+                    *after_ok.get_or_insert_with(|| cue_memos.1 && a.same_source_events(p))
+                }
+            };
+            let depends = redone_paras.contains(&para.start)
+                || a.speech_containing(q.span).any(|s| redone.contains(s));
+            let m = olds[k].filter(|_| ok && !depends)?;
+            let added: Option<Vec<Event>> = m.added.iter().map(|e| p.event(e)).collect();
+            Some((p.attribution(&m.attr)?, added?))
+        });
+        if let Some((attr, added)) = reusable {
+            quotes_reused += 1;
+            for e in &added {
+                a.add_event(e.clone());
+            }
+            a.added.clear();
+            quote_memos.push(QuoteMemo {
+                span: q.span,
+                attr: attr.clone(),
+                before_cue_at: before_cues[k].map(|i| doc.tokens[i].span.start),
+                added,
+            });
+            out.push(attr);
+            continue;
+        }
+        redone.insert(q.span);
+        redone_paras.insert(para.start);
+        a.added.clear();
+        let before = befores[k].take().unwrap_or_else(|| a.before(q.span));
+        let mut attr = a.attribute_one(q, &before, before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
             // A quotation following another in the same paragraph with nothing of its own:
             // the same speaker goes on.
-            let para = a.para_of(q.open.start);
             let prev = (0..k)
                 .rev()
                 .take_while(|&j| speech[j].open.start >= para.start)
@@ -298,9 +438,38 @@ pub(crate) fn attribute(
         {
             a.not_the_quoting_speaker(&mut attr, &out[j], speech[j].content);
         }
+        quote_memos.push(QuoteMemo {
+            span: q.span,
+            attr: attr.clone(),
+            before_cue_at: before_cues[k].map(|i| doc.tokens[i].span.start),
+            added: std::mem::take(&mut a.added),
+        });
         out.push(attr);
     }
-    out
+    let memo = AttrMemo {
+        text_len: doc.text.len(),
+        entities: keys,
+        entity_heads: a.entity_heads.clone(),
+        paras: paras.to_vec(),
+        mentions: doc.mentions.clone(),
+        speech: a.speech.spans.clone(),
+        names: a.names.spans.clone(),
+        cues: cue_memos.0,
+        events: std::mem::take(&mut a.events)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        quotes: quote_memos,
+        stats: ReuseStats {
+            cues_reused,
+            cues: 0,
+            quotes_reused,
+            quotes: speech.len(),
+        },
+    };
+    let mut memo = memo;
+    memo.stats.cues = memo.cues.len();
+    (out, memo)
 }
 
 impl Attributor<'_> {
@@ -602,6 +771,7 @@ impl Attributor<'_> {
     }
 
     fn add_event(&mut self, e: Event) {
+        self.added.push(e.clone());
         // Quotations are attributed in document order: this is (almost always) a push.
         let i = self.source_events.partition_point(|x| x.at <= e.at);
         self.source_events.insert(i, e);
@@ -638,38 +808,156 @@ impl Attributor<'_> {
             .map(|e| e.who.clone())
     }
 
-    /// Records every main-clause reporting verb with a written subject.
-    fn collect_events(&mut self) {
+    /// Records every main-clause reporting verb with a written subject. With a `plan`, the
+    /// cue verbs before the zone — and those after it, when the zone's mentions and events are
+    /// the same as before — are taken from the memo. Returns each cue-verb token's memo (by
+    /// its start) with whether the zone's events were the same, and how many were reused.
+    fn collect_events(
+        &mut self,
+        mut plan: Option<&mut Plan>,
+    ) -> ((Vec<(usize, CueMemo)>, bool), usize) {
         // Only the tokens with a cue reading can be cue verbs (`is_cue`).
         let cues: Vec<usize> = (0..self.doc.tokens.len())
             .filter(|&i| self.doc.cues.get(i).is_some_and(Option::is_some))
             .collect();
-        for i in cues {
-            if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
-                continue;
+        let mut memos: Vec<(usize, CueMemo)> = Vec::with_capacity(cues.len());
+        let mut reused = 0;
+        let split = plan.as_ref().map_or(cues.len(), |p| {
+            cues.partition_point(|&i| self.doc.tokens[i].span.start < p.zone.end)
+        });
+        let mut zone_from = None;
+        for (n, &i) in cues.iter().enumerate() {
+            let span = self.doc.tokens[i].span;
+            if n == split {
+                // The first cue after the zone: reuse goes on only when the zone left the
+                // same events and mentions behind.
+                let p = plan.as_ref().expect("split < len only with a plan");
+                let same = p.zone_mentions_same
+                    && same_cues(p, &memos[zone_from.unwrap_or(memos.len())..], &self.events);
+                if !same {
+                    zone_from = Some(usize::MAX);
+                }
             }
-            self.events_read.set(false);
-            let speaker = self.explicit_speaker(i);
-            if !self.events_read.get() {
-                self.speaker_of_cue.insert(i, speaker.clone());
+            let from_memo = plan.as_deref_mut().and_then(|p| {
+                let ok = match p.region(span) {
+                    Region::Before => true,
+                    Region::Inside => {
+                        zone_from.get_or_insert(memos.len());
+                        false
+                    }
+                    Region::After => zone_from != Some(usize::MAX),
+                };
+                match p.cue(span.start).filter(|_| ok)? {
+                    CueMemo::NotEvent => Some((CueMemo::NotEvent, None)),
+                    CueMemo::Event {
+                        read_events,
+                        event: None,
+                    } => Some((
+                        CueMemo::Event {
+                            read_events,
+                            event: None,
+                        },
+                        None,
+                    )),
+                    CueMemo::Event {
+                        read_events,
+                        event: Some(e),
+                    } => {
+                        let e = p.take_event(e)?;
+                        Some((
+                            CueMemo::Event {
+                                read_events,
+                                event: None,
+                            },
+                            Some(e),
+                        ))
+                    }
+                }
+            });
+            let (mut entry, event) = match from_memo {
+                Some(e) => {
+                    reused += 1;
+                    e
+                }
+                None => self.cue_memo(i),
+            };
+            if let CueMemo::Event {
+                read_events,
+                event: slot,
+            } = &mut entry
+            {
+                if let Some(e) = event {
+                    // Events come in document order, so earlier ones resolve later references.
+                    *slot = Some(self.events.len() as u32);
+                    self.events.push(e);
+                }
+                if !*read_events {
+                    self.speaker_of_cue.insert(i, *slot);
+                }
             }
-            if let Some(who) = speaker {
-                // Events come in document order, so earlier ones resolve later references.
-                let written_head = self
-                    .doc
-                    .tokens
-                    .get(i + 1)
-                    .filter(|t| is_word(t) && !self.class(i + 1, WordClasses::OBJECT_LAM))
-                    .map(|t| head_noun(t.span.slice(self.doc.text)))
-                    .unwrap_or_default();
-                self.events.push(Event::new(
-                    self.doc.tokens[i].span.start,
-                    who,
-                    self.doc.cue(i).map(|c| c.feminine),
-                    written_head,
-                ));
-            }
+            memos.push((span.start, entry));
         }
+        let same = match plan {
+            None => false,
+            Some(p) if split == cues.len() => {
+                p.zone_mentions_same
+                    && same_cues(p, &memos[zone_from.unwrap_or(memos.len())..], &self.events)
+            }
+            Some(_) => zone_from != Some(usize::MAX),
+        };
+        ((memos, same), reused)
+    }
+
+    /// The events pass on the cue-verb token `i`: whether it is a main-clause reporting verb
+    /// (its memo, with the event not yet numbered), and the event of its written subject.
+    fn cue_memo(&mut self, i: usize) -> (CueMemo, Option<Event>) {
+        if !self.is_cue(i) || self.in_other_speech(i, None) || self.is_embedded(i) {
+            return (CueMemo::NotEvent, None);
+        }
+        self.events_read.set(false);
+        let speaker = self.explicit_speaker(i);
+        let read_events = self.events_read.get();
+        let event = speaker.map(|who| {
+            let written_head = self
+                .doc
+                .tokens
+                .get(i + 1)
+                .filter(|t| is_word(t) && !self.class(i + 1, WordClasses::OBJECT_LAM))
+                .map(|t| head_noun(t.span.slice(self.doc.text)))
+                .unwrap_or_default();
+            Event::new(
+                self.doc.tokens[i].span.start,
+                who,
+                self.doc.cue(i).map(|c| c.feminine),
+                written_head,
+            )
+        });
+        (
+            CueMemo::Event {
+                read_events,
+                event: None,
+            },
+            event,
+        )
+    }
+
+    /// True when the source events added so far (every quotation before the zone's end has
+    /// been attributed) are those the memo's run had added by the same point, up to the shift.
+    fn same_source_events(&self, p: &Plan) -> bool {
+        let mut old: Vec<&Event> = p
+            .memo
+            .quotes
+            .iter()
+            .take_while(|q| q.span.start < p.old_zone().end)
+            .flat_map(|q| &q.added)
+            .collect();
+        // `add_event` keeps them sorted by offset, equal offsets in the order added.
+        old.sort_by_key(|e| e.at);
+        old.len() == self.source_events.len()
+            && old
+                .iter()
+                .zip(&self.source_events)
+                .all(|(o, n)| p.same_event(o, n))
     }
 
     /// The speaker of a verb with no written subject at byte `at` (a cue verb at token `cue`,
@@ -809,7 +1097,8 @@ impl Attributor<'_> {
     /// the events pass kept it.
     fn cue_speaker(&self, ci: usize) -> Option<Named> {
         match self.speaker_of_cue.get(&ci) {
-            Some(s) => s.clone(),
+            Some(Some(e)) => self.events.get(*e as usize).map(|e| e.who.clone()),
+            Some(None) => None,
             None => self.explicit_speaker(ci),
         }
     }

@@ -16,12 +16,15 @@ mod attribute;
 mod doc;
 mod lexicon;
 mod marks;
+mod memo;
 mod names;
 mod pair;
 #[cfg(test)]
 mod tests;
 
 use serde::Serialize;
+
+pub use memo::{AttrMemo, ReuseStats};
 
 use crate::entities::Entity;
 use crate::text::Span;
@@ -160,7 +163,14 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
         .iter()
         .map(|t| doc::DocToken::shifted(t, 0))
         .collect();
-    scan_with(text, tokens, entities, &paras, marks, cues, classes)
+    scan_with(text, tokens, entities, &paras, marks, cues, classes, None).0
+}
+
+impl AttrMemo {
+    /// How much of the run that left this memo was taken from the memo it was given.
+    pub fn stats(&self) -> ReuseStats {
+        self.stats
+    }
 }
 
 /// The quotation layer's paragraph-local work on one paragraph (the paragraph stage's part of
@@ -217,6 +227,21 @@ pub fn scan_paragraphs(
     entities: &[Entity],
     parts: &[(usize, &ParagraphQuotes, &[Token])],
 ) -> QuoteScan {
+    scan_paragraphs_reusing(text, entities, parts, None).0
+}
+
+/// [`scan_paragraphs`] after an earlier version of the text: `prev` holds the memo that the
+/// scan of that version returned and the map of its byte offsets into `text`
+/// ([`crate::text::edit::EditMap`]). The cue verbs and quotations the edit cannot have
+/// affected keep their attribution from the memo (the rules of that reuse: module `memo`);
+/// the result equals [`scan_paragraphs`] whatever the memo holds, as long as it and the map
+/// describe the earlier text. Returns the scan and the memo for the next version.
+pub fn scan_paragraphs_reusing(
+    text: &str,
+    entities: &[Entity],
+    parts: &[(usize, &ParagraphQuotes, &[Token])],
+    prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
+) -> (QuoteScan, AttrMemo) {
     let paras: Vec<Span> = parts
         .iter()
         .map(|&(offset, p, _)| Span::new(offset, offset + p.len))
@@ -242,12 +267,14 @@ pub fn scan_paragraphs(
             classes.extend(toks.iter().map(|t| lex.word_classes(&t.folded)));
         }
     }
-    scan_with(text, tokens, entities, &paras, marks, cues, classes)
+    scan_with(text, tokens, entities, &paras, marks, cues, classes, prev)
 }
 
 /// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
 /// paragraphs, `tokens` its tokens, `marks` [`marks::find_marks`]`(text)`, `cues` one cue
-/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token.
+/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token, `prev` as
+/// for [`scan_paragraphs_reusing`].
+#[allow(clippy::too_many_arguments)]
 fn scan_with<'t>(
     text: &'t str,
     tokens: Vec<doc::DocToken<'t>>,
@@ -256,7 +283,8 @@ fn scan_with<'t>(
     marks: Vec<marks::Mark>,
     cues: Vec<Option<lexicon::CueInfo>>,
     classes: Vec<lexicon::WordClasses>,
-) -> QuoteScan {
+    prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
+) -> (QuoteScan, AttrMemo) {
     let lex = &*lexicon::LEXICON;
     let doc = doc::Doc::new(text, tokens, entities, cues, classes);
     let pairing = pair::pair_marks(text, paras, marks);
@@ -288,7 +316,7 @@ fn scan_with<'t>(
         }
         ids
     };
-    let attributions = attribute::attribute(&doc, lex, paras, &speech, &quoted_names);
+    let (attributions, memo) = attribute::attribute(&doc, lex, paras, &speech, &quoted_names, prev);
 
     let quotes = speech_idx
         .iter()
@@ -314,9 +342,12 @@ fn scan_with<'t>(
             }
         })
         .collect();
-    QuoteScan {
-        quotes,
-        quoted_names,
-        unmatched_closing: pairing.unmatched_closing,
-    }
+    (
+        QuoteScan {
+            quotes,
+            quoted_names,
+            unmatched_closing: pairing.unmatched_closing,
+        },
+        memo,
+    )
 }

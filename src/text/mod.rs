@@ -2,6 +2,7 @@
 //!
 //! - [`position`]: byte offsets ↔ LSP-style positions in UTF-8 / UTF-16 / UTF-32 code units.
 //! - [`document`]: an open document (rope + version) and incremental edits.
+//! - [`edit`]: byte offsets of one version of a text mapped into the next.
 //! - [`normalize`]: orthographic folding for matching, with a map back to original offsets.
 //! - [`token`]: the Arabic-aware tokenizer.
 //! - [`clitic`]: proclitic splitting (و ف ب ل ك ال لل and stacks).
@@ -9,6 +10,7 @@
 
 pub mod clitic;
 pub mod document;
+pub mod edit;
 pub mod normalize;
 pub mod position;
 pub mod segment;

@@ -1,0 +1,436 @@
+//! Attribution reused across versions of a text: what one run of `attribute` leaves for the
+//! next ([`AttrMemo`]), and the plan that decides, from the edit between the two texts, which
+//! cue verbs and quotations are taken from it and which are attributed again ([`Plan`]).
+//!
+//! Why reuse is exact. Attributing a cue verb or a quotation reads (a) the tokens, mentions,
+//! quotation spans and paragraphs within its paragraph, the paragraph before it (a cue after a
+//! colon that ends it) and at most [`MARGIN_TOKENS`] tokens around it (the longest fixed
+//! windows are 14 tokens back for أما, 14 forward for جاء في, 8 for a source phrase, 5 for an
+//! apposition), (b) the entities' ids, names, kinds and roles, and (c) the speakers introduced
+//! before it (events) with, for a definite phrase, the latest earlier mention of an entity with
+//! the same head noun. The *core* is the changed bytes widened by every quotation or quoted name
+//! (old or new) that touches them; the *zone* is the core widened to whole paragraphs and then
+//! by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side. The
+//! plan exists only when the entities (b) are the same, and the quotation spans, quoted names,
+//! paragraphs and mentions outside the core are the same up to the edit's shift; then an item
+//! outside the zone reads (a) the same as before. An item before the zone reads only earlier
+//! events and mentions, which are the same, so it is reused. An item after the zone is reused
+//! only when, in addition, the zone left the same state behind: the same mentions, the same cue
+//! events and the same events added by its quotations, up to the shift. Everything else is
+//! attributed again. `tests/incremental.rs` checks the result against a fresh analysis.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::attribute::{Attribution, Event, Named};
+use super::doc::{Doc, MentionRef};
+use super::{Cue, Source, Speaker};
+use crate::entities::{Entity, EntityKind};
+use crate::text::Span;
+use crate::text::edit::EditMap;
+
+/// Whole paragraphs on each side of the core that are attributed again.
+pub(crate) const MARGIN_PARAGRAPHS: usize = 2;
+/// At least this many tokens on each side of the core are attributed again (more than any
+/// fixed window of `attribute` reads across a paragraph break).
+pub(crate) const MARGIN_TOKENS: usize = 64;
+
+/// What the attribution of a cue verb left: not an event (not a main-clause reporting verb,
+/// or inside another quotation), or whether computing its written subject read the events and
+/// the event recorded with that subject (none when it has no written subject).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CueMemo {
+    /// Skipped by the events pass.
+    NotEvent,
+    /// A main-clause reporting verb.
+    Event {
+        /// Whether its subject was computed from the events (then it is not memoised for the
+        /// quotation pass).
+        read_events: bool,
+        /// Index of its event in the run's events ([`AttrMemo::events`]), when it has a
+        /// written subject (the event's `who`).
+        event: Option<u32>,
+    },
+}
+
+/// What the attribution of a quotation left: its final attribution, the token its cue was
+/// found at before it (byte offset), and the event its attribution added, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct QuoteMemo {
+    /// The quotation's span (bytes).
+    pub span: Span,
+    /// Its attribution.
+    pub attr: Attribution,
+    /// Start (bytes) of the cue verb found before it ([`super::attribute`]'s `before_cue`).
+    pub before_cue_at: Option<usize>,
+    /// The source events its attribution added (at most one, in practice).
+    pub added: Vec<Event>,
+}
+
+/// The entity fields attribution reads, per entity in order.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct EntityKey {
+    id: String,
+    name: String,
+    kind: EntityKind,
+    roles: Vec<String>,
+}
+
+impl EntityKey {
+    fn same(&self, e: &Entity) -> bool {
+        self.id == e.id && self.name == e.name && self.kind == e.kind && self.roles == e.roles
+    }
+}
+
+/// The keys of `entities`.
+pub(crate) fn entity_keys(entities: &[Entity]) -> Arc<Vec<EntityKey>> {
+    Arc::new(
+        entities
+            .iter()
+            .map(|e| EntityKey {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                kind: e.kind,
+                roles: e.roles.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// One run of attribution, kept for the next version of the text. Every offset is a byte of
+/// the text it was computed on (`text_len` bytes long).
+#[derive(Clone, Debug, Default)]
+pub struct AttrMemo {
+    pub(crate) text_len: usize,
+    pub(crate) entities: Arc<Vec<EntityKey>>,
+    /// Head noun → entities with it (shared while the entities stay the same).
+    pub(crate) entity_heads: Arc<FxHashMap<String, Vec<usize>>>,
+    pub(crate) paras: Vec<Span>,
+    pub(crate) mentions: Vec<MentionRef>,
+    /// Speech quotation spans and quoted-name spans, sorted by start.
+    pub(crate) speech: Vec<Span>,
+    pub(crate) names: Vec<Span>,
+    /// Per cue-verb token, sorted by its start (bytes).
+    pub(crate) cues: Vec<(usize, CueMemo)>,
+    /// The cue verbs' events, in order (what [`CueMemo::Event`] indexes); `None` once taken
+    /// by the next run.
+    pub(crate) events: Vec<Option<Event>>,
+    /// Per speech quotation, in order.
+    pub(crate) quotes: Vec<QuoteMemo>,
+    /// How much of this run came from the memo it was given.
+    pub(crate) stats: ReuseStats,
+}
+
+/// How much of one attribution run was taken from the previous run's memo.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReuseStats {
+    /// Cue-verb tokens taken from the memo.
+    pub cues_reused: usize,
+    /// Cue-verb tokens in all.
+    pub cues: usize,
+    /// Speech quotations whose attribution was taken from the memo.
+    pub quotes_reused: usize,
+    /// Speech quotations in all.
+    pub quotes: usize,
+}
+
+/// Where an item lies relative to the zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Region {
+    Before,
+    Inside,
+    After,
+}
+
+/// The reuse plan for one run (see the module doc).
+pub(crate) struct Plan {
+    pub memo: AttrMemo,
+    pub map: EditMap,
+    /// The zone in the new text (bytes).
+    pub zone: Span,
+    /// The zone in the old text.
+    old_zone: Span,
+    /// The mentions inside the zone are the same up to the shift.
+    pub zone_mentions_same: bool,
+}
+
+/// `x`, an old offset, moved into the new text; offsets inside the changed bytes go to `inside`.
+fn shift_old(map: &EditMap, x: usize, inside: usize) -> usize {
+    let old = map.changed_old();
+    let new = map.changed_new();
+    if x <= old.start {
+        x
+    } else if x >= old.end {
+        x - old.end + new.end
+    } else {
+        inside
+    }
+}
+
+/// `x`, a new offset, moved into the old text (as [`shift_old`] the other way).
+fn shift_new(map: &EditMap, x: usize, inside: usize) -> usize {
+    let old = map.changed_old();
+    let new = map.changed_new();
+    if x <= new.start {
+        x
+    } else if x >= new.end {
+        x - new.end + old.end
+    } else {
+        inside
+    }
+}
+
+/// True when `a` and `b` (sorted lists) hold the same spans outside `zone_new` / `zone_old`
+/// up to the shift.
+fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_old: Span) -> bool {
+    let outside = |s: &Span, z: Span| s.end <= z.start || s.start >= z.end;
+    let mut a = new.iter().filter(|s| outside(s, zone_new));
+    let mut b = old.iter().filter(|s| outside(s, zone_old));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if map.old_to_new(*y) == Some(*x) => {}
+            _ => return false,
+        }
+    }
+}
+
+impl Plan {
+    /// The plan for attributing `doc` (paragraphs `paras`, speech spans `speech` and quoted
+    /// names `names`, both sorted by start) after `memo`, `map` taking `memo`'s text to
+    /// `doc.text`. `None` when nothing can be reused: the entities differ, `map` does not fit
+    /// the two texts, or quotation spans, quoted names, paragraphs or mentions outside the core
+    /// differ.
+    pub fn new(
+        memo: AttrMemo,
+        map: EditMap,
+        doc: &Doc,
+        paras: &[Span],
+        speech: &[Span],
+        names: &[Span],
+    ) -> Option<Plan> {
+        let ch_new = map.changed_new();
+        let ch_old = map.changed_old();
+        let delta_ok = doc.text.len() + ch_old.len() == memo.text_len + ch_new.len();
+        if !delta_ok || ch_old.end > memo.text_len || ch_new.end > doc.text.len() {
+            return None;
+        }
+        if memo.entities.len() != doc.entities.len()
+            || !memo
+                .entities
+                .iter()
+                .zip(doc.entities)
+                .all(|(k, e)| k.same(e))
+        {
+            return None;
+        }
+        // The core (new offsets): the changed bytes and every span touching them, old or new.
+        let touches = |s: &Span, ch: Span| s.start <= ch.end && s.end >= ch.start;
+        let (mut ca, mut cb) = (ch_new.start, ch_new.end);
+        for s in speech.iter().chain(names) {
+            if touches(s, ch_new) {
+                ca = ca.min(s.start);
+                cb = cb.max(s.end);
+            }
+        }
+        for s in memo.speech.iter().chain(&memo.names) {
+            if touches(s, ch_old) {
+                ca = ca.min(shift_old(&map, s.start, ch_new.start));
+                cb = cb.max(shift_old(&map, s.end, ch_new.end));
+            }
+        }
+        let core = Span::new(ca, cb.max(ca));
+        // The core's paragraphs, then the margins.
+        let first = paras.partition_point(|p| p.end < core.start);
+        let last = paras.partition_point(|p| p.start <= core.end).max(first);
+        let cp = Span::new(
+            paras
+                .get(first)
+                .map_or(core.start, |p| p.start.min(core.start)),
+            last.checked_sub(1)
+                .and_then(|l| paras.get(l))
+                .map_or(core.end, |p| p.end.max(core.end)),
+        );
+        let cp_old = Span::new(
+            shift_new(&map, cp.start, ch_old.start),
+            shift_new(&map, cp.end, ch_old.end),
+        );
+        if !same_outside(&map, speech, &memo.speech, cp, cp_old)
+            || !same_outside(&map, names, &memo.names, cp, cp_old)
+            || !same_outside(&map, paras, &memo.paras, cp, cp_old)
+        {
+            return None;
+        }
+        let tokens_in = |p: &Span| {
+            let r = doc.tokens_in(*p);
+            r.end - r.start
+        };
+        let mut i = first.min(paras.len());
+        let (mut n, mut toks) = (0, 0);
+        while i > 0 && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
+            i -= 1;
+            n += 1;
+            toks += tokens_in(&paras[i]);
+        }
+        let za = if i == 0 { 0 } else { paras[i].start };
+        let mut j = last;
+        let (mut n, mut toks) = (0, 0);
+        while j < paras.len() && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
+            toks += tokens_in(&paras[j]);
+            n += 1;
+            j += 1;
+        }
+        let zb = if j >= paras.len() {
+            doc.text.len()
+        } else {
+            paras[j].start
+        };
+        let zone = Span::new(za.min(cp.start), zb.max(cp.end));
+        let old_zone = Span::new(
+            shift_new(&map, zone.start, ch_old.start),
+            shift_new(&map, zone.end, ch_old.end),
+        );
+        // Mentions: the same outside the core's paragraphs (else nothing is reused); inside
+        // them, the same for the items after the zone to be reused.
+        let same_mention = |new: &MentionRef, old: &MentionRef| {
+            new.entity == old.entity && map.old_to_new(old.span) == Some(new.span)
+        };
+        let split = |ms: &[MentionRef], z: Span| {
+            let a = ms.partition_point(|m| m.span.start < z.start);
+            let b = ms.partition_point(|m| m.span.start < z.end).max(a);
+            (a, b)
+        };
+        let eq = |x: &[MentionRef], y: &[MentionRef]| {
+            x.len() == y.len() && x.iter().zip(y).all(|(n, o)| same_mention(n, o))
+        };
+        let (na, nb) = split(&doc.mentions, cp);
+        let (oa, ob) = split(&memo.mentions, cp_old);
+        if !eq(&doc.mentions[..na], &memo.mentions[..oa])
+            || !eq(&doc.mentions[nb..], &memo.mentions[ob..])
+        {
+            return None;
+        }
+        let inside_same = eq(&doc.mentions[na..nb], &memo.mentions[oa..ob]);
+        Some(Plan {
+            memo,
+            map,
+            zone,
+            old_zone,
+            zone_mentions_same: inside_same,
+        })
+    }
+
+    /// The zone in the old text.
+    pub fn old_zone(&self) -> Span {
+        self.old_zone
+    }
+
+    /// Where `span` (new offsets) lies relative to the zone.
+    pub fn region(&self, span: Span) -> Region {
+        if span.end <= self.zone.start {
+            Region::Before
+        } else if span.start >= self.zone.end {
+            Region::After
+        } else {
+            Region::Inside
+        }
+    }
+
+    /// The memo of the cue verb starting at new offset `at` (outside the zone).
+    pub fn cue(&self, at: usize) -> Option<CueMemo> {
+        let old = self.map.new_to_old_at(at)?;
+        let cues = &self.memo.cues;
+        let i = cues.partition_point(|(x, _)| *x < old);
+        cues.get(i).filter(|(x, _)| *x == old).map(|(_, c)| *c)
+    }
+
+    /// The old run's event `i`, moved out of the memo and into the new text; `None` when it
+    /// has no image there (or was taken already).
+    pub fn take_event(&mut self, i: u32) -> Option<Event> {
+        let mut e = self.memo.events.get_mut(i as usize)?.take()?;
+        e.at = self.map.old_to_new_at(e.at)?;
+        e.who.span = self.map.old_to_new(e.who.span)?;
+        Some(e)
+    }
+
+    /// True when `new` is the old run's event `old` moved into the new text.
+    pub fn same_event(&self, old: &Event, new: &Event) -> bool {
+        self.map.old_to_new_at(old.at) == Some(new.at)
+            && self.map.old_to_new(old.who.span) == Some(new.who.span)
+            && old.who.name == new.who.name
+            && old.who.entity == new.who.entity
+            && old.written_head == new.written_head
+            && old.feminine == new.feminine
+            && old.who_head == new.who_head
+    }
+
+    /// The old cue memos inside the zone, in order.
+    pub fn zone_cues(&self) -> &[(usize, CueMemo)] {
+        let cues = &self.memo.cues;
+        let a = cues.partition_point(|(x, _)| *x < self.old_zone.start);
+        let b = cues.partition_point(|(x, _)| *x < self.old_zone.end).max(a);
+        &cues[a..b]
+    }
+
+    /// The memo of the quotation with new span `span` (outside the zone).
+    pub fn quote(&self, span: Span) -> Option<&QuoteMemo> {
+        let old = self.map.new_to_old(span)?;
+        let qs = &self.memo.quotes;
+        let i = qs.partition_point(|q| q.span.start < old.start);
+        qs.get(i).filter(|q| q.span == old)
+    }
+
+    /// `span` of the old text in the new one.
+    pub fn span(&self, span: Span) -> Option<Span> {
+        self.map.old_to_new(span)
+    }
+
+    /// `n` moved into the new text.
+    pub fn named(&self, n: &Named) -> Option<Named> {
+        Some(Named {
+            name: n.name.clone(),
+            entity: n.entity.clone(),
+            span: self.span(n.span)?,
+        })
+    }
+
+    /// `e` moved into the new text.
+    pub fn event(&self, e: &Event) -> Option<Event> {
+        Some(Event {
+            at: self.map.old_to_new_at(e.at)?,
+            who: self.named(&e.who)?,
+            written_head: e.written_head.clone(),
+            feminine: e.feminine,
+            who_head: e.who_head.clone(),
+        })
+    }
+
+    /// `a` moved into the new text.
+    pub fn attribution(&self, a: &Attribution) -> Option<Attribution> {
+        Some(Attribution {
+            speaker: match &a.speaker {
+                Some(s) => Some(Speaker {
+                    name: s.name.clone(),
+                    entity: s.entity.clone(),
+                    span: self.span(s.span)?,
+                }),
+                None => None,
+            },
+            cue: match &a.cue {
+                Some(c) => Some(Cue {
+                    span: self.span(c.span)?,
+                }),
+                None => None,
+            },
+            source: match &a.source {
+                Some(s) => Some(Source {
+                    name: s.name.clone(),
+                    entity: s.entity.clone(),
+                    span: self.span(s.span)?,
+                }),
+                None => None,
+            },
+        })
+    }
+}
