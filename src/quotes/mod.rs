@@ -10,7 +10,10 @@
 //! In the two-stage analysis ([`crate::analysis::incremental`]) the paragraph-local part —
 //! the marks with their neighbour contexts and each token's cue-verb reading — is computed per
 //! paragraph by [`paragraph_quotes`] and cached; [`scan_paragraphs`] runs the rest (pairing on
-//! the cached marks, names, attribution) over the document.
+//! the cached marks, names, attribution) over the document. After an edit,
+//! [`scan_paragraphs_reusing`] takes the previous scan's [`AttrMemo`] and keeps the attribution
+//! of the cue verbs and quotations the edit cannot have affected (`memo`: the zone around the
+//! edit and why reuse outside it is exact).
 
 mod attribute;
 mod doc;
