@@ -155,27 +155,13 @@ pub(crate) struct Plan {
     pub zone_mentions_same: bool,
 }
 
-/// `x`, an old offset, moved into the new text; offsets inside the changed bytes go to `inside`.
-fn shift_old(map: &EditMap, x: usize, inside: usize) -> usize {
-    let old = map.changed_old();
-    let new = map.changed_new();
-    if x <= old.start {
+/// Offset `x` of the text whose changed bytes are `from` moved into the text whose changed
+/// bytes are `to` (both sides of one edit); an offset inside the changed bytes goes to `inside`.
+fn shift(x: usize, from: Span, to: Span, inside: usize) -> usize {
+    if x <= from.start {
         x
-    } else if x >= old.end {
-        x - old.end + new.end
-    } else {
-        inside
-    }
-}
-
-/// `x`, a new offset, moved into the old text (as [`shift_old`] the other way).
-fn shift_new(map: &EditMap, x: usize, inside: usize) -> usize {
-    let old = map.changed_old();
-    let new = map.changed_new();
-    if x <= new.start {
-        x
-    } else if x >= new.end {
-        x - new.end + old.end
+    } else if x >= from.end {
+        x - from.end + to.end
     } else {
         inside
     }
@@ -236,8 +222,8 @@ impl Plan {
         }
         for s in memo.speech.iter().chain(&memo.names) {
             if touches(s, ch_old) {
-                ca = ca.min(shift_old(&map, s.start, ch_new.start));
-                cb = cb.max(shift_old(&map, s.end, ch_new.end));
+                ca = ca.min(shift(s.start, ch_old, ch_new, ch_new.start));
+                cb = cb.max(shift(s.end, ch_old, ch_new, ch_new.end));
             }
         }
         let core = Span::new(ca, cb.max(ca));
@@ -253,8 +239,8 @@ impl Plan {
                 .map_or(core.end, |p| p.end.max(core.end)),
         );
         let cp_old = Span::new(
-            shift_new(&map, cp.start, ch_old.start),
-            shift_new(&map, cp.end, ch_old.end),
+            shift(cp.start, ch_new, ch_old, ch_old.start),
+            shift(cp.end, ch_new, ch_old, ch_old.end),
         );
         if !same_outside(&map, speech, &memo.speech, cp, cp_old)
             || !same_outside(&map, names, &memo.names, cp, cp_old)
@@ -288,8 +274,8 @@ impl Plan {
         };
         let zone = Span::new(za.min(cp.start), zb.max(cp.end));
         let old_zone = Span::new(
-            shift_new(&map, zone.start, ch_old.start),
-            shift_new(&map, zone.end, ch_old.end),
+            shift(zone.start, ch_new, ch_old, ch_old.start),
+            shift(zone.end, ch_new, ch_old, ch_old.end),
         );
         // Mentions: the same outside the core's paragraphs (else nothing is reused); inside
         // them, the same for the items after the zone to be reused.

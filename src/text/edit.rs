@@ -45,22 +45,21 @@ impl EditMap {
     /// `span` of the old text in the new one: unchanged when it ends inside the common prefix,
     /// moved by the length difference when it starts inside the common suffix, else `None`.
     pub fn old_to_new(&self, span: Span) -> Option<Span> {
-        if span.end <= self.prefix {
-            Some(span)
-        } else if span.start >= self.old_tail {
-            let shift = |x: usize| x - self.old_tail + self.new_tail;
-            Some(Span::new(shift(span.start), shift(span.end)))
-        } else {
-            None
-        }
+        self.carry(span, self.old_tail, self.new_tail)
     }
 
     /// `span` of the new text in the old one (the inverse of [`EditMap::old_to_new`]).
     pub fn new_to_old(&self, span: Span) -> Option<Span> {
+        self.carry(span, self.new_tail, self.old_tail)
+    }
+
+    /// `span` of a text whose common suffix starts at `from_tail` carried into the text whose
+    /// common suffix starts at `to_tail`.
+    fn carry(&self, span: Span, from_tail: usize, to_tail: usize) -> Option<Span> {
         if span.end <= self.prefix {
             Some(span)
-        } else if span.start >= self.new_tail {
-            let shift = |x: usize| x - self.new_tail + self.old_tail;
+        } else if span.start >= from_tail {
+            let shift = |x: usize| x - from_tail + to_tail;
             Some(Span::new(shift(span.start), shift(span.end)))
         } else {
             None
