@@ -219,40 +219,36 @@ fn entity_heads(entities: &[crate::entities::Entity]) -> rustc_hash::FxHashMap<S
 /// True when `new` (the memos of the cue verbs inside the zone, in order) are the memo's cue
 /// verbs inside the zone, up to the shift.
 fn same_cues(p: &Plan, new: &[(usize, CueMemo)], new_events: &[Event]) -> bool {
-    let old = p.zone_cues();
-    fn event(events: &[Option<Event>], i: u32) -> Option<&Event> {
-        events.get(i as usize).and_then(Option::as_ref)
-    }
-    old.len() == new.len()
-        && old.iter().zip(new).all(|((oa, om), (na, nm))| {
-            p.map.old_to_new_at(*oa) == Some(*na)
-                && match (om, nm) {
-                    (CueMemo::NotEvent, CueMemo::NotEvent) => true,
-                    (
-                        CueMemo::Event {
-                            read_events: ro,
-                            event: eo,
-                        },
-                        CueMemo::Event {
-                            read_events: rn,
-                            event: en,
-                        },
-                    ) => {
-                        ro == rn
-                            && match (eo, en) {
-                                (None, None) => true,
-                                (Some(o), Some(n)) => {
-                                    match (event(&p.memo.events, *o), new_events.get(*n as usize)) {
-                                        (Some(o), Some(n)) => p.same_event(o, n),
-                                        _ => false,
-                                    }
-                                }
-                                _ => false,
-                            }
-                    }
+    let old_event =
+        |i: &Option<u32>| i.map(|i| p.memo.events.get(i as usize).and_then(Option::as_ref));
+    let new_event = |i: &Option<u32>| i.map(|i| new_events.get(i as usize));
+    let same = |om: &CueMemo, nm: &CueMemo| match (om, nm) {
+        (CueMemo::NotEvent, CueMemo::NotEvent) => true,
+        (
+            CueMemo::Event {
+                read_events: ro,
+                event: eo,
+            },
+            CueMemo::Event {
+                read_events: rn,
+                event: en,
+            },
+        ) => {
+            ro == rn
+                && match (old_event(eo), new_event(en)) {
+                    (None, None) => true,
+                    (Some(Some(o)), Some(Some(n))) => p.same_event(o, n),
                     _ => false,
                 }
-        })
+        }
+        _ => false,
+    };
+    let old = p.zone_cues();
+    old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|((oa, om), (na, nm))| p.map.old_to_new_at(*oa) == Some(*na) && same(om, nm))
 }
 
 /// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
@@ -341,7 +337,7 @@ pub(crate) fn attribute(
     }
     a.head_mentions = head_mentions;
     drop(entity_heads_of);
-    let (cue_memos, cues_reused) = a.collect_events(plan.as_mut());
+    let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(plan.as_mut());
     let plan = plan.as_ref();
 
     // The cue found before each quotation (it depends on the quotations only, not on the
@@ -390,7 +386,7 @@ pub(crate) fn attribute(
                 Region::Before => true,
                 Region::Inside => false,
                 Region::After => {
-                    *after_ok.get_or_insert_with(|| cue_memos.1 && a.same_source_events(p))
+                    *after_ok.get_or_insert_with(|| zone_cues_same && a.same_source_events(p))
                 }
             };
             let depends = redone_paras.contains(&para.start)
@@ -446,6 +442,7 @@ pub(crate) fn attribute(
         });
         out.push(attr);
     }
+    let cues = cue_memos.len();
     let memo = AttrMemo {
         text_len: doc.text.len(),
         entities: keys,
@@ -454,7 +451,7 @@ pub(crate) fn attribute(
         mentions: doc.mentions.clone(),
         speech: a.speech.spans.clone(),
         names: a.names.spans.clone(),
-        cues: cue_memos.0,
+        cues: cue_memos,
         events: std::mem::take(&mut a.events)
             .into_iter()
             .map(Some)
@@ -462,13 +459,11 @@ pub(crate) fn attribute(
         quotes: quote_memos,
         stats: ReuseStats {
             cues_reused,
-            cues: 0,
+            cues,
             quotes_reused,
             quotes: speech.len(),
         },
     };
-    let mut memo = memo;
-    memo.stats.cues = memo.cues.len();
     (out, memo)
 }
 
@@ -811,32 +806,33 @@ impl Attributor<'_> {
     /// Records every main-clause reporting verb with a written subject. With a `plan`, the
     /// cue verbs before the zone — and those after it, when the zone's mentions and events are
     /// the same as before — are taken from the memo. Returns each cue-verb token's memo (by
-    /// its start) with whether the zone's events were the same, and how many were reused.
+    /// its start), whether the zone's mentions and cue events were the same as the memo's,
+    /// and how many memos were reused.
     fn collect_events(
         &mut self,
         mut plan: Option<&mut Plan>,
-    ) -> ((Vec<(usize, CueMemo)>, bool), usize) {
+    ) -> (Vec<(usize, CueMemo)>, bool, usize) {
         // Only the tokens with a cue reading can be cue verbs (`is_cue`).
         let cues: Vec<usize> = (0..self.doc.tokens.len())
             .filter(|&i| self.doc.cues.get(i).is_some_and(Option::is_some))
             .collect();
         let mut memos: Vec<(usize, CueMemo)> = Vec::with_capacity(cues.len());
         let mut reused = 0;
+        // The cues from `split` on lie after the zone; those from `zone_from` to `split`
+        // inside it.
         let split = plan.as_ref().map_or(cues.len(), |p| {
             cues.partition_point(|&i| self.doc.tokens[i].span.start < p.zone.end)
         });
         let mut zone_from = None;
+        // Whether the zone left the same mentions and events behind: decided at `split`.
+        let mut zone_same = None;
         for (n, &i) in cues.iter().enumerate() {
             let span = self.doc.tokens[i].span;
-            if n == split {
-                // The first cue after the zone: reuse goes on only when the zone left the
-                // same events and mentions behind.
-                let p = plan.as_ref().expect("split < len only with a plan");
-                let same = p.zone_mentions_same
-                    && same_cues(p, &memos[zone_from.unwrap_or(memos.len())..], &self.events);
-                if !same {
-                    zone_from = Some(usize::MAX);
-                }
+            if n == split
+                && let Some(p) = plan.as_deref()
+            {
+                let inside = &memos[zone_from.unwrap_or(memos.len())..];
+                zone_same = Some(p.zone_mentions_same && same_cues(p, inside, &self.events));
             }
             let from_memo = plan.as_deref_mut().and_then(|p| {
                 let ok = match p.region(span) {
@@ -845,32 +841,20 @@ impl Attributor<'_> {
                         zone_from.get_or_insert(memos.len());
                         false
                     }
-                    Region::After => zone_from != Some(usize::MAX),
+                    Region::After => zone_same == Some(true),
                 };
                 match p.cue(span.start).filter(|_| ok)? {
                     CueMemo::NotEvent => Some((CueMemo::NotEvent, None)),
-                    CueMemo::Event {
-                        read_events,
-                        event: None,
-                    } => Some((
-                        CueMemo::Event {
+                    CueMemo::Event { read_events, event } => {
+                        let event = match event {
+                            Some(e) => Some(p.take_event(e)?),
+                            None => None,
+                        };
+                        let memo = CueMemo::Event {
                             read_events,
                             event: None,
-                        },
-                        None,
-                    )),
-                    CueMemo::Event {
-                        read_events,
-                        event: Some(e),
-                    } => {
-                        let e = p.take_event(e)?;
-                        Some((
-                            CueMemo::Event {
-                                read_events,
-                                event: None,
-                            },
-                            Some(e),
-                        ))
+                        };
+                        Some((memo, event))
                     }
                 }
             });
@@ -897,15 +881,15 @@ impl Attributor<'_> {
             }
             memos.push((span.start, entry));
         }
-        let same = match plan {
-            None => false,
-            Some(p) if split == cues.len() => {
-                p.zone_mentions_same
-                    && same_cues(p, &memos[zone_from.unwrap_or(memos.len())..], &self.events)
+        let same = match (zone_same, plan) {
+            (Some(same), _) => same,
+            (None, Some(p)) => {
+                let inside = &memos[zone_from.unwrap_or(memos.len())..];
+                p.zone_mentions_same && same_cues(p, inside, &self.events)
             }
-            Some(_) => zone_from != Some(usize::MAX),
+            (None, None) => false,
         };
-        ((memos, same), reused)
+        (memos, same, reused)
     }
 
     /// The events pass on the cue-verb token `i`: whether it is a main-clause reporting verb
@@ -948,7 +932,7 @@ impl Attributor<'_> {
             .memo
             .quotes
             .iter()
-            .take_while(|q| q.span.start < p.old_zone().end)
+            .take_while(|q| q.span.start < p.old_zone.end)
             .flat_map(|q| &q.added)
             .collect();
         // `add_event` keeps them sorted by offset, equal offsets in the order added.

@@ -150,7 +150,7 @@ pub(crate) struct Plan {
     /// The zone in the new text (bytes).
     pub zone: Span,
     /// The zone in the old text.
-    old_zone: Span,
+    pub old_zone: Span,
     /// The mentions inside the zone are the same up to the shift.
     pub zone_mentions_same: bool,
 }
@@ -171,15 +171,12 @@ fn shift(x: usize, from: Span, to: Span, inside: usize) -> usize {
 /// up to the shift.
 fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_old: Span) -> bool {
     let outside = |s: &Span, z: Span| s.end <= z.start || s.start >= z.end;
-    let mut a = new.iter().filter(|s| outside(s, zone_new));
-    let mut b = old.iter().filter(|s| outside(s, zone_old));
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if map.old_to_new(*y) == Some(*x) => {}
-            _ => return false,
-        }
-    }
+    let a = new
+        .iter()
+        .filter(|s| outside(s, zone_new))
+        .map(|s| Some(*s));
+    let b = old.iter().filter(|s| outside(s, zone_old));
+    b.map(|s| map.old_to_new(*s)).eq(a)
 }
 
 impl Plan {
@@ -305,11 +302,6 @@ impl Plan {
             old_zone,
             zone_mentions_same: inside_same,
         })
-    }
-
-    /// The zone in the old text.
-    pub fn old_zone(&self) -> Span {
-        self.old_zone
     }
 
     /// Where `span` (new offsets) lies relative to the zone.
