@@ -16,6 +16,7 @@ pub mod eval;
 pub mod lsp;
 pub mod ner;
 pub mod quotes;
+mod recycle;
 pub mod text;
 
 pub use analysis::{Analysis, analyze};

@@ -255,7 +255,14 @@ fn part_mentions_fresh(
 pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
     let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
     let resolved = part_mentions_fresh(text, &refs, tagger);
-    finish(text, parts, &with_offsets(&refs, &resolved), None).0
+    finish(
+        text,
+        parts,
+        &with_offsets(&refs, &resolved),
+        None,
+        &mut Kept::default(),
+    )
+    .0
 }
 
 /// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
@@ -267,6 +274,7 @@ fn finish(
     parts: &[(usize, Arc<ParagraphWork>)],
     resolved: &[(usize, &PartMentions)],
     prev: Option<(quotes::AttrMemo, EditMap)>,
+    kept: &mut Kept,
 ) -> (Analysis, quotes::AttrMemo) {
     let entities = staged::document_entities(resolved);
     let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
@@ -279,8 +287,13 @@ fn finish(
         .collect();
     // The diagnostics that need the entities but not the quotations run on a second core
     // while the quotations are scanned (large texts only: a thread costs tens of µs).
-    let scan = || quotes::scan_paragraphs_reusing(text, &entities, &quote_parts, prev);
-    let by_entities = || diagnostics::entity_checks_paragraphs(text, &check_parts, &entities);
+    let buffers = &mut kept.quote_buffers;
+    let scan = || quotes::scan_paragraphs_reusing(text, &entities, &quote_parts, prev, buffers);
+    let spelling = &kept.spelling;
+    let by_entities = || {
+        let mut memo = spelling.lock().unwrap_or_else(|p| p.into_inner());
+        diagnostics::entity_checks_paragraphs_reusing(text, &check_parts, &entities, &mut memo)
+    };
     let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
             // A thread that cannot be started (resource limits) is not an error: the checks
@@ -312,6 +325,16 @@ fn finish(
         },
         memo,
     )
+}
+
+/// What the document stage keeps from one analysis of a document to the next besides the
+/// quotation memo: the quotation layer's buffers ([`quotes::Buffers`]) and the
+/// `inconsistent-spelling` findings per entity ([`diagnostics::spelling::SpellingMemo`]; in a
+/// mutex because the check runs on another thread). Neither changes a result.
+#[derive(Debug, Default)]
+struct Kept {
+    quote_buffers: quotes::Buffers,
+    spelling: std::sync::Mutex<diagnostics::spelling::SpellingMemo>,
 }
 
 /// One distinct paragraph of the last analysed text: its paragraph stage and its resolved
@@ -349,6 +372,8 @@ pub struct IncrementalAnalyzer {
     learned: FxHashMap<Box<str>, EntityKind>,
     /// The quotation layer's memo of the last analysis (attribution reused across edits).
     quote_memo: Option<quotes::AttrMemo>,
+    /// The quotation layer's buffers and the spelling memo, kept between analyses.
+    kept: Kept,
     reused: usize,
     computed: usize,
     resolved: usize,
@@ -383,6 +408,7 @@ impl IncrementalAnalyzer {
             last_order: Vec::new(),
             learned: FxHashMap::default(),
             quote_memo: None,
+            kept: Kept::default(),
             reused: usize::MAX,
             computed: 0,
             resolved: 0,
@@ -400,6 +426,7 @@ impl IncrementalAnalyzer {
             last_order: Vec::new(),
             learned: FxHashMap::default(),
             quote_memo: None,
+            kept: Kept::default(),
             reused: 0,
             computed: 0,
             resolved: 0,
@@ -415,6 +442,7 @@ impl IncrementalAnalyzer {
         self.last_order = Vec::new();
         self.learned = FxHashMap::default();
         self.quote_memo = None;
+        self.kept = Kept::default();
     }
 
     /// Number of distinct paragraphs cached (those of the last text analysed).
@@ -611,7 +639,7 @@ impl IncrementalAnalyzer {
             .collect();
         let map = EditMap::new(old.len(), new.len(), pre, suf);
         let prev = old_memo.zip(map);
-        let (analysis, memo) = finish(text, &parts, &resolved_parts, prev);
+        let (analysis, memo) = finish(text, &parts, &resolved_parts, prev, &mut self.kept);
         drop(resolved_parts);
         drop(parts);
         let mut last_text = old_text;

@@ -339,7 +339,24 @@ pub fn entity_checks(
     words: &[(usize, &[spelling::OrthographyWord])],
     entities: &[Entity],
 ) -> Vec<Diagnostic> {
-    let mut out = spelling::inconsistent_spelling(text, entities);
+    entity_checks_reusing(
+        text,
+        words,
+        entities,
+        &mut spelling::SpellingMemo::default(),
+    )
+}
+
+/// [`entity_checks`] with `inconsistent-spelling`'s findings for unchanged entities taken from
+/// `memo` and this call's left in it ([`spelling::inconsistent_spelling_reusing`]); the result
+/// is the same.
+pub fn entity_checks_reusing(
+    text: &str,
+    words: &[(usize, &[spelling::OrthographyWord])],
+    entities: &[Entity],
+    memo: &mut spelling::SpellingMemo,
+) -> Vec<Diagnostic> {
+    let mut out = spelling::inconsistent_spelling_reusing(text, entities, memo);
     out.extend(spelling::mixed_orthography_of(words, entities));
     out
 }
@@ -351,6 +368,16 @@ pub fn entity_checks_paragraphs(
     entities: &[Entity],
 ) -> Vec<Diagnostic> {
     entity_checks(text, &paragraph_words(parts), entities)
+}
+
+/// [`entity_checks_paragraphs`] with a memo, as [`entity_checks_reusing`].
+pub fn entity_checks_paragraphs_reusing(
+    text: &str,
+    parts: &[ParagraphPart<'_>],
+    entities: &[Entity],
+    memo: &mut spelling::SpellingMemo,
+) -> Vec<Diagnostic> {
+    entity_checks_reusing(text, &paragraph_words(parts), entities, memo)
 }
 
 /// Each paragraph's byte offset and orthography words.

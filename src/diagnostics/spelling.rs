@@ -281,7 +281,7 @@ fn majority<S: AsRef<str>>(
         }
     }
     for (_, spans) in &mut forms {
-        spans.sort();
+        spans.sort_unstable();
     }
     let rank = |(form, spans): &(S, Vec<Span>)| {
         (
@@ -307,56 +307,250 @@ fn majority<S: AsRef<str>>(
 /// elided article after ل (للأمم المتحدة). Related location: the first occurrence of the
 /// majority spelling.
 pub fn inconsistent_spelling(text: &str, entities: &[Entity]) -> Vec<Diagnostic> {
+    inconsistent_spelling_reusing(text, entities, &mut SpellingMemo::default())
+}
+
+/// [`inconsistent_spelling`], taking each entity's findings from `memo` when an earlier call
+/// computed them for the same entity content, and leaving in `memo` the findings of this
+/// call's entities (those of other entities are dropped). The result equals
+/// [`inconsistent_spelling`]`(text, entities)` whatever `memo` holds.
+///
+/// What an entity's findings depend on (its key): the canonical name and, per mention in
+/// order, the text at its span (`None` when the span does not fit `text`) and whether the text
+/// before it, diacritics and tatweel skipped, ends with ل. Its findings are kept relative to
+/// its mentions (mention index, range inside the mention), so an edit elsewhere, which moves
+/// the mentions, reuses them. Only entities whose mentions are in text order and do not
+/// overlap, none empty, are memoised (then the order of the findings depends on the key
+/// alone); others are
+/// computed every time. Cost with every entity reused: one hash of each mention's text, one
+/// comparison with the memo's copy, and a copy of each finding.
+pub fn inconsistent_spelling_reusing(
+    text: &str,
+    entities: &[Entity],
+    memo: &mut SpellingMemo,
+) -> Vec<Diagnostic> {
+    let mut old = std::mem::take(&mut memo.entries);
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<Span> = Default::default();
+    let mut emit = |d: Diagnostic, out: &mut Vec<Diagnostic>| {
+        if seen.insert(d.span) {
+            out.push(d);
+        }
+    };
     for entity in entities {
-        let aligned = align(text, entity);
-        let occurrences = occurrences(text, entity, &aligned);
-        let units = occurrences
+        let ordered = entity.mentions.iter().all(|m| m.span.start < m.span.end)
+            && entity
+                .mentions
+                .windows(2)
+                .all(|w| w[0].span.end <= w[1].span.start);
+        if !ordered {
+            for d in entity_findings(text, entity) {
+                emit(d, &mut out);
+            }
+            continue;
+        }
+        let key = SpellingKey::of(text, entity);
+        let hash = key.hash();
+        let reused = old.get_mut(&hash).and_then(|list| {
+            let at = list.iter().position(|c| c.key == key)?;
+            Some(list.swap_remove(at))
+        });
+        let cached = match reused {
+            Some(c) => c,
+            None => {
+                let at = |span: Span| {
+                    let k = entity
+                        .mentions
+                        .partition_point(|m| m.span.start <= span.start)
+                        .saturating_sub(1);
+                    (
+                        k as u32,
+                        span.start - entity.mentions[k].span.start,
+                        span.len(),
+                    )
+                };
+                let found = entity_findings(text, entity)
+                    .into_iter()
+                    .map(|d| Found {
+                        at: at(d.span),
+                        code: d.code,
+                        message: d.message,
+                        related: d
+                            .related
+                            .into_iter()
+                            .map(|r| (at(r.span), r.message))
+                            .collect(),
+                    })
+                    .collect();
+                CachedFindings {
+                    key: key.to_owned(),
+                    found,
+                }
+            }
+        };
+        let abs = |(k, start, len): (u32, usize, usize)| {
+            let s = entity.mentions[k as usize].span.start + start;
+            Span::new(s, s + len)
+        };
+        for f in &cached.found {
+            let mut d = Diagnostic::new(abs(f.at), f.code, f.message.clone());
+            for (at, message) in &f.related {
+                d = d.with_related(abs(*at), message.clone());
+            }
+            emit(d, &mut out);
+        }
+        memo.entries.entry(hash).or_default().push(cached);
+    }
+    out
+}
+
+/// The findings of [`inconsistent_spelling`] for entities of earlier calls, by content (see
+/// [`inconsistent_spelling_reusing`]). Holds a copy of each memoised entity's name and mention
+/// texts; `SpellingMemo::default()` is empty.
+#[derive(Debug, Default)]
+pub struct SpellingMemo {
+    /// By [`SpellingKey::hash`]; a list for keys that share a hash.
+    entries: rustc_hash::FxHashMap<u64, Vec<CachedFindings>>,
+}
+
+impl SpellingMemo {
+    /// Number of entities memoised.
+    pub fn len(&self) -> usize {
+        self.entries.values().map(Vec::len).sum()
+    }
+
+    /// True when nothing is memoised.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// What an entity's findings depend on: its name and, per mention, its text (`None`: the
+/// span does not fit the text) and whether a ل comes right before it.
+#[derive(Debug, PartialEq)]
+struct SpellingKey<S> {
+    name: S,
+    mentions: Vec<(Option<S>, bool)>,
+}
+
+impl<'t> SpellingKey<&'t str> {
+    fn of(text: &'t str, entity: &'t Entity) -> Self {
+        let mentions = entity
+            .mentions
             .iter()
-            .map(|o| o.unit)
-            .max()
-            .map_or(0, |m| m + 1);
-        for unit in 0..units {
-            let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
-            let written: HashSet<&str> = occ.iter().map(|o| o.form).collect();
-            let (resolved, idx) = resolved_forms(&occ, &written);
-            let items = idx
+            .map(|m| {
+                let lam = text
+                    .get(..m.span.start)
+                    .is_some_and(|b| b.trim_end_matches(is_ignorable).ends_with('ل'));
+                (slice(text, m.span), lam)
+            })
+            .collect();
+        SpellingKey {
+            name: &entity.name,
+            mentions,
+        }
+    }
+
+    fn hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.name.hash(&mut h);
+        self.mentions.hash(&mut h);
+        h.finish()
+    }
+
+    fn to_owned(&self) -> SpellingKey<Box<str>> {
+        SpellingKey {
+            name: self.name.into(),
+            mentions: self
+                .mentions
                 .iter()
-                .map(|&i| resolved[i].as_str())
-                .zip(occ.iter().map(|o| o.span));
-            let (forms, best) = majority(items);
-            if forms.len() < 2 {
+                .map(|&(s, lam)| (s.map(Box::from), lam))
+                .collect(),
+        }
+    }
+}
+
+impl PartialEq<SpellingKey<&str>> for SpellingKey<Box<str>> {
+    fn eq(&self, other: &SpellingKey<&str>) -> bool {
+        *self.name == *other.name
+            && self.mentions.len() == other.mentions.len()
+            && self
+                .mentions
+                .iter()
+                .zip(&other.mentions)
+                .all(|((a, la), (b, lb))| la == lb && a.as_deref() == *b)
+    }
+}
+
+/// One entity's findings, positions relative to its mentions.
+#[derive(Debug)]
+struct CachedFindings {
+    key: SpellingKey<Box<str>>,
+    found: Vec<Found>,
+}
+
+/// A finding: (mention index, start inside the mention in bytes, length in bytes) of the
+/// diagnostic and of each related location.
+#[derive(Debug)]
+struct Found {
+    at: (u32, usize, usize),
+    code: Code,
+    message: Message,
+    related: Vec<((u32, usize, usize), Message)>,
+}
+
+/// The `inconsistent-spelling` findings of one entity, each span once, in the order
+/// [`inconsistent_spelling`] reports them.
+fn entity_findings(text: &str, entity: &Entity) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let aligned = align(text, entity);
+    let occurrences = occurrences(text, entity, &aligned);
+    let units = occurrences
+        .iter()
+        .map(|o| o.unit)
+        .max()
+        .map_or(0, |m| m + 1);
+    for unit in 0..units {
+        let occ: Vec<&Occurrence> = occurrences.iter().filter(|o| o.unit == unit).collect();
+        let written: HashSet<&str> = occ.iter().map(|o| o.form).collect();
+        let (resolved, idx) = resolved_forms(&occ, &written);
+        let items = idx
+            .iter()
+            .map(|&i| resolved[i].as_str())
+            .zip(occ.iter().map(|o| o.span));
+        let (forms, best) = majority(items);
+        if forms.len() < 2 {
+            continue;
+        }
+        let (major_form, major_spans) = &forms[best];
+        let n = major_spans.len();
+        let major = excerpt(major_form);
+        let name = excerpt(&entity.name);
+        for (i, (minor_form, spans)) in forms.iter().enumerate() {
+            if i == best {
                 continue;
             }
-            let (major_form, major_spans) = &forms[best];
-            let n = major_spans.len();
-            let major = excerpt(major_form);
-            let name = excerpt(&entity.name);
-            for (i, (minor_form, spans)) in forms.iter().enumerate() {
-                if i == best {
+            let minor = excerpt(minor_form);
+            for &span in spans {
+                if !seen.insert(span) {
                     continue;
                 }
-                let minor = excerpt(minor_form);
-                for &span in spans {
-                    if !seen.insert(span) {
-                        continue;
-                    }
-                    out.push(
-                        Diagnostic::new(
-                            span,
-                            Code::InconsistentSpelling,
-                            Message::new(
-                                format!("الاسم «{name}» مكتوب هنا «{minor}» وفي مواضع أخرى «{major}» ({n}×)"),
-                                format!("Entity ‘{name}’ is spelled ‘{minor}’ here but ‘{major}’ elsewhere ({n}×)"),
-                            ),
-                        )
-                        .with_related(
-                            major_spans[0],
-                            Message::new(format!("الكتابة الغالبة «{major}»"), format!("Usual spelling ‘{major}’")),
+                out.push(
+                    Diagnostic::new(
+                        span,
+                        Code::InconsistentSpelling,
+                        Message::new(
+                            format!("الاسم «{name}» مكتوب هنا «{minor}» وفي مواضع أخرى «{major}» ({n}×)"),
+                            format!("Entity ‘{name}’ is spelled ‘{minor}’ here but ‘{major}’ elsewhere ({n}×)"),
                         ),
-                    );
-                }
+                    )
+                    .with_related(
+                        major_spans[0],
+                        Message::new(format!("الكتابة الغالبة «{major}»"), format!("Usual spelling ‘{major}’")),
+                    ),
+                );
             }
         }
     }
@@ -456,21 +650,27 @@ fn is_orthographic_variant(a: &str, b: &str) -> bool {
         })
 }
 
-/// Sorted, merged mention spans of all entities.
+/// Sorted, merged mention spans of all entities (one allocation, sorted and merged in place).
 fn mention_cover(entities: &[Entity]) -> Vec<Span> {
-    let mut spans: Vec<Span> = entities
-        .iter()
-        .flat_map(|e| e.mentions.iter().map(|m| m.span))
-        .collect();
-    spans.sort();
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match merged.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
+    let mut spans: Vec<Span> = Vec::with_capacity(entities.iter().map(|e| e.mentions.len()).sum());
+    spans.extend(
+        entities
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(|m| m.span)),
+    );
+    spans.sort_unstable();
+    let mut kept = 0;
+    for i in 0..spans.len() {
+        let s = spans[i];
+        if kept > 0 && s.start <= spans[kept - 1].end {
+            spans[kept - 1].end = spans[kept - 1].end.max(s.end);
+        } else {
+            spans[kept] = s;
+            kept += 1;
         }
     }
-    merged
+    spans.truncate(kept);
+    spans
 }
 
 /// A word `mixed-orthography` compares: an Arabic token holding one of ى ي ة ه ک ی ۀ ك, with
@@ -643,7 +843,7 @@ mod tests {
     }
 
     fn entity(text: &str, name: &str, mut spans: Vec<Span>) -> Entity {
-        spans.sort();
+        spans.sort_unstable();
         Entity {
             id: "e1".into(),
             name: name.into(),
@@ -669,6 +869,51 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn memoised_findings_equal_fresh_ones_after_edits_elsewhere_and_inside() {
+        let base = "صرح دميتري بيسكوف للصحفيين. وأضاف بيسكوف أن الزيارة مهمة. \
+                    وأكد ديمتري بيسكوف ذلك. وقال دميتري بيسكوف لاحقا.";
+        let person = |text: &str| {
+            let mut spans = all(text, "دميتري بيسكوف");
+            spans.extend(all(text, "ديمتري بيسكوف"));
+            spans.extend(all(text, "ديميتري بيسكوف"));
+            let full = spans.clone();
+            for s in all(text, "بيسكوف") {
+                if !full.iter().any(|f| f.contains(s)) {
+                    spans.push(s);
+                }
+            }
+            entity(text, "دميتري بيسكوف", spans)
+        };
+        let texts = [
+            base.to_string(),
+            format!("مقدمة قصيرة. {base}"), // every mention moves
+            base.replace("الزيارة", "الزيارة الأولى"), // the mentions after it move
+            base.replace("ديمتري", "دميتري"), // the minority spelling is gone
+            base.replace("وأكد ديمتري", "وأكد ديميتري"), // another minority spelling
+        ];
+        let mut memo = SpellingMemo::default();
+        let mut counts = Vec::new();
+        for text in &texts {
+            let e = person(text);
+            let fresh = inconsistent_spelling(text, std::slice::from_ref(&e));
+            let reused = inconsistent_spelling_reusing(text, std::slice::from_ref(&e), &mut memo);
+            assert_eq!(reused, fresh, "{text}");
+            counts.push(fresh.len());
+            assert_eq!(memo.len(), 1);
+        }
+        assert_eq!(counts, vec![1, 1, 1, 0, 1]);
+        // The second text's finding is the first's, moved with its mention.
+        let shift = "مقدمة قصيرة. ".len();
+        let first = inconsistent_spelling(&texts[0], &[person(&texts[0])]);
+        let moved = inconsistent_spelling_reusing(&texts[1], &[person(&texts[1])], &mut memo);
+        assert_eq!(moved[0].span.start, first[0].span.start + shift);
+        assert_eq!(
+            moved[0].related[0].span.start,
+            first[0].related[0].span.start + shift
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
@@ -333,6 +333,7 @@ impl Backend {
             };
             let session = this.session();
             let filter = this.configuration().settings.diagnostics.clone();
+            let started = Instant::now();
             let converted = catch_unwind(AssertUnwindSafe(|| {
                 convert::configured_diagnostics(
                     &analyzed.analysis.diagnostics,
@@ -347,6 +348,7 @@ impl Backend {
                 error!("converting diagnostics panicked; nothing published");
                 return;
             };
+            let converted = started.elapsed();
             let _guard = inner.publish.lock().await;
             if !inner.documents.is_current(&uri, snapshot.revision) {
                 debug!(
@@ -355,6 +357,7 @@ impl Backend {
                 );
                 return;
             }
+            let locked = started.elapsed();
             let params = PublishDiagnosticsParams {
                 uri,
                 diagnostics,
@@ -372,6 +375,13 @@ impl Backend {
                 .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
                 .await;
             snapshot.mark_full_published();
+            debug!(
+                version = snapshot.version,
+                convert_ms = super::state::ms(converted),
+                lock_ms = super::state::ms(locked - converted),
+                send_ms = super::state::ms(started.elapsed() - locked),
+                "published"
+            );
         });
     }
 

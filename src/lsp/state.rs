@@ -22,11 +22,12 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use ropey::Rope;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{DocumentSymbol, Uri};
-use tracing::{error, warn};
+use tracing::{debug, error, warn};
 
 use crate::analysis::Analysis;
 use crate::analysis::incremental::IncrementalAnalyzer;
@@ -258,7 +259,9 @@ async fn run_analysis(
     version: i32,
 ) -> Option<Arc<Analyzed>> {
     let job = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
         let text = rope.to_string();
+        let copied = started.elapsed();
         let result = match &cache {
             Some(cache) => {
                 // A panic is caught inside the lock, so the mutex is never poisoned by it.
@@ -280,9 +283,18 @@ async fn run_analysis(
             }
             None => catch_unwind(AssertUnwindSafe(|| analyzer(&text))),
         };
-        result
+        let analysed = started.elapsed();
+        let result = result
             .map(|analysis| Analyzed::new(text, analysis))
-            .map_err(|payload| panic_message(payload.as_ref()))
+            .map_err(|payload| panic_message(payload.as_ref()));
+        debug!(
+            version,
+            copy_ms = ms(copied),
+            analyse_ms = ms(analysed - copied),
+            index_ms = ms(started.elapsed() - analysed),
+            "analysed"
+        );
+        result
     });
     match job.await {
         Ok(Ok(analyzed)) => Some(Arc::new(analyzed)),
@@ -295,6 +307,11 @@ async fn run_analysis(
             None
         }
     }
+}
+
+/// `d` in milliseconds, for logs.
+pub(super) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

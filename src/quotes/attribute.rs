@@ -56,6 +56,7 @@ use super::memo::{self, AttrMemo, CueMemo, Plan, QuoteMemo, Region, ReuseStats};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
 use crate::entities::EntityKind;
+use crate::recycle::{cleared, recycle};
 use crate::text::Span;
 use crate::text::edit::EditMap;
 use crate::text::normalize::{fold_str, is_ignorable};
@@ -281,13 +282,18 @@ pub(crate) fn attribute(
     speech: &[&Quoted],
     names: &[Span],
     prev: Option<(AttrMemo, EditMap)>,
+    buffers: &mut super::Buffers,
 ) -> (Vec<Attribution>, AttrMemo) {
     let speech_index = SpanIndex::new(speech.iter().map(|q| q.span).collect());
     let names = SpanIndex::new(names.to_vec());
-    let mut plan = prev.and_then(|(memo, map)| {
-        Plan::new(memo, map, doc, paras, &speech_index.spans, &names.spans)
-    });
-    let (keys, heads) = match &plan {
+    let (mut planned, refused) = match prev
+        .map(|(memo, map)| Plan::new(memo, map, doc, paras, &speech_index.spans, &names.spans))
+    {
+        Some(Ok(plan)) => (Some(plan), None),
+        Some(Err(memo)) => (None, Some(memo)),
+        None => (None, None),
+    };
+    let (keys, heads) = match &planned {
         Some(p) => (p.memo.entities.clone(), p.memo.entity_heads.clone()),
         None => (
             memo::entity_keys(doc.entities),
@@ -302,7 +308,7 @@ pub(crate) fn attribute(
         in_name_token: tokens_inside(doc, &names.spans),
         speech: speech_index,
         names,
-        events: Vec::new(),
+        events: recycle(std::mem::take(&mut buffers.events)),
         source_events: Vec::new(),
         before_cue_set: Default::default(),
         entity_heads: heads,
@@ -337,8 +343,8 @@ pub(crate) fn attribute(
     }
     a.head_mentions = head_mentions;
     drop(entity_heads_of);
-    let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(plan.as_mut());
-    let plan = plan.as_ref();
+    let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(planned.as_mut());
+    let plan = planned.as_ref();
 
     // The cue found before each quotation (it depends on the quotations only, not on the
     // speakers found so far): from the memo for a quotation outside the zone, else from the
@@ -370,8 +376,8 @@ pub(crate) fn attribute(
     }
     a.before_cue_set = before_cues.iter().flatten().copied().collect();
 
-    let mut out: Vec<Attribution> = Vec::with_capacity(speech.len());
-    let mut quote_memos: Vec<QuoteMemo> = Vec::with_capacity(speech.len());
+    let mut out = cleared(std::mem::take(&mut buffers.attributions), speech.len());
+    let mut quote_memos = cleared(std::mem::take(&mut buffers.quote_memos), speech.len());
     let mut quotes_reused = 0;
     // Quotations attributed again, and the paragraphs they open in: a quotation inside one, or
     // after one in the same paragraph, reads its attribution, so it is attributed again too.
@@ -448,7 +454,8 @@ pub(crate) fn attribute(
         entities: keys,
         entity_heads: a.entity_heads.clone(),
         paras: paras.to_vec(),
-        mentions: doc.mentions.clone(),
+        // Set by the caller, which owns `doc` (moved, not copied).
+        mentions: Vec::new(),
         speech: a.speech.spans.clone(),
         names: a.names.spans.clone(),
         cues: cue_memos,
@@ -464,6 +471,19 @@ pub(crate) fn attribute(
             quotes: speech.len(),
         },
     };
+    drop(a);
+    if let Some(old) = planned.map(|p| p.memo).or(refused.map(|m| *m)) {
+        // The previous memo's vectors serve the next scan.
+        let AttrMemo {
+            events,
+            quotes,
+            mentions,
+            ..
+        } = old;
+        buffers.events = events;
+        buffers.quote_memos = quotes;
+        buffers.mentions = mentions;
+    }
     (out, memo)
 }
 

@@ -60,27 +60,33 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Collects the mentions of `entities`; `cues` and `classes` hold one entry per
-    /// token.
+    /// Collects the mentions of `entities` into `mentions` (emptied first: a buffer whose
+    /// allocation is reused); `cues` and `classes` hold one entry per token.
     pub fn new(
         text: &'a str,
         tokens: Vec<DocToken<'a>>,
         entities: &'a [Entity],
         cues: Vec<Option<CueInfo>>,
         classes: Vec<WordClasses>,
+        mut mentions: Vec<MentionRef>,
     ) -> Self {
-        let mut mentions: Vec<MentionRef> = entities
-            .iter()
-            .enumerate()
-            .flat_map(|(entity, e)| {
-                e.mentions.iter().map(move |m| MentionRef {
-                    span: m.span,
-                    entity,
+        mentions.clear();
+        mentions.reserve(entities.iter().map(|e| e.mentions.len()).sum());
+        mentions.extend(
+            entities
+                .iter()
+                .enumerate()
+                .flat_map(|(entity, e)| {
+                    e.mentions.iter().map(move |m| MentionRef {
+                        span: m.span,
+                        entity,
+                    })
                 })
-            })
-            .filter(|m| m.span.end <= text.len() && m.span.start < m.span.end)
-            .collect();
-        mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+                .filter(|m| m.span.end <= text.len() && m.span.start < m.span.end),
+        );
+        // In place (no merge buffer); the entity index breaks ties, as the stable sort of
+        // mentions listed entity by entity did.
+        mentions.sort_unstable_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end), m.entity));
         let max_mention_len = mentions.iter().map(|m| m.span.len()).max().unwrap_or(0);
         Doc {
             text,

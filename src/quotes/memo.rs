@@ -182,9 +182,9 @@ fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_
 impl Plan {
     /// The plan for attributing `doc` (paragraphs `paras`, speech spans `speech` and quoted
     /// names `names`, both sorted by start) after `memo`, `map` taking `memo`'s text to
-    /// `doc.text`. `None` when nothing can be reused: the entities differ, `map` does not fit
-    /// the two texts, or quotation spans, quoted names, paragraphs or mentions outside the core
-    /// differ.
+    /// `doc.text`. `Err(memo)` (boxed) when nothing can be reused: the entities differ, `map` does not
+    /// fit the two texts, or quotation spans, quoted names, paragraphs or mentions outside the
+    /// core differ.
     pub fn new(
         memo: AttrMemo,
         map: EditMap,
@@ -192,12 +192,12 @@ impl Plan {
         paras: &[Span],
         speech: &[Span],
         names: &[Span],
-    ) -> Option<Plan> {
+    ) -> Result<Plan, Box<AttrMemo>> {
         let ch_new = map.changed_new();
         let ch_old = map.changed_old();
         let delta_ok = doc.text.len() + ch_old.len() == memo.text_len + ch_new.len();
         if !delta_ok || ch_old.end > memo.text_len || ch_new.end > doc.text.len() {
-            return None;
+            return Err(Box::new(memo));
         }
         if memo.entities.len() != doc.entities.len()
             || !memo
@@ -206,7 +206,7 @@ impl Plan {
                 .zip(doc.entities)
                 .all(|(k, e)| k.same(e))
         {
-            return None;
+            return Err(Box::new(memo));
         }
         // The core (new offsets): the changed bytes and every span touching them, old or new.
         let touches = |s: &Span, ch: Span| s.start <= ch.end && s.end >= ch.start;
@@ -243,7 +243,7 @@ impl Plan {
             || !same_outside(&map, names, &memo.names, cp, cp_old)
             || !same_outside(&map, paras, &memo.paras, cp, cp_old)
         {
-            return None;
+            return Err(Box::new(memo));
         }
         let tokens_in = |p: &Span| {
             let r = doc.tokens_in(*p);
@@ -292,10 +292,10 @@ impl Plan {
         if !eq(&doc.mentions[..na], &memo.mentions[..oa])
             || !eq(&doc.mentions[nb..], &memo.mentions[ob..])
         {
-            return None;
+            return Err(Box::new(memo));
         }
         let inside_same = eq(&doc.mentions[na..nb], &memo.mentions[oa..ob]);
-        Some(Plan {
+        Ok(Plan {
             memo,
             map,
             zone,

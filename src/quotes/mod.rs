@@ -30,6 +30,7 @@ use serde::Serialize;
 pub use memo::{AttrMemo, ReuseStats};
 
 use crate::entities::Entity;
+use crate::recycle::{cleared, recycle};
 use crate::text::Span;
 use crate::text::token::Token;
 
@@ -166,7 +167,18 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
         .iter()
         .map(|t| doc::DocToken::shifted(t, 0))
         .collect();
-    scan_with(text, tokens, entities, &paras, marks, cues, classes, None).0
+    scan_with(
+        text,
+        tokens,
+        entities,
+        &paras,
+        marks,
+        cues,
+        classes,
+        None,
+        &mut Buffers::default(),
+    )
+    .0
 }
 
 impl AttrMemo {
@@ -230,7 +242,7 @@ pub fn scan_paragraphs(
     entities: &[Entity],
     parts: &[(usize, &ParagraphQuotes, &[Token])],
 ) -> QuoteScan {
-    scan_paragraphs_reusing(text, entities, parts, None).0
+    scan_paragraphs_reusing(text, entities, parts, None, &mut Buffers::default()).0
 }
 
 /// [`scan_paragraphs`] after an earlier version of the text: `prev` holds the memo that the
@@ -244,6 +256,7 @@ pub fn scan_paragraphs_reusing(
     entities: &[Entity],
     parts: &[(usize, &ParagraphQuotes, &[Token])],
     prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
+    buffers: &mut Buffers,
 ) -> (QuoteScan, AttrMemo) {
     let paras: Vec<Span> = parts
         .iter()
@@ -255,9 +268,10 @@ pub fn scan_paragraphs_reusing(
         .collect();
     let marks = marks::document_marks(text, &mark_parts);
     let n: usize = parts.iter().map(|(_, _, t)| t.len()).sum();
-    let mut cues = Vec::with_capacity(n);
-    let mut classes = Vec::with_capacity(n);
-    let mut tokens = Vec::with_capacity(n);
+    let mut cues = cleared(std::mem::take(&mut buffers.cues), n);
+    let mut classes = cleared(std::mem::take(&mut buffers.classes), n);
+    let mut tokens = recycle(std::mem::take(&mut buffers.tokens));
+    tokens.reserve(n);
     let lex = &*lexicon::LEXICON;
     for &(offset, p, toks) in parts {
         tokens.extend(toks.iter().map(|t| doc::DocToken::shifted(t, offset)));
@@ -270,13 +284,15 @@ pub fn scan_paragraphs_reusing(
             classes.extend(toks.iter().map(|t| lex.word_classes(&t.folded)));
         }
     }
-    scan_with(text, tokens, entities, &paras, marks, cues, classes, prev)
+    scan_with(
+        text, tokens, entities, &paras, marks, cues, classes, prev, buffers,
+    )
 }
 
 /// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
 /// paragraphs, `tokens` its tokens, `marks` [`marks::find_marks`]`(text)`, `cues` one cue
-/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token, `prev` as
-/// for [`scan_paragraphs_reusing`].
+/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token, `prev` and
+/// `buffers` as for [`scan_paragraphs_reusing`].
 #[allow(clippy::too_many_arguments)]
 fn scan_with<'t>(
     text: &'t str,
@@ -287,10 +303,13 @@ fn scan_with<'t>(
     cues: Vec<Option<lexicon::CueInfo>>,
     classes: Vec<lexicon::WordClasses>,
     prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
+    buffers: &mut Buffers,
 ) -> (QuoteScan, AttrMemo) {
     let lex = &*lexicon::LEXICON;
-    let doc = doc::Doc::new(text, tokens, entities, cues, classes);
-    let pairing = pair::pair_marks(text, paras, marks);
+    let mentions = cleared(std::mem::take(&mut buffers.mentions), 0);
+    let doc = doc::Doc::new(text, tokens, entities, cues, classes, mentions);
+    let quoted = cleared(std::mem::take(&mut buffers.quoted), 0);
+    let pairing = pair::pair_marks(text, paras, marks, quoted);
     let quoted = &pairing.quoted;
 
     let mut has_children = vec![false; quoted.len()];
@@ -319,11 +338,12 @@ fn scan_with<'t>(
         }
         ids
     };
-    let (attributions, memo) = attribute::attribute(&doc, lex, paras, &speech, &quoted_names, prev);
+    let (mut attributions, mut memo) =
+        attribute::attribute(&doc, lex, paras, &speech, &quoted_names, prev, buffers);
 
     let quotes = speech_idx
         .iter()
-        .zip(attributions)
+        .zip(attributions.drain(..))
         .map(|(&i, a)| {
             let q = &quoted[i];
             // The nearest enclosing quotation that is speech.
@@ -345,6 +365,13 @@ fn scan_with<'t>(
             }
         })
         .collect();
+    // The memo keeps the mentions; the other document-sized vectors are kept for the next scan.
+    memo.mentions = doc.mentions;
+    buffers.tokens = recycle(doc.tokens);
+    buffers.cues = doc.cues;
+    buffers.classes = doc.classes;
+    buffers.quoted = pairing.quoted;
+    buffers.attributions = attributions;
     (
         QuoteScan {
             quotes,
@@ -353,4 +380,34 @@ fn scan_with<'t>(
         },
         memo,
     )
+}
+
+/// Allocations the quotation scan of one document keeps from one text to the next
+/// ([`crate::recycle`]): the token table, the tokens' cue readings and word classes, the
+/// mentions, the quoted spans, the events and the attributions. Empty between scans (only
+/// their capacity is kept, at most that of the largest text scanned with them); any
+/// `Buffers`, `Buffers::default()` included, serves any text. Kept by the document's
+/// [`crate::analysis::incremental::IncrementalAnalyzer`] and dropped with it.
+#[derive(Default)]
+pub struct Buffers {
+    tokens: Vec<doc::DocToken<'static>>,
+    cues: Vec<Option<lexicon::CueInfo>>,
+    classes: Vec<lexicon::WordClasses>,
+    mentions: Vec<doc::MentionRef>,
+    quoted: Vec<pair::Quoted>,
+    /// The previous memo's events (then taken), for this scan's events.
+    events: Vec<Option<attribute::Event>>,
+    /// The previous memo's per-quotation entries.
+    quote_memos: Vec<memo::QuoteMemo>,
+    attributions: Vec<attribute::Attribution>,
+}
+
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Buffers")
+            .field("tokens", &self.tokens.capacity())
+            .field("mentions", &self.mentions.capacity())
+            .field("events", &self.events.capacity())
+            .finish_non_exhaustive()
+    }
 }

@@ -223,16 +223,22 @@ impl Pairer<'_> {
 #[cfg(test)]
 pub(crate) fn pair(text: &str) -> Pairing {
     let paras = crate::text::segment::paragraphs(text);
-    pair_marks(text, &paras, super::marks::find_marks(text))
+    pair_marks(text, &paras, super::marks::find_marks(text), Vec::new())
 }
 
 /// Pairs `marks` ([`super::marks::find_marks`]`(text)`, in order) over the paragraphs `paras`
 /// of `text` ([`crate::text::segment::paragraphs`]). Cost: linear in the marks and the
 /// paragraphs; the text is only read at the start of a paragraph that may continue a quotation.
-pub(crate) fn pair_marks(text: &str, paras: &[Span], marks: Vec<Mark>) -> Pairing {
+pub(crate) fn pair_marks(
+    text: &str,
+    paras: &[Span],
+    marks: Vec<Mark>,
+    mut quoted: Vec<Quoted>,
+) -> Pairing {
     let marks = keep_paired_singles(marks, paras);
+    quoted.clear();
     let mut p = Pairer {
-        quoted: Vec::new(),
+        quoted,
         stack: Vec::new(),
         unmatched: Vec::new(),
         text,
