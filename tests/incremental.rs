@@ -214,7 +214,7 @@ fn has_mention(a: &qalam::Analysis, name: &str, at: usize) -> bool {
     a.entities
         .iter()
         .flat_map(|e| &e.mentions)
-        .any(|m| m.text == name && m.span.start == at)
+        .any(|m| &*m.text == name && m.span.start == at)
 }
 
 #[test]

@@ -337,7 +337,7 @@ proptest! {
         }
         for e in &analysis.entities {
             for m in &e.mentions {
-                prop_assert_eq!(&text[m.span.start..m.span.end], m.text.as_str(), "{}", e.id);
+                prop_assert_eq!(&text[m.span.start..m.span.end], &*m.text, "{}", e.id);
                 prop_assert!(!m.span.is_empty(), "empty mention of {}", e.id);
             }
         }
@@ -492,7 +492,7 @@ proptest! {
         }
         for e in &analysis.entities {
             for m in &e.mentions {
-                prop_assert_eq!(&text[m.span.start..m.span.end], m.text.as_str());
+                prop_assert_eq!(&text[m.span.start..m.span.end], &*m.text);
             }
         }
     }

@@ -33,7 +33,7 @@ fn entity<'a>(entities: &'a [Entity], text: &str, kind: EntityKind, name: &str) 
             e.kind == kind
                 && e.mentions
                     .iter()
-                    .any(|m| spans.contains(&m.span) && m.text == name)
+                    .any(|m| spans.contains(&m.span) && &*m.text == name)
         })
         .unwrap_or_else(|| {
             panic!(
@@ -116,7 +116,7 @@ fn peskov_is_one_person_across_spellings_and_clitics() {
     let bare = peskov
         .mentions
         .iter()
-        .filter(|m| m.text == "بيسكوف")
+        .filter(|m| &*m.text == "بيسكوف")
         .count();
     assert_eq!(bare, 3, "three bare surname mentions");
     // The shorter title phrase of his second mention is folded into the longer one.
@@ -149,11 +149,11 @@ fn the_two_massouds_are_two_people() {
         .filter(|s| {
             !son.mentions
                 .iter()
-                .any(|m| m.span.contains(*s) && m.text != "مسعود")
+                .any(|m| m.span.contains(*s) && &*m.text != "مسعود")
                 && !father
                     .mentions
                     .iter()
-                    .any(|m| m.span.contains(*s) && m.text != "مسعود")
+                    .any(|m| m.span.contains(*s) && &*m.text != "مسعود")
         })
         .collect();
     assert_eq!(bare.len(), 1);
@@ -233,7 +233,7 @@ fn no_false_positives() {
     for e in &entities {
         for m in &e.mentions {
             assert!(
-                !forbidden.contains(&m.text.as_str()),
+                !forbidden.contains(&&*m.text),
                 "false positive {:?} in {}",
                 m.text,
                 e.name

@@ -75,7 +75,7 @@ pub fn check_analysis(text: &str, analysis: &qalam::Analysis) {
     for e in &analysis.entities {
         for m in &e.mentions {
             check_span(text, m.span, "mention");
-            assert_eq!(&text[m.span.start..m.span.end], m.text, "mention text");
+            assert_eq!(&text[m.span.start..m.span.end], &*m.text, "mention text");
             spans.push(m.span);
         }
     }

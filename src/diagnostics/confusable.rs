@@ -456,7 +456,7 @@ mod tests {
             .iter()
             .find(|e| e.name == "دميتري بيسكوف")
             .expect("the spokesman");
-        let mentions: Vec<&str> = person.mentions.iter().map(|m| m.text.as_str()).collect();
+        let mentions: Vec<&str> = person.mentions.iter().map(|m| &*m.text).collect();
         assert_eq!(mentions, ["دميتري بيسكوف", "بيسکوف"]);
         let confusable: Vec<&str> = analysis
             .diagnostics

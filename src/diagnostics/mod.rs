@@ -593,7 +593,7 @@ mod tests {
                 let span = Span::new(i, i + m.len());
                 if !mentions.iter().any(|x| x.span.overlaps(span)) {
                     mentions.push(EntityMention {
-                        text: m.to_string(),
+                        text: m.into(),
                         span,
                     });
                 }

@@ -17,6 +17,8 @@ pub mod words;
 pub use lexicon::LexiconSource;
 pub use rules::RuleSource;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::text::Span;
@@ -116,8 +118,9 @@ pub trait MentionSource: Send + Sync {
 /// A mention as it appears in an [`Entity`]: its range and the text written there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EntityMention {
-    /// The text at `span`, as written.
-    pub text: String,
+    /// The text at `span`, as written (shared with the paragraph's cached mention: copying an
+    /// entity's mentions allocates nothing).
+    pub text: Arc<str>,
     /// Range (bytes, original text).
     pub span: Span,
 }

@@ -18,6 +18,7 @@
 //!    aliases and roles.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rustc_hash::FxHasher;
 
@@ -205,7 +206,7 @@ struct PartItem {
     /// [`merge::distinctive_short_form`] of `parts`.
     distinctive: bool,
     /// The text at the span, as written.
-    text: String,
+    text: Arc<str>,
     /// The text as a name when it differs from `text` (an elided article restored:
     /// لأمم المتحدة → الأمم المتحدة).
     written: Option<String>,
@@ -317,7 +318,7 @@ fn part_item(doc: &Doc<'_>, mention: Mention) -> PartItem {
     let key_words = key.split(' ').count();
     let joined = key.replace(' ', "");
     let distinctive = merge::distinctive_short_form(&parts);
-    let text = mention.span.slice(doc.text).to_string();
+    let text: Arc<str> = mention.span.slice(doc.text).into();
     let written =
         (key.starts_with("ال") && !fold_str(&text).starts_with("ال") && text.starts_with('ل'))
             .then(|| format!("ا{text}"));
@@ -437,8 +438,9 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
             let it = refs[i];
             // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
             // the name: never an alias.
-            if it.text != name && it.written.is_none() && !aliases.contains(&it.text) {
-                aliases.push(it.text.clone());
+            if *it.text != *name && it.written.is_none() && !aliases.iter().any(|a| **a == *it.text)
+            {
+                aliases.push(it.text.to_string());
             }
             if kind == EntityKind::Person {
                 for (role, key) in &it.roles {

@@ -16,7 +16,7 @@ fn find<'a>(entities: &'a [Entity], name: &str) -> Option<(&'a Entity, Span)> {
     entities.iter().find_map(|e| {
         e.mentions
             .iter()
-            .find(|m| m.text == name)
+            .find(|m| &*m.text == name)
             .map(|m| (e, m.span))
     })
 }
@@ -42,7 +42,7 @@ fn proclitics_are_excluded_only_when_the_stem_is_known() {
             span_of(text, "بغداد", 2)
         ]
     );
-    assert!(baghdad.mentions.iter().all(|m| m.text == "بغداد"));
+    assert!(baghdad.mentions.iter().all(|m| &*m.text == "بغداد"));
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn article_stays_inside_the_name_and_elided_article_is_restored() {
     assert_eq!(un.kind, EntityKind::Organization);
     assert_eq!(un.mentions.len(), 2);
     assert_eq!(
-        un.mentions[0].text, "لأمم المتحدة",
+        &*un.mentions[0].text, "لأمم المتحدة",
         "the ل of للأمم is a clitic, its article elided"
     );
     assert_eq!(un.name, "الأمم المتحدة");
@@ -71,7 +71,7 @@ fn title_introduces_a_person_and_the_surname_follows_with_clitics() {
     let bare = p
         .mentions
         .iter()
-        .find(|m| m.text == "دوبوا")
+        .find(|m| &*m.text == "دوبوا")
         .expect("surname mention");
     assert_eq!(bare.span, span_of(text, "دوبوا", 1));
     assert!(find(&e, "للصحفيين").is_none());
@@ -226,7 +226,7 @@ fn model_mentions_fill_gaps_and_win_one_word_conflicts() {
     let (p, _) = find(&e, "تيموثي غرانت").expect("model mention kept");
     assert_eq!(p.kind, EntityKind::Person);
     assert!(
-        p.mentions.iter().any(|m| m.text == "غرانت"),
+        p.mentions.iter().any(|m| &*m.text == "غرانت"),
         "surname propagated: {p:?}"
     );
     // One-word gazetteer name: the tagger, which sees the context, decides.
@@ -257,7 +257,7 @@ fn title_names_stop_before_the_rest_of_the_sentence() {
     let bare = p
         .mentions
         .iter()
-        .find(|m| m.text == "شكري")
+        .find(|m| &*m.text == "شكري")
         .expect("bare surname merged");
     assert_eq!(bare.span, span_of(text, "شكري", 1));
     assert_eq!(p.roles, vec!["وزير الخارجية المصري".to_string()]);
@@ -500,7 +500,7 @@ fn never_panics_on_odd_text() {
         let entities = run(&text);
         for e in &entities {
             for m in &e.mentions {
-                assert_eq!(m.span.slice(&text), m.text);
+                assert_eq!(m.span.slice(&text), &*m.text);
             }
         }
     }
@@ -800,7 +800,11 @@ fn a_tagger_organization_in_parentheses_after_a_name_joins_the_name() {
 fn mention_list(entities: &[Entity]) -> Vec<(String, EntityKind, Span)> {
     let mut out: Vec<(String, EntityKind, Span)> = entities
         .iter()
-        .flat_map(|e| e.mentions.iter().map(|m| (m.text.clone(), e.kind, m.span)))
+        .flat_map(|e| {
+            e.mentions
+                .iter()
+                .map(|m| (m.text.to_string(), e.kind, m.span))
+        })
         .collect();
     out.sort_by_key(|(_, _, s)| s.start);
     out

@@ -290,7 +290,7 @@ pub fn score(text: &str, gold: &Gold, analysis: &Analysis, fold: Fold<'_>) -> Do
         .map(|e| {
             std::iter::once(e.name.as_str())
                 .chain(e.aliases.iter().map(String::as_str))
-                .chain(e.mentions.iter().map(|m| m.text.as_str()))
+                .chain(e.mentions.iter().map(|m| &*m.text))
                 .map(|f| key(fold, f))
                 .collect()
         })
@@ -578,7 +578,7 @@ mod tests {
             mentions: mentions
                 .iter()
                 .map(|m| EntityMention {
-                    text: m.to_string(),
+                    text: (*m).into(),
                     span: Span::default(),
                 })
                 .collect(),

@@ -12,7 +12,7 @@ fn ent(text: &str, id: &str, kind: EntityKind, forms: &[&str]) -> Entity {
             let span = Span::new(i, i + f.len());
             if !mentions.iter().any(|m| m.span.overlaps(span)) {
                 mentions.push(EntityMention {
-                    text: f.to_string(),
+                    text: (*f).into(),
                     span,
                 });
             }

@@ -408,14 +408,14 @@ pub fn fake_analyze(text: &str) -> Analysis {
         let mentions: Vec<EntityMention> = spans
             .iter()
             .map(|s| EntityMention {
-                text: s.slice(text).to_owned(),
+                text: s.slice(text).into(),
                 span: *s,
             })
             .collect();
         let mut aliases: Vec<String> = Vec::new();
         for m in &mentions {
-            if m.text != name && !aliases.contains(&m.text) {
-                aliases.push(m.text.clone());
+            if *m.text != *name && !aliases.iter().any(|a| **a == *m.text) {
+                aliases.push(m.text.to_string());
             }
         }
         analysis.entities.push(Entity {

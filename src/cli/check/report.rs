@@ -163,7 +163,7 @@ impl<'a> FileReport<'a> {
                     .mentions
                     .iter()
                     .map(|m| MentionReport {
-                        text: m.text.clone(),
+                        text: m.text.to_string(),
                         range: range(m.span),
                     })
                     .collect(),
