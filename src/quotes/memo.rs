@@ -182,9 +182,9 @@ fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_
 impl Plan {
     /// The plan for attributing `doc` (paragraphs `paras`, speech spans `speech` and quoted
     /// names `names`, both sorted by start) after `memo`, `map` taking `memo`'s text to
-    /// `doc.text`. `Err(memo)` (boxed) when nothing can be reused: the entities differ, `map` does not
-    /// fit the two texts, or quotation spans, quoted names, paragraphs or mentions outside the
-    /// core differ.
+    /// `doc.text`. `Err(memo)` (boxed) when nothing can be reused: the entities differ, `map`
+    /// does not fit the two texts, or quotation spans, quoted names, paragraphs or mentions
+    /// outside the core differ.
     pub fn new(
         memo: AttrMemo,
         map: EditMap,

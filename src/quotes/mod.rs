@@ -306,10 +306,10 @@ fn scan_with<'t>(
     buffers: &mut Buffers,
 ) -> (QuoteScan, AttrMemo) {
     let lex = &*lexicon::LEXICON;
-    let mentions = cleared(std::mem::take(&mut buffers.mentions), 0);
+    // Both empty the buffer they are given.
+    let mentions = std::mem::take(&mut buffers.mentions);
     let doc = doc::Doc::new(text, tokens, entities, cues, classes, mentions);
-    let quoted = cleared(std::mem::take(&mut buffers.quoted), 0);
-    let pairing = pair::pair_marks(text, paras, marks, quoted);
+    let pairing = pair::pair_marks(text, paras, marks, std::mem::take(&mut buffers.quoted));
     let quoted = &pairing.quoted;
 
     let mut has_children = vec![false; quoted.len()];

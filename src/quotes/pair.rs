@@ -229,6 +229,7 @@ pub(crate) fn pair(text: &str) -> Pairing {
 /// Pairs `marks` ([`super::marks::find_marks`]`(text)`, in order) over the paragraphs `paras`
 /// of `text` ([`crate::text::segment::paragraphs`]). Cost: linear in the marks and the
 /// paragraphs; the text is only read at the start of a paragraph that may continue a quotation.
+/// `quoted` is a buffer whose allocation the result reuses (emptied first).
 pub(crate) fn pair_marks(
     text: &str,
     paras: &[Span],
