@@ -429,3 +429,40 @@ fn attribution_reused_across_edits_equals_fresh() {
         "{reused} of {quotes} quotation attributions reused"
     );
 }
+
+/// The merge of entities is reused after an edit that leaves every mention and role as it was
+/// but for its position (a doubled space, a letter typed into an ordinary word) and redone
+/// after one that adds a name; every result equals a fresh analysis.
+#[test]
+fn entity_merge_reused_across_edits_equals_fresh() {
+    let arts = articles();
+    let mut text = format!("{}\n\n{}\n\n{}", arts[0], arts[1], arts[2]);
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    assert!(first.entities.len() > 5, "the articles name people");
+    assert!(!inc.last_entities_reused(), "nothing to reuse yet");
+    let (mut reused, mut merged) = (0, 0);
+    for step in 0..12 {
+        let spaces: Vec<usize> = text.match_indices(' ').map(|(i, _)| i).collect();
+        let at = spaces[(step * 97 + 13) % spaces.len()];
+        let piece = match step % 3 {
+            0 => " ",
+            1 => "ن",
+            _ => " وقال الرئيس فلاديمير بوتين",
+        };
+        text.insert_str(at, piece);
+        let a = inc.analyze(&text);
+        assert_eq!(a, analyze_staged(&text, &extra), "step {step}");
+        if inc.last_entities_reused() {
+            reused += 1;
+        } else {
+            merged += 1;
+        }
+        if step % 3 == 2 {
+            assert!(!inc.last_entities_reused(), "a new name is merged again");
+        }
+    }
+    assert!(reused >= 4, "{reused} of 12 edits reused the merge");
+    assert!(merged >= 4, "{merged} of 12 edits merged again");
+}

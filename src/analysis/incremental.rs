@@ -255,28 +255,21 @@ fn part_mentions_fresh(
 pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
     let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
     let resolved = part_mentions_fresh(text, &refs, tagger);
-    finish(
-        text,
-        parts,
-        &with_offsets(&refs, &resolved),
-        None,
-        &mut Kept::default(),
-    )
-    .0
+    let entities = staged::document_entities(&with_offsets(&refs, &resolved));
+    finish(text, parts, entities, None, &mut Kept::default()).0
 }
 
-/// The rest of the document stage once each paragraph's mentions are resolved: `resolved`
-/// holds, for each of `parts`, its offset and [`staged::part_mentions`]; `prev` the quotation
-/// layer's memo of the previous text with the map of its offsets into `text`
-/// ([`quotes::scan_paragraphs_reusing`]). Returns the analysis and the memo for the next text.
+/// The rest of the document stage once the paragraphs' mentions are merged into `entities`
+/// ([`staged::document_entities`]): `prev` is the quotation layer's memo of the previous text
+/// with the map of its offsets into `text` ([`quotes::scan_paragraphs_reusing`]). Returns the
+/// analysis and the memo for the next text.
 fn finish(
     text: &str,
     parts: &[(usize, Arc<ParagraphWork>)],
-    resolved: &[(usize, &PartMentions)],
+    entities: Vec<entities::Entity>,
     prev: Option<(quotes::AttrMemo, EditMap)>,
     kept: &mut Kept,
 ) -> (Analysis, quotes::AttrMemo) {
-    let entities = staged::document_entities(resolved);
     let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
         .iter()
         .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
@@ -328,11 +321,13 @@ fn finish(
 }
 
 /// What the document stage keeps from one analysis of a document to the next besides the
-/// quotation memo: the quotation layer's buffers ([`quotes::Buffers`]) and the
-/// `inconsistent-spelling` findings per entity ([`diagnostics::spelling::SpellingMemo`]; in a
-/// mutex because the check runs on another thread). Neither changes a result.
+/// quotation memo: the last merge of entities ([`staged::EntityMemo`]), the quotation layer's
+/// buffers ([`quotes::Buffers`]) and the `inconsistent-spelling` findings per entity
+/// ([`diagnostics::spelling::SpellingMemo`]; in a mutex because the check runs on another
+/// thread). None changes a result.
 #[derive(Debug, Default)]
 struct Kept {
+    entities: staged::EntityMemo,
     quote_buffers: quotes::Buffers,
     spelling: std::sync::Mutex<diagnostics::spelling::SpellingMemo>,
 }
@@ -470,6 +465,12 @@ impl IncrementalAnalyzer {
     /// affect); the others reused their resolved mentions.
     pub fn last_resolved(&self) -> usize {
         self.resolved
+    }
+
+    /// Whether the last analysis took its entities from the one before it (no mention or role
+    /// changed but for its position: [`staged::document_entities_reusing`]).
+    pub fn last_entities_reused(&self) -> bool {
+        self.kept.entities.reused()
     }
 
     /// Analyses `text`; equal to [`crate::analysis::analyze`]`(text)` (or
@@ -625,21 +626,22 @@ impl IncrementalAnalyzer {
             .iter()
             .map(|&(s, e)| (s.start, works[e].clone()))
             .collect();
-        let resolved_parts: Vec<(usize, &PartMentions)> = order
+        let resolved_parts: Vec<(usize, Arc<PartMentions>)> = order
             .iter()
             .map(|&(s, e)| {
                 (
                     s.start,
                     entries[e]
                         .resolved
-                        .as_deref()
+                        .clone()
                         .expect("every entry resolved above"),
                 )
             })
             .collect();
+        let entities = staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
         let map = EditMap::new(old.len(), new.len(), pre, suf);
         let prev = old_memo.zip(map);
-        let (analysis, memo) = finish(text, &parts, &resolved_parts, prev, &mut self.kept);
+        let (analysis, memo) = finish(text, &parts, entities, prev, &mut self.kept);
         drop(resolved_parts);
         drop(parts);
         let mut last_text = old_text;

@@ -217,6 +217,41 @@ struct PartItem {
     roles: Vec<(String, String)>,
 }
 
+impl PartItem {
+    /// Whether `other` equals `self` in every field but the mention's span.
+    fn same_but_span(&self, other: &PartItem) -> bool {
+        // Destructured, so that a new field cannot be forgotten here.
+        let PartItem {
+            mention:
+                Mention {
+                    span: _,
+                    kind,
+                    origin,
+                },
+            key,
+            parts,
+            key_words,
+            joined,
+            distinctive,
+            text,
+            written,
+            word_folds,
+            roles,
+        } = self;
+        *kind == other.mention.kind
+            && *origin == other.mention.origin
+            && *key == other.key
+            && *parts == other.parts
+            && *key_words == other.key_words
+            && *joined == other.joined
+            && *distinctive == other.distinctive
+            && *text == other.text
+            && *written == other.written
+            && *word_folds == other.word_folds
+            && *roles == other.roles
+    }
+}
+
 /// One paragraph's resolved mentions, ready for [`document_entities`] ([`part_mentions`]).
 /// Spans are byte ranges of the paragraph's text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -228,6 +263,18 @@ pub struct PartMentions {
 }
 
 impl PartMentions {
+    /// Whether `other` has the same mentions and links as `self` but for the mentions' spans
+    /// ([`document_entities_reusing`]).
+    fn same_but_spans(&self, other: &PartMentions) -> bool {
+        self.links == other.links
+            && self.items.len() == other.items.len()
+            && self
+                .items
+                .iter()
+                .zip(&other.items)
+                .all(|(a, b)| a.same_but_span(b))
+    }
+
     /// Number of resolved mentions.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -353,6 +400,87 @@ fn part_item(doc: &Doc<'_>, mention: Mention) -> PartItem {
 /// `parts`: each paragraph's byte offset in the text and its [`part_mentions`], in text order;
 /// every span returned is a byte range of the text.
 pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
+    merge_entities(parts).0
+}
+
+/// What [`document_entities_reusing`] keeps of one merge for the next: the paragraphs' resolved
+/// mentions it merged (in text order), the entities, and for each entity the index of each of
+/// its mentions in the paragraphs' mentions (counted across paragraphs, in text order).
+#[derive(Debug, Default)]
+pub struct EntityMemo {
+    parts: Vec<Arc<PartMentions>>,
+    entities: Vec<Entity>,
+    members: Vec<Vec<u32>>,
+    reused: bool,
+}
+
+impl EntityMemo {
+    /// Whether the last [`document_entities_reusing`] took its entities from the merge before
+    /// it (false before the first).
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+}
+
+/// [`document_entities`] on `parts` (the same shape, each paragraph's resolved mentions shared),
+/// reusing the previous merge kept in `memo` when it applies, and keeping this one there.
+///
+/// The merge is reused when the paragraphs' resolved mentions are the previous ones in number
+/// and, paragraph by paragraph, in everything but their spans (the same `Arc`, or equal items
+/// and links but for [`Mention::span`]) — what a keystroke outside every name and role leaves.
+/// Then the entities are the previous ones with each mention's span replaced by its new one:
+/// merging reads spans only to order mentions (the nearest earlier or later occurrence of a
+/// form, members and groups sorted by start), and both texts' mentions are in text order, so
+/// the groups, names, aliases and roles are the same. Otherwise the mentions are merged again.
+/// Cost of a reuse: one comparison per paragraph (pointers for the unchanged ones), the items
+/// of the changed ones, and a copy of the entities (mention texts are shared).
+pub fn document_entities_reusing(
+    parts: &[(usize, Arc<PartMentions>)],
+    memo: &mut EntityMemo,
+) -> Vec<Entity> {
+    let same = memo.parts.len() == parts.len()
+        && memo
+            .parts
+            .iter()
+            .zip(parts)
+            .all(|(old, (_, new))| Arc::ptr_eq(old, new) || old.same_but_spans(new));
+    if same {
+        let n: usize = parts.iter().map(|(_, p)| p.items.len()).sum();
+        let mut spans: Vec<Span> = Vec::with_capacity(n);
+        for (offset, part) in parts {
+            spans.extend(
+                part.items.iter().map(|it| {
+                    Span::new(it.mention.span.start + offset, it.mention.span.end + offset)
+                }),
+            );
+        }
+        for (entity, members) in memo.entities.iter_mut().zip(&memo.members) {
+            for (m, &i) in entity.mentions.iter_mut().zip(members) {
+                m.span = spans[i as usize];
+            }
+        }
+        memo.parts.clear();
+        memo.parts.extend(parts.iter().map(|(_, p)| p.clone()));
+        memo.reused = true;
+        return memo.entities.clone();
+    }
+    let refs: Vec<(usize, &PartMentions)> = parts.iter().map(|(o, p)| (*o, p.as_ref())).collect();
+    let (entities, members) = merge_entities(&refs);
+    *memo = EntityMemo {
+        parts: parts.iter().map(|(_, p)| p.clone()).collect(),
+        entities: entities.clone(),
+        members: members
+            .into_iter()
+            .map(|g| g.into_iter().map(|i| i as u32).collect())
+            .collect(),
+        reused: false,
+    };
+    entities
+}
+
+/// [`document_entities`] with, for each entity, the index of each of its mentions in `parts`'
+/// items counted across paragraphs in text order.
+fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usize>>) {
     let n: usize = parts.iter().map(|(_, p)| p.items.len()).sum();
     let mut refs: Vec<&PartItem> = Vec::with_capacity(n);
     let mut items: Vec<merge::Item<'_>> = Vec::with_capacity(n);
@@ -465,7 +593,7 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
             mentions: entity_mentions,
         });
     }
-    entities
+    (entities, groups)
 }
 
 /// The canonical name with each word written in its most frequent spelling among the entity's

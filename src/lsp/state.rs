@@ -278,6 +278,19 @@ async fn run_analysis(
                 if result.is_err() {
                     // The cache may be half-updated: the next analysis starts from scratch.
                     incremental.clear();
+                } else {
+                    let (reused, computed) = incremental.last_counts();
+                    let quotes = incremental.last_quote_reuse();
+                    debug!(
+                        version,
+                        paragraphs_reused = reused,
+                        paragraphs_computed = computed,
+                        paragraphs_resolved = incremental.last_resolved(),
+                        entities_reused = incremental.last_entities_reused(),
+                        quotes_reused = quotes.quotes_reused,
+                        quotes = quotes.quotes,
+                        "reuse"
+                    );
                 }
                 result
             }

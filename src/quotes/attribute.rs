@@ -253,14 +253,17 @@ fn same_cues(p: &Plan, new: &[(usize, CueMemo)], new_events: &[Event]) -> bool {
 }
 
 /// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
-/// [`SpanIndex`] keeps them) contains the token. Each span's token range (two binary
-/// searches) is filled from where the ranges before it ended, so a nested quotation adds no
-/// writes and a text without quotations costs one allocation.
+/// [`SpanIndex`] keeps them) contains the token. Each span's token range (searched forward from
+/// the previous span's, [`Doc::tokens_in_from`]) is filled from where the ranges before it
+/// ended, so a nested quotation adds no writes and a text without quotations costs one
+/// allocation.
 fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
     let mut flags = vec![false; doc.tokens.len()];
     let mut filled_to = 0;
+    let mut hint = 0;
     for s in spans {
-        let r = doc.tokens_in(*s);
+        let r = doc.tokens_in_from(*s, hint);
+        hint = r.start;
         let from = r.start.max(filled_to);
         if from < r.end {
             flags[from..r.end].fill(true);

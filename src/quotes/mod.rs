@@ -308,7 +308,8 @@ fn scan_with<'t>(
     let lex = &*lexicon::LEXICON;
     // Both empty the buffer they are given.
     let mentions = std::mem::take(&mut buffers.mentions);
-    let doc = doc::Doc::new(text, tokens, entities, cues, classes, mentions);
+    let bounds = std::mem::take(&mut buffers.bounds);
+    let doc = doc::Doc::new(text, tokens, entities, cues, classes, mentions, bounds);
     let pairing = pair::pair_marks(text, paras, marks, std::mem::take(&mut buffers.quoted));
     let quoted = &pairing.quoted;
 
@@ -318,10 +319,16 @@ fn scan_with<'t>(
             has_children[p] = true;
         }
     }
+    // Token ranges searched forward from the previous span's (spans come in text order).
+    let mut hint = 0;
     let is_name: Vec<bool> = quoted
         .iter()
         .enumerate()
-        .map(|(i, q)| names::is_name(&doc, lex, q, has_children[i]))
+        .map(|(i, q)| {
+            let content = doc.tokens_in_from(q.content, hint);
+            hint = content.start;
+            names::is_name(&doc, lex, q, content, has_children[i])
+        })
         .collect();
     let quoted_names: Vec<Span> = quoted
         .iter()
@@ -366,10 +373,12 @@ fn scan_with<'t>(
         })
         .collect();
     // The memo keeps the mentions; the other document-sized vectors are kept for the next scan.
-    memo.mentions = doc.mentions;
-    buffers.tokens = recycle(doc.tokens);
-    buffers.cues = doc.cues;
-    buffers.classes = doc.classes;
+    let (tokens, cues, classes, mentions, bounds) = doc.into_buffers();
+    memo.mentions = mentions;
+    buffers.tokens = tokens;
+    buffers.cues = cues;
+    buffers.classes = classes;
+    buffers.bounds = bounds;
     buffers.quoted = pairing.quoted;
     buffers.attributions = attributions;
     (
@@ -383,7 +392,7 @@ fn scan_with<'t>(
 }
 
 /// Allocations the quotation scan of one document keeps from one text to the next
-/// ([`crate::recycle`]): the token table, the tokens' cue readings and word classes, the
+/// ([`crate::recycle`]): the token table and its bounds, the tokens' cue readings and word classes, the
 /// mentions, the quoted spans, the events and the attributions. Empty between scans (only
 /// their capacity is kept, at most that of the largest text scanned with them); any
 /// `Buffers`, `Buffers::default()` included, serves any text. Kept by the document's
@@ -394,6 +403,8 @@ pub struct Buffers {
     cues: Vec<Option<lexicon::CueInfo>>,
     classes: Vec<lexicon::WordClasses>,
     mentions: Vec<doc::MentionRef>,
+    /// The tokens' bounds ([`doc::Doc::new`]).
+    bounds: Vec<(u32, u32)>,
     quoted: Vec<pair::Quoted>,
     /// The previous memo's events (then taken), for this scan's events.
     events: Vec<Option<attribute::Event>>,

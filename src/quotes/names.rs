@@ -28,34 +28,37 @@ const CONTEXT_WINDOW: usize = 16;
 /// other rules allow fewer).
 const MAX_NAME_WORDS: usize = 6;
 
-/// True when the quoted span `q` is a name or term rather than speech.
-pub(crate) fn is_name(doc: &Doc, lex: &Lexicon, q: &Quoted, has_children: bool) -> bool {
+/// True when the quoted span `q` is a name or term rather than speech. `content`: the indices
+/// of the tokens inside `q.content` ([`Doc::tokens_in`]).
+pub(crate) fn is_name(
+    doc: &Doc,
+    lex: &Lexicon,
+    q: &Quoted,
+    content: std::ops::Range<usize>,
+    has_children: bool,
+) -> bool {
     if q.close.is_none() || q.is_multi_paragraph() || has_children {
         return false;
     }
-    let range = doc.tokens_in(q.content);
-    let tokens = &doc.tokens[range.clone()];
-    let has_sentence_punct = tokens.iter().any(|t| {
+    // Every rule below needs at most MAX_NAME_WORDS words: a longer span is speech, and its
+    // words are not collected (nor its punctuation read).
+    let mut words: Vec<usize> = Vec::with_capacity(MAX_NAME_WORDS);
+    for i in content.clone().filter(|&i| is_word(&doc.tokens[i])) {
+        if words.len() == MAX_NAME_WORDS {
+            return false;
+        }
+        words.push(i);
+    }
+    let has_sentence_punct = doc.tokens[content].iter().any(|t| {
         t.kind == TokenKind::Punct
             && matches!(
                 t.folded,
                 "." | "!" | "?" | "؟" | "،" | "," | ":" | "؛" | ";" | "…"
             )
     });
-    if has_sentence_punct {
-        return false;
-    }
-    // Every rule below needs at most MAX_NAME_WORDS words: a longer span is speech, and its
-    // words are not collected.
-    let mut words: Vec<usize> = Vec::with_capacity(MAX_NAME_WORDS);
-    for i in range.clone().filter(|&i| is_word(&doc.tokens[i])) {
-        if words.len() == MAX_NAME_WORDS {
-            return false;
-        }
-        words.push(i);
-    }
-    if words.is_empty() {
-        // Empty or punctuation-only («»، «…»): a (degenerate) quotation, never a name.
+    if has_sentence_punct || words.is_empty() {
+        // Sentence punctuation: speech. No word (empty or punctuation only: «»، «…»): a
+        // (degenerate) quotation, never a name.
         return false;
     }
     // Rule 0: a title or term after a work/event noun or a naming word (الفيلم المصري "…"،

@@ -25,18 +25,20 @@ const TIMEOUT = 90_000;
 const CODE = 'unmatched-closing-quote';
 
 let failures = 0;
+const t0 = Date.now();
+/** Seconds since the start, for the log (a slow step shows in the CI output). */
+const elapsed = () => `[${((Date.now() - t0) / 1000).toFixed(1)} s]`;
 function check(cond, what, detail) {
   if (cond) {
-    console.log(`ok   ${what}`);
+    console.log(`ok   ${what} ${elapsed()}`);
   } else {
     failures += 1;
-    console.log(`FAIL ${what}${detail === undefined ? '' : `: ${String(detail).replace(/\s+/g, ' ').slice(0, 800)}`}`);
+    console.log(`FAIL ${what} ${elapsed()}${detail === undefined ? '' : `: ${String(detail).replace(/\s+/g, ' ').slice(0, 800)}`}`);
   }
   return cond;
 }
 
-const t0 = Date.now();
-const log = (what) => console.log(`     [${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
+const log = (what) => console.log(`     ${elapsed()} ${what}`);
 
 /**
  * Runs `step` until it returns a truthy value, at most `tries` times (Escape and a pause between tries: a quick
@@ -93,10 +95,10 @@ async function problemsText(page) {
 }
 
 /** Waits until `pred(text of the Problems panel)` holds (it re-renders a moment after the squiggles change). */
-async function waitForProblems(page, pred) {
+async function waitForProblems(page, pred, timeout = TIMEOUT) {
   return page
     .waitForFunction((src) => new Function('t', `return ${src}`)(document.querySelector('.markers-panel')?.textContent ?? ''), pred, {
-      timeout: TIMEOUT,
+      timeout,
     })
     .then(() => true)
     .catch(() => false);
@@ -115,11 +117,31 @@ function setSetting(key, value) {
   }
 }
 
-const squiggle = (page, kind, state = 'attached') =>
+const squiggle = (page, kind, state = 'attached', timeout = TIMEOUT) =>
   page
-    .waitForSelector(`.monaco-editor .squiggly-${kind}`, { state, timeout: TIMEOUT })
+    .waitForSelector(`.monaco-editor .squiggly-${kind}`, { state, timeout })
     .then(() => true)
     .catch(() => false);
+
+/**
+ * Writes settings with `write()` and waits until `done(timeout)` holds, writing them again (the same content, a
+ * new modification time) every 15 s: code-server's watcher of the settings files has been seen to notice a write
+ * only 30 s later on a loaded machine, and a lost event would otherwise fail the check. Gives up after TIMEOUT.
+ */
+async function settingsTakeEffect(write, done) {
+  const until = Date.now() + TIMEOUT;
+  for (let attempt = 1; ; attempt++) {
+    write();
+    const left = until - Date.now();
+    if (await done(Math.min(15_000, Math.max(left, 1)))) {
+      return true;
+    }
+    if (Date.now() >= until) {
+      return false;
+    }
+    log(`settings not applied yet; writing them again (attempt ${attempt + 1})`);
+  }
+}
 
 /** Every check of a session whose extension finds a server (see the header). */
 async function fullRun(page) {
@@ -285,18 +307,29 @@ async function fullRun(page) {
   // Settings reach the running server (workspace/didChangeConfiguration): a severity override turns the warning
   // into an error, disabling the code removes it, and the defaults bring it back.
   await quickInput(page, '>View: Focus Problems').catch(() => {});
-  setSetting('qalam.diagnostics.severity', { [CODE]: 'error' });
-  const error = await squiggle(page, 'error');
+  const error = await settingsTakeEffect(
+    () => setSetting('qalam.diagnostics.severity', { [CODE]: 'error' }),
+    (timeout) => squiggle(page, 'error', 'attached', timeout),
+  );
   check(error, `qalam.diagnostics.severity {"${CODE}": "error"} turns the squiggle into an error`);
   await page.screenshot({ path: `${shots}/severity-${lang}.png` });
-  setSetting('qalam.diagnostics.enabled', { [CODE]: false });
-  const gone =
-    (await squiggle(page, 'error', 'detached')) && (await waitForProblems(page, `!t.includes(${JSON.stringify(CODE)})`));
+  const gone = await settingsTakeEffect(
+    () => setSetting('qalam.diagnostics.enabled', { [CODE]: false }),
+    async (timeout) =>
+      (await squiggle(page, 'error', 'detached', timeout)) &&
+      (await waitForProblems(page, `!t.includes(${JSON.stringify(CODE)})`, timeout)),
+  );
   check(gone, `qalam.diagnostics.enabled {"${CODE}": false} removes the squiggle and the problem`);
   await page.screenshot({ path: `${shots}/disabled-${lang}.png` });
-  setSetting('qalam.diagnostics.enabled', undefined);
-  setSetting('qalam.diagnostics.severity', undefined);
-  const back = (await squiggle(page, 'warning')) && (await waitForProblems(page, `t.includes(${JSON.stringify(CODE)})`));
+  const back = await settingsTakeEffect(
+    () => {
+      setSetting('qalam.diagnostics.enabled', undefined);
+      setSetting('qalam.diagnostics.severity', undefined);
+    },
+    async (timeout) =>
+      (await squiggle(page, 'warning', 'attached', timeout)) &&
+      (await waitForProblems(page, `t.includes(${JSON.stringify(CODE)})`, timeout)),
+  );
   check(back, 'back to the defaults: the warning returns');
 
   // Typing: delete the stray mark (Ln 3, Col 53) in the editor; the squiggle and the problem go away.
