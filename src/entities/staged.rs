@@ -263,9 +263,15 @@ pub struct PartMentions {
 }
 
 impl PartMentions {
-    /// Whether `other` has the same mentions and links as `self` but for the mentions' spans
-    /// ([`document_entities_reusing`]).
+    /// Whether `other` has the same mentions and links as `self` but for the mentions' spans,
+    /// and in both the mentions start at strictly increasing offsets, so that the spans of one
+    /// are in the same order as the other's ([`document_entities_reusing`]).
     fn same_but_spans(&self, other: &PartMentions) -> bool {
+        let increasing = |p: &PartMentions| {
+            p.items
+                .windows(2)
+                .all(|w| w[0].mention.span.start < w[1].mention.span.start)
+        };
         self.links == other.links
             && self.items.len() == other.items.len()
             && self
@@ -273,6 +279,8 @@ impl PartMentions {
                 .iter()
                 .zip(&other.items)
                 .all(|(a, b)| a.same_but_span(b))
+            && increasing(self)
+            && increasing(other)
     }
 
     /// Number of resolved mentions.
@@ -427,7 +435,8 @@ impl EntityMemo {
 ///
 /// The merge is reused when the paragraphs' resolved mentions are the previous ones in number
 /// and, paragraph by paragraph, in everything but their spans (the same `Arc`, or equal items
-/// and links but for [`Mention::span`]) — what a keystroke outside every name and role leaves.
+/// and links but for [`Mention::span`], starting at strictly increasing offsets in both) — what
+/// a keystroke outside every name and role leaves.
 /// Then the entities are the previous ones with each mention's span replaced by its new one:
 /// merging reads spans only to order mentions (the nearest earlier or later occurrence of a
 /// form, members and groups sorted by start), and both texts' mentions are in text order, so
