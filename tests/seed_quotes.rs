@@ -62,7 +62,7 @@ fn check_speaker(q: &Quote, span: Span, entity: &Entity) {
         "{} speaker entity",
         q.id
     );
-    assert_eq!(sp.name, entity.name, "{} speaker name", q.id);
+    assert_eq!(&*sp.name, entity.name, "{} speaker name", q.id);
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn seed_quotations_names_and_broken_marks() {
     let src = q3.source.as_ref().expect("q3 has a source");
     assert_eq!(src.span, Span::new(tass_word, tass_word + "تاس".len()));
     assert_eq!(src.entity.as_deref(), Some(tass_entity.id.as_str()));
-    assert_eq!(src.name, tass_entity.name);
+    assert_eq!(&*src.name, tass_entity.name);
 
     // The unclosed one after مضيفا: بيسكوف by continuation (the subject of وأضاف بيسكوف أن,
     // not بوتين of the reported clause).

@@ -375,7 +375,7 @@ pub fn score(text: &str, gold: &Gold, analysis: &Analysis, fold: Fold<'_>) -> Do
             let predicted = pq
                 .speaker
                 .as_ref()
-                .map_or("null".to_string(), |s| s.name.clone());
+                .map_or("null".to_string(), |s| s.name.to_string());
             let expected = gq.speaker.clone().unwrap_or_else(|| "null".to_string());
             out.errors
                 .wrong_speakers
@@ -531,7 +531,7 @@ fn speaker_correct(
     // "مصدر مطلع في الوزارة", "عمر الكتاني" in "الخبير الاقتصادي عمر الكتاني").
     let expected_words = words(fold, expected);
     [
-        predicted.name.as_str(),
+        &*predicted.name,
         span_text(text, predicted.span.start, predicted.span.end),
     ]
     .iter()
@@ -599,8 +599,8 @@ mod tests {
             closed,
             nested_in: None,
             speaker: speaker.map(|(name, entity)| Speaker {
-                name: name.to_string(),
-                entity: entity.map(str::to_string),
+                name: name.into(),
+                entity: entity.map(Into::into),
                 span: Span::default(),
             }),
             cue: None,

@@ -82,7 +82,7 @@ pub fn nested<P: OffsetToPosition + ?Sized>(
                 quote_name(q, text),
                 q.speaker
                     .as_ref()
-                    .map(|s| s.name.clone())
+                    .map(|s| s.name.to_string())
                     .filter(|n| !n.trim().is_empty()),
                 QUOTE_KIND,
                 range,

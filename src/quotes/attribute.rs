@@ -88,8 +88,8 @@ pub(crate) struct Attribution {
 /// A named thing found in the text: a speaker or a source.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Named {
-    pub name: String,
-    pub entity: Option<String>,
+    pub name: Arc<str>,
+    pub entity: Option<Arc<str>>,
     pub span: Span,
 }
 
@@ -580,7 +580,7 @@ impl Attributor<'_> {
             .filter(|m| m.span.end <= cue.span.start)
             .filter(|m| self.doc.kind(m) == EntityKind::Person)
             .find(|m| match &quoting.entity {
-                Some(id) => self.doc.entities[m.entity].id != *id,
+                Some(id) => *self.doc.entities[m.entity].id != **id,
                 None => true,
             })
             .map(|m| self.named_mention(m.span, m.entity).speaker());
@@ -1057,8 +1057,8 @@ impl Attributor<'_> {
             Some(m) => {
                 let e = &self.doc.entities[m.entity];
                 Named {
-                    name: e.name.clone(),
-                    entity: Some(e.id.clone()),
+                    name: e.name.as_str().into(),
+                    entity: Some(e.id.as_str().into()),
                     span: named.span,
                 }
             }
@@ -1339,7 +1339,7 @@ impl Attributor<'_> {
     fn is_person(&self, n: &Named) -> bool {
         n.entity
             .as_ref()
-            .and_then(|id| self.entity_index.get(id.as_str()))
+            .and_then(|id| self.entity_index.get(&**id))
             .is_some_and(|&i| self.doc.entities[i].kind == EntityKind::Person)
     }
 
@@ -1508,7 +1508,7 @@ impl Attributor<'_> {
         }
         let span = Span::new(from, toks[ci - 1].span.end);
         let named = Named {
-            name: span.slice(self.doc.text).to_string(),
+            name: span.slice(self.doc.text).into(),
             entity: None,
             span,
         };
@@ -1527,7 +1527,7 @@ impl Attributor<'_> {
         if let Some(e) = resolved
             .entity
             .as_ref()
-            .and_then(|id| self.entity_index.get(id.as_str()))
+            .and_then(|id| self.entity_index.get(&**id))
             .map(|&i| &self.doc.entities[i])
         {
             for r in &e.roles {
@@ -1546,8 +1546,8 @@ impl Attributor<'_> {
     fn named_mention(&self, span: Span, entity: usize) -> Named {
         let e = &self.doc.entities[entity];
         Named {
-            name: e.name.clone(),
-            entity: Some(e.id.clone()),
+            name: e.name.as_str().into(),
+            entity: Some(e.id.as_str().into()),
             span,
         }
     }
@@ -1596,7 +1596,7 @@ impl Attributor<'_> {
             self.doc.tokens[last].span.end,
         );
         Some(Named {
-            name: span.slice(self.doc.text).to_string(),
+            name: span.slice(self.doc.text).into(),
             entity: None,
             span,
         })
@@ -1753,7 +1753,7 @@ impl Attributor<'_> {
                 return Some(match self.doc.mention_overlapping(span) {
                     Some(m) => self.named_mention(span, m.entity),
                     None => Named {
-                        name: span.slice(self.doc.text).to_string(),
+                        name: span.slice(self.doc.text).into(),
                         entity: None,
                         span,
                     },
@@ -1799,7 +1799,7 @@ impl Attributor<'_> {
         let start = start.clamp(named.span.start, named.span.end);
         let span = Span::new(start, named.span.end);
         Some(Named {
-            name: span.slice(self.doc.text).to_string(),
+            name: span.slice(self.doc.text).into(),
             entity: None,
             span,
         })

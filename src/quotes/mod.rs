@@ -25,6 +25,8 @@ mod pair;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 pub use memo::{AttrMemo, ReuseStats};
@@ -109,10 +111,11 @@ impl Quote {
 /// The speaker of a quotation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Speaker {
-    /// The linked entity's canonical name, else the phrase as written.
-    pub name: String,
+    /// The linked entity's canonical name, else the phrase as written (shared: copying a
+    /// speaker allocates nothing).
+    pub name: Arc<str>,
     /// The linked entity's id, if any.
-    pub entity: Option<String>,
+    pub entity: Option<Arc<str>>,
     /// Range of the words naming the speaker (bytes); for a pronoun verb, the antecedent's mention.
     pub span: Span,
 }
@@ -127,10 +130,10 @@ pub struct Cue {
 /// The source a quotation is reported through.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Source {
-    /// The linked entity's canonical name, else the phrase as written.
-    pub name: String,
+    /// The linked entity's canonical name, else the phrase as written (shared).
+    pub name: Arc<str>,
     /// The linked entity's id, if any.
-    pub entity: Option<String>,
+    pub entity: Option<Arc<str>>,
     /// Range of the words naming the source (bytes).
     pub span: Span,
 }

@@ -86,7 +86,7 @@ fn reversed_guillemets_pair() {
     assert_eq!(quoted(text, &s), vec!["»الوضع تحت السيطرة تماما«"]);
     assert!(s.unmatched_closing.is_empty());
     let sp = s.quotes[0].speaker.as_ref().unwrap();
-    assert_eq!(sp.name, "الطبيب");
+    assert_eq!(&*sp.name, "الطبيب");
     assert_eq!(sp.entity, None);
 }
 
@@ -149,7 +149,7 @@ fn unclosed_quotation_ends_at_its_paragraph() {
     assert!(!q.closed);
     let first_line_end = text.find('\n').unwrap();
     assert_eq!(q.span, Span::new(text.find('«').unwrap(), first_line_end));
-    assert_eq!(q.speaker.as_ref().unwrap().name, "المحافظ");
+    assert_eq!(&*q.speaker.as_ref().unwrap().name, "المحافظ");
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn pronoun_continuation_across_paragraphs() {
     assert_eq!(s.quotes.len(), 2);
     let sp = s.quotes[1].speaker.as_ref().unwrap();
     assert_eq!(sp.span, at(text, "فادي منصور", 0));
-    assert_eq!(sp.name, "فادي منصور");
+    assert_eq!(&*sp.name, "فادي منصور");
     assert_eq!(sp.entity.as_deref(), Some("e1"));
     assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "وأضاف", 0));
 }
@@ -241,7 +241,7 @@ fn organization_speaker_and_written_phrase_speaker() {
     let text = "وقال مصدر في الشركة للصحفيين أمس: «لا تسريح للعمال».";
     let s = run(text, &[]);
     let sp = s.quotes[0].speaker.as_ref().unwrap();
-    assert_eq!(sp.name, "مصدر في الشركة");
+    assert_eq!(&*sp.name, "مصدر في الشركة");
     assert_eq!(sp.span, at(text, "مصدر في الشركة", 0));
 }
 
@@ -270,7 +270,7 @@ fn sources_are_found_and_linked() {
     let src = q.source.as_ref().unwrap();
     assert_eq!(src.span, at(text, "الشرق", 0));
     assert_eq!(src.entity.as_deref(), Some("e2"));
-    assert_eq!(src.name, "الشرق");
+    assert_eq!(&*src.name, "الشرق");
 
     // Quote-first with بحسب and no cue verb: the source is the speaker.
     let text = "«الرحلات ستستأنف الأسبوع المقبل»، بحسب شركة الطيران الوطنية.";
@@ -401,7 +401,7 @@ fn definite_reference_resolves_to_an_earlier_entity() {
     let s = run(text, &[e]);
     let sp = s.quotes[0].speaker.as_ref().unwrap();
     assert_eq!(sp.entity.as_deref(), Some("e1"));
-    assert_eq!(sp.name, "جمال الراشد");
+    assert_eq!(&*sp.name, "جمال الراشد");
     // The range stays the words written.
     assert_eq!(sp.span, at(text, "الوزير", 0));
 
@@ -535,7 +535,7 @@ fn crlf_line_ends_and_emoji() {
         s.quotes[0].speaker.as_ref().unwrap().entity.as_deref(),
         Some("e1")
     );
-    assert_eq!(s.quotes[1].speaker.as_ref().unwrap().name, "الحكم");
+    assert_eq!(&*s.quotes[1].speaker.as_ref().unwrap().name, "الحكم");
 }
 
 /// The speaker's name, entity and words as written, for quotation `k`.
@@ -544,10 +544,13 @@ fn speaker_of<'a>(
     s: &QuoteScan,
     k: usize,
 ) -> Option<(String, Option<String>, &'a str)> {
-    s.quotes[k]
-        .speaker
-        .as_ref()
-        .map(|sp| (sp.name.clone(), sp.entity.clone(), sp.span.slice(text)))
+    s.quotes[k].speaker.as_ref().map(|sp| {
+        (
+            sp.name.to_string(),
+            sp.entity.as_deref().map(str::to_string),
+            sp.span.slice(text),
+        )
+    })
 }
 
 #[test]
@@ -613,10 +616,7 @@ fn a_statement_speaks_for_itself_or_its_issuer() {
     );
     assert_eq!(s.quotes[3].cue.as_ref().unwrap().span, at(text, "وجاء", 0));
     let sp = s.quotes[4].speaker.as_ref().unwrap();
-    assert_eq!(
-        (sp.name.as_str(), sp.span),
-        ("الشركة", at(text, "الشركة", 0))
-    );
+    assert_eq!((&*sp.name, sp.span), ("الشركة", at(text, "الشركة", 0)));
 }
 
 #[test]
@@ -756,7 +756,7 @@ fn title_subject_before_the_verb_is_the_speaker_not_the_previous_one() {
     assert_eq!(first.entity.as_deref(), Some("e1"));
     // Same head noun (الرئيس), another modifier: not the earlier president.
     let sp = s.quotes[1].speaker.as_ref().unwrap();
-    assert_eq!(sp.name, "الرئيس الغاني");
+    assert_eq!(&*sp.name, "الرئيس الغاني");
     assert_eq!(sp.entity, None);
     assert_eq!(sp.span, at(text, "الرئيس الغاني", 0));
     assert_eq!(s.quotes[1].cue.as_ref().unwrap().span, at(text, "قال", 1));
@@ -771,7 +771,7 @@ fn feminine_title_before_a_feminine_verb_leaves_out_the_conjunction() {
     let s = run(text, &e);
     assert_eq!(s.quotes.len(), 3);
     let sp = s.quotes[1].speaker.as_ref().unwrap();
-    assert_eq!(sp.name, "المديرة التنفيذية");
+    assert_eq!(&*sp.name, "المديرة التنفيذية");
     let written = at(text, "والمديرة التنفيذية", 0);
     assert_eq!(
         sp.span,
@@ -779,7 +779,7 @@ fn feminine_title_before_a_feminine_verb_leaves_out_the_conjunction() {
     );
     // The feminine continuation follows her, not the man before.
     let next = s.quotes[2].speaker.as_ref().unwrap();
-    assert_eq!(next.name, "المديرة التنفيذية");
+    assert_eq!(&*next.name, "المديرة التنفيذية");
     assert_eq!(next.span, sp.span);
 }
 
@@ -794,7 +794,7 @@ fn title_subject_must_agree_with_the_verb_and_fill_its_clause() {
     let s = run(text, &e);
     assert_eq!(s.quotes.len(), 3);
     for q in &s.quotes[1..] {
-        assert_ne!(q.speaker.as_ref().map(|s| s.name.as_str()), Some("الوزير"));
+        assert_ne!(q.speaker.as_ref().map(|s| &*s.name), Some("الوزير"));
     }
     assert_eq!(
         s.quotes[1].speaker.as_ref().unwrap().entity.as_deref(),

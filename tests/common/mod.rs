@@ -451,8 +451,8 @@ pub fn fake_analyze(text: &str) -> Analysis {
         let speaker = person_id.as_ref().and_then(|id| {
             let mention = person.iter().find(|p| line.contains(**p))?;
             Some(Speaker {
-                name: full.to_owned(),
-                entity: Some(id.clone()),
+                name: full.into(),
+                entity: Some(id.as_str().into()),
                 span: *mention,
             })
         });

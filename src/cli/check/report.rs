@@ -180,9 +180,9 @@ impl<'a> FileReport<'a> {
                 closed: q.closed,
                 nested_in: q.nested_in.clone(),
                 speaker: q.speaker.as_ref().map(|s| SpeakerReport {
-                    name: s.name.clone(),
+                    name: s.name.to_string(),
                     text: convert::slice(text, s.span),
-                    entity: s.entity.clone(),
+                    entity: s.entity.as_deref().map(str::to_string),
                     range: range(s.span),
                 }),
                 cue: q.cue.as_ref().map(|c| CueReport {
@@ -190,8 +190,8 @@ impl<'a> FileReport<'a> {
                     range: range(c.span),
                 }),
                 source: q.source.as_ref().map(|s| SourceReport {
-                    name: s.name.clone(),
-                    entity: s.entity.clone(),
+                    name: s.name.to_string(),
+                    entity: s.entity.as_deref().map(str::to_string),
                     range: range(s.span),
                 }),
             })
