@@ -455,32 +455,38 @@ pub fn check_paragraphs_with(
                 .map(|d| shifted(d, gap_start)),
         );
     }
-    // Sort references (document-level first, then the local ones in paragraph order: equal
-    // keys only ever come from one function and one paragraph, so this is `check`'s order).
-    let mut all: Vec<(usize, &Diagnostic)> = document
+    // Sort (document-level first, then the local ones in paragraph order: equal keys only ever
+    // come from one function and one paragraph, so this is `check`'s order). The document-level
+    // diagnostics are moved into the result, the paragraphs' cached ones copied and shifted.
+    enum From<'p> {
+        Document(usize),
+        Paragraph(usize, &'p Diagnostic),
+    }
+    let mut owned: Vec<Option<Diagnostic>> =
+        document.into_iter().chain(outside).map(Some).collect();
+    let key = |d: &Diagnostic, o: usize| (d.span.start + o, d.span.end + o, d.code);
+    let mut all: Vec<((usize, usize, Code), From<'_>)> = owned
         .iter()
-        .chain(&outside)
-        .map(|d| (0, d))
-        .chain(
-            parts
+        .enumerate()
+        .map(|(i, d)| (key(d.as_ref().expect("filled above"), 0), From::Document(i)))
+        .chain(parts.iter().flat_map(|&(offset, _, p)| {
+            p.local
                 .iter()
-                .flat_map(|&(offset, _, p)| p.local.iter().map(move |d| (offset, d))),
-        )
+                .map(move |d| (key(d, offset), From::Paragraph(offset, d)))
+        }))
         .collect();
-    all.sort_by_key(|&(o, d)| (d.span.start + o, d.span.end + o, d.code));
+    all.sort_by_key(|&(k, _)| k);
     let mut counts = [0usize; Code::ALL.len()];
-    all.retain(|(_, d)| {
-        let n = &mut counts[d.code as usize];
+    all.retain(|((_, _, code), _)| {
+        let n = &mut counts[*code as usize];
         *n += 1;
         *n <= MAX_PER_CODE
     });
     all.into_iter()
-        .map(|(o, d)| {
-            if o == 0 {
-                d.clone()
-            } else {
-                shifted(d.clone(), o)
-            }
+        .map(|(_, from)| match from {
+            From::Document(i) => owned[i].take().expect("each taken once"),
+            From::Paragraph(0, d) => d.clone(),
+            From::Paragraph(o, d) => shifted(d.clone(), o),
         })
         .collect()
 }
