@@ -85,6 +85,10 @@ pub(crate) struct Attribution {
     pub source: Option<Source>,
 }
 
+/// For each head noun (folded, no article), the mentions of the entities that have it, sorted
+/// by start.
+type HeadMentions = rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>;
+
 /// A named thing found in the text: a speaker or a source.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Named {
@@ -178,8 +182,10 @@ struct Attributor<'a> {
     /// For each head noun (folded, no article), the entities whose name or a role has it
     /// (shared with the memo while the entities stay the same).
     entity_heads: Arc<rustc_hash::FxHashMap<String, Vec<usize>>>,
-    /// For each head noun, the mentions of those entities, sorted by start.
-    head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>,
+    /// For each head noun, the mentions of those entities, sorted by start: built on the first
+    /// definite phrase that needs it ([`Attributor::head_mentions`]), which an edit whose
+    /// attribution is mostly reused may never reach.
+    head_mentions: std::cell::OnceCell<HeadMentions>,
     /// Entity id → index.
     entity_index: rustc_hash::FxHashMap<&'a str, usize>,
     /// Per token: true when some speech quotation contains it (what [`SpanIndex::containing`]
@@ -315,7 +321,7 @@ pub(crate) fn attribute(
         source_events: Vec::new(),
         before_cue_set: Default::default(),
         entity_heads: heads,
-        head_mentions: Default::default(),
+        head_mentions: std::cell::OnceCell::new(),
         entity_index: doc
             .entities
             .iter()
@@ -326,26 +332,6 @@ pub(crate) fn attribute(
         events_read: std::cell::Cell::new(false),
         added: Vec::new(),
     };
-    let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); doc.entities.len()];
-    for (h, es) in a.entity_heads.iter() {
-        for &e in es {
-            entity_heads_of[e].push(h.as_str());
-        }
-    }
-    let mut head_mentions: rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>> =
-        Default::default();
-    for m in &doc.mentions {
-        for &h in &entity_heads_of[m.entity] {
-            match head_mentions.get_mut(h) {
-                Some(list) => list.push(*m),
-                None => {
-                    head_mentions.insert(h.to_string(), vec![*m]);
-                }
-            }
-        }
-    }
-    a.head_mentions = head_mentions;
-    drop(entity_heads_of);
     let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(planned.as_mut());
     let plan = planned.as_ref();
 
@@ -1047,7 +1033,7 @@ impl Attributor<'_> {
             return refer(&e.who);
         }
         // The latest mention, before the phrase, of an entity with that head noun.
-        let entity = self.head_mentions.get(head).and_then(|ms| {
+        let entity = self.head_mentions().get(head).and_then(|ms| {
             ms[..ms.partition_point(|m| m.span.start < named.span.start)]
                 .iter()
                 .rev()
@@ -1064,6 +1050,30 @@ impl Attributor<'_> {
             }
             None => named,
         }
+    }
+
+    /// The mentions of the entities with each head noun, built on first use.
+    fn head_mentions(&self) -> &HeadMentions {
+        self.head_mentions.get_or_init(|| {
+            let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); self.doc.entities.len()];
+            for (h, es) in self.entity_heads.iter() {
+                for &e in es {
+                    entity_heads_of[e].push(h.as_str());
+                }
+            }
+            let mut head_mentions = HeadMentions::default();
+            for m in &self.doc.mentions {
+                for &h in &entity_heads_of[m.entity] {
+                    match head_mentions.get_mut(h) {
+                        Some(list) => list.push(*m),
+                        None => {
+                            head_mentions.insert(h.to_string(), vec![*m]);
+                        }
+                    }
+                }
+            }
+            head_mentions
+        })
     }
 
     /// True when the entity `id`'s name or one of its roles has the head noun `head`.
