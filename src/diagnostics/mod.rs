@@ -485,7 +485,6 @@ pub fn check_paragraphs_with(
     all.into_iter()
         .map(|(_, from)| match from {
             From::Document(i) => owned[i].take().expect("each taken once"),
-            From::Paragraph(0, d) => d.clone(),
             From::Paragraph(o, d) => shifted(d.clone(), o),
         })
         .collect()

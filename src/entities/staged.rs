@@ -418,7 +418,7 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
 pub struct EntityMemo {
     parts: Vec<Arc<PartMentions>>,
     entities: Vec<Entity>,
-    members: Vec<Vec<u32>>,
+    members: Vec<Vec<usize>>,
     reused: bool,
 }
 
@@ -465,7 +465,7 @@ pub fn document_entities_reusing(
         }
         for (entity, members) in memo.entities.iter_mut().zip(&memo.members) {
             for (m, &i) in entity.mentions.iter_mut().zip(members) {
-                m.span = spans[i as usize];
+                m.span = spans[i];
             }
         }
         memo.parts.clear();
@@ -478,10 +478,7 @@ pub fn document_entities_reusing(
     *memo = EntityMemo {
         parts: parts.iter().map(|(_, p)| p.clone()).collect(),
         entities: entities.clone(),
-        members: members
-            .into_iter()
-            .map(|g| g.into_iter().map(|i| i as u32).collect())
-            .collect(),
+        members,
         reused: false,
     };
     entities

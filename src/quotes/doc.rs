@@ -154,9 +154,14 @@ impl<'a> Doc<'a> {
         self.mentions_starting_in(span.start.saturating_sub(self.max_mention_len), span.end)
     }
 
+    /// Whether the searches read `bounds` (every text under 4 GiB) rather than `tokens`.
+    fn compact(&self) -> bool {
+        self.bounds.len() == self.tokens.len()
+    }
+
     /// Index of the first token that starts at or after byte `offset`.
     pub fn token_at_or_after(&self, offset: usize) -> usize {
-        if self.bounds.len() == self.tokens.len() {
+        if self.compact() {
             self.bounds.partition_point(|&(s, _)| (s as usize) < offset)
         } else {
             self.tokens.partition_point(|t| t.span.start < offset)
@@ -169,31 +174,33 @@ impl<'a> Doc<'a> {
     /// search reads a few nearby tokens instead of probing the whole table. The same result as
     /// [`Doc::tokens_in`] for any hint.
     pub fn tokens_in_from(&self, span: Span, hint: usize) -> std::ops::Range<usize> {
-        if self.bounds.len() != self.tokens.len() {
-            let tokens = &self.tokens;
-            let start = if tokens.get(hint).is_some_and(|t| t.span.start < span.start) {
-                gallop(tokens, hint, |t| t.span.start < span.start)
+        let (compact, bounds, tokens) = (self.compact(), &self.bounds, &self.tokens);
+        let before = |i: usize| {
+            if compact {
+                (bounds[i].0 as usize) < span.start
             } else {
-                self.token_at_or_after(span.start)
-            };
-            return start..gallop(tokens, start, |t| t.span.end <= span.end);
-        }
-        let bounds = &self.bounds;
-        let start = if bounds
-            .get(hint)
-            .is_some_and(|&(s, _)| (s as usize) < span.start)
-        {
-            gallop(bounds, hint, |&(s, _)| (s as usize) < span.start)
+                tokens[i].span.start < span.start
+            }
+        };
+        let start = if hint < tokens.len() && before(hint) {
+            gallop(hint, tokens.len(), before)
         } else {
             self.token_at_or_after(span.start)
         };
-        start..gallop(bounds, start, |&(_, e)| e as usize <= span.end)
+        let inside = |i: usize| {
+            if compact {
+                bounds[i].1 as usize <= span.end
+            } else {
+                tokens[i].span.end <= span.end
+            }
+        };
+        start..gallop(start, tokens.len(), inside)
     }
 
     /// Indices of the tokens lying inside `span`.
     pub fn tokens_in(&self, span: Span) -> std::ops::Range<usize> {
         let start = self.token_at_or_after(span.start);
-        let end = if self.bounds.len() == self.tokens.len() {
+        let end = if self.compact() {
             self.bounds
                 .partition_point(|&(_, e)| e as usize <= span.end)
         } else {
@@ -327,22 +334,30 @@ impl SpanIndex {
     }
 }
 
-/// The first index at or after `from` where `pred` fails, for a `pred` that holds on a prefix of
-/// `items` (the partition point of `items[from..]`, offset by `from`): steps of 1, 2, 4… forward
-/// from `from` until one fails, then a binary search in the last step (Bentley & Yao 1976,
-/// exponential search). O(log d) reads for a result `d` items after `from`.
-fn gallop<T>(items: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
-    let n = items.len();
+/// The first index in `from..n` where `pred` fails, for a `pred` that holds on a prefix of
+/// `0..n` (the partition point of `from..n`; `n` when it holds throughout): steps of 1, 2, 4…
+/// forward from `from` until one fails, then a binary search in the last step (Bentley & Yao
+/// 1976, exponential search). O(log d) calls of `pred` for a result `d` indices after `from`.
+fn gallop(from: usize, n: usize, pred: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut step) = (from.min(n), 1);
-    loop {
+    let mut hi = loop {
         let probe = lo.saturating_add(step - 1);
-        if probe >= n || !pred(&items[probe]) {
-            let hi = probe.min(n);
-            return lo + items[lo..hi].partition_point(&pred);
+        if probe >= n || !pred(probe) {
+            break probe.min(n);
         }
         lo = probe + 1;
         step *= 2;
+    };
+    // pred holds below `lo` and fails at `hi` (or `hi == n`).
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
     }
+    lo
 }
 
 #[cfg(test)]
@@ -357,7 +372,7 @@ mod tests {
             for cut in 0..=n {
                 for from in 0..=n {
                     let want = from.max(cut).min(n);
-                    assert_eq!(gallop(&items, from, |&x| x < cut), want, "n {n} cut {cut}");
+                    assert_eq!(gallop(from, n, |i| items[i] < cut), want, "n {n} cut {cut}");
                 }
             }
         }
