@@ -466,3 +466,77 @@ fn entity_merge_reused_across_edits_equals_fresh() {
     assert!(reused >= 4, "{reused} of 12 edits reused the merge");
     assert!(merged >= 4, "{merged} of 12 edits merged again");
 }
+
+/// Names in quotation marks: the decision on a quoted span far from an edit is taken from the
+/// last analysis, and made again when the edit changes what it reads — here the entity
+/// mention over a quoted word, which a name taught three paragraphs earlier adds (rule 1: a
+/// span covered by mentions is a name, even after a complementizer).
+#[test]
+fn name_decisions_reused_across_edits_equal_fresh() {
+    let teach = "قال الرئيس الفرنسي إيمانويل ماكرون إن البلاد بخير.";
+    let quoted = "وأضاف المتحدث أن «ماكرون» سيحضر القمة، وأعلن تنظيم «داعش» مسؤوليته.";
+    let filler = "وذكرت الصحيفة أن الاجتماع انتهى دون اتفاق بعد ساعات من النقاش.";
+    let mut text = articles()[0].clone();
+    text.push_str("\n\n");
+    text.push_str(teach);
+    for _ in 0..3 {
+        text.push_str("\n\n");
+        text.push_str(filler);
+    }
+    text.push_str("\n\n");
+    text.push_str(quoted);
+    text.push('\n');
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    let speech = |a: &qalam::Analysis, t: &str, word: &str| {
+        a.quotes.quotes.iter().any(|q| q.text(t) == word)
+    };
+    assert!(
+        !speech(&first, &text, "ماكرون"),
+        "a taught name: not speech"
+    );
+    assert_eq!(
+        inc.last_quote_reuse().names_reused,
+        0,
+        "nothing to reuse yet"
+    );
+
+    // A letter typed into the filler: every decision is the last one.
+    let at = text.find(filler).expect("filler") + filler.find("الاجتماع").expect("word");
+    text.insert(at, 'ن');
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    let stats = inc.last_quote_reuse();
+    assert!(stats.names >= 2, "{stats:?}");
+    assert_eq!(stats.names_reused, stats.names, "{stats:?}");
+
+    // The teaching name removed three paragraphs up: «ماكرون» loses its mention and is speech.
+    let name = "إيمانويل ماكرون ";
+    let at = text.find(name).expect("teaching name");
+    text.replace_range(at..at + name.len(), "");
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    assert!(speech(&a, &text, "ماكرون"), "no mention left: speech");
+    let stats = inc.last_quote_reuse();
+    assert!(stats.names_reused < stats.names, "{stats:?}");
+
+    // An edit just before the span, which it does not touch: without the complementizer the
+    // span has no reporting context and is a name again (rule 3).
+    let complementizer = "المتحدث أن ";
+    let c = text.find(complementizer).expect("complementizer") + "المتحدث ".len();
+    text.replace_range(c..c + "أن ".len(), "");
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    assert!(!speech(&a, &text, "ماكرون"), "no reporting context: a name");
+    text.insert_str(c, "أن ");
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    assert!(speech(&a, &text, "ماكرون"));
+
+    // And back.
+    text.insert_str(at, name);
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    assert!(!speech(&a, &text, "ماكرون"));
+}

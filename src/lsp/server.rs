@@ -403,7 +403,7 @@ impl Backend {
             let job_uri = uri.clone();
             let job = tokio::task::spawn_blocking(move || {
                 catch_unwind(AssertUnwindSafe(|| {
-                    let text = rope.to_string();
+                    let text = crate::text::document::rope_text(&rope);
                     if text.len() > super::MAX_ANALYSED_BYTES {
                         return Vec::new();
                     }

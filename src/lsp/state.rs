@@ -260,7 +260,7 @@ async fn run_analysis(
 ) -> Option<Arc<Analyzed>> {
     let job = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
-        let text = rope.to_string();
+        let text = crate::text::document::rope_text(&rope);
         let copied = started.elapsed();
         let result = match &cache {
             Some(cache) => {
@@ -289,6 +289,8 @@ async fn run_analysis(
                         entities_reused = incremental.last_entities_reused(),
                         quotes_reused = quotes.quotes_reused,
                         quotes = quotes.quotes,
+                        names_reused = quotes.names_reused,
+                        names = quotes.names,
                         "reuse"
                     );
                 }

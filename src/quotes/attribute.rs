@@ -341,6 +341,8 @@ pub(crate) fn attribute(
     let mut befores: Vec<Option<Vec<usize>>> = vec![None; speech.len()];
     let mut olds: Vec<Option<&QuoteMemo>> = vec![None; speech.len()];
     let mut before_cues: Vec<Option<usize>> = Vec::with_capacity(speech.len());
+    // The cue tokens come in text order: each is searched from the last one found.
+    let mut cue_hint = 0;
     for (k, q) in speech.iter().enumerate() {
         let old = plan
             .filter(|p| p.region(q.span) != Region::Inside)
@@ -349,7 +351,8 @@ pub(crate) fn attribute(
             None => Some(None),
             Some(at) => {
                 let x = p.map.old_to_new_at(at)?;
-                let i = doc.token_at_or_after(x);
+                let i = doc.token_at_or_after_from(x, cue_hint);
+                cue_hint = i;
                 (doc.tokens.get(i)?.span.start == x).then_some(Some(i))
             }
         });
@@ -453,11 +456,15 @@ pub(crate) fn attribute(
             .map(Some)
             .collect(),
         quotes: quote_memos,
+        name_decisions: Default::default(),
         stats: ReuseStats {
             cues_reused,
             cues,
             quotes_reused,
             quotes: speech.len(),
+            // Set by the caller, which decides names.
+            names_reused: 0,
+            names: 0,
         },
     };
     drop(a);
@@ -467,11 +474,13 @@ pub(crate) fn attribute(
             events,
             quotes,
             mentions,
+            name_decisions,
             ..
         } = old;
         buffers.events = events;
         buffers.quote_memos = quotes;
         buffers.mentions = mentions;
+        buffers.name_decisions = name_decisions;
     }
     (out, memo)
 }
@@ -1160,10 +1169,7 @@ impl Attributor<'_> {
     /// True when token `i` has every class of `bits` ([`WordClasses`], read from the
     /// paragraph stage's cached flags).
     fn class(&self, i: usize, bits: u8) -> bool {
-        match self.doc.classes.get(i) {
-            Some(c) => c.has(bits),
-            None => self.lex.word_classes(self.doc.tokens[i].folded).has(bits),
-        }
+        self.doc.class(i, bits)
     }
 
     fn may_start_source(&self, i: usize) -> bool {

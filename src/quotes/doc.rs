@@ -141,6 +141,17 @@ impl<'a> Doc<'a> {
         self.cues.get(i).copied().flatten()
     }
 
+    /// True when token `i` is in every word class of `bits` ([`WordClasses`]): read from the
+    /// cached classes, or looked up when the table does not cover the token.
+    pub fn class(&self, i: usize, bits: u8) -> bool {
+        match self.classes.get(i) {
+            Some(c) => c.has(bits),
+            None => super::lexicon::LEXICON
+                .word_classes(self.tokens[i].folded)
+                .has(bits),
+        }
+    }
+
     /// The mentions starting in bytes `from..to`, in order (a binary search: O(log n + k)).
     pub fn mentions_starting_in(&self, from: usize, to: usize) -> &[MentionRef] {
         let a = self.mentions.partition_point(|m| m.span.start < from);
@@ -165,6 +176,38 @@ impl<'a> Doc<'a> {
             self.bounds.partition_point(|&(s, _)| (s as usize) < offset)
         } else {
             self.tokens.partition_point(|t| t.span.start < offset)
+        }
+    }
+
+    /// [`Doc::token_at_or_after`], searched from the token index `hint`: forward by
+    /// exponential search, or back a few tokens (then a binary search below `hint`). The same
+    /// result for any hint; a few nearby probes when `hint` is within a few tokens of it.
+    pub fn token_at_or_after_from(&self, offset: usize, hint: usize) -> usize {
+        let n = self.tokens.len();
+        let (compact, bounds, tokens) = (self.compact(), &self.bounds, &self.tokens);
+        let before = |i: usize| {
+            if compact {
+                (bounds[i].0 as usize) < offset
+            } else {
+                tokens[i].span.start < offset
+            }
+        };
+        let hint = hint.min(n);
+        if hint < n && before(hint) {
+            return gallop(hint, n, before);
+        }
+        // Every token from `hint` on starts at or after `offset`: the answer is at most `hint`.
+        let mut i = hint;
+        for _ in 0..4 {
+            if i == 0 || before(i - 1) {
+                return i;
+            }
+            i -= 1;
+        }
+        if compact {
+            bounds[..i].partition_point(|&(s, _)| (s as usize) < offset)
+        } else {
+            tokens[..i].partition_point(|t| t.span.start < offset)
         }
     }
 
@@ -373,6 +416,41 @@ mod tests {
                 for from in 0..=n {
                     let want = from.max(cut).min(n);
                     assert_eq!(gallop(from, n, |i| items[i] < cut), want, "n {n} cut {cut}");
+                }
+            }
+        }
+    }
+
+    /// `token_at_or_after_from` equals `token_at_or_after` for every offset and hint, on the
+    /// compact table and on the full one.
+    #[test]
+    fn token_at_or_after_from_equals_token_at_or_after_for_every_hint() {
+        let text = "قال الوزير: «نعمل معا»، وأضاف   \"داعش\" هنا.";
+        let tokens = tokenize(text);
+        let doc_tokens: Vec<DocToken> = tokens.iter().map(|t| DocToken::shifted(t, 0)).collect();
+        let n = doc_tokens.len();
+        let mut doc = Doc::new(
+            text,
+            doc_tokens,
+            &[],
+            vec![None; n],
+            vec![WordClasses::default(); n],
+            Vec::new(),
+            Vec::new(),
+        );
+        for compact in [true, false] {
+            if !compact {
+                doc.bounds.clear();
+            }
+            assert_eq!(doc.compact(), compact);
+            for offset in 0..=text.len() + 1 {
+                let want = doc.token_at_or_after(offset);
+                for hint in 0..=n + 2 {
+                    assert_eq!(
+                        doc.token_at_or_after_from(offset, hint),
+                        want,
+                        "offset {offset} hint {hint} compact {compact}"
+                    );
                 }
             }
         }

@@ -118,6 +118,9 @@ pub struct AttrMemo {
     pub(crate) events: Vec<Option<Event>>,
     /// Per speech quotation, in order.
     pub(crate) quotes: Vec<QuoteMemo>,
+    /// The name-or-speech decisions on the quoted spans (set by the scan, which makes them
+    /// before attribution).
+    pub(crate) name_decisions: super::names::NamesMemo,
     /// How much of this run came from the memo it was given.
     pub(crate) stats: ReuseStats,
 }
@@ -133,6 +136,10 @@ pub struct ReuseStats {
     pub quotes_reused: usize,
     /// Speech quotations in all.
     pub quotes: usize,
+    /// Quoted spans whose name-or-speech decision was taken from the memo.
+    pub names_reused: usize,
+    /// Quoted spans (speech and names) in all.
+    pub names: usize,
 }
 
 /// Where an item lies relative to the zone.
@@ -153,6 +160,38 @@ pub(crate) struct Plan {
     pub old_zone: Span,
     /// The mentions inside the zone are the same up to the shift.
     pub zone_mentions_same: bool,
+    /// Where the last look-ups in `memo.cues` and `memo.quotes` ended ([`Plan::cue`],
+    /// [`Plan::quote`]): callers look items up in text order, so each search starts there.
+    cue_cursor: std::cell::Cell<usize>,
+    quote_cursor: std::cell::Cell<usize>,
+}
+
+/// Index of the first of `items` (sorted by `key`) whose key is at least `at`, searched forward
+/// from `cursor` (which it then holds) when the answer lies at or after it — a step or two when
+/// look-ups come in order —, else by binary search. The same result as
+/// `items.partition_point(|x| key(x) < at)`.
+fn seek<T>(
+    items: &[T],
+    at: usize,
+    key: impl Fn(&T) -> usize,
+    cursor: &std::cell::Cell<usize>,
+) -> usize {
+    let from = cursor.get().min(items.len());
+    let i = if from == 0 || key(&items[from - 1]) < at {
+        let mut i = from;
+        let mut step = 1;
+        // Exponential search forward, then a binary search in the last step.
+        while i + step <= items.len() && key(&items[i + step - 1]) < at {
+            i += step;
+            step *= 2;
+        }
+        let end = (i + step).min(items.len());
+        i + items[i..end].partition_point(|x| key(x) < at)
+    } else {
+        items.partition_point(|x| key(x) < at)
+    };
+    cursor.set(i);
+    i
 }
 
 /// Offset `x` of the text whose changed bytes are `from` moved into the text whose changed
@@ -301,6 +340,8 @@ impl Plan {
             zone,
             old_zone,
             zone_mentions_same: inside_same,
+            cue_cursor: Default::default(),
+            quote_cursor: Default::default(),
         })
     }
 
@@ -319,7 +360,7 @@ impl Plan {
     pub fn cue(&self, at: usize) -> Option<CueMemo> {
         let old = self.map.new_to_old_at(at)?;
         let cues = &self.memo.cues;
-        let i = cues.partition_point(|(x, _)| *x < old);
+        let i = seek(cues, old, |(x, _)| *x, &self.cue_cursor);
         cues.get(i).filter(|(x, _)| *x == old).map(|(_, c)| *c)
     }
 
@@ -355,7 +396,7 @@ impl Plan {
     pub fn quote(&self, span: Span) -> Option<&QuoteMemo> {
         let old = self.map.new_to_old(span)?;
         let qs = &self.memo.quotes;
-        let i = qs.partition_point(|q| q.span.start < old.start);
+        let i = seek(qs, old.start, |q| q.span.start, &self.quote_cursor);
         qs.get(i).filter(|q| q.span == old)
     }
 
@@ -410,5 +451,34 @@ impl Plan {
                 None => None,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seek;
+
+    /// `seek` equals `partition_point` for every key and every cursor, on lists with repeated
+    /// keys, and leaves the cursor at its answer.
+    #[test]
+    fn seek_equals_partition_point_from_any_cursor() {
+        for items in [
+            vec![],
+            vec![5],
+            vec![1, 3, 3, 3, 7, 9, 9, 12, 20, 21, 22, 40],
+        ] {
+            for at in 0..=45 {
+                let want = items.partition_point(|&x| x < at);
+                for from in 0..=items.len() + 2 {
+                    let cursor = std::cell::Cell::new(from);
+                    assert_eq!(
+                        seek(&items, at, |&x| x, &cursor),
+                        want,
+                        "{items:?} {at} {from}"
+                    );
+                    assert_eq!(cursor.get(), want);
+                }
+            }
+        }
     }
 }

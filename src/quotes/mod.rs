@@ -324,13 +324,26 @@ fn scan_with<'t>(
     }
     // Token ranges searched forward from the previous span's (spans come in text order).
     let mut hint = 0;
+    // The previous version's decisions that still hold are taken from its memo.
+    let mut reuse = prev.as_ref().and_then(|(memo, map)| {
+        names::Reuse::new(&memo.name_decisions, &memo.mentions, *map, &doc, paras)
+    });
+    let mut decisions =
+        names::NamesMemo::recycled(std::mem::take(&mut buffers.name_decisions), text.len());
+    let mut names_reused = 0;
     let is_name: Vec<bool> = quoted
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let content = doc.tokens_in_from(q.content, hint);
-            hint = content.start;
-            names::is_name(&doc, lex, q, content, has_children[i])
+            let reused = reuse.as_mut().and_then(|r| r.decision(q, has_children[i]));
+            names_reused += usize::from(reused.is_some());
+            let d = reused.unwrap_or_else(|| {
+                let content = doc.tokens_in_from(q.content, hint);
+                hint = content.start;
+                names::decide(&doc, lex, q, content, has_children[i])
+            });
+            decisions.push(d);
+            d.name
         })
         .collect();
     let quoted_names: Vec<Span> = quoted
@@ -378,6 +391,9 @@ fn scan_with<'t>(
     // The memo keeps the mentions; the other document-sized vectors are kept for the next scan.
     let (tokens, cues, classes, mentions, bounds) = doc.into_buffers();
     memo.mentions = mentions;
+    memo.name_decisions = decisions;
+    memo.stats.names = quoted.len();
+    memo.stats.names_reused = names_reused;
     buffers.tokens = tokens;
     buffers.cues = cues;
     buffers.classes = classes;
@@ -413,6 +429,8 @@ pub struct Buffers {
     events: Vec<Option<attribute::Event>>,
     /// The previous memo's per-quotation entries.
     quote_memos: Vec<memo::QuoteMemo>,
+    /// The previous memo's name decisions.
+    name_decisions: names::NamesMemo,
     attributions: Vec<attribute::Attribution>,
 }
 

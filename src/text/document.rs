@@ -68,8 +68,19 @@ impl Document {
 
     /// The whole text as a `String` (allocates).
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        rope_text(&self.rope)
     }
+}
+
+/// The text of `rope` as a `String`, allocated once at its final size (`rope.to_string()`
+/// grows the string by doubling: for a 1 MB document that is a dozen reallocations and copies,
+/// about 1 ms, where one allocation and one copy of the chunks take a fraction of that).
+pub fn rope_text(rope: &Rope) -> String {
+    let mut text = String::with_capacity(rope.len_bytes());
+    for chunk in rope.chunks() {
+        text.push_str(chunk);
+    }
+    text
 }
 
 #[cfg(test)]
