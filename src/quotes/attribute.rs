@@ -261,10 +261,11 @@ fn same_cues(p: &Plan, new: &[(usize, CueMemo)], new_events: &[Event]) -> bool {
 /// One flag per token of `doc`: true when a span of `spans` (sorted by start, as
 /// [`SpanIndex`] keeps them) contains the token. Each span's token range (searched forward from
 /// the previous span's, [`Doc::tokens_in_from`]) is filled from where the ranges before it
-/// ended, so a nested quotation adds no writes and a text without quotations costs one
-/// allocation.
-fn tokens_inside(doc: &Doc, spans: &[Span]) -> Vec<bool> {
-    let mut flags = vec![false; doc.tokens.len()];
+/// ended, so a nested quotation adds no writes. The flags are written into `flags` (emptied
+/// first: a buffer kept across edits, [`super::Buffers`]).
+fn tokens_inside(doc: &Doc, spans: &[Span], mut flags: Vec<bool>) -> Vec<bool> {
+    flags.clear();
+    flags.resize(doc.tokens.len(), false);
     let mut filled_to = 0;
     let mut hint = 0;
     for s in spans {
@@ -313,8 +314,16 @@ pub(crate) fn attribute(
         doc,
         lex,
         paras,
-        in_speech_token: tokens_inside(doc, &speech_index.spans),
-        in_name_token: tokens_inside(doc, &names.spans),
+        in_speech_token: tokens_inside(
+            doc,
+            &speech_index.spans,
+            std::mem::take(&mut buffers.in_speech_token),
+        ),
+        in_name_token: tokens_inside(
+            doc,
+            &names.spans,
+            std::mem::take(&mut buffers.in_name_token),
+        ),
         speech: speech_index,
         names,
         events: recycle(std::mem::take(&mut buffers.events)),
@@ -467,6 +476,8 @@ pub(crate) fn attribute(
             names: 0,
         },
     };
+    buffers.in_speech_token = cleared(std::mem::take(&mut a.in_speech_token), 0);
+    buffers.in_name_token = cleared(std::mem::take(&mut a.in_name_token), 0);
     drop(a);
     if let Some(old) = planned.map(|p| p.memo).or(refused.map(|m| *m)) {
         // The previous memo's vectors serve the next scan.

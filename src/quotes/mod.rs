@@ -412,7 +412,8 @@ fn scan_with<'t>(
 
 /// Allocations the quotation scan of one document keeps from one text to the next
 /// ([`crate::recycle`]): the token table and its bounds, the tokens' cue readings and word classes, the
-/// mentions, the quoted spans, the events and the attributions. Empty between scans (only
+/// mentions, the quoted spans, the name decisions, the per-token quotation flags, the events
+/// and the attributions. Empty between scans (only
 /// their capacity is kept, at most that of the largest text scanned with them); any
 /// `Buffers`, `Buffers::default()` included, serves any text. Kept by the document's
 /// [`crate::analysis::incremental::IncrementalAnalyzer`] and dropped with it.
@@ -431,6 +432,9 @@ pub struct Buffers {
     quote_memos: Vec<memo::QuoteMemo>,
     /// The previous memo's name decisions.
     name_decisions: names::NamesMemo,
+    /// Attribution's per-token flags: inside a speech quotation, inside a quoted name.
+    in_speech_token: Vec<bool>,
+    in_name_token: Vec<bool>,
     attributions: Vec<attribute::Attribution>,
 }
 
