@@ -318,7 +318,8 @@ impl Shape {
 
 /// One quoted span's decision and what it read: the tokens and text of `window` (the span
 /// itself for a span that is speech by its shape; [`window`] for one the rules decided), its
-/// [`Shape`], and — when `ruled` — the mentions overlapping its content.
+/// [`Shape`], and — when `ruled` — the mentions overlapping its content ([`Reuse`] compares
+/// all the mentions outside the edited paragraphs instead, a superset).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Decision {
     span: Span,
