@@ -564,6 +564,29 @@ mod tests {
         assert_eq!(Arc::strong_count(&cache), 1);
     }
 
+    /// A dropped analysis gives its text's buffer back; the next copy of a rope is written
+    /// into it (same allocation, the rope's text), and the pool keeps at most `MAX`.
+    #[test]
+    fn text_buffers_are_reused_across_analyses() {
+        let pool = Arc::new(TextPool::default());
+        let first = Rope::from_str("قال الوزير: «نعم».");
+        let text = pool.text_of(&first);
+        assert_eq!(text, "قال الوزير: «نعم».");
+        let mut analyzed = Analyzed::new(text, crate::Analysis::default());
+        analyzed.pool = Arc::downgrade(&pool);
+        let buffer = analyzed.text.as_ptr();
+        drop(analyzed);
+        assert_eq!(pool.0.lock().unwrap().len(), 1, "given back on drop");
+        let second = Rope::from_str("وأضاف: «لا».");
+        let text = pool.text_of(&second);
+        assert_eq!(text, "وأضاف: «لا».");
+        assert_eq!(text.as_ptr(), buffer, "the dropped analysis's buffer");
+        for _ in 0..TextPool::MAX + 2 {
+            pool.give(String::with_capacity(8));
+        }
+        assert_eq!(pool.0.lock().unwrap().len(), TextPool::MAX);
+    }
+
     #[tokio::test]
     async fn the_outline_is_built_once_per_revision_and_encoding() {
         let docs = Documents::default();

@@ -421,15 +421,12 @@ mod tests {
         }
     }
 
-    /// `token_at_or_after_from` equals `token_at_or_after` for every offset and hint, on the
-    /// compact table and on the full one.
-    #[test]
-    fn token_at_or_after_from_equals_token_at_or_after_for_every_hint() {
-        let text = "قال الوزير: «نعمل معا»، وأضاف   \"داعش\" هنا.";
-        let tokens = tokenize(text);
+    /// The quotation layer's view of `text` (its `tokens`), with no cue readings, word classes
+    /// or mentions.
+    fn doc_of<'t>(text: &'t str, tokens: &'t [crate::text::token::Token]) -> Doc<'t> {
         let doc_tokens: Vec<DocToken> = tokens.iter().map(|t| DocToken::shifted(t, 0)).collect();
         let n = doc_tokens.len();
-        let mut doc = Doc::new(
+        Doc::new(
             text,
             doc_tokens,
             &[],
@@ -437,7 +434,17 @@ mod tests {
             vec![WordClasses::default(); n],
             Vec::new(),
             Vec::new(),
-        );
+        )
+    }
+
+    /// `token_at_or_after_from` equals `token_at_or_after` for every offset and hint, on the
+    /// compact table and on the full one.
+    #[test]
+    fn token_at_or_after_from_equals_token_at_or_after_for_every_hint() {
+        let text = "قال الوزير: «نعمل معا»، وأضاف   \"داعش\" هنا.";
+        let tokens = tokenize(text);
+        let n = tokens.len();
+        let mut doc = doc_of(text, &tokens);
         for compact in [true, false] {
             if !compact {
                 doc.bounds.clear();
@@ -462,17 +469,8 @@ mod tests {
     fn tokens_in_from_equals_tokens_in_for_every_hint() {
         let text = "قال الوزير: «نعمل معا»، وأضاف   \"داعش\" هنا.";
         let tokens = tokenize(text);
-        let doc_tokens: Vec<DocToken> = tokens.iter().map(|t| DocToken::shifted(t, 0)).collect();
-        let n = doc_tokens.len();
-        let doc = Doc::new(
-            text,
-            doc_tokens,
-            &[],
-            vec![None; n],
-            vec![WordClasses::default(); n],
-            Vec::new(),
-            Vec::new(),
-        );
+        let n = tokens.len();
+        let doc = doc_of(text, &tokens);
         let bounds: Vec<usize> = (0..=text.len())
             .filter(|&i| text.is_char_boundary(i))
             .collect();

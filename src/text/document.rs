@@ -73,8 +73,7 @@ impl Document {
 }
 
 /// The text of `rope` as a `String`, allocated once at its final size (`rope.to_string()`
-/// grows the string by doubling: for a 1 MB document that is a dozen reallocations and copies,
-/// about 1 ms, where one allocation and one copy of the chunks take a fraction of that).
+/// grows the string by doubling).
 pub fn rope_text(rope: &Rope) -> String {
     let mut text = String::new();
     push_rope(&mut text, rope);
