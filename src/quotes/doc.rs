@@ -381,7 +381,7 @@ impl SpanIndex {
 /// `0..n` (the partition point of `from..n`; `n` when it holds throughout): steps of 1, 2, 4…
 /// forward from `from` until one fails, then a binary search in the last step (Bentley & Yao
 /// 1976, exponential search). O(log d) calls of `pred` for a result `d` indices after `from`.
-fn gallop(from: usize, n: usize, pred: impl Fn(usize) -> bool) -> usize {
+pub(crate) fn gallop(from: usize, n: usize, pred: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut step) = (from.min(n), 1);
     let mut hi = loop {
         let probe = lo.saturating_add(step - 1);

@@ -167,8 +167,9 @@ pub(crate) struct Plan {
 }
 
 /// Index of the first of `items` (sorted by `key`) whose key is at least `at`, searched forward
-/// from `cursor` (which it then holds) when the answer lies at or after it — a step or two when
-/// look-ups come in order —, else by binary search. The same result as
+/// from `cursor` (which it then holds) by exponential search ([`super::doc::gallop`]) when the
+/// answer lies at or after it — a step or two when look-ups come in order —, else by binary
+/// search. The same result as
 /// `items.partition_point(|x| key(x) < at)`.
 fn seek<T>(
     items: &[T],
@@ -178,15 +179,7 @@ fn seek<T>(
 ) -> usize {
     let from = cursor.get().min(items.len());
     let i = if from == 0 || key(&items[from - 1]) < at {
-        let mut i = from;
-        let mut step = 1;
-        // Exponential search forward, then a binary search in the last step.
-        while i + step <= items.len() && key(&items[i + step - 1]) < at {
-            i += step;
-            step *= 2;
-        }
-        let end = (i + step).min(items.len());
-        i + items[i..end].partition_point(|x| key(x) < at)
+        super::doc::gallop(from, items.len(), |i| key(&items[i]) < at)
     } else {
         items.partition_point(|x| key(x) < at)
     };
