@@ -255,18 +255,19 @@ fn part_mentions_fresh(
 pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger: bool) -> Analysis {
     let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
     let resolved = part_mentions_fresh(text, &refs, tagger);
-    let entities = staged::document_entities(&with_offsets(&refs, &resolved));
-    finish(text, parts, entities, None, &mut Kept::default()).0
+    let (entities, order) = staged::document_entities_ordered(&with_offsets(&refs, &resolved));
+    finish(text, parts, entities, &order, None, &mut Kept::default()).0
 }
 
 /// The rest of the document stage once the paragraphs' mentions are merged into `entities`
-/// ([`staged::document_entities`]): `prev` is the quotation layer's memo of the previous text
-/// with the map of its offsets into `text` ([`quotes::scan_paragraphs_reusing`]). Returns the
-/// analysis and the memo for the next text.
+/// ([`staged::document_entities`]), `order` being their mentions in text order: `prev` is the
+/// quotation layer's memo of the previous text with the map of its offsets into `text`
+/// ([`quotes::scan_paragraphs_reusing`]). Returns the analysis and the memo for the next text.
 fn finish(
     text: &str,
     parts: &[(usize, Arc<ParagraphWork>)],
     entities: Vec<entities::Entity>,
+    order: &entities::MentionOrder,
     prev: Option<(quotes::AttrMemo, EditMap)>,
     kept: &mut Kept,
 ) -> (Analysis, quotes::AttrMemo) {
@@ -281,11 +282,18 @@ fn finish(
     // The diagnostics that need the entities but not the quotations run on a second core
     // while the quotations are scanned (large texts only: a thread costs tens of µs).
     let buffers = &mut kept.quote_buffers;
-    let scan = || quotes::scan_paragraphs_reusing(text, &entities, &quote_parts, prev, buffers);
-    let spelling = &kept.spelling;
+    let scan =
+        || quotes::scan_paragraphs_reusing(text, &entities, order, &quote_parts, prev, buffers);
+    let checks_memo = &kept.entity_checks;
     let by_entities = || {
-        let mut memo = spelling.lock().unwrap_or_else(|p| p.into_inner());
-        diagnostics::entity_checks_paragraphs_reusing(text, &check_parts, &entities, &mut memo)
+        let mut memo = checks_memo.lock().unwrap_or_else(|p| p.into_inner());
+        diagnostics::entity_checks_paragraphs_reusing(
+            text,
+            &check_parts,
+            &entities,
+            order,
+            &mut memo,
+        )
     };
     let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
@@ -322,14 +330,15 @@ fn finish(
 
 /// What the document stage keeps from one analysis of a document to the next besides the
 /// quotation memo: the last merge of entities ([`staged::EntityMemo`]), the quotation layer's
-/// buffers ([`quotes::Buffers`]) and the `inconsistent-spelling` findings per entity
-/// ([`diagnostics::spelling::SpellingMemo`]; in a mutex because the check runs on another
-/// thread). None changes a result.
+/// buffers ([`quotes::Buffers`]) and the entity checks' memo
+/// ([`diagnostics::EntityChecksMemo`]: `inconsistent-spelling` findings per entity, the
+/// document's words by orthography key; in a mutex because the checks run on another thread).
+/// None changes a result.
 #[derive(Debug, Default)]
 struct Kept {
     entities: staged::EntityMemo,
     quote_buffers: quotes::Buffers,
-    spelling: std::sync::Mutex<diagnostics::spelling::SpellingMemo>,
+    entity_checks: std::sync::Mutex<diagnostics::EntityChecksMemo>,
 }
 
 /// One distinct paragraph of the last analysed text: its paragraph stage and its resolved
@@ -638,10 +647,11 @@ impl IncrementalAnalyzer {
                 )
             })
             .collect();
-        let entities = staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
+        let (entities, mentions) =
+            staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
         let map = EditMap::new(old.len(), new.len(), pre, suf);
         let prev = old_memo.zip(map);
-        let (analysis, memo) = finish(text, &parts, entities, prev, &mut self.kept);
+        let (analysis, memo) = finish(text, &parts, entities, &mentions, prev, &mut self.kept);
         drop(resolved_parts);
         drop(parts);
         let mut last_text = old_text;
@@ -706,6 +716,39 @@ pub fn analyze_staged(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The merge lists the entities' mentions in text order already, so that
+    /// [`entities::MentionOrder`] costs no sort: checked on our sample and the seed article.
+    #[test]
+    fn mentions_come_out_of_the_merge_in_text_order() {
+        let seed = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/seed/000_52c75b453decbfc7.txt"
+        ))
+        .unwrap_or_default();
+        let sample = include_str!("../../examples/sample.txt");
+        let extra = crate::ner::shipped().into_iter().collect::<Vec<_>>();
+        for text in [sample, seed.as_str()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+        {
+            let spans = segment::paragraphs(text);
+            let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
+            let works = paragraph_stages(&paragraphs, &extra);
+            let refs: Vec<(usize, &ParagraphWork)> =
+                spans.iter().map(|s| s.start).zip(&works).collect();
+            let resolved = part_mentions_fresh(text, &refs, !extra.is_empty());
+            let (entities, listed) =
+                staged::document_entities_item_order(&with_offsets(&refs, &resolved));
+            assert!(listed.len() >= 10, "{} mentions", listed.len());
+            let key = |&(s, e): &(Span, usize)| (s.start, std::cmp::Reverse(s.end), e);
+            for w in listed.windows(2) {
+                assert!(key(&w[0]) <= key(&w[1]), "{:?} before {:?}", w[0], w[1]);
+            }
+            let order = entities::MentionOrder::of(&entities);
+            assert_eq!(order.as_slice(), listed.as_slice());
+        }
+    }
 
     /// Paragraphs of our sample article, with a few variants so that words repeat across
     /// paragraphs (the tagger's shared per-word work) and some do not.

@@ -3,8 +3,8 @@
 //! Every diagnostic has a stable [`Code`], a default [`Severity`], a message in Arabic and in
 //! English, and (for `inconsistent-spelling` and `mixed-orthography`) related locations.
 //!
-//! One submodule per concern: [`quotes`] (quotation marks), [`spelling`] (entity spellings and
-//! word orthography), [`punctuation`] (Latin punctuation, space before punctuation),
+//! One submodule per concern: [`quotes`] (quotation marks), [`spelling`] (entity spellings),
+//! [`orthography`] (one word written two ways), [`punctuation`] (Latin punctuation, space before punctuation),
 //! [`words`] (repeated words), [`bidi`] (bidi controls) and [`confusable`] (look-alike letters
 //! and digits from other scripts inside Arabic words). Each returns its diagnostics;
 //! [`check`] merges and sorts them.
@@ -16,14 +16,17 @@
 
 pub mod bidi;
 pub mod confusable;
+pub mod orthography;
 pub mod punctuation;
 pub mod quotes;
 pub mod spelling;
 pub mod words;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::entities::Entity;
+use crate::entities::{Entity, MentionOrder};
 use crate::quotes::QuoteScan;
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
@@ -269,7 +272,7 @@ pub fn check(
     entities: &[Entity],
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
-    let words = spelling::orthography_words(text, tokens);
+    let words = orthography::orthography_words(text, tokens);
     let mut out = document_checks(text, &[(0, &words)], entities, quotes);
     out.extend(local_checks(text, tokens));
     finish(out)
@@ -302,8 +305,8 @@ pub struct ParagraphChecks {
     pub len: usize,
     /// [`local_checks`] of the paragraph.
     pub local: Vec<Diagnostic>,
-    /// [`spelling::orthography_words`] of the paragraph.
-    pub words: Vec<spelling::OrthographyWord>,
+    /// [`orthography::orthography_words`] of the paragraph.
+    pub words: Arc<[orthography::OrthographyWord]>,
 }
 
 /// The paragraph stage's diagnostics work for one `paragraph` (a trimmed line of
@@ -312,17 +315,17 @@ pub fn paragraph_checks(paragraph: &str, tokens: &[Token]) -> ParagraphChecks {
     ParagraphChecks {
         len: paragraph.len(),
         local: local_checks(paragraph, tokens),
-        words: spelling::orthography_words(paragraph, tokens),
+        words: orthography::orthography_words(paragraph, tokens),
     }
 }
 
 /// The diagnostics that need the whole document (unsorted): the quotation diagnostics of
 /// `quotes`, `inconsistent-spelling` over `entities`, and `mixed-orthography` over the words
-/// `words` (each paragraph's byte offset in `text` and its [`spelling::orthography_words`],
+/// `words` (each paragraph's byte offset in `text` and its [`orthography::orthography_words`],
 /// in text order).
 pub fn document_checks(
     text: &str,
-    words: &[(usize, &[spelling::OrthographyWord])],
+    words: &[(usize, &Arc<[orthography::OrthographyWord]>)],
     entities: &[Entity],
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
@@ -336,28 +339,43 @@ pub fn document_checks(
 /// quotations are scanned.
 pub fn entity_checks(
     text: &str,
-    words: &[(usize, &[spelling::OrthographyWord])],
+    words: &[(usize, &Arc<[orthography::OrthographyWord]>)],
     entities: &[Entity],
 ) -> Vec<Diagnostic> {
     entity_checks_reusing(
         text,
         words,
         entities,
-        &mut spelling::SpellingMemo::default(),
+        &MentionOrder::of(entities),
+        &mut EntityChecksMemo::default(),
     )
 }
 
+/// What [`entity_checks_reusing`] keeps from one version of a document to the next:
+/// `inconsistent-spelling`'s findings per entity and the document's words by orthography key.
+/// Neither changes a result; `EntityChecksMemo::default()` is empty.
+#[derive(Debug, Default)]
+pub struct EntityChecksMemo {
+    /// [`spelling::inconsistent_spelling_reusing`]'s memo.
+    pub spelling: spelling::SpellingMemo,
+    /// `mixed-orthography`'s index of the last version's paragraphs.
+    pub orthography: orthography::OrthographyIndex,
+}
+
 /// [`entity_checks`] with `inconsistent-spelling`'s findings for unchanged entities taken from
-/// `memo` and this call's left in it ([`spelling::inconsistent_spelling_reusing`]); the result
-/// is the same.
+/// `memo` ([`spelling::inconsistent_spelling_reusing`]) and `mixed-orthography` from its index
+/// updated by the paragraphs that changed ([`orthography::OrthographyIndex::check`]); `memo` is
+/// left holding this call's. `order` is the entities' mentions in text order. The result is the
+/// same.
 pub fn entity_checks_reusing(
     text: &str,
-    words: &[(usize, &[spelling::OrthographyWord])],
+    words: &[(usize, &Arc<[orthography::OrthographyWord]>)],
     entities: &[Entity],
-    memo: &mut spelling::SpellingMemo,
+    order: &MentionOrder,
+    memo: &mut EntityChecksMemo,
 ) -> Vec<Diagnostic> {
-    let mut out = spelling::inconsistent_spelling_reusing(text, entities, memo);
-    out.extend(spelling::mixed_orthography_of(words, entities));
+    let mut out = spelling::inconsistent_spelling_reusing(text, entities, &mut memo.spelling);
+    out.extend(memo.orthography.check(words, order.spans()));
     out
 }
 
@@ -370,23 +388,25 @@ pub fn entity_checks_paragraphs(
     entity_checks(text, &paragraph_words(parts), entities)
 }
 
-/// [`entity_checks_paragraphs`] with a memo, as [`entity_checks_reusing`].
+/// [`entity_checks_paragraphs`] with a memo and the mentions in order, as
+/// [`entity_checks_reusing`].
 pub fn entity_checks_paragraphs_reusing(
     text: &str,
     parts: &[ParagraphPart<'_>],
     entities: &[Entity],
-    memo: &mut spelling::SpellingMemo,
+    order: &MentionOrder,
+    memo: &mut EntityChecksMemo,
 ) -> Vec<Diagnostic> {
-    entity_checks_reusing(text, &paragraph_words(parts), entities, memo)
+    entity_checks_reusing(text, &paragraph_words(parts), entities, order, memo)
 }
 
 /// Each paragraph's byte offset and orthography words.
 fn paragraph_words<'p>(
     parts: &[ParagraphPart<'p>],
-) -> Vec<(usize, &'p [spelling::OrthographyWord])> {
+) -> Vec<(usize, &'p Arc<[orthography::OrthographyWord]>)> {
     parts
         .iter()
-        .map(|&(offset, _, p)| (offset, p.words.as_slice()))
+        .map(|&(offset, _, p)| (offset, &p.words))
         .collect()
 }
 

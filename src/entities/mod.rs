@@ -156,6 +156,47 @@ impl Entity {
     }
 }
 
+/// Every mention of a document's entities in text order: its span (bytes) and the index of its
+/// entity in the entity list, sorted by start, then longest first, then entity index.
+///
+/// The merge builds it from the paragraphs' mentions, which are already in text order
+/// ([`staged::document_entities_reusing`]: linear time); [`MentionOrder::of`] builds it from any
+/// entity list by sorting. Both give the same list for the same entities.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MentionOrder(Vec<(Span, usize)>);
+
+impl MentionOrder {
+    /// The mentions of `entities`, sorted (O(m log m) for m mentions).
+    pub fn of(entities: &[Entity]) -> Self {
+        Self::sorted(
+            entities
+                .iter()
+                .enumerate()
+                .flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i)))
+                .collect(),
+        )
+    }
+
+    /// `mentions` sorted; linear time when they are in order already (the sort's first run is
+    /// then the whole list).
+    pub(crate) fn sorted(mut mentions: Vec<(Span, usize)>) -> Self {
+        mentions.sort_unstable_by_key(|&(span, entity)| {
+            (span.start, std::cmp::Reverse(span.end), entity)
+        });
+        MentionOrder(mentions)
+    }
+
+    /// The mentions: span and entity index, in order.
+    pub fn as_slice(&self) -> &[(Span, usize)] {
+        &self.0
+    }
+
+    /// The mentions' spans, in order.
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.0.iter().map(|&(span, _)| span)
+    }
+}
+
 /// Finds the mentions of `text` with every source (lexicon, rules and — when given — the tagger),
 /// resolves overlaps, and merges them into entities numbered in order of first mention.
 ///

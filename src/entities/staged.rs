@@ -25,8 +25,8 @@ use rustc_hash::FxHasher;
 use super::propagate::{self, Learned};
 use super::words::{self, Doc};
 use super::{
-    Entity, EntityKind, EntityMention, Mention, MentionOrigin, SourceMentions, lexicon, merge,
-    resolve, roles, transliteration,
+    Entity, EntityKind, EntityMention, Mention, MentionOrder, MentionOrigin, SourceMentions,
+    lexicon, merge, resolve, roles, transliteration,
 };
 use crate::text::Span;
 use crate::text::normalize::fold_str;
@@ -411,6 +411,57 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
     merge_entities(parts).0
 }
 
+/// [`document_entities`] with the entities' mentions in text order ([`MentionOrder`], built
+/// without sorting: the paragraphs' mentions are in text order).
+pub fn document_entities_ordered(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, MentionOrder) {
+    let (entities, members) = merge_entities(parts);
+    let order = mention_order(&entities, &members);
+    (entities, order)
+}
+
+/// The mentions of `entities` in text order, `members` holding for each entity the index of
+/// each of its mentions among the paragraphs' items (which are in text order): the items are
+/// walked in order ([`item_order`]), so the final sort only checks the order (linear).
+fn mention_order(entities: &[Entity], members: &[Vec<usize>]) -> MentionOrder {
+    MentionOrder::sorted(item_order(entities, members))
+}
+
+/// The mentions of `entities` (span, entity index) in the order of the paragraphs' items: each
+/// item's entity is placed by its index (no sort), then each entity's mentions are handed out
+/// in that order. An entity's mentions are in text order, as its members are, so the k-th item
+/// of an entity gets its k-th mention; were they not, the list would still hold every mention
+/// once, only in another order.
+fn item_order(entities: &[Entity], members: &[Vec<usize>]) -> Vec<(Span, usize)> {
+    let items = members.iter().flatten().map(|&i| i + 1).max().unwrap_or(0);
+    let mut owner: Vec<u32> = vec![u32::MAX; items];
+    for (e, members) in members.iter().enumerate().take(entities.len()) {
+        for &i in members {
+            owner[i] = e as u32;
+        }
+    }
+    let mut next: Vec<usize> = vec![0; entities.len()];
+    let mut out = Vec::with_capacity(entities.iter().map(|e| e.mentions.len()).sum());
+    for e in owner.into_iter().filter(|&e| e != u32::MAX) {
+        let e = e as usize;
+        if let Some(m) = entities[e].mentions.get(next[e]) {
+            out.push((m.span, e));
+        }
+        next[e] += 1;
+    }
+    out
+}
+
+/// [`document_entities`] and the mentions in the order [`document_entities_ordered`] lists
+/// them before its sort, to test that the sort has nothing to reorder.
+#[cfg(test)]
+pub(crate) fn document_entities_item_order(
+    parts: &[(usize, &PartMentions)],
+) -> (Vec<Entity>, Vec<(Span, usize)>) {
+    let (entities, members) = merge_entities(parts);
+    let order = item_order(&entities, &members);
+    (entities, order)
+}
+
 /// What [`document_entities_reusing`] keeps of one merge for the next: the paragraphs' resolved
 /// mentions it merged (in text order), the entities, and for each entity the index of each of
 /// its mentions in the paragraphs' mentions (counted across paragraphs, in text order).
@@ -430,8 +481,9 @@ impl EntityMemo {
     }
 }
 
-/// [`document_entities`] on `parts` (the same shape, each paragraph's resolved mentions shared),
-/// reusing the previous merge kept in `memo` when it applies, and keeping this one there.
+/// [`document_entities_ordered`] on `parts` (the same shape, each paragraph's resolved mentions
+/// shared), reusing the previous merge kept in `memo` when it applies, and keeping this one
+/// there.
 ///
 /// The merge is reused when the paragraphs' resolved mentions are the previous ones in number
 /// and, paragraph by paragraph, in everything but their spans (the same `Arc`, or equal items
@@ -446,7 +498,7 @@ impl EntityMemo {
 pub fn document_entities_reusing(
     parts: &[(usize, Arc<PartMentions>)],
     memo: &mut EntityMemo,
-) -> Vec<Entity> {
+) -> (Vec<Entity>, MentionOrder) {
     let same = memo.parts.len() == parts.len()
         && memo
             .parts
@@ -471,17 +523,19 @@ pub fn document_entities_reusing(
         memo.parts.clear();
         memo.parts.extend(parts.iter().map(|(_, p)| p.clone()));
         memo.reused = true;
-        return memo.entities.clone();
+        let order = mention_order(&memo.entities, &memo.members);
+        return (memo.entities.clone(), order);
     }
     let refs: Vec<(usize, &PartMentions)> = parts.iter().map(|(o, p)| (*o, p.as_ref())).collect();
     let (entities, members) = merge_entities(&refs);
+    let order = mention_order(&entities, &members);
     *memo = EntityMemo {
         parts: parts.iter().map(|(_, p)| p.clone()).collect(),
         entities: entities.clone(),
         members,
         reused: false,
     };
-    entities
+    (entities, order)
 }
 
 /// [`document_entities`] with, for each entity, the index of each of its mentions in `parts`'

@@ -2,7 +2,7 @@
 //! look-ups the other modules share.
 
 use super::lexicon::{CueInfo, WordClasses};
-use crate::entities::{Entity, EntityKind};
+use crate::entities::{Entity, EntityKind, MentionOrder};
 use crate::text::Span;
 use crate::text::token::{Token, TokenKind};
 
@@ -64,13 +64,16 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Collects the mentions of `entities` into `mentions` and the tokens' bounds into `bounds`
-    /// (both emptied first: buffers whose allocations are reused); `cues` and `classes` hold
-    /// one entry per token.
+    /// Copies `order` (the mentions of `entities` in text order) into `mentions` and the
+    /// tokens' bounds into `bounds` (both emptied first: buffers whose allocations are reused);
+    /// `cues` and `classes` hold one entry per token. Mentions whose span does not fit `text`
+    /// or whose entity is not in `entities` are left out.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         text: &'a str,
         tokens: Vec<DocToken<'a>>,
         entities: &'a [Entity],
+        order: &MentionOrder,
         cues: Vec<Option<CueInfo>>,
         classes: Vec<WordClasses>,
         mut mentions: Vec<MentionRef>,
@@ -86,22 +89,17 @@ impl<'a> Doc<'a> {
             );
         }
         mentions.clear();
-        mentions.reserve(entities.iter().map(|e| e.mentions.len()).sum());
         mentions.extend(
-            entities
+            order
+                .as_slice()
                 .iter()
-                .enumerate()
-                .flat_map(|(entity, e)| {
-                    e.mentions.iter().map(move |m| MentionRef {
-                        span: m.span,
-                        entity,
-                    })
-                })
-                .filter(|m| m.span.end <= text.len() && m.span.start < m.span.end),
+                .map(|&(span, entity)| MentionRef { span, entity })
+                .filter(|m| {
+                    m.span.end <= text.len()
+                        && m.span.start < m.span.end
+                        && m.entity < entities.len()
+                }),
         );
-        // In place (no merge buffer); the entity index breaks ties, as the stable sort of
-        // mentions listed entity by entity did.
-        mentions.sort_unstable_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end), m.entity));
         let max_mention_len = mentions.iter().map(|m| m.span.len()).max().unwrap_or(0);
         Doc {
             text,
@@ -430,6 +428,7 @@ mod tests {
             text,
             doc_tokens,
             &[],
+            &crate::entities::MentionOrder::default(),
             vec![None; n],
             vec![WordClasses::default(); n],
             Vec::new(),

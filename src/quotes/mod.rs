@@ -31,7 +31,7 @@ use serde::Serialize;
 
 pub use memo::{AttrMemo, ReuseStats};
 
-use crate::entities::Entity;
+use crate::entities::{Entity, MentionOrder};
 use crate::recycle::{cleared, recycle};
 use crate::text::Span;
 use crate::text::token::Token;
@@ -174,6 +174,7 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
         text,
         tokens,
         entities,
+        &MentionOrder::of(entities),
         &paras,
         marks,
         cues,
@@ -245,7 +246,8 @@ pub fn scan_paragraphs(
     entities: &[Entity],
     parts: &[(usize, &ParagraphQuotes, &[Token])],
 ) -> QuoteScan {
-    scan_paragraphs_reusing(text, entities, parts, None, &mut Buffers::default()).0
+    let order = MentionOrder::of(entities);
+    scan_paragraphs_reusing(text, entities, &order, parts, None, &mut Buffers::default()).0
 }
 
 /// [`scan_paragraphs`] after an earlier version of the text: `prev` holds the memo that the
@@ -257,6 +259,7 @@ pub fn scan_paragraphs(
 pub fn scan_paragraphs_reusing(
     text: &str,
     entities: &[Entity],
+    order: &MentionOrder,
     parts: &[(usize, &ParagraphQuotes, &[Token])],
     prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
     buffers: &mut Buffers,
@@ -288,7 +291,7 @@ pub fn scan_paragraphs_reusing(
         }
     }
     scan_with(
-        text, tokens, entities, &paras, marks, cues, classes, prev, buffers,
+        text, tokens, entities, order, &paras, marks, cues, classes, prev, buffers,
     )
 }
 
@@ -301,6 +304,7 @@ fn scan_with<'t>(
     text: &'t str,
     tokens: Vec<doc::DocToken<'t>>,
     entities: &[Entity],
+    order: &MentionOrder,
     paras: &[Span],
     marks: Vec<marks::Mark>,
     cues: Vec<Option<lexicon::CueInfo>>,
@@ -312,7 +316,9 @@ fn scan_with<'t>(
     // Both empty the buffer they are given.
     let mentions = std::mem::take(&mut buffers.mentions);
     let bounds = std::mem::take(&mut buffers.bounds);
-    let doc = doc::Doc::new(text, tokens, entities, cues, classes, mentions, bounds);
+    let doc = doc::Doc::new(
+        text, tokens, entities, order, cues, classes, mentions, bounds,
+    );
     let pairing = pair::pair_marks(text, paras, marks, std::mem::take(&mut buffers.quoted));
     let quoted = &pairing.quoted;
 
@@ -354,12 +360,13 @@ fn scan_with<'t>(
 
     let speech_idx: Vec<usize> = (0..quoted.len()).filter(|&i| !is_name[i]).collect();
     let speech: Vec<&pair::Quoted> = speech_idx.iter().map(|&i| &quoted[i]).collect();
-    let ids: Vec<Option<String>> = {
-        let mut ids = vec![None; quoted.len()];
+    // Each quoted span's number among the speech quotations (from 1), for its id.
+    let numbers: Vec<Option<usize>> = {
+        let mut numbers = vec![None; quoted.len()];
         for (n, &i) in speech_idx.iter().enumerate() {
-            ids[i] = Some(format!("q{}", n + 1));
+            numbers[i] = Some(n + 1);
         }
-        ids
+        numbers
     };
     let (mut attributions, mut memo) =
         attribute::attribute(&doc, lex, paras, &speech, &quoted_names, prev, buffers);
@@ -377,11 +384,11 @@ fn scan_with<'t>(
                 parent = quoted[p].parent;
             }
             Quote {
-                id: ids[i].clone().unwrap_or_default(),
+                id: numbers[i].map(quote_id).unwrap_or_default(),
                 span: q.span,
                 content: q.content,
                 closed: q.close.is_some(),
-                nested_in: parent.and_then(|p| ids[p].clone()),
+                nested_in: parent.and_then(|p| numbers[p]).map(quote_id),
                 speaker: a.speaker,
                 cue: a.cue,
                 source: a.source,
@@ -408,6 +415,16 @@ fn scan_with<'t>(
         },
         memo,
     )
+}
+
+/// The id of the `n`th speech quotation (from 1): `q1`, `q2`… ([`Quote::id`]).
+fn quote_id(n: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    let mut id = String::with_capacity(1 + digits.len());
+    id.push('q');
+    id.push_str(digits);
+    id
 }
 
 /// Allocations the quotation scan of one document keeps from one text to the next
