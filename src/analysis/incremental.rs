@@ -48,7 +48,7 @@ use crate::diagnostics;
 use crate::entities::propagate::{self, Learned};
 use crate::entities::staged::{self, LocalMentions, PartMentions};
 use crate::entities::words::{Doc, Reading};
-use crate::entities::{self, EntityKind, MentionSource};
+use crate::entities::{self, MentionSource};
 use crate::quotes;
 use crate::text::Span;
 use crate::text::edit::EditMap;
@@ -186,7 +186,7 @@ fn paragraph_batch(paragraphs: &[&str], extra: &[&dyn MentionSource]) -> Vec<Par
 /// The document's learned names ([`propagate::Learned`]) from the paragraphs' results, in text
 /// order: first every paragraph's names learned from rules, then every paragraph's names
 /// learned from the tagger.
-pub fn learned_names<'a>(works: &[&'a ParagraphWork]) -> Learned<'a> {
+pub fn learned_names(works: &[&ParagraphWork]) -> Learned {
     Learned::new(
         works
             .iter()
@@ -373,7 +373,7 @@ pub struct IncrementalAnalyzer {
     /// Its paragraphs in text order: byte span in `last_text` and entry index.
     last_order: Vec<(Span, usize)>,
     /// The learned names of the last analysis: every cached `resolved` was computed with them.
-    learned: FxHashMap<Box<str>, EntityKind>,
+    learned: Learned,
     /// The quotation layer's memo of the last analysis (attribution reused across edits).
     quote_memo: Option<quotes::AttrMemo>,
     /// The quotation layer's buffers and the spelling memo, kept between analyses.
@@ -410,7 +410,7 @@ impl IncrementalAnalyzer {
             free: Vec::new(),
             last_text: String::new(),
             last_order: Vec::new(),
-            learned: FxHashMap::default(),
+            learned: Learned::default(),
             quote_memo: None,
             kept: Kept::default(),
             reused: usize::MAX,
@@ -428,7 +428,7 @@ impl IncrementalAnalyzer {
             free: Vec::new(),
             last_text: String::new(),
             last_order: Vec::new(),
-            learned: FxHashMap::default(),
+            learned: Learned::default(),
             quote_memo: None,
             kept: Kept::default(),
             reused: 0,
@@ -444,7 +444,7 @@ impl IncrementalAnalyzer {
         self.free = Vec::new();
         self.last_text = String::new();
         self.last_order = Vec::new();
-        self.learned = FxHashMap::default();
+        self.learned = Learned::default();
         self.quote_memo = None;
         self.kept = Kept::default();
     }
@@ -494,7 +494,7 @@ impl IncrementalAnalyzer {
         let tagger = !extra.is_empty();
         // Taken out first: a panic below leaves an empty analyser (no resolved mentions that
         // disagree with `self.learned`).
-        let old_learned = std::mem::take(&mut self.learned);
+        let mut old_learned = std::mem::take(&mut self.learned);
         let mut cache = std::mem::take(&mut self.cache);
         let mut entries = std::mem::take(&mut self.entries);
         let mut free = std::mem::take(&mut self.free);
@@ -550,6 +550,11 @@ impl IncrementalAnalyzer {
             entries[slot].uses += 1;
             order.push((span, slot));
         }
+        // The last text's paragraphs in the changed lines, for their learned names below.
+        let replaced: Vec<Arc<ParagraphWork>> = old_order[before..after]
+            .iter()
+            .map(|&(_, e)| entries[e].work.clone())
+            .collect();
         // The last text's paragraphs in the changed lines are gone (unless written again).
         for &(span, e) in &old_order[before..after] {
             let entry = &mut entries[e];
@@ -561,6 +566,8 @@ impl IncrementalAnalyzer {
             }
         }
         let delta = new.len() as isize - old.len() as isize;
+        // Paragraphs after the changed lines (the last text's, shifted).
+        let kept_after = old_order.len() - after;
         order.extend(old_order[after..].iter().map(|&(s, e)| {
             let shift = |x: usize| x.wrapping_add_signed(delta);
             (Span::new(shift(s.start), shift(s.end)), e)
@@ -576,23 +583,37 @@ impl IncrementalAnalyzer {
         // Shared copies, so that the learned names can borrow from them while `entries` is
         // updated.
         let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
-        let in_order: Vec<&ParagraphWork> = order.iter().map(|&(_, e)| works[e].as_ref()).collect();
-        let learned = learned_names(&in_order);
-        drop(in_order);
+        // The learned names are the last text's when the changed lines teach the same names,
+        // in the same order, as the lines they replace: the document's lists, read in order,
+        // are then the same.
+        let written = order[before..order.len() - kept_after]
+            .iter()
+            .map(|&(_, e)| works[e].as_ref());
+        let same_learned = same_learned_lists(replaced.iter().map(Arc::as_ref), written);
+        drop(replaced);
+        let learned = if same_learned {
+            std::mem::take(&mut old_learned)
+        } else {
+            let in_order: Vec<&ParagraphWork> =
+                order.iter().map(|&(_, e)| works[e].as_ref()).collect();
+            learned_names(&in_order)
+        };
         // The learned names whose kind changed since the last analysis (None: not learned),
         // with whether they match spelling variants before or after.
         let mut changes: Vec<(&str, bool)> = Vec::new();
-        for (k, kind) in learned.iter() {
-            let before = old_learned.get(k).copied();
-            if before != Some(kind) {
-                let variant = propagate::is_variant_surname(k, kind)
-                    || before.is_some_and(|b| propagate::is_variant_surname(k, b));
-                changes.push((k, variant));
+        if !same_learned {
+            for (k, kind) in learned.iter() {
+                let before = old_learned.get(k);
+                if before != Some(kind) {
+                    let variant = propagate::is_variant_surname(k, kind)
+                        || before.is_some_and(|b| propagate::is_variant_surname(k, b));
+                    changes.push((k, variant));
+                }
             }
-        }
-        for (k, kind) in &old_learned {
-            if learned.get(k).is_none() {
-                changes.push((k, propagate::is_variant_surname(k, *kind)));
+            for (k, kind) in old_learned.iter() {
+                if learned.get(k).is_none() {
+                    changes.push((k, propagate::is_variant_surname(k, kind)));
+                }
             }
         }
         // Each entry's first paragraph (its text for the paragraph view), for the entries to
@@ -625,12 +646,8 @@ impl IncrementalAnalyzer {
             }
         }
         self.resolved = resolved;
-        let learned_now: FxHashMap<Box<str>, EntityKind> = if changes.is_empty() {
-            old_learned
-        } else {
-            learned.iter().map(|(k, v)| (k.into(), v)).collect()
-        };
-        drop(learned);
+        drop(changes);
+        drop(old_learned);
         let parts: Vec<(usize, Arc<ParagraphWork>)> = order
             .iter()
             .map(|&(s, e)| (s.start, works[e].clone()))
@@ -662,10 +679,23 @@ impl IncrementalAnalyzer {
         self.free = free;
         self.last_text = last_text;
         self.last_order = order;
-        self.learned = learned_now;
+        self.learned = learned;
         self.quote_memo = Some(memo);
         analysis
     }
+}
+
+/// True when the paragraphs `old` and `new` teach the same names in the same order: their
+/// rule-taught lists, read in order, are equal, and so are their tagger-taught lists
+/// ([`learned_names`] reads every paragraph's rule-taught list, then every tagger-taught one).
+fn same_learned_lists<'w>(
+    old: impl Iterator<Item = &'w ParagraphWork> + Clone,
+    new: impl Iterator<Item = &'w ParagraphWork> + Clone,
+) -> bool {
+    let rules = |w: &'w ParagraphWork| w.entities.learned_from_rules().iter();
+    let model = |w: &'w ParagraphWork| w.entities.learned_from_model().iter();
+    old.clone().flat_map(rules).eq(new.clone().flat_map(rules))
+        && old.flat_map(model).eq(new.flat_map(model))
 }
 
 /// Length of the longest common prefix of `a` and `b` (bytes), compared a block at a time.

@@ -104,36 +104,40 @@ impl Learning {
 
 /// The names learned in a document, ready for [`find_learned`]: the paragraphs' [`learn`] lists
 /// folded in order (the first kind of a key wins), with the indexes the search uses. Keys are
-/// borrowed from the lists.
+/// copied from the lists, so that the names of one version of a document can be kept for the
+/// next ([`crate::analysis::incremental::IncrementalAnalyzer`] keeps them while no paragraph's
+/// list changed).
 #[derive(Debug, Default)]
-pub struct Learned<'a> {
+pub struct Learned {
     /// Folded key → kind.
-    names: FxHashMap<&'a str, EntityKind>,
+    names: FxHashMap<Box<str>, EntityKind>,
     /// Most words in a key.
     max_words: usize,
     /// One-word person names of five letters or more by first letter, each bucket sorted, each
     /// with its length in chars and its [`super::merge::letter_bits`] (to skip the pairs
     /// [`super::merge::same_part`] rejects by length or by letters).
-    surnames: FxHashMap<char, Vec<(&'a str, usize, u64)>>,
+    surnames: FxHashMap<char, Vec<(Box<str>, usize, u64)>>,
     /// The first word of every key.
-    first_words: FxHashSet<&'a str>,
+    first_words: FxHashSet<Box<str>>,
     /// [`find_learned`]'s spelling-variant test per distinct reading (key: its fold, U+0001, its
     /// light form), shared by every paragraph searched with these names: the test depends on
     /// the reading and the surnames only.
     variant_memo: Mutex<FxHashMap<Box<str>, bool>>,
 }
 
-impl<'a> Learned<'a> {
+impl Learned {
     /// Folds the ordered lists `lists` (each a paragraph's [`learn`] output, in document order)
     /// into one map: a key keeps the kind of its first occurrence.
-    pub fn new<I>(lists: I) -> Learned<'a>
+    pub fn new<'a, I>(lists: I) -> Learned
     where
         I: IntoIterator<Item = &'a [(String, EntityKind)]>,
     {
-        let mut names: FxHashMap<&'a str, EntityKind> = FxHashMap::default();
+        let mut names: FxHashMap<Box<str>, EntityKind> = FxHashMap::default();
         for list in lists {
             for (k, kind) in list {
-                names.entry(k.as_str()).or_insert(*kind);
+                if !names.contains_key(k.as_str()) {
+                    names.insert(k.as_str().into(), *kind);
+                }
             }
         }
         let max_words = names
@@ -141,13 +145,13 @@ impl<'a> Learned<'a> {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
-        let mut surnames: FxHashMap<char, Vec<(&'a str, usize, u64)>> = FxHashMap::default();
-        for (&k, kind) in &names {
+        let mut surnames: FxHashMap<char, Vec<(Box<str>, usize, u64)>> = FxHashMap::default();
+        for (k, kind) in &names {
             if is_variant_surname(k, *kind)
                 && let Some(c) = k.chars().next()
             {
                 surnames.entry(c).or_default().push((
-                    k,
+                    k.clone(),
                     k.chars().count(),
                     super::merge::letter_bits(k),
                 ));
@@ -157,7 +161,11 @@ impl<'a> Learned<'a> {
         for v in surnames.values_mut() {
             v.sort_unstable();
         }
-        let first_words = names.keys().filter_map(|k| k.split(' ').next()).collect();
+        let first_words = names
+            .keys()
+            .filter_map(|k| k.split(' ').next())
+            .map(Box::from)
+            .collect();
         Learned {
             names,
             max_words,
@@ -183,8 +191,8 @@ impl<'a> Learned<'a> {
     }
 
     /// Every key with its kind, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, EntityKind)> + '_ {
-        self.names.iter().map(|(k, v)| (*k, *v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, EntityKind)> + '_ {
+        self.names.iter().map(|(k, v)| (&**k, *v))
     }
 }
 
@@ -200,7 +208,7 @@ pub fn is_variant_surname(key: &str, kind: EntityKind) -> bool {
 /// a key spans) and on the learned keys whose first word is one of its readings' folds, or —
 /// for spelling variants — on the [`is_variant_surname`] keys [`super::merge::same_part`]
 /// matches with one of its readings.
-pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
+pub fn find_learned(doc: &Doc<'_>, learned: &Learned) -> Vec<Mention> {
     if learned.is_empty() {
         return Vec::new();
     }
@@ -265,8 +273,8 @@ pub fn find_learned(doc: &Doc<'_>, learned: &Learned<'_>) -> Vec<Mention> {
                 };
                 let v = !lx.is_common(&r.light)
                     && lx.lookup(&r.fold).is_none()
-                    && bucket.iter().any(|&(s, n, b)| {
-                        may_match(s, n, b) && super::merge::same_part(&r.fold, s)
+                    && bucket.iter().any(|(s, n, b)| {
+                        may_match(s, *n, *b) && super::merge::same_part(&r.fold, s)
                     });
                 variant_memo.insert(memo_key.as_str().into(), v);
                 v

@@ -300,7 +300,7 @@ impl PartMentions {
 pub fn part_mentions(
     doc: &Doc<'_>,
     local: &LocalMentions,
-    learned: &Learned<'_>,
+    learned: &Learned,
     tagger: bool,
 ) -> PartMentions {
     let mut model = local.model.clone();
