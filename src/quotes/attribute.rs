@@ -362,7 +362,8 @@ pub(crate) fn attribute(
                 let x = p.map.old_to_new_at(at)?;
                 let i = doc.token_at_or_after_from(x, cue_hint);
                 cue_hint = i;
-                (doc.tokens.get(i)?.span.start == x).then_some(Some(i))
+                let start = (i < doc.tokens.len()).then(|| doc.token_span(i).start)?;
+                (start == x).then_some(Some(i))
             }
         });
         olds[k] = old.map(|(_, m)| m);
@@ -411,7 +412,7 @@ pub(crate) fn attribute(
             quote_memos.push(QuoteMemo {
                 span: q.span,
                 attr: attr.clone(),
-                before_cue_at: before_cues[k].map(|i| doc.tokens[i].span.start),
+                before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
                 added,
             });
             out.push(attr);
@@ -444,7 +445,7 @@ pub(crate) fn attribute(
         quote_memos.push(QuoteMemo {
             span: q.span,
             attr: attr.clone(),
-            before_cue_at: before_cues[k].map(|i| doc.tokens[i].span.start),
+            before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
             added: std::mem::take(&mut a.added),
         });
         out.push(attr);
@@ -850,13 +851,13 @@ impl Attributor<'_> {
         // The cues from `split` on lie after the zone; those from `zone_from` to `split`
         // inside it.
         let split = plan.as_ref().map_or(cues.len(), |p| {
-            cues.partition_point(|&i| self.doc.tokens[i].span.start < p.zone.end)
+            cues.partition_point(|&i| self.doc.token_span(i).start < p.zone.end)
         });
         let mut zone_from = None;
         // Whether the zone left the same mentions and events behind: decided at `split`.
         let mut zone_same = None;
         for (n, &i) in cues.iter().enumerate() {
-            let span = self.doc.tokens[i].span;
+            let span = self.doc.token_span(i);
             if n == split
                 && let Some(p) = plan.as_deref()
             {

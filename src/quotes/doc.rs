@@ -168,6 +168,16 @@ impl<'a> Doc<'a> {
         self.bounds.len() == self.tokens.len()
     }
 
+    /// The byte span of token `i` (which must exist), read from the compact table when there
+    /// is one: for loops over tokens spread across the document, whose whole [`DocToken`]s
+    /// would each be a cache miss.
+    pub fn token_span(&self, i: usize) -> Span {
+        match self.bounds.get(i) {
+            Some(&(start, end)) => Span::new(start as usize, end as usize),
+            None => self.tokens[i].span,
+        }
+    }
+
     /// Index of the first token that starts at or after byte `offset`.
     pub fn token_at_or_after(&self, offset: usize) -> usize {
         if self.compact() {
