@@ -256,25 +256,48 @@ pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger:
     let refs: Vec<(usize, &ParagraphWork)> = parts.iter().map(|(o, w)| (*o, w.as_ref())).collect();
     let resolved = part_mentions_fresh(text, &refs, tagger);
     let (entities, order) = staged::document_entities_ordered(&with_offsets(&refs, &resolved));
-    finish(text, parts, entities, &order, None, &mut Kept::default()).0
+    let quote_parts = quote_parts(parts);
+    let mut kept = Kept::default();
+    finish(
+        text,
+        parts,
+        &quote_parts,
+        None,
+        entities,
+        &order,
+        None,
+        &mut kept,
+    )
+    .0
+}
+
+/// Each paragraph's offset, quotation-layer part and tokens, as the quotation scan reads them.
+fn quote_parts(
+    parts: &[(usize, Arc<ParagraphWork>)],
+) -> Vec<(usize, &quotes::ParagraphQuotes, &[Token])> {
+    parts
+        .iter()
+        .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
+        .collect()
 }
 
 /// The rest of the document stage once the paragraphs' mentions are merged into `entities`
-/// ([`staged::document_entities`]), `order` being their mentions in text order: `prev` is the
-/// quotation layer's memo of the previous text with the map of its offsets into `text`
+/// ([`staged::document_entities`]), `order` being their mentions in text order: `quote_parts`
+/// is [`quote_parts`]`(parts)`, `prepared` the quotation scan's first half when it was built
+/// already ([`quotes::prepare`]: else it is built here), `prev` the quotation layer's memo of
+/// the previous text with the map of its offsets into `text`
 /// ([`quotes::scan_paragraphs_reusing`]). Returns the analysis and the memo for the next text.
-fn finish(
+#[allow(clippy::too_many_arguments)]
+fn finish<'p>(
     text: &str,
-    parts: &[(usize, Arc<ParagraphWork>)],
+    parts: &'p [(usize, Arc<ParagraphWork>)],
+    quote_parts: &[(usize, &'p quotes::ParagraphQuotes, &'p [Token])],
+    prepared: Option<quotes::Prepared<'p>>,
     entities: Vec<entities::Entity>,
     order: &entities::MentionOrder,
     prev: Option<(quotes::AttrMemo, EditMap)>,
     kept: &mut Kept,
 ) -> (Analysis, quotes::AttrMemo) {
-    let quote_parts: Vec<(usize, &quotes::ParagraphQuotes, &[Token])> = parts
-        .iter()
-        .map(|(o, p)| (*o, &p.quotes, p.tokens.as_slice()))
-        .collect();
     let check_parts: Vec<_> = parts
         .iter()
         .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
@@ -282,8 +305,13 @@ fn finish(
     // The diagnostics that need the entities but not the quotations run on a second core
     // while the quotations are scanned (large texts only: a thread costs tens of µs).
     let buffers = &mut kept.quote_buffers;
-    let scan =
-        || quotes::scan_paragraphs_reusing(text, &entities, order, &quote_parts, prev, buffers);
+    let scan = || {
+        let prepared = match prepared {
+            Some(p) => p,
+            None => quotes::prepare(text, quote_parts, buffers),
+        };
+        quotes::scan_prepared(text, &entities, order, prepared, prev, buffers)
+    };
     let checks_memo = &kept.entity_checks;
     let by_entities = || {
         let mut memo = checks_memo.lock().unwrap_or_else(|p| p.into_inner());
@@ -583,93 +611,123 @@ impl IncrementalAnalyzer {
         // Shared copies, so that the learned names can borrow from them while `entries` is
         // updated.
         let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
-        // The learned names are the last text's when the changed lines teach the same names,
-        // in the same order, as the lines they replace: the document's lists, read in order,
-        // are then the same.
-        let written = order[before..order.len() - kept_after]
-            .iter()
-            .map(|&(_, e)| works[e].as_ref());
-        let same_learned = same_learned_lists(replaced.iter().map(Arc::as_ref), written);
-        drop(replaced);
-        let learned = if same_learned {
-            std::mem::take(&mut old_learned)
-        } else {
-            let in_order: Vec<&ParagraphWork> =
-                order.iter().map(|&(_, e)| works[e].as_ref()).collect();
-            learned_names(&in_order)
-        };
-        // The learned names whose kind changed since the last analysis (None: not learned),
-        // with whether they match spelling variants before or after.
-        let mut changes: Vec<(&str, bool)> = Vec::new();
-        if !same_learned {
-            for (k, kind) in learned.iter() {
-                let before = old_learned.get(k);
-                if before != Some(kind) {
-                    let variant = propagate::is_variant_surname(k, kind)
-                        || before.is_some_and(|b| propagate::is_variant_surname(k, b));
-                    changes.push((k, variant));
-                }
-            }
-            for (k, kind) in old_learned.iter() {
-                if learned.get(k).is_none() {
-                    changes.push((k, propagate::is_variant_surname(k, kind)));
-                }
-            }
-        }
-        // Each entry's first paragraph (its text for the paragraph view), for the entries to
-        // resolve or to check against the changes.
-        let mut first_offset: Vec<usize> = vec![usize::MAX; entries.len()];
-        for &(span, e) in &order {
-            if first_offset[e] == usize::MAX {
-                first_offset[e] = span.start;
-            }
-        }
-        let mut resolved = 0;
-        for (e, entry) in entries.iter_mut().enumerate() {
-            if entry.uses == 0 || (entry.resolved.is_some() && changes.is_empty()) {
-                continue;
-            }
-            let work = works[e].as_ref();
-            let doc = work.doc(paragraph_text(text, first_offset[e], work));
-            let valid = entry.resolved.is_some()
-                && !changes
-                    .iter()
-                    .any(|&(k, variant)| work.entities.depends_on(&doc, k, variant));
-            if !valid {
-                resolved += 1;
-                entry.resolved = Some(Arc::new(staged::part_mentions(
-                    &doc,
-                    &work.entities,
-                    &learned,
-                    tagger,
-                )));
-            }
-        }
-        self.resolved = resolved;
-        drop(changes);
-        drop(old_learned);
         let parts: Vec<(usize, Arc<ParagraphWork>)> = order
             .iter()
             .map(|&(s, e)| (s.start, works[e].clone()))
             .collect();
-        let resolved_parts: Vec<(usize, Arc<PartMentions>)> = order
-            .iter()
-            .map(|&(s, e)| {
-                (
-                    s.start,
-                    entries[e]
-                        .resolved
-                        .clone()
-                        .expect("every entry resolved above"),
-                )
-            })
-            .collect();
-        let (entities, mentions) =
-            staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
+        let quote_parts = quote_parts(&parts);
+        // The quotation scan's first half needs no entities: on a large text it is built on a
+        // second core while the main thread finds the learned names and merges the entities.
+        let buffers = &mut self.kept.quote_buffers;
+        let (learned, entities, mentions, prepared) = std::thread::scope(|scope| {
+            let tables = (*CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD)
+                .then(|| {
+                    // Not started (resource limits): built by `finish` instead.
+                    std::thread::Builder::new()
+                        .name("qalam-quote-tables".into())
+                        .spawn_scoped(scope, || quotes::prepare(text, &quote_parts, buffers))
+                        .ok()
+                })
+                .flatten();
+            // The learned names are the last text's when the changed lines teach the same names,
+            // in the same order, as the lines they replace: the document's lists, read in order,
+            // are then the same.
+            let written = order[before..order.len() - kept_after]
+                .iter()
+                .map(|&(_, e)| works[e].as_ref());
+            let same_learned = same_learned_lists(replaced.iter().map(Arc::as_ref), written);
+            drop(replaced);
+            let learned = if same_learned {
+                std::mem::take(&mut old_learned)
+            } else {
+                let in_order: Vec<&ParagraphWork> =
+                    order.iter().map(|&(_, e)| works[e].as_ref()).collect();
+                learned_names(&in_order)
+            };
+            // The learned names whose kind changed since the last analysis (None: not learned),
+            // with whether they match spelling variants before or after.
+            let mut changes: Vec<(&str, bool)> = Vec::new();
+            if !same_learned {
+                for (k, kind) in learned.iter() {
+                    let before = old_learned.get(k);
+                    if before != Some(kind) {
+                        let variant = propagate::is_variant_surname(k, kind)
+                            || before.is_some_and(|b| propagate::is_variant_surname(k, b));
+                        changes.push((k, variant));
+                    }
+                }
+                for (k, kind) in old_learned.iter() {
+                    if learned.get(k).is_none() {
+                        changes.push((k, propagate::is_variant_surname(k, kind)));
+                    }
+                }
+            }
+            // Each entry's first paragraph (its text for the paragraph view), for the entries to
+            // resolve or to check against the changes.
+            let mut first_offset: Vec<usize> = vec![usize::MAX; entries.len()];
+            for &(span, e) in &order {
+                if first_offset[e] == usize::MAX {
+                    first_offset[e] = span.start;
+                }
+            }
+            let mut resolved = 0;
+            for (e, entry) in entries.iter_mut().enumerate() {
+                if entry.uses == 0 || (entry.resolved.is_some() && changes.is_empty()) {
+                    continue;
+                }
+                let work = works[e].as_ref();
+                let doc = work.doc(paragraph_text(text, first_offset[e], work));
+                let valid = entry.resolved.is_some()
+                    && !changes
+                        .iter()
+                        .any(|&(k, variant)| work.entities.depends_on(&doc, k, variant));
+                if !valid {
+                    resolved += 1;
+                    entry.resolved = Some(Arc::new(staged::part_mentions(
+                        &doc,
+                        &work.entities,
+                        &learned,
+                        tagger,
+                    )));
+                }
+            }
+            self.resolved = resolved;
+            drop(changes);
+            drop(old_learned);
+            let resolved_parts: Vec<(usize, Arc<PartMentions>)> = order
+                .iter()
+                .map(|&(s, e)| {
+                    (
+                        s.start,
+                        entries[e]
+                            .resolved
+                            .clone()
+                            .expect("every entry resolved above"),
+                    )
+                })
+                .collect();
+            let (entities, mentions) =
+                staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
+            drop(resolved_parts);
+            let prepared = tables.map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (learned, entities, mentions, prepared)
+        });
         let map = EditMap::new(old.len(), new.len(), pre, suf);
         let prev = old_memo.zip(map);
-        let (analysis, memo) = finish(text, &parts, entities, &mentions, prev, &mut self.kept);
-        drop(resolved_parts);
+        let (analysis, memo) = finish(
+            text,
+            &parts,
+            &quote_parts,
+            prepared,
+            entities,
+            &mentions,
+            prev,
+            &mut self.kept,
+        );
+        drop(quote_parts);
         drop(parts);
         let mut last_text = old_text;
         last_text.clear();

@@ -63,20 +63,25 @@ pub(crate) struct Doc<'a> {
     bounds: Vec<(u32, u32)>,
 }
 
-impl<'a> Doc<'a> {
-    /// Copies `order` (the mentions of `entities` in text order) into `mentions` and the
-    /// tokens' bounds into `bounds` (both emptied first: buffers whose allocations are reused);
-    /// `cues` and `classes` hold one entry per token. Mentions whose span does not fit `text`
-    /// or whose entity is not in `entities` are left out.
-    #[allow(clippy::too_many_arguments)]
+/// A document's token table as the quotation layer reads it, with what needs no entities: each
+/// token's cue-verb reading and word classes, and the tokens' bounds. Built by [`Tables::new`]
+/// (possibly on another thread while the entities are merged), read by [`Doc::new`].
+pub struct Tables<'a> {
+    tokens: Vec<DocToken<'a>>,
+    cues: Vec<Option<CueInfo>>,
+    classes: Vec<WordClasses>,
+    bounds: Vec<(u32, u32)>,
+}
+
+impl<'a> Tables<'a> {
+    /// The tables of `text`'s `tokens`; `cues` and `classes` hold one entry per token. The
+    /// tokens' bounds are written into `bounds` (emptied first: a buffer whose allocation is
+    /// reused), as `u32`s for a text under 4 GiB and not at all for a longer one.
     pub fn new(
-        text: &'a str,
+        text: &str,
         tokens: Vec<DocToken<'a>>,
-        entities: &'a [Entity],
-        order: &MentionOrder,
         cues: Vec<Option<CueInfo>>,
         classes: Vec<WordClasses>,
-        mut mentions: Vec<MentionRef>,
         mut bounds: Vec<(u32, u32)>,
     ) -> Self {
         bounds.clear();
@@ -88,6 +93,33 @@ impl<'a> Doc<'a> {
                     .map(|t| (t.span.start as u32, t.span.end as u32)),
             );
         }
+        Tables {
+            tokens,
+            cues,
+            classes,
+            bounds,
+        }
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// The view of `text` with the token `tables` and the mentions of `order` (the mentions of
+    /// `entities` in text order), copied into `mentions` (emptied first: a buffer whose
+    /// allocation is reused). Mentions whose span does not fit `text` or whose entity is not in
+    /// `entities` are left out.
+    pub fn new(
+        text: &'a str,
+        tables: Tables<'a>,
+        entities: &'a [Entity],
+        order: &MentionOrder,
+        mut mentions: Vec<MentionRef>,
+    ) -> Self {
+        let Tables {
+            tokens,
+            cues,
+            classes,
+            bounds,
+        } = tables;
         mentions.clear();
         mentions.extend(
             order
@@ -434,14 +466,18 @@ mod tests {
     fn doc_of<'t>(text: &'t str, tokens: &'t [crate::text::token::Token]) -> Doc<'t> {
         let doc_tokens: Vec<DocToken> = tokens.iter().map(|t| DocToken::shifted(t, 0)).collect();
         let n = doc_tokens.len();
-        Doc::new(
+        let tables = Tables::new(
             text,
             doc_tokens,
-            &[],
-            &crate::entities::MentionOrder::default(),
             vec![None; n],
             vec![WordClasses::default(); n],
             Vec::new(),
+        );
+        Doc::new(
+            text,
+            tables,
+            &[],
+            &crate::entities::MentionOrder::default(),
             Vec::new(),
         )
     }

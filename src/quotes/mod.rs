@@ -170,15 +170,17 @@ pub fn scan(text: &str, tokens: &[Token], entities: &[Entity]) -> QuoteScan {
         .iter()
         .map(|t| doc::DocToken::shifted(t, 0))
         .collect();
-    scan_with(
-        text,
-        tokens,
-        entities,
-        &MentionOrder::of(entities),
-        &paras,
+    let prepared = Prepared {
+        paras,
         marks,
-        cues,
-        classes,
+        tables: doc::Tables::new(text, tokens, cues, classes, Vec::new()),
+    };
+    let order = MentionOrder::of(entities);
+    scan_prepared(
+        text,
+        entities,
+        &order,
+        prepared,
         None,
         &mut Buffers::default(),
     )
@@ -264,6 +266,28 @@ pub fn scan_paragraphs_reusing(
     prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
     buffers: &mut Buffers,
 ) -> (QuoteScan, AttrMemo) {
+    let prepared = prepare(text, parts, buffers);
+    scan_prepared(text, entities, order, prepared, prev, buffers)
+}
+
+/// What the scan of a text reads that needs no entities: its paragraphs, its quotation marks
+/// and its token table ([`doc::Tables`]). Built by [`prepare`], which can run on another thread
+/// while the entities are merged; read by [`scan_prepared`].
+pub struct Prepared<'t> {
+    paras: Vec<Span>,
+    marks: Vec<marks::Mark>,
+    tables: doc::Tables<'t>,
+}
+
+/// The first half of [`scan_paragraphs_reusing`] (same `text` and `parts`): the paragraphs,
+/// the marks read from the paragraphs' cached ones, and the token table built from the
+/// paragraphs' tokens, cue readings and word classes, in vectors taken from `buffers` (they go
+/// back at the end of [`scan_prepared`]).
+pub fn prepare<'t>(
+    text: &str,
+    parts: &[(usize, &'t ParagraphQuotes, &'t [Token])],
+    buffers: &mut Buffers,
+) -> Prepared<'t> {
     let paras: Vec<Span> = parts
         .iter()
         .map(|&(offset, p, _)| Span::new(offset, offset + p.len))
@@ -290,35 +314,51 @@ pub fn scan_paragraphs_reusing(
             classes.extend(toks.iter().map(|t| lex.word_classes(&t.folded)));
         }
     }
-    scan_with(
-        text, tokens, entities, order, &paras, marks, cues, classes, prev, buffers,
-    )
+    let bounds = std::mem::take(&mut buffers.bounds);
+    Prepared {
+        paras,
+        marks,
+        tables: doc::Tables::new(text, tokens, cues, classes, bounds),
+    }
+}
+
+/// The second half of [`scan_paragraphs_reusing`]: pairing, names, attribution on `prepared`
+/// (from [`prepare`] on the same text), with `entities`, their mentions in text order `order`,
+/// `prev` and `buffers` as there.
+pub fn scan_prepared<'t>(
+    text: &'t str,
+    entities: &[Entity],
+    order: &MentionOrder,
+    prepared: Prepared<'t>,
+    prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
+    buffers: &mut Buffers,
+) -> (QuoteScan, AttrMemo) {
+    let Prepared {
+        paras,
+        marks,
+        tables,
+    } = prepared;
+    scan_with(text, tables, entities, order, &paras, marks, prev, buffers)
 }
 
 /// The document-level steps shared by [`scan`] and [`scan_paragraphs`]: `paras` the text's
-/// paragraphs, `tokens` its tokens, `marks` [`marks::find_marks`]`(text)`, `cues` one cue
-/// reading per token, `classes` one [`lexicon::Lexicon::word_classes`] per token, `prev` and
+/// paragraphs, `tables` its token table, `marks` [`marks::find_marks`]`(text)`, `prev` and
 /// `buffers` as for [`scan_paragraphs_reusing`].
 #[allow(clippy::too_many_arguments)]
 fn scan_with<'t>(
     text: &'t str,
-    tokens: Vec<doc::DocToken<'t>>,
+    tables: doc::Tables<'t>,
     entities: &[Entity],
     order: &MentionOrder,
     paras: &[Span],
     marks: Vec<marks::Mark>,
-    cues: Vec<Option<lexicon::CueInfo>>,
-    classes: Vec<lexicon::WordClasses>,
     prev: Option<(AttrMemo, crate::text::edit::EditMap)>,
     buffers: &mut Buffers,
 ) -> (QuoteScan, AttrMemo) {
     let lex = &*lexicon::LEXICON;
-    // Both empty the buffer they are given.
+    // Emptied by `Doc::new`.
     let mentions = std::mem::take(&mut buffers.mentions);
-    let bounds = std::mem::take(&mut buffers.bounds);
-    let doc = doc::Doc::new(
-        text, tokens, entities, order, cues, classes, mentions, bounds,
-    );
+    let doc = doc::Doc::new(text, tables, entities, order, mentions);
     let pairing = pair::pair_marks(text, paras, marks, std::mem::take(&mut buffers.quoted));
     let quoted = &pairing.quoted;
 
