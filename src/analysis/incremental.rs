@@ -404,7 +404,8 @@ pub struct IncrementalAnalyzer {
     learned: Learned,
     /// The quotation layer's memo of the last analysis (attribution reused across edits).
     quote_memo: Option<quotes::AttrMemo>,
-    /// The quotation layer's buffers and the spelling memo, kept between analyses.
+    /// The last merge, the quotation layer's buffers and the entity checks' memo, kept between
+    /// analyses.
     kept: Kept,
     reused: usize,
     computed: usize,
@@ -608,8 +609,7 @@ impl IncrementalAnalyzer {
         self.reused = reused;
         self.computed = computed;
 
-        // Shared copies, so that the learned names can borrow from them while `entries` is
-        // updated.
+        // Shared copies, read while `entries` is updated.
         let works: Vec<Arc<ParagraphWork>> = entries.iter().map(|e| e.work.clone()).collect();
         let parts: Vec<(usize, Arc<ParagraphWork>)> = order
             .iter()

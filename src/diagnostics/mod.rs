@@ -4,10 +4,10 @@
 //! English, and (for `inconsistent-spelling` and `mixed-orthography`) related locations.
 //!
 //! One submodule per concern: [`quotes`] (quotation marks), [`spelling`] (entity spellings),
-//! [`orthography`] (one word written two ways), [`punctuation`] (Latin punctuation, space before punctuation),
-//! [`words`] (repeated words), [`bidi`] (bidi controls) and [`confusable`] (look-alike letters
-//! and digits from other scripts inside Arabic words). Each returns its diagnostics;
-//! [`check`] merges and sorts them.
+//! [`orthography`] (one word written two ways), [`punctuation`] (Latin punctuation, space
+//! before punctuation), [`words`] (repeated words), [`bidi`] (bidi controls) and
+//! [`confusable`] (look-alike letters and digits from other scripts inside Arabic words). Each
+//! returns its diagnostics; [`check`] merges and sorts them.
 //!
 //! Punctuation, repeated words, bidi controls and confusable letters never look across a line
 //! break: the analysis computes them per paragraph ([`paragraph_checks`], cached with the

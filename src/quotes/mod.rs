@@ -271,7 +271,7 @@ pub fn scan_paragraphs_reusing(
 }
 
 /// What the scan of a text reads that needs no entities: its paragraphs, its quotation marks
-/// and its token table ([`doc::Tables`]). Built by [`prepare`], which can run on another thread
+/// and its token table (`doc::Tables`). Built by [`prepare`], which can run on another thread
 /// while the entities are merged; read by [`scan_prepared`].
 pub struct Prepared<'t> {
     paras: Vec<Span>,
