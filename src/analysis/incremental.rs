@@ -302,8 +302,9 @@ fn finish<'p>(
         .iter()
         .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
         .collect();
-    // The diagnostics that need the entities but not the quotations run on a second core
-    // while the quotations are scanned (large texts only: a thread costs tens of µs).
+    // The diagnostics that need the entities but not the quotations, with the paragraphs'
+    // local ones sorted in, run on a second core while the quotations are scanned (large texts
+    // only: a thread costs tens of µs); the quotation diagnostics are merged in after.
     let buffers = &mut kept.quote_buffers;
     let scan = || {
         let prepared = match prepared {
@@ -313,38 +314,40 @@ fn finish<'p>(
         quotes::scan_prepared(text, &entities, order, prepared, prev, buffers)
     };
     let checks_memo = &kept.entity_checks;
-    let by_entities = || {
+    let without_quotes = || {
         let mut memo = checks_memo.lock().unwrap_or_else(|p| p.into_inner());
-        diagnostics::entity_checks_paragraphs_reusing(
+        let by_entities = diagnostics::entity_checks_paragraphs_reusing(
             text,
             &check_parts,
             &entities,
             order,
             &mut memo,
-        )
+        );
+        drop(memo);
+        diagnostics::without_quotes(text, &check_parts, by_entities)
     };
-    let (quotes, by_entities) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
+    let (quotes, without_quotes) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
             // A thread that cannot be started (resource limits) is not an error: the checks
             // then run here, after the scan.
             let checks = std::thread::Builder::new()
                 .name("qalam-entity-checks".into())
-                .spawn_scoped(scope, by_entities)
+                .spawn_scoped(scope, without_quotes)
                 .ok();
             let quotes = scan();
             let checks = match checks {
                 Some(h) => h
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => by_entities(),
+                None => without_quotes(),
             };
             (quotes, checks)
         })
     } else {
-        (scan(), by_entities())
+        (scan(), without_quotes())
     };
     let (quotes, memo) = quotes;
-    let diagnostics = diagnostics::check_paragraphs_with(text, &check_parts, by_entities, &quotes);
+    let diagnostics = diagnostics::with_quotes(text, without_quotes, &quotes);
     (
         Analysis {
             tokens: assemble(parts),

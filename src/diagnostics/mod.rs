@@ -440,15 +440,32 @@ pub fn check_paragraphs(
 }
 
 /// [`check_paragraphs`] with its [`entity_checks_paragraphs`] part already computed
-/// (`by_entities`, for the same text, paragraphs and entities).
+/// (`by_entities`, for the same text, paragraphs and entities): [`with_quotes`] of
+/// [`without_quotes`].
 pub fn check_paragraphs_with(
     text: &str,
     parts: &[ParagraphPart<'_>],
     by_entities: Vec<Diagnostic>,
     quotes: &QuoteScan,
 ) -> Vec<Diagnostic> {
-    let mut document = self::quotes::check(text, quotes);
-    document.extend(by_entities);
+    with_quotes(text, without_quotes(text, parts, by_entities), quotes)
+}
+
+/// The diagnostics of [`check_paragraphs`] that need no quotations, sorted and capped as
+/// [`finish`] does: built by [`without_quotes`] (on the entity checks' thread, while the
+/// quotations are scanned), completed by [`with_quotes`].
+#[derive(Debug)]
+pub struct WithoutQuotes(Vec<Diagnostic>);
+
+/// The first half of [`check_paragraphs_with`]: `by_entities`, the paragraphs' cached local
+/// diagnostics shifted to the text, and the two cases outside every paragraph (bidi controls
+/// in the blanks between paragraphs, white space before a paragraph's opening punctuation),
+/// sorted by position and capped per code. Only the diagnostics kept are cloned.
+pub fn without_quotes(
+    text: &str,
+    parts: &[ParagraphPart<'_>],
+    by_entities: Vec<Diagnostic>,
+) -> WithoutQuotes {
     // Outside every paragraph: bidi controls in the blanks between paragraphs (and before the
     // first, after the last), white space before a paragraph's opening punctuation mark.
     let mut outside = Vec::new();
@@ -483,7 +500,7 @@ pub fn check_paragraphs_with(
         Paragraph(usize, &'p Diagnostic),
     }
     let mut owned: Vec<Option<Diagnostic>> =
-        document.into_iter().chain(outside).map(Some).collect();
+        by_entities.into_iter().chain(outside).map(Some).collect();
     let key = |d: &Diagnostic, o: usize| (d.span.start + o, d.span.end + o, d.code);
     let mut all: Vec<((usize, usize, Code), From<'_>)> = owned
         .iter()
@@ -502,12 +519,36 @@ pub fn check_paragraphs_with(
         *n += 1;
         *n <= MAX_PER_CODE
     });
-    all.into_iter()
-        .map(|(_, from)| match from {
-            From::Document(i) => owned[i].take().expect("each taken once"),
-            From::Paragraph(o, d) => shifted(d.clone(), o),
-        })
-        .collect()
+    WithoutQuotes(
+        all.into_iter()
+            .map(|(_, from)| match from {
+                From::Document(i) => owned[i].take().expect("each taken once"),
+                From::Paragraph(o, d) => shifted(d.clone(), o),
+            })
+            .collect(),
+    )
+}
+
+/// The second half of [`check_paragraphs_with`]: the quotation diagnostics of `quotes`
+/// ([`quotes::check`]) merged into `rest` by position, a quotation diagnostic first on equal
+/// keys, then capped per code — the order and cap of one stable sort of all of them
+/// ([`finish`]): each half is in that order and capped already, and capping a merge of capped
+/// lists keeps what capping the merge of the whole lists keeps.
+pub fn with_quotes(text: &str, rest: WithoutQuotes, quotes: &QuoteScan) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| (d.span.start, d.span.end, d.code);
+    let mut quoted = self::quotes::check(text, quotes);
+    quoted.sort_by_key(key);
+    let mut out = Vec::with_capacity(quoted.len() + rest.0.len());
+    let mut rest = rest.0.into_iter().peekable();
+    for d in quoted {
+        while let Some(r) = rest.next_if(|r| key(r) < key(&d)) {
+            out.push(r);
+        }
+        out.push(d);
+    }
+    out.extend(rest);
+    cap_per_code(&mut out, MAX_PER_CODE);
+    out
 }
 
 /// `s` moved `by` bytes later.
@@ -808,6 +849,40 @@ mod tests {
         assert_eq!(excerpt(&forty), forty);
         assert_eq!(excerpt(&format!("{forty} ب")), format!("{forty}…"));
         assert_eq!(excerpt(" \t "), "");
+    }
+
+    /// The paragraph path ([`check_paragraphs`]: the quotation diagnostics merged into the
+    /// others after each half is sorted and capped) equals one sort and cap of everything
+    /// ([`check`]), with two codes over the cap in interleaved paragraphs.
+    #[test]
+    fn capped_floods_merge_as_one_sort() {
+        let commas = "كلمة, ".repeat(700);
+        let marks = "«".repeat(700);
+        let text = format!("{commas}\n{marks}\n{commas}\n\n{marks} كلمة, «\n{commas}");
+        let tokens = tokenize(&text);
+        let scan = crate::quotes::scan(&text, &tokens, &[]);
+        let one_sort = check(&text, &tokens, &[], &scan);
+        let paragraphs = crate::text::segment::paragraphs(&text);
+        let checks: Vec<ParagraphChecks> = paragraphs
+            .iter()
+            .map(|s| paragraph_checks(s.slice(&text), &tokenize(s.slice(&text))))
+            .collect();
+        let firsts: Vec<Option<(TokenKind, Span)>> = paragraphs
+            .iter()
+            .map(|s| tokenize(s.slice(&text)).first().map(|t| (t.kind, t.span)))
+            .collect();
+        let parts: Vec<ParagraphPart<'_>> = paragraphs
+            .iter()
+            .zip(&firsts)
+            .zip(&checks)
+            .map(|((s, &first), c)| (s.start, first, c))
+            .collect();
+        let merged = check_paragraphs(&text, &parts, &[], &scan);
+        for code in [Code::LatinPunctuation, Code::UnclosedQuote] {
+            let n = one_sort.iter().filter(|d| d.code == code).count();
+            assert_eq!(n, MAX_PER_CODE, "{code:?}");
+        }
+        assert_eq!(merged, one_sort);
     }
 
     #[test]
