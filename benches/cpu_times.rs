@@ -175,6 +175,12 @@ fn main() {
                 }),
             ),
             (
+                "early",
+                time("early", || {
+                    drop(black_box(qalam::analysis::early_diagnostics(&text)))
+                }),
+            ),
+            (
                 "full",
                 time("full", || drop(black_box(analyze_staged(&text, &extra)))),
             ),

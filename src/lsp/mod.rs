@@ -119,7 +119,7 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    const PIPE: usize = 1 << 16;
+    const PIPE: usize = 1 << 22;
     let (to_server, server_input) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
     let (frames, outgoing) = tokio::sync::mpsc::channel::<Vec<u8>>(64);

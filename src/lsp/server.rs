@@ -385,76 +385,80 @@ impl Backend {
         });
     }
 
-    /// Publishes at once the diagnostics of `snapshot` that need no lexicon or model
-    /// ([`crate::analysis::early_diagnostics`]), unless its full diagnostics are out first or a
-    /// newer revision exists; each carries [`EARLY_DATA`] in its `data` field. The full set,
-    /// published later for the same version, replaces them (it contains every one of them).
-    /// Only with the shipped analyzer (whose full set is the superset), for a document within
+    /// Publishes at once the diagnostics of the text just opened that need no lexicon or model
+    /// ([`crate::analysis::early_diagnostics`]), unless a newer revision of the document exists;
+    /// each carries [`EARLY_DATA`] in its `data` field. The full set, published later for the
+    /// same version, replaces them (it contains every one of them). Only with the shipped
+    /// analyzer (whose full set is the superset), for a document within
     /// [`super::MAX_ANALYSED_BYTES`], and only when there is something to show.
-    fn publish_early(&self, uri: Uri, snapshot: Arc<Snapshot>) {
-        if !super::state::is_shipped(&self.inner.analyzer) {
+    ///
+    /// Computed here, from the text of `didOpen` (no copy of the rope), on the thread handling
+    /// it ([`tokio::task::block_in_place`] on a multi-threaded runtime) and before the full
+    /// analysis is scheduled, so that neither a hand-off to a blocking thread (up to 5 ms of
+    /// wake-up seen on a busy two-core machine) nor the full analysis competes with it. It costs
+    /// ≈ 2.5 ms of CPU at 112 KB and 16 ms at 1 MB (`cpu_times`, stage `early`); the full
+    /// analysis starts that much later, while the model it needs is usually still loading.
+    async fn publish_early(&self, uri: &Uri, text: &str, snapshot: &Snapshot) {
+        if !super::state::is_shipped(&self.inner.analyzer) || text.len() > super::MAX_ANALYSED_BYTES
+        {
             return;
         }
-        let this = self.clone();
-        tokio::spawn(async move {
-            let session = this.session();
-            let filter = this.configuration().settings.diagnostics.clone();
-            let rope = snapshot.rope.clone();
-            let job_uri = uri.clone();
-            let job = tokio::task::spawn_blocking(move || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    let text = crate::text::document::rope_text(&rope);
-                    if text.len() > super::MAX_ANALYSED_BYTES {
-                        return Vec::new();
-                    }
-                    let early = crate::analysis::early_diagnostics(&text);
-                    let lines = crate::text::position::LineIndex::new(&text);
-                    let positions = crate::text::position::IndexedText {
-                        text: &text,
-                        index: &lines,
-                    };
-                    let mut converted = convert::configured_diagnostics(
-                        &early,
-                        &positions,
-                        &job_uri,
-                        session.encoding,
-                        session.lang,
-                        &filter,
-                    );
-                    for d in &mut converted {
-                        d.data = Some(EARLY_DATA.clone());
-                    }
-                    converted
-                }))
-            });
-            let diagnostics = match job.await {
-                Ok(Ok(diagnostics)) => diagnostics,
-                Ok(Err(_)) => {
-                    error!("early diagnostics panicked; none published");
-                    return;
-                }
-                Err(err) => {
-                    error!("early diagnostics task failed: {err}");
-                    return;
-                }
-            };
-            if diagnostics.is_empty() {
-                return;
-            }
-            let inner = &this.inner;
-            let _guard = inner.publish.lock().await;
-            if snapshot.full_published() || !inner.documents.is_current(&uri, snapshot.revision) {
-                debug!(
-                    version = snapshot.version,
-                    "early diagnostics overtaken; not published"
+        let started = Instant::now();
+        let session = self.session();
+        let filter = self.configuration().settings.diagnostics.clone();
+        let compute = || {
+            catch_unwind(AssertUnwindSafe(|| {
+                let early = crate::analysis::early_diagnostics(text);
+                let lines = crate::text::position::LineIndex::new(text);
+                let positions = crate::text::position::IndexedText {
+                    text,
+                    index: &lines,
+                };
+                let mut converted = convert::configured_diagnostics(
+                    &early,
+                    &positions,
+                    uri,
+                    session.encoding,
+                    session.lang,
+                    &filter,
                 );
-                return;
-            }
-            inner
-                .client
-                .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
-                .await;
-        });
+                for d in &mut converted {
+                    d.data = Some(EARLY_DATA.clone());
+                }
+                converted
+            }))
+        };
+        let multi_threaded = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        let computed = if multi_threaded {
+            tokio::task::block_in_place(compute)
+        } else {
+            compute()
+        };
+        let Ok(diagnostics) = computed else {
+            error!("early diagnostics panicked; none published");
+            return;
+        };
+        if diagnostics.is_empty() {
+            return;
+        }
+        let inner = &self.inner;
+        let _guard = inner.publish.lock().await;
+        if snapshot.full_published() || !inner.documents.is_current(uri, snapshot.revision) {
+            debug!(
+                version = snapshot.version,
+                "early diagnostics overtaken; not published"
+            );
+            return;
+        }
+        inner
+            .client
+            .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+            .await;
+        debug!(
+            computed_ms = super::state::ms(started.elapsed()),
+            "early diagnostics published"
+        );
     }
 
     /// The current snapshot of `uri` and its analysis, for a request. `None` for an unknown
@@ -563,7 +567,7 @@ impl LanguageServer for Backend {
             .inner
             .documents
             .open(doc.uri.clone(), &doc.text, doc.version);
-        self.publish_early(doc.uri.clone(), snapshot.clone());
+        self.publish_early(&doc.uri, &doc.text, &snapshot).await;
         self.schedule_publish(doc.uri, snapshot, Duration::ZERO);
     }
 

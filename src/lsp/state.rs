@@ -68,16 +68,21 @@ pub fn prewarm() {
         .name("qalam-prewarm-model".into())
         .spawn(|| {
             lower_priority();
+            let started = std::time::Instant::now();
             let _ = catch_unwind(crate::ner::shipped);
+            debug!(ms = ms(started.elapsed()), "prewarm: tagger model loaded");
         });
     let rest = std::thread::Builder::new()
         .name("qalam-prewarm".into())
         .spawn(|| {
             lower_priority();
+            let started = std::time::Instant::now();
             let _ = catch_unwind(|| {
                 crate::entities::lexicon::Lexicon::get();
+                debug!(ms = ms(started.elapsed()), "prewarm: lexicon loaded");
                 crate::analyze(PREWARM_TEXT)
             });
+            debug!(ms = ms(started.elapsed()), "prewarm: done");
         });
     for err in [model.err(), rest.err()].into_iter().flatten() {
         warn!("cannot start a prewarm thread: {err}");

@@ -118,7 +118,7 @@ where
     S: AsyncWrite + Unpin,
 {
     let mut buffer: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 16 * 1024];
+    let mut chunk = vec![0u8; 256 * 1024];
     let mut pending: Option<usize> = None; // the body length, once the header block was read
     loop {
         loop {
@@ -186,7 +186,7 @@ where
     R: AsyncRead + Unpin,
 {
     let mut buffer: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 16 * 1024];
+    let mut chunk = vec![0u8; 256 * 1024];
     let mut open = true;
     loop {
         while let Some(end) = find(&buffer, b"\r\n\r\n") {
