@@ -225,13 +225,16 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Lang::En
     };
     let fail_on = args.fail_on.as_deref().and_then(Severity::parse);
-    // The tagger model (the larger half of the start-up tables) is parsed on a second thread
-    // while this one reads the first file and parses the lexicons; the analysis waits for it.
+    // The tagger model is parsed on a second thread while this one parses the lexicons (the
+    // larger half of the start-up tables: `crate::analyze` asks for the model first, so
+    // without this call the lexicons would be parsed only after the model) and reads the
+    // first file; the analysis waits for the model.
     let _ = std::thread::Builder::new()
         .name("qalam-load-model".into())
         .spawn(|| {
             let _ = std::panic::catch_unwind(crate::ner::shipped);
         });
+    crate::entities::lexicon::Lexicon::get();
 
     let mut input_errors = false;
     let mut reached = false;

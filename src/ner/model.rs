@@ -452,15 +452,17 @@ impl Reader<'_> {
         let r = self;
         let bytes = r.bytes;
         let nn = r.u32()? as usize;
-        let mut names = BTreeSet::new();
+        // Written sorted: collected into a Vec first, the set is built in bulk.
+        let mut names = Vec::with_capacity(nn.min(bytes.len()));
         for _ in 0..nn {
             let len = r.u16()? as usize;
-            names.insert(
+            names.push(
                 std::str::from_utf8(r.take(len)?)
                     .context("name is not UTF-8")?
                     .to_string(),
             );
         }
+        let names: BTreeSet<String> = names.into_iter().collect();
         let scale = r.f32()?;
         let mut start = [0.0; NUM_LABELS];
         for x in start.iter_mut() {

@@ -159,6 +159,12 @@ pub fn fold(text: &str) -> Folded {
 /// Folds `text` for use as a lookup key (same rules as [`fold`], no map).
 pub fn fold_str(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold_str`]`(text)` to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match rule(c) {
             Rule::Char(f) => out.push(f),
@@ -169,7 +175,6 @@ pub fn fold_str(text: &str) -> String {
             Rule::Lower => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Bytes of [`fold_str`]`(text)`, without building it.
