@@ -284,9 +284,10 @@ impl Lexicon {
             EntrySource::AnerCorp,
         );
 
-        // Sized from the entry count first: growing by rehashing cost more than the count.
+        // Sized before filling (growing by rehashing costs more): at most one entry per line.
         let sized = |name: &str| -> HashSet<String> {
-            HashSet::with_capacity_and_hasher(entries(name).count(), Default::default())
+            let lines = file(name).bytes().filter(|&b| b == b'\n').count() + 1;
+            HashSet::with_capacity_and_hasher(lines, Default::default())
         };
         let set = |name: &str| -> HashSet<String> {
             let mut set = sized(name);
