@@ -57,6 +57,8 @@ pub const MAX_BLOCKING_THREADS: usize = 16;
 pub fn serve_stdio() -> anyhow::Result<()> {
     memory::disable_thread_caches();
     memory::limit_arenas();
+    let [stdin_pipe, stdout_pipe] = transport::widen_stdio_pipes();
+    tracing::debug!(?stdin_pipe, ?stdout_pipe, "stdio pipe capacities (bytes)");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("qalam-lsp")
