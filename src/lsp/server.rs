@@ -396,8 +396,10 @@ impl Backend {
     /// it ([`tokio::task::block_in_place`] on a multi-threaded runtime) and before the full
     /// analysis is scheduled, so that neither a hand-off to a blocking thread (up to 5 ms of
     /// wake-up seen on a busy two-core machine) nor the full analysis competes with it. It costs
-    /// ≈ 2.5 ms of CPU at 112 KB and 16 ms at 1 MB (`cpu_times`, stage `early`); the full
-    /// analysis starts that much later, while the model it needs is usually still loading.
+    /// ≈ 2.5 ms of CPU at 112 KB and 16 ms at 1 MB (`cpu_times`, stage `early`; ≈ 130 ms for a
+    /// document of [`super::MAX_ANALYSED_BYTES`]). For that time the next messages wait (they
+    /// are handled one at a time) and the full analysis starts that much later, while the
+    /// model it needs is usually still loading.
     async fn publish_early(&self, uri: &Uri, text: &str, snapshot: &Snapshot) {
         if !super::state::is_shipped(&self.inner.analyzer) || text.len() > super::MAX_ANALYSED_BYTES
         {
