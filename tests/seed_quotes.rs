@@ -109,7 +109,7 @@ fn seed_quotations_names_and_broken_marks() {
             Span::new(q4_open, q4_end),
         ]
     );
-    let ids: Vec<&str> = scan.quotes.iter().map(|x| x.id.as_str()).collect();
+    let ids: Vec<&str> = scan.quotes.iter().map(|x| &*x.id).collect();
     assert_eq!(ids, ["q1", "q2", "q3", "q4"]);
     assert!(scan.quotes.iter().all(|x| x.nested_in.is_none()));
     let closed: Vec<bool> = scan.quotes.iter().map(|x| x.closed).collect();

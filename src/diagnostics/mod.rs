@@ -892,11 +892,11 @@ mod tests {
         let first = text.find('«').unwrap();
         let quotes = (0..5000)
             .map(|i| Quote {
-                id: format!("q{}", i + 1),
+                id: format!("q{}", i + 1).into(),
                 span: Span::new(first + 2 * i, text.len()),
                 content: Span::new(first + 2 * i + 2, text.len()),
                 closed: false,
-                nested_in: (i > 0).then(|| format!("q{i}")),
+                nested_in: (i > 0).then(|| format!("q{i}").into()),
                 speaker: None,
                 cue: None,
                 source: None,

@@ -593,7 +593,7 @@ mod tests {
     ) -> Quote {
         let content = span_of(text, content, 0);
         Quote {
-            id: "q".to_string(),
+            id: "q".into(),
             span: Span::new(content.start - 2, content.end + 2),
             content,
             closed,

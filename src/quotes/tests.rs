@@ -114,8 +114,8 @@ fn nested_quotation_and_quoted_name_inside_a_quotation() {
             "\"لن أستسلم أبدا\""
         ]
     );
-    assert_eq!(s.quotes[0].id, "q1");
-    assert_eq!(s.quotes[1].id, "q2");
+    assert_eq!(&*s.quotes[0].id, "q1");
+    assert_eq!(&*s.quotes[1].id, "q2");
     assert_eq!(s.quotes[1].nested_in.as_deref(), Some("q1"));
     assert_eq!(s.quotes[0].nested_in, None);
     assert_eq!(names(text, &s), vec!["\"الأيام\""]);

@@ -460,7 +460,7 @@ pub fn fake_analyze(text: &str) -> Analysis {
             span: Span::new(line.start + i, line.start + i + "قالت".len()),
         });
         analysis.quotes.quotes.push(Quote {
-            id: format!("q{}", analysis.quotes.quotes.len() + 1),
+            id: format!("q{}", analysis.quotes.quotes.len() + 1).into(),
             span: Span::new(open, end),
             content,
             closed,

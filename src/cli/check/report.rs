@@ -174,11 +174,11 @@ impl<'a> FileReport<'a> {
             .quotes
             .iter()
             .map(|q| QuoteReport {
-                id: q.id.clone(),
+                id: q.id.to_string(),
                 text: quote_text(text, q),
                 range: range(q.span),
                 closed: q.closed,
-                nested_in: q.nested_in.clone(),
+                nested_in: q.nested_in.as_deref().map(str::to_owned),
                 speaker: q.speaker.as_ref().map(|s| SpeakerReport {
                     name: s.name.to_string(),
                     text: convert::slice(text, s.span),
