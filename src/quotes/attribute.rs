@@ -843,9 +843,8 @@ impl Attributor<'_> {
         mut plan: Option<&mut Plan>,
     ) -> (Vec<(usize, CueMemo)>, bool, usize) {
         // Only the tokens with a cue reading can be cue verbs (`is_cue`).
-        let cues: Vec<usize> = (0..self.doc.tokens.len())
-            .filter(|&i| self.doc.cues.get(i).is_some_and(Option::is_some))
-            .collect();
+        let doc = self.doc;
+        let cues: &[usize] = &doc.cue_tokens;
         let mut memos: Vec<(usize, CueMemo)> = Vec::with_capacity(cues.len());
         let mut reused = 0;
         // The cues from `split` on lie after the zone; those from `zone_from` to `split`

@@ -52,6 +52,8 @@ pub(crate) struct Doc<'a> {
     pub cues: Vec<Option<CueInfo>>,
     /// Per token: [`super::lexicon::Lexicon::word_classes`] of its folded text.
     pub classes: Vec<WordClasses>,
+    /// The indices of the tokens with a cue-verb reading (`cues[i]` is `Some`), in order.
+    pub cue_tokens: Vec<usize>,
     /// Every mention of every entity, sorted by start (then longest first).
     pub mentions: Vec<MentionRef>,
     /// The longest mention's length (bytes): a mention overlapping byte `b` starts at or after
@@ -69,6 +71,8 @@ pub(crate) struct Doc<'a> {
 pub struct Tables<'a> {
     tokens: Vec<DocToken<'a>>,
     cues: Vec<Option<CueInfo>>,
+    /// The indices of the tokens with a cue reading ([`Doc::cue_tokens`]).
+    cue_tokens: Vec<usize>,
     classes: Vec<WordClasses>,
     bounds: Vec<(u32, u32)>,
 }
@@ -93,9 +97,16 @@ impl<'a> Tables<'a> {
                     .map(|t| (t.span.start as u32, t.span.end as u32)),
             );
         }
+        let cue_tokens = cues
+            .iter()
+            .take(tokens.len())
+            .enumerate()
+            .filter_map(|(i, c)| c.is_some().then_some(i))
+            .collect();
         Tables {
             tokens,
             cues,
+            cue_tokens,
             classes,
             bounds,
         }
@@ -117,6 +128,7 @@ impl<'a> Doc<'a> {
         let Tables {
             tokens,
             cues,
+            cue_tokens,
             classes,
             bounds,
         } = tables;
@@ -139,6 +151,7 @@ impl<'a> Doc<'a> {
             entities,
             cues,
             classes,
+            cue_tokens,
             mentions,
             max_mention_len,
             bounds,
