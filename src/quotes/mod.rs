@@ -504,9 +504,9 @@ pub struct Buffers {
     quote_memos: Vec<memo::QuoteMemo>,
     /// The previous memo's name decisions.
     name_decisions: names::NamesMemo,
-    /// Attribution's per-token flags: inside a speech quotation, inside a quoted name.
-    in_speech_token: Vec<bool>,
-    in_name_token: Vec<bool>,
+    /// Attribution's per-token bits: inside a speech quotation, inside a quoted name.
+    in_speech_token: Vec<u64>,
+    in_name_token: Vec<u64>,
     attributions: Vec<attribute::Attribution>,
 }
 
