@@ -465,7 +465,7 @@ fn scan_with<'t>(
 struct QuoteIds(Vec<Arc<str>>);
 
 impl QuoteIds {
-    /// The id of the `n`th speech quotation (from 1).
+    /// The id of the `n`th speech quotation (`n` ≥ 1).
     fn get(&mut self, n: usize) -> Arc<str> {
         while self.0.len() < n {
             let mut digits = itoa::Buffer::new();
