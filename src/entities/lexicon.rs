@@ -285,20 +285,14 @@ impl Lexicon {
         );
 
         // Sized before filling (growing by rehashing costs more): at most one entry per line.
-        let sized = |name: &str| -> HashSet<String> {
+        let folded_set = |name: &str, fold: fn(&str) -> String| -> HashSet<String> {
             let lines = file(name).bytes().filter(|&b| b == b'\n').count() + 1;
-            HashSet::with_capacity_and_hasher(lines, Default::default())
-        };
-        let set = |name: &str| -> HashSet<String> {
-            let mut set = sized(name);
-            set.extend(entries(name).map(fold_phrase));
+            let mut set = HashSet::with_capacity_and_hasher(lines, Default::default());
+            set.extend(entries(name).map(fold));
             set
         };
-        let light_set = |name: &str| -> HashSet<String> {
-            let mut set = sized(name);
-            set.extend(entries(name).map(light_fold));
-            set
-        };
+        let set = |name: &str| folded_set(name, fold_phrase);
+        let light_set = |name: &str| folded_set(name, light_fold);
         lx.given = set("given_names.txt");
         lx.surnames = set("surnames.txt");
         lx.foreign = set("foreign_names.txt");
