@@ -134,6 +134,70 @@ proptest! {
     }
 }
 
+/// `arts` on one line, joined by spaces, repeated to at least `bytes` (each repetition with
+/// its own number, so that the sentences are not all repeats): a text pasted without line
+/// breaks, which the analysis cuts into blocks (`segment::blocks`).
+fn one_line(arts: &[String], bytes: usize) -> String {
+    let mut text = String::new();
+    let mut k = 0;
+    while text.len() < bytes {
+        let art = &arts[k % arts.len()];
+        text.push_str(&format!("الجزء {k}. "));
+        text.push_str(&art.split_whitespace().collect::<Vec<_>>().join(" "));
+        text.push(' ');
+        k += 1;
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// The same on a text with no line break, long enough to be cut into blocks: edits move,
+    /// add and remove cuts, and open or close quotations across them.
+    #[test]
+    fn long_line_incremental_equals_fresh(
+        edits in proptest::collection::vec(edit_strategy(), 1..6),
+    ) {
+        let mut text = one_line(&articles(), 3 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+        prop_assert!(qalam::text::segment::blocks(&text).len() >= 4);
+        let extra = shipped();
+        let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+        let _ = inc.analyze(&text);
+        for e in &edits {
+            apply(&mut text, e);
+            let incremental = inc.analyze(&text);
+            prop_assert_eq!(&incremental, &analyze_staged(&text, &extra));
+            let (tokens, entities) = (&incremental.tokens.to_vec(), &incremental.entities);
+            prop_assert_eq!(&incremental.quotes, &qalam::quotes::scan(&text, tokens, entities));
+            prop_assert_eq!(
+                &incremental.diagnostics,
+                &qalam::diagnostics::check(&text, tokens, entities, &incremental.quotes)
+            );
+        }
+    }
+}
+
+/// A keystroke in a text with no line break recomputes the paragraph stage of one block, not
+/// of the whole text (before blocks: the whole line, ≈ 70 ms of CPU per keystroke at 200 KB).
+#[test]
+fn a_keystroke_in_a_long_line_recomputes_one_block() {
+    let mut text = one_line(&articles(), 8 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+    let blocks = qalam::text::segment::blocks(&text).len();
+    assert!(blocks >= 10, "{blocks} blocks");
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let _ = inc.analyze(&text);
+    let at = text.len() / 2;
+    let at = (at..text.len())
+        .find(|&i| text.is_char_boundary(i) && text[..i].ends_with(' '))
+        .unwrap();
+    text.insert(at, 'ن');
+    let a = inc.analyze(&text);
+    assert_eq!(inc.last_counts(), (blocks - 1, 1));
+    assert_eq!(a, analyze_staged(&text, &extra));
+}
+
 /// Paragraph edges: a mark or a punctuation mark whose neighbour lies outside its paragraph
 /// (bidi controls and zero-width spaces are trimmed off paragraphs but are not white space),
 /// bidi controls between paragraphs, quotations opened and closed across paragraphs.

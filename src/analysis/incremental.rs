@@ -25,8 +25,11 @@
 //!    cached local ones). They equal the one-shot [`crate::quotes::scan`] and
 //!    [`crate::diagnostics::check`] on the whole text.
 //!
-//! Paragraphs are the trimmed non-blank lines of [`crate::text::segment::paragraphs`]; no token
-//! crosses a line break, so the tokens of the paragraphs are the tokens of the text.
+//! Paragraphs are the blocks of [`crate::text::segment::blocks`]: the trimmed non-blank lines,
+//! a line longer than [`crate::text::segment::LONG_PARAGRAPH_BYTES`] cut between sentences at
+//! content-defined points, so that typing in a text without line breaks redoes one block of
+//! about 8 KB, not the whole line. No token crosses a block's edge, so the tokens of the
+//! paragraphs are the tokens of the text.
 //!
 //! The analysis's tokens ([`Tokens`], built by [`assemble`]) share the paragraphs' cached
 //! token vectors: nothing is copied per token.
@@ -567,7 +570,7 @@ impl IncrementalAnalyzer {
         // (entry index, text) of the paragraphs not cached.
         let mut missing: Vec<(usize, &str)> = Vec::new();
         let (mut reused, mut computed) = (old_order.len() - (after - before), 0);
-        for span in segment::paragraphs(&text[a..b]) {
+        for span in segment::blocks(&text[a..b]) {
             let span = Span::new(span.start + a, span.end + a);
             let p = span.slice(text);
             let slot = if let Some(&e) = cache.get(p) {
@@ -796,7 +799,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 
 /// A fresh analysis of `text` in two stages with the given sources (no cache kept).
 pub fn analyze_staged(text: &str, extra: &[&dyn MentionSource]) -> Analysis {
-    let spans = segment::paragraphs(text);
+    let spans = segment::blocks(text);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
     let parts: Vec<(usize, Arc<ParagraphWork>)> = spans
         .iter()
@@ -829,7 +832,7 @@ mod tests {
             .into_iter()
             .filter(|t| !t.is_empty())
         {
-            let spans = segment::paragraphs(text);
+            let spans = segment::blocks(text);
             let paragraphs: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
             let works = paragraph_stages(&paragraphs, &extra);
             let refs: Vec<(usize, &ParagraphWork)> =

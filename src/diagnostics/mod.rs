@@ -309,8 +309,8 @@ pub struct ParagraphChecks {
     pub words: Arc<[orthography::OrthographyWord]>,
 }
 
-/// The paragraph stage's diagnostics work for one `paragraph` (a trimmed line of
-/// [`crate::text::segment::paragraphs`]) and its `tokens` (spans relative to the paragraph).
+/// The paragraph stage's diagnostics work for one `paragraph` (a block of
+/// [`crate::text::segment::blocks`]) and its `tokens` (spans relative to the paragraph).
 pub fn paragraph_checks(paragraph: &str, tokens: &[Token]) -> ParagraphChecks {
     ParagraphChecks {
         len: paragraph.len(),
@@ -424,7 +424,7 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub type ParagraphPart<'a> = (usize, Option<(TokenKind, Span)>, &'a ParagraphChecks);
 
 /// [`check`] from the paragraph stage's results: `parts` holds, in text order, each
-/// paragraph's byte offset in `text` (the paragraphs of [`crate::text::segment::paragraphs`]),
+/// paragraph's byte offset in `text` (the blocks of [`crate::text::segment::blocks`]),
 /// its first token (kind and span relative to the paragraph, if any) and its
 /// [`ParagraphChecks`]. Equal to [`check`]`(text, tokens, entities, quotes)` when `tokens` are
 /// the paragraphs' tokens. Cost: the document-level checks, plus a shift of the paragraphs'
@@ -862,7 +862,7 @@ mod tests {
         let tokens = tokenize(&text);
         let scan = crate::quotes::scan(&text, &tokens, &[]);
         let one_sort = check(&text, &tokens, &[], &scan);
-        let paragraphs = crate::text::segment::paragraphs(&text);
+        let paragraphs = crate::text::segment::blocks(&text);
         let checks: Vec<ParagraphChecks> = paragraphs
             .iter()
             .map(|s| paragraph_checks(s.slice(&text), &tokenize(s.slice(&text))))

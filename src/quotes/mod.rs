@@ -223,8 +223,8 @@ impl ParagraphQuotes {
     }
 }
 
-/// The paragraph stage's quotation work for `paragraph` (a trimmed line of
-/// [`crate::text::segment::paragraphs`]) and its `tokens` ([`crate::text::token::tokenize`] of
+/// The paragraph stage's quotation work for `paragraph` (a block of
+/// [`crate::text::segment::blocks`]: a paragraph, or part of a long one) and its `tokens` ([`crate::text::token::tokenize`] of
 /// the paragraph). Cost: one pass over the paragraph's characters, one cue look-up and one
 /// word-class look-up per token.
 pub fn paragraph_quotes(paragraph: &str, tokens: &[Token]) -> ParagraphQuotes {
@@ -238,9 +238,9 @@ pub fn paragraph_quotes(paragraph: &str, tokens: &[Token]) -> ParagraphQuotes {
 }
 
 /// [`scan`] from the paragraph stage's results: `parts` holds, in text order, the byte offset
-/// in `text` of each paragraph of [`crate::text::segment::paragraphs`]`(text)`, its
-/// [`paragraph_quotes`] and its tokens ([`crate::text::token::tokenize`] of the paragraph, spans
-/// relative to it). Equal to [`scan`]`(text, tokens, entities)` with `tokens` the paragraphs'
+/// in `text` of each block of [`crate::text::segment::blocks`]`(text)` (a paragraph, or part of
+/// a long one: the blocks of a line are read as one paragraph), its [`paragraph_quotes`] and
+/// its tokens ([`crate::text::token::tokenize`] of the block, spans relative to it). Equal to [`scan`]`(text, tokens, entities)` with `tokens` the paragraphs'
 /// tokens shifted and concatenated (the text's tokens). The text is not scanned again: pairing
 /// works on the cached marks, attribution on the paragraphs' tokens (borrowed, shifted as read)
 /// and the cached cue readings.
@@ -289,10 +289,7 @@ pub fn prepare<'t>(
     parts: &[(usize, &'t ParagraphQuotes, &'t [Token])],
     buffers: &mut Buffers,
 ) -> Prepared<'t> {
-    let paras: Vec<Span> = parts
-        .iter()
-        .map(|&(offset, p, _)| Span::new(offset, offset + p.len))
-        .collect();
+    let paras = paragraphs_of(text, parts);
     let mark_parts: Vec<(usize, &[marks::ParagraphMark])> = parts
         .iter()
         .map(|&(offset, p, _)| (offset, p.marks.as_slice()))
@@ -321,6 +318,28 @@ pub fn prepare<'t>(
         marks,
         tables: doc::Tables::new(text, tokens, cues, classes, bounds),
     }
+}
+
+/// The paragraphs ([`crate::text::segment::paragraphs`]) that `parts` cover: a part that
+/// follows the previous one on the same line (a block of a long paragraph,
+/// [`crate::text::segment::blocks`]) extends the previous part's paragraph, so that pairing,
+/// the name decisions and attribution read the text's paragraphs whatever its blocks are.
+fn paragraphs_of(text: &str, parts: &[(usize, &ParagraphQuotes, &[Token])]) -> Vec<Span> {
+    let mut paras: Vec<Span> = Vec::with_capacity(parts.len());
+    for &(offset, p, _) in parts {
+        let span = Span::new(offset, offset + p.len);
+        match paras.last_mut() {
+            Some(last)
+                if text
+                    .get(last.end..offset)
+                    .is_some_and(|gap| !gap.contains(['\n', '\r'])) =>
+            {
+                last.end = span.end;
+            }
+            _ => paras.push(span),
+        }
+    }
+    paras
 }
 
 /// The second half of [`scan_paragraphs_reusing`]: pairing, names, attribution on `prepared`

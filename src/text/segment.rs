@@ -1,8 +1,10 @@
-//! Paragraphs and sentences.
+//! Paragraphs, blocks and sentences.
 //!
 //! A paragraph is one non-blank line (news text puts one paragraph on a line; editors wrap it),
 //! without its line terminator or surrounding white space. Sentences end at . ! ? ؟ … or the
 //! paragraph's end; a full stop after a one-letter abbreviation (د. أ.) or between digits does not end one.
+//! A block ([`blocks`]) is a paragraph, or a run of sentences of a paragraph longer than
+//! [`LONG_PARAGRAPH_BYTES`]: the unit the analysis caches.
 
 use super::Span;
 use super::normalize::is_ignorable;
@@ -93,38 +95,111 @@ fn dot_is_not_an_end(para: &str, dot: usize) -> bool {
 pub fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     for para in paragraphs(text) {
-        let p = para.slice(text);
-        let mut start = 0;
-        let mut iter = p.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            if !is_terminator(c) || (c == '.' && dot_is_not_an_end(p, i)) {
-                continue;
-            }
-            let mut end = i + c.len_utf8();
-            let mut only_dots = c == '.';
-            while let Some(&(j, d)) = iter.peek() {
-                if is_terminator(d) || is_closer(d) {
-                    only_dots &= d != '!' && d != '?' && d != '؟' && d != '…';
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
-                }
-            }
-            let next = p[end..].chars().next();
-            if only_dots && next.is_some_and(|n| !n.is_whitespace()) {
-                continue;
-            }
-            if let Some(s) = trim(text, Span::new(para.start + start, para.start + end)) {
-                out.push(s);
-            }
-            start = end;
-        }
-        if let Some(s) = trim(text, Span::new(para.start + start, para.end)) {
-            out.push(s);
-        }
+        paragraph_sentences(text, para, &mut out);
     }
     out
+}
+
+/// Appends to `out` the sentences of the paragraph `para` of `text` ([`sentences`]' rule).
+fn paragraph_sentences(text: &str, para: Span, out: &mut Vec<Span>) {
+    let p = para.slice(text);
+    let mut start = 0;
+    let mut iter = p.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if !is_terminator(c) || (c == '.' && dot_is_not_an_end(p, i)) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        let mut only_dots = c == '.';
+        while let Some(&(j, d)) = iter.peek() {
+            if is_terminator(d) || is_closer(d) {
+                only_dots &= d != '!' && d != '?' && d != '؟' && d != '…';
+                end = j + d.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        let next = p[end..].chars().next();
+        if only_dots && next.is_some_and(|n| !n.is_whitespace()) {
+            continue;
+        }
+        if let Some(s) = trim(text, Span::new(para.start + start, para.start + end)) {
+            out.push(s);
+        }
+        start = end;
+    }
+    if let Some(s) = trim(text, Span::new(para.start + start, para.end)) {
+        out.push(s);
+    }
+}
+
+/// A paragraph longer than this (bytes) is split into blocks ([`blocks`]). News paragraphs
+/// are far shorter (the seed article's longest is under 1 KB); a text pasted without line
+/// breaks, or a book converted with one line per chapter, is not.
+pub const LONG_PARAGRAPH_BYTES: usize = 16 * 1024;
+/// A block of a long paragraph ends only after at least this many bytes…
+pub const MIN_BLOCK_BYTES: usize = 4 * 1024;
+/// …and always at the first sentence end after this many bytes.
+pub const MAX_BLOCK_BYTES: usize = 32 * 1024;
+/// Between the two, a block ends after a sentence whose hash ([`fnv1a`] of its bytes) is a
+/// multiple of this: one sentence in 16, so that blocks average about 8 KB of news text.
+const CUT_ODDS: u64 = 16;
+
+/// The blocks of `text`, in order (byte spans, trimmed): each paragraph ([`paragraphs`]) of
+/// at most [`LONG_PARAGRAPH_BYTES`] is one block; a longer one is cut between sentences
+/// ([`sentences`]) into blocks of [`MIN_BLOCK_BYTES`] to about [`MAX_BLOCK_BYTES`] (a block
+/// is longer when a sentence in it is, or when it ends the paragraph).
+///
+/// A cut falls after a sentence whose own bytes hash to a multiple of `CUT_ODDS` (the
+/// content-defined chunking of rsync and LBFS — Muthitacharoen, Chen and Mazières, "A
+/// low-bandwidth network file system", SOSP 2001 — with sentences for windows), at least
+/// [`MIN_BLOCK_BYTES`] into the block, or after the first sentence end past [`MAX_BLOCK_BYTES`];
+/// and only where the next sentence starts with a letter or digit. So the cuts depend on the
+/// sentences around them, not on their offsets: an edit moves the cuts of its own block at
+/// most, and the blocks after it are the same texts as before, which the analysis's cache
+/// finds again. No token crosses a cut (cuts fall in white space between sentences), so the
+/// tokens of the blocks are the tokens of the text.
+pub fn blocks(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut sentences = Vec::new();
+    for para in paragraphs(text) {
+        if para.len() <= LONG_PARAGRAPH_BYTES {
+            out.push(para);
+            continue;
+        }
+        sentences.clear();
+        paragraph_sentences(text, para, &mut sentences);
+        let mut start = para.start;
+        for (k, s) in sentences.iter().enumerate() {
+            let Some(next) = sentences.get(k + 1) else {
+                break;
+            };
+            let sentence = s.slice(text);
+            let len = s.end - start;
+            let cut = len >= MAX_BLOCK_BYTES
+                || (len >= MIN_BLOCK_BYTES && fnv1a(sentence.as_bytes()) % CUT_ODDS == 0);
+            let starts_a_word = next
+                .slice(text)
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+            if cut && starts_a_word {
+                out.push(Span::new(start, s.end));
+                start = next.start;
+            }
+        }
+        out.push(Span::new(start, para.end));
+    }
+    out
+}
+
+/// The 64-bit FNV-1a hash of `bytes` (Fowler, Noll and Vo; the parameters of
+/// <http://www.isthe.com/chongo/tech/comp/fnv/>): the same value on every platform and run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +253,87 @@ mod tests {
         // A diacritic on the abbreviation letter changes nothing.
         let text = "قال دُ. سالم ذلك.";
         assert_eq!(texts(text, sentences(text)), vec!["قال دُ. سالم ذلك."]);
+    }
+
+    /// Our evaluation articles on one line each, joined by `sep`.
+    fn articles(sep: &str) -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/eval/docs");
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .expect("eval/docs")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|n| {
+                let text = std::fs::read_to_string(format!("{dir}/{n}")).expect("article");
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    #[test]
+    fn short_paragraphs_are_their_own_blocks() {
+        let text = articles("\n\n");
+        assert!(paragraphs(&text).len() >= 30);
+        assert_eq!(blocks(&text), paragraphs(&text));
+    }
+
+    #[test]
+    fn a_long_paragraph_is_cut_between_sentences() {
+        let text = format!("فقرة قصيرة.\n{}\n", articles(" "));
+        let line = paragraphs(&text)[1];
+        assert!(
+            line.len() > 2 * LONG_PARAGRAPH_BYTES,
+            "{} bytes",
+            line.len()
+        );
+        let bs = blocks(&text);
+        assert_eq!(bs[0].slice(&text), "فقرة قصيرة.");
+        let cut = &bs[1..];
+        assert!(cut.len() >= 3, "{} blocks", cut.len());
+        assert_eq!(
+            (cut[0].start, cut[cut.len() - 1].end),
+            (line.start, line.end)
+        );
+        let ends: Vec<usize> = sentences(&text).iter().map(|s| s.end).collect();
+        for (k, b) in cut.iter().enumerate() {
+            assert!(ends.contains(&b.end), "block {k} ends inside a sentence");
+            if k + 1 < cut.len() {
+                assert!(b.len() >= MIN_BLOCK_BYTES, "block {k}: {} bytes", b.len());
+                // Only white space between blocks, and the next starts a word.
+                assert!(text[b.end..cut[k + 1].start].trim().is_empty());
+                assert!(text[cut[k + 1].start..].starts_with(char::is_alphanumeric));
+            }
+        }
+        // No token crosses a cut: the blocks' tokens are the line's.
+        let spans = |toks: Vec<crate::text::token::Token>, at: usize| {
+            toks.into_iter()
+                .map(|t| (t.span.start + at, t.span.end + at))
+                .collect::<Vec<_>>()
+        };
+        let whole = spans(crate::text::token::tokenize(line.slice(&text)), line.start);
+        let parts: Vec<_> = cut
+            .iter()
+            .flat_map(|b| spans(crate::text::token::tokenize(b.slice(&text)), b.start))
+            .collect();
+        assert_eq!(parts, whole);
+    }
+
+    /// The cuts depend on the sentences, not on offsets: a letter typed into the first block
+    /// leaves every later block's text as it was.
+    #[test]
+    fn an_edit_keeps_the_later_blocks() {
+        let text = articles(" ");
+        let before: Vec<&str> = blocks(&text).iter().map(|b| b.slice(&text)).collect();
+        let at = text.find(' ').expect("a space") + 1;
+        let edited = format!("{}ن{}", &text[..at], &text[at..]);
+        let after: Vec<&str> = blocks(&edited).iter().map(|b| b.slice(&edited)).collect();
+        assert_eq!(after.len(), before.len());
+        assert_ne!(after[0], before[0]);
+        assert_eq!(after[1..], before[1..]);
     }
 
     #[test]
