@@ -494,6 +494,61 @@ fn attribution_reused_across_edits_equals_fresh() {
     );
 }
 
+/// A letter typed into a place name in the middle of a long document changes the mentions
+/// around the edit but no speaker: the quotations after it keep their attribution (only those
+/// whose speaker was found through the latest mention with a head noun would be redone), and
+/// the result equals a fresh analysis.
+#[test]
+fn a_letter_typed_into_a_place_name_keeps_the_later_attributions() {
+    let dir = format!("{}/eval/docs", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("eval/docs")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut text = String::new();
+    for n in &names {
+        text.push_str(&std::fs::read_to_string(format!("{dir}/{n}")).expect("article"));
+        text.push_str("\n\n");
+    }
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    // The first place mention after the middle that no quotation's speaker or source names.
+    let middle = text.len() / 2;
+    let named = |s: qalam::text::Span| {
+        first.quotes.quotes.iter().any(|q| {
+            q.speaker
+                .as_ref()
+                .is_some_and(|w| w.span.start <= s.end && s.start <= w.span.end)
+                || q.source
+                    .as_ref()
+                    .is_some_and(|w| w.span.start <= s.end && s.start <= w.span.end)
+        })
+    };
+    let place = first
+        .entities
+        .iter()
+        .filter(|e| e.kind == qalam::entities::EntityKind::Location)
+        .flat_map(|e| &e.mentions)
+        .filter(|m| m.span.start > middle && m.text.chars().count() >= 4 && !named(m.span))
+        .min_by_key(|m| m.span.start)
+        .expect("a place mention after the middle");
+    let at = place.span.start + place.text.char_indices().nth(2).expect("4 letters").0;
+    text.insert(at, 'ن');
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    let stats = inc.last_quote_reuse();
+    assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
+    assert!(
+        stats.quotes_reused * 10 >= stats.quotes * 9,
+        "{} of {} quotation attributions reused",
+        stats.quotes_reused,
+        stats.quotes
+    );
+}
+
 /// The merge of entities is reused after an edit that leaves every mention and role as it was
 /// but for its position (a doubled space, a letter typed into an ordinary word) and redone
 /// after one that adds a name; every result equals a fresh analysis.

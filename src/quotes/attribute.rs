@@ -203,6 +203,8 @@ struct Attributor<'a> {
     speaker_of_cue: rustc_hash::FxHashMap<usize, Option<u32>>,
     /// Set by every read of the events ([`Attributor::events_before`]).
     events_read: std::cell::Cell<bool>,
+    /// Set by every read of the mentions by head noun ([`Attributor::head_mentions`]).
+    mentions_read: std::cell::Cell<bool>,
     /// The source events added since this was last emptied ([`Attributor::add_event`]).
     added: Vec<Event>,
 }
@@ -235,10 +237,12 @@ fn same_cues(p: &Plan, new: &[(usize, CueMemo)], new_events: &[Event]) -> bool {
             CueMemo::Event {
                 read_events: ro,
                 event: eo,
+                ..
             },
             CueMemo::Event {
                 read_events: rn,
                 event: en,
+                ..
             },
         ) => {
             ro == rn
@@ -358,6 +362,7 @@ pub(crate) fn attribute(
             .collect(),
         speaker_of_cue: Default::default(),
         events_read: std::cell::Cell::new(false),
+        mentions_read: std::cell::Cell::new(false),
         added: Vec::new(),
     };
     let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(planned.as_mut());
@@ -418,11 +423,16 @@ pub(crate) fn attribute(
             };
             let depends = redone_paras.contains(&para.start)
                 || a.speech_containing(q.span).any(|s| redone.contains(s));
-            let m = olds[k].filter(|_| ok && !depends)?;
+            // After the zone, a look-up among the mentions by head noun may find another
+            // mention when the zone's mentions changed.
+            let mentions_ok = |m: &&QuoteMemo| {
+                p.zone_mentions_same || !m.read_mentions || p.region(q.span) != Region::After
+            };
+            let m = olds[k].filter(|_| ok && !depends).filter(mentions_ok)?;
             let added: Option<Vec<Event>> = m.added.iter().map(|e| p.event(e)).collect();
-            Some((p.attribution(&m.attr)?, added?))
+            Some((p.attribution(&m.attr)?, added?, m.read_mentions))
         });
-        if let Some((attr, added)) = reusable {
+        if let Some((attr, added, read_mentions)) = reusable {
             quotes_reused += 1;
             for e in &added {
                 a.add_event(e.clone());
@@ -433,6 +443,7 @@ pub(crate) fn attribute(
                 attr: attr.clone(),
                 before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
                 added,
+                read_mentions,
             });
             out.push(attr);
             continue;
@@ -440,6 +451,7 @@ pub(crate) fn attribute(
         redone.insert(q.span);
         redone_paras.insert(para.start);
         a.added.clear();
+        a.mentions_read.set(false);
         let before = befores[k].take().unwrap_or_else(|| a.before(q.span));
         let mut attr = a.attribute_one(q, &before, before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
@@ -466,6 +478,7 @@ pub(crate) fn attribute(
             attr: attr.clone(),
             before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
             added: std::mem::take(&mut a.added),
+            read_mentions: a.mentions_read.get(),
         });
         out.push(attr);
     }
@@ -853,10 +866,11 @@ impl Attributor<'_> {
     }
 
     /// Records every main-clause reporting verb with a written subject. With a `plan`, the
-    /// cue verbs before the zone — and those after it, when the zone's mentions and events are
-    /// the same as before — are taken from the memo. Returns each cue-verb token's memo (by
-    /// its start), whether the zone's mentions and cue events were the same as the memo's,
-    /// and how many memos were reused.
+    /// cue verbs before the zone — and those after it, when the zone's events are the same as
+    /// before and, for a verb whose subject was looked up among the mentions by head noun, its
+    /// mentions too — are taken from the memo. Returns each cue-verb token's memo (by its
+    /// start), whether the zone's cue events were the same as the memo's, and how many memos
+    /// were reused.
     fn collect_events(
         &mut self,
         mut plan: Option<&mut Plan>,
@@ -880,7 +894,7 @@ impl Attributor<'_> {
                 && let Some(p) = plan.as_deref()
             {
                 let inside = &memos[zone_from.unwrap_or(memos.len())..];
-                zone_same = Some(p.zone_mentions_same && same_cues(p, inside, &self.events));
+                zone_same = Some(same_cues(p, inside, &self.events));
             }
             let from_memo = plan.as_deref_mut().and_then(|p| {
                 let ok = match p.region(span) {
@@ -893,13 +907,22 @@ impl Attributor<'_> {
                 };
                 match p.cue(span.start).filter(|_| ok)? {
                     CueMemo::NotEvent => Some((CueMemo::NotEvent, None)),
-                    CueMemo::Event { read_events, event } => {
+                    CueMemo::Event {
+                        read_mentions: true,
+                        ..
+                    } if p.region(span) == Region::After && !p.zone_mentions_same => None,
+                    CueMemo::Event {
+                        read_events,
+                        read_mentions,
+                        event,
+                    } => {
                         let event = match event {
                             Some(e) => Some(p.take_event(e)?),
                             None => None,
                         };
                         let memo = CueMemo::Event {
                             read_events,
+                            read_mentions,
                             event: None,
                         };
                         Some((memo, event))
@@ -916,6 +939,7 @@ impl Attributor<'_> {
             if let CueMemo::Event {
                 read_events,
                 event: slot,
+                ..
             } = &mut entry
             {
                 if let Some(e) = event {
@@ -933,7 +957,7 @@ impl Attributor<'_> {
             (Some(same), _) => same,
             (None, Some(p)) => {
                 let inside = &memos[zone_from.unwrap_or(memos.len())..];
-                p.zone_mentions_same && same_cues(p, inside, &self.events)
+                same_cues(p, inside, &self.events)
             }
             (None, None) => false,
         };
@@ -947,8 +971,10 @@ impl Attributor<'_> {
             return (CueMemo::NotEvent, None);
         }
         self.events_read.set(false);
+        self.mentions_read.set(false);
         let speaker = self.explicit_speaker(i);
         let read_events = self.events_read.get();
+        let read_mentions = self.mentions_read.get();
         let event = speaker.map(|who| {
             let written_head = self
                 .doc
@@ -967,6 +993,7 @@ impl Attributor<'_> {
         (
             CueMemo::Event {
                 read_events,
+                read_mentions,
                 event: None,
             },
             event,
@@ -1093,6 +1120,7 @@ impl Attributor<'_> {
 
     /// The mentions of the entities with each head noun, built on first use.
     fn head_mentions(&self) -> &HeadMentions {
+        self.mentions_read.set(true);
         self.head_mentions.get_or_init(|| {
             let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); self.doc.entities.len()];
             for (h, es) in self.entity_heads.iter() {

@@ -15,9 +15,13 @@
 //! paragraphs and mentions outside the core are the same up to the edit's shift; then an item
 //! outside the zone reads (a) the same as before. An item before the zone reads only earlier
 //! events and mentions, which are the same, so it is reused. An item after the zone is reused
-//! only when, in addition, the zone left the same state behind: the same mentions, the same cue
-//! events and the same events added by its quotations, up to the shift. Everything else is
-//! attributed again. `tests/incremental.rs` checks the result against a fresh analysis.
+//! only when, in addition, the zone left the same state behind: the same cue events and the
+//! same events added by its quotations, up to the shift, and — for an item whose attribution
+//! looked up the latest mention with a head noun (the only read of mentions beyond its
+//! windows) — the same mentions. So typing inside a name re-attributes the zone and the items
+//! after it that resolved a definite phrase through the mentions, not every item after it.
+//! Everything else is attributed again. `tests/incremental.rs` checks the result against a
+//! fresh analysis.
 
 use std::sync::Arc;
 
@@ -48,6 +52,10 @@ pub(crate) enum CueMemo {
         /// Whether its subject was computed from the events (then it is not memoised for the
         /// quotation pass).
         read_events: bool,
+        /// Whether computing its subject read the mentions of the whole text before it (a
+        /// definite phrase resolved to the latest mention with its head noun): then it is
+        /// not reused after a zone whose mentions changed.
+        read_mentions: bool,
         /// Index of its event in the run's events ([`AttrMemo::events`]), when it has a
         /// written subject (the event's `who`).
         event: Option<u32>,
@@ -66,6 +74,9 @@ pub(crate) struct QuoteMemo {
     pub before_cue_at: Option<usize>,
     /// The source events its attribution added (at most one, in practice).
     pub added: Vec<Event>,
+    /// Whether its attribution read the mentions of the whole text before it (as
+    /// [`CueMemo::Event`]'s `read_mentions`).
+    pub read_mentions: bool,
 }
 
 /// The entity fields attribution reads, per entity in order.
