@@ -134,6 +134,45 @@ proptest! {
     }
 }
 
+/// Every evaluation article, in name order, separated by blank lines (about 40 KB, 60
+/// articles): long enough that an edit's zone leaves most quotations before or after it.
+fn all_articles() -> String {
+    let dir = format!("{}/eval/docs", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("eval/docs")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut text = String::new();
+    for n in &names {
+        text.push_str(&std::fs::read_to_string(format!("{dir}/{n}")).expect("article"));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// The same on a long document, where most quotations lie after the edit's zone and are
+    /// taken from the memo unless what they read changed (a speaker's name, a cue verb, a
+    /// quotation mark written or deleted).
+    #[test]
+    fn long_document_incremental_equals_fresh(
+        edits in proptest::collection::vec(edit_strategy(), 1..6),
+    ) {
+        let mut text = all_articles();
+        let extra = shipped();
+        let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+        let _ = inc.analyze(&text);
+        for e in &edits {
+            apply(&mut text, e);
+            prop_assert_eq!(&inc.analyze(&text), &analyze_staged(&text, &extra));
+        }
+    }
+}
+
 /// `arts` on one line, joined by spaces, repeated to at least `bytes` (each repetition with
 /// its own number, so that the sentences are not all repeats): a text pasted without line
 /// breaks, which the analysis cuts into blocks (`segment::blocks`).
@@ -543,6 +582,48 @@ fn a_letter_typed_into_a_place_name_keeps_the_later_attributions() {
     assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
     assert!(
         stats.quotes_reused * 10 >= stats.quotes * 9,
+        "{} of {} quotation attributions reused",
+        stats.quotes_reused,
+        stats.quotes
+    );
+}
+
+/// A quotation added in the middle of a long document with a cue verb of its own (وأضاف:
+/// «…», whose speaker is the previous one) adds an event in the edit's zone; the quotations
+/// after the zone read other events, so they keep their attribution, and the result equals
+/// a fresh analysis.
+#[test]
+fn a_quotation_added_mid_document_keeps_the_later_attributions() {
+    let mut text = all_articles();
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    // The end of the first paragraph after the middle that holds an attributed quotation.
+    let middle = text.len() / 2;
+    let quote = first
+        .quotes
+        .quotes
+        .iter()
+        .find(|q| q.span.start > middle && q.speaker.is_some())
+        .expect("an attributed quotation after the middle");
+    let at = quote.span.end + text[quote.span.end..].find('\n').expect("a line break");
+    text.insert_str(at, " وأضاف: «سنواصل العمل مع جميع الأطراف».");
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    let added = a
+        .quotes
+        .quotes
+        .iter()
+        .find(|q| q.span.start > at)
+        .expect("the new quotation");
+    assert_eq!(
+        added.speaker.as_ref().map(|s| &s.name),
+        quote.speaker.as_ref().map(|s| &s.name)
+    );
+    let stats = inc.last_quote_reuse();
+    assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
+    assert!(
+        stats.quotes_reused * 10 >= stats.quotes * 8,
         "{} of {} quotation attributions reused",
         stats.quotes_reused,
         stats.quotes

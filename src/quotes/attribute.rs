@@ -52,7 +52,7 @@ use std::sync::Arc;
 
 use super::doc::{Doc, SpanIndex, is_clause_end, is_sentence_end, is_symbol, is_word};
 use super::lexicon::{CueForm, Lexicon, WordClasses};
-use super::memo::{self, AttrMemo, CueMemo, Plan, QuoteMemo, Region, ReuseStats};
+use super::memo::{self, AttrMemo, CueMemo, Plan, QuoteMemo, Reads, Region, ReuseStats};
 use super::pair::Quoted;
 use super::{Cue, Source, Speaker};
 use crate::entities::EntityKind;
@@ -205,6 +205,9 @@ struct Attributor<'a> {
     events_read: std::cell::Cell<bool>,
     /// Set by every read of the mentions by head noun ([`Attributor::head_mentions`]).
     mentions_read: std::cell::Cell<bool>,
+    /// Widened by every read of the events ([`Attributor::events_before`]) and of a cue
+    /// verb's result ([`Attributor::cue_speaker`]).
+    reads: std::cell::Cell<Reads>,
     /// The source events added since this was last emptied ([`Attributor::add_event`]).
     added: Vec<Event>,
 }
@@ -303,6 +306,22 @@ fn token_bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
 }
 
+/// The cue verbs whose result (main-clause verb or not, its event) differs from the memo's
+/// run: all of the zone's when the zone's cue events differ, and those after the zone that
+/// were attributed again with another result (their offsets, new text, ascending).
+#[derive(Default)]
+struct CueChanges {
+    zone: bool,
+    after: Vec<usize>,
+}
+
+impl CueChanges {
+    /// True when `reads` (new text) include a changed cue verb: `zone` is the plan's zone.
+    fn touch(&self, zone: Span, reads: Reads) -> bool {
+        (self.zone && reads.lo < zone.end && reads.hi >= zone.start) || reads.touch(&self.after)
+    }
+}
+
 /// Attributes each of `speech` (speech quotations in document order); `names` are the quoted
 /// names' spans. With `prev` — the memo of the attribution of an earlier version of the text
 /// and the map of that text's byte offsets into `doc.text` — what the edit cannot have changed
@@ -363,9 +382,10 @@ pub(crate) fn attribute(
         speaker_of_cue: Default::default(),
         events_read: std::cell::Cell::new(false),
         mentions_read: std::cell::Cell::new(false),
+        reads: std::cell::Cell::new(Reads::NONE),
         added: Vec::new(),
     };
-    let (cue_memos, zone_cues_same, cues_reused) = a.collect_events(planned.as_mut());
+    let (cue_memos, cue_changes, cues_reused) = a.collect_events(planned.as_mut());
     let plan = planned.as_ref();
 
     // The cue found before each quotation (it depends on the quotations only, not on the
@@ -409,30 +429,48 @@ pub(crate) fn attribute(
     // after one in the same paragraph, reads its attribution, so it is attributed again too.
     let mut redone: rustc_hash::FxHashSet<Span> = Default::default();
     let mut redone_paras: rustc_hash::FxHashSet<usize> = Default::default();
-    // Whether the quotations after the zone may be reused: decided at the first of them.
-    let mut after_ok: Option<bool> = None;
+    // Offsets (new text) of the source events that differ from the memo's run: the zone's,
+    // filled at the first quotation after the zone, then those of quotations after it that
+    // were attributed again with other events.
+    let mut source_changes: Option<std::collections::BTreeSet<usize>> = None;
     for (k, q) in speech.iter().enumerate() {
         let para = a.para_of(q.open.start);
+        let region = plan.map(|p| p.region(q.span));
+        if let Some(p) = plan
+            && region == Some(Region::After)
+            && source_changes.is_none()
+        {
+            source_changes = Some(a.changed_source_events(p));
+        }
         let reusable = plan.and_then(|p| {
-            let ok = match p.region(q.span) {
-                Region::Before => true,
-                Region::Inside => false,
-                Region::After => {
-                    *after_ok.get_or_insert_with(|| zone_cues_same && a.same_source_events(p))
-                }
-            };
             let depends = redone_paras.contains(&para.start)
                 || a.speech_containing(q.span).any(|s| redone.contains(s));
-            // After the zone, a look-up among the mentions by head noun may find another
-            // mention when the zone's mentions changed.
-            let mentions_ok = |m: &&QuoteMemo| {
-                p.zone_mentions_same || !m.read_mentions || p.region(q.span) != Region::After
-            };
-            let m = olds[k].filter(|_| ok && !depends).filter(mentions_ok)?;
+            let m = olds[k].filter(|_| region != Some(Region::Inside) && !depends)?;
+            if region == Some(Region::After) {
+                // Attributed again when what it read before it changed: events or cue
+                // results in the range it read, or the mentions for a look-up by head noun.
+                let r = p.reads(m.reads);
+                let source_changed = |r: Reads| {
+                    source_changes
+                        .as_ref()
+                        .is_some_and(|c| c.range(r.lo..=r.hi).next().is_some())
+                };
+                let read_changed =
+                    !r.is_none() && (cue_changes.touch(p.zone, r) || source_changed(r));
+                let changed = read_changed || (m.read_mentions && !p.zone_mentions_same);
+                if changed {
+                    return None;
+                }
+            }
             let added: Option<Vec<Event>> = m.added.iter().map(|e| p.event(e)).collect();
-            Some((p.attribution(&m.attr)?, added?, m.read_mentions))
+            Some((
+                p.attribution(&m.attr)?,
+                added?,
+                m.read_mentions,
+                p.reads(m.reads),
+            ))
         });
-        if let Some((attr, added, read_mentions)) = reusable {
+        if let Some((attr, added, read_mentions, reads)) = reusable {
             quotes_reused += 1;
             for e in &added {
                 a.add_event(e.clone());
@@ -444,6 +482,7 @@ pub(crate) fn attribute(
                 before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
                 added,
                 read_mentions,
+                reads,
             });
             out.push(attr);
             continue;
@@ -452,6 +491,7 @@ pub(crate) fn attribute(
         redone_paras.insert(para.start);
         a.added.clear();
         a.mentions_read.set(false);
+        a.reads.set(Reads::NONE);
         let before = befores[k].take().unwrap_or_else(|| a.before(q.span));
         let mut attr = a.attribute_one(q, &before, before_cues[k]);
         if attr.speaker.is_none() && attr.cue.is_none() && q.parent.is_none() {
@@ -473,12 +513,25 @@ pub(crate) fn attribute(
         {
             a.not_the_quoting_speaker(&mut attr, &out[j], speech[j].content);
         }
+        let added = std::mem::take(&mut a.added);
+        if let (Some(p), Some(Region::After), Some(changes)) = (plan, region, &mut source_changes) {
+            // Another result than the memo's: later quotations that read these events are
+            // attributed again.
+            let old = olds[k].map_or(&[][..], |m| m.added.as_slice());
+            let same =
+                old.len() == added.len() && old.iter().zip(&added).all(|(o, n)| p.same_event(o, n));
+            if !same {
+                changes.extend(added.iter().map(|e| e.at));
+                changes.extend(old.iter().map(|e| p.offset(e.at)));
+            }
+        }
         quote_memos.push(QuoteMemo {
             span: q.span,
             attr: attr.clone(),
             before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
-            added: std::mem::take(&mut a.added),
+            added,
             read_mentions: a.mentions_read.get(),
+            reads: a.reads.get(),
         });
         out.push(attr);
     }
@@ -837,6 +890,10 @@ impl Attributor<'_> {
     /// The events before byte `before`, latest first (both lists merged).
     fn events_before(&self, before: usize) -> impl Iterator<Item = &Event> {
         self.events_read.set(true);
+        let reads = &self.reads;
+        // Each event yielded was read, and the absence of any other after it; running out
+        // read everything before `before`.
+        let hi = before.saturating_sub(1);
         let mut a = self.events[..self.events.partition_point(|x| x.at < before)]
             .iter()
             .rev()
@@ -845,10 +902,14 @@ impl Attributor<'_> {
             .iter()
             .rev()
             .peekable();
-        std::iter::from_fn(move || match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if y.at > x.at => b.next(),
-            (Some(_), _) => a.next(),
-            (None, _) => b.next(),
+        std::iter::from_fn(move || {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if y.at > x.at => b.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => b.next(),
+            };
+            reads.set(reads.get().with(next.map_or(0, |e| e.at), hi));
+            next
         })
     }
 
@@ -866,15 +927,16 @@ impl Attributor<'_> {
     }
 
     /// Records every main-clause reporting verb with a written subject. With a `plan`, the
-    /// cue verbs before the zone — and those after it, when the zone's events are the same as
-    /// before and, for a verb whose subject was looked up among the mentions by head noun, its
-    /// mentions too — are taken from the memo. Returns each cue-verb token's memo (by its
-    /// start), whether the zone's cue events were the same as the memo's, and how many memos
-    /// were reused.
+    /// cue verbs before the zone are taken from the memo, and those after it unless what they
+    /// read changed: an event in the range their subject's computation read ([`Reads`]: the
+    /// zone's when its cue events differ from the memo's, or one after it computed again with
+    /// another result), or the mentions when they looked one up by head noun and the zone's
+    /// mentions changed. Returns each cue-verb token's memo (by its start), the cue verbs whose
+    /// result changed, and how many memos were reused.
     fn collect_events(
         &mut self,
         mut plan: Option<&mut Plan>,
-    ) -> (Vec<(usize, CueMemo)>, bool, usize) {
+    ) -> (Vec<(usize, CueMemo)>, CueChanges, usize) {
         // Only the tokens with a cue reading can be cue verbs (`is_cue`).
         let doc = self.doc;
         let cues: &[usize] = &doc.cue_tokens;
@@ -886,36 +948,36 @@ impl Attributor<'_> {
             cues.partition_point(|&i| self.doc.token_span(i).start < p.zone.end)
         });
         let mut zone_from = None;
-        // Whether the zone left the same mentions and events behind: decided at `split`.
-        let mut zone_same = None;
+        let mut changes = CueChanges::default();
         for (n, &i) in cues.iter().enumerate() {
             let span = self.doc.token_span(i);
             if n == split
                 && let Some(p) = plan.as_deref()
             {
                 let inside = &memos[zone_from.unwrap_or(memos.len())..];
-                zone_same = Some(same_cues(p, inside, &self.events));
+                changes.zone = !same_cues(p, inside, &self.events);
             }
+            let region = plan.as_deref().map(|p| p.region(span));
             let from_memo = plan.as_deref_mut().and_then(|p| {
-                let ok = match p.region(span) {
-                    Region::Before => true,
-                    Region::Inside => {
-                        zone_from.get_or_insert(memos.len());
-                        false
-                    }
-                    Region::After => zone_same == Some(true),
-                };
-                match p.cue(span.start).filter(|_| ok)? {
+                if region == Some(Region::Inside) {
+                    zone_from.get_or_insert(memos.len());
+                    return None;
+                }
+                match p.cue(span.start)? {
                     CueMemo::NotEvent => Some((CueMemo::NotEvent, None)),
-                    CueMemo::Event {
-                        read_mentions: true,
-                        ..
-                    } if p.region(span) == Region::After && !p.zone_mentions_same => None,
                     CueMemo::Event {
                         read_events,
                         read_mentions,
+                        reads,
                         event,
                     } => {
+                        let reads = p.reads(reads);
+                        let changed = region == Some(Region::After)
+                            && ((!reads.is_none() && changes.touch(p.zone, reads))
+                                || (read_mentions && !p.zone_mentions_same));
+                        if changed {
+                            return None;
+                        }
                         let event = match event {
                             Some(e) => Some(p.take_event(e)?),
                             None => None,
@@ -923,6 +985,7 @@ impl Attributor<'_> {
                         let memo = CueMemo::Event {
                             read_events,
                             read_mentions,
+                            reads,
                             event: None,
                         };
                         Some((memo, event))
@@ -934,7 +997,16 @@ impl Attributor<'_> {
                     reused += 1;
                     e
                 }
-                None => self.cue_memo(i),
+                None => {
+                    let (entry, event) = self.cue_memo(i);
+                    if let Some(p) = plan.as_deref()
+                        && region == Some(Region::After)
+                        && !p.same_cue(span.start, &entry, event.as_ref())
+                    {
+                        changes.after.push(span.start);
+                    }
+                    (entry, event)
+                }
             };
             if let CueMemo::Event {
                 read_events,
@@ -953,15 +1025,13 @@ impl Attributor<'_> {
             }
             memos.push((span.start, entry));
         }
-        let same = match (zone_same, plan) {
-            (Some(same), _) => same,
-            (None, Some(p)) => {
-                let inside = &memos[zone_from.unwrap_or(memos.len())..];
-                same_cues(p, inside, &self.events)
-            }
-            (None, None) => false,
-        };
-        (memos, same, reused)
+        if split == cues.len()
+            && let Some(p) = plan.as_deref()
+        {
+            let inside = &memos[zone_from.unwrap_or(memos.len())..];
+            changes.zone = !same_cues(p, inside, &self.events);
+        }
+        (memos, changes, reused)
     }
 
     /// The events pass on the cue-verb token `i`: whether it is a main-clause reporting verb
@@ -972,9 +1042,11 @@ impl Attributor<'_> {
         }
         self.events_read.set(false);
         self.mentions_read.set(false);
+        self.reads.set(Reads::NONE);
         let speaker = self.explicit_speaker(i);
         let read_events = self.events_read.get();
         let read_mentions = self.mentions_read.get();
+        let reads = self.reads.get();
         let event = speaker.map(|who| {
             let written_head = self
                 .doc
@@ -994,15 +1066,18 @@ impl Attributor<'_> {
             CueMemo::Event {
                 read_events,
                 read_mentions,
+                reads,
                 event: None,
             },
             event,
         )
     }
 
-    /// True when the source events added so far (every quotation before the zone's end has
-    /// been attributed) are those the memo's run had added by the same point, up to the shift.
-    fn same_source_events(&self, p: &Plan) -> bool {
+    /// The offsets (new text) where the source events added so far (every quotation before
+    /// the zone's end has been attributed) differ from those the memo's run had added by the
+    /// same point, up to the shift: events of either run that the other lacks, both ends of
+    /// an event that changed.
+    fn changed_source_events(&self, p: &Plan) -> std::collections::BTreeSet<usize> {
         let mut old: Vec<&Event> = p
             .memo
             .quotes
@@ -1012,11 +1087,34 @@ impl Attributor<'_> {
             .collect();
         // `add_event` keeps them sorted by offset, equal offsets in the order added.
         old.sort_by_key(|e| e.at);
-        old.len() == self.source_events.len()
-            && old
-                .iter()
-                .zip(&self.source_events)
-                .all(|(o, n)| p.same_event(o, n))
+        let new = &self.source_events;
+        let mut changed = std::collections::BTreeSet::new();
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < new.len() {
+            let o = old.get(i).map(|e| (p.offset(e.at), *e));
+            match (o, new.get(j)) {
+                (Some((oa, o)), Some(n)) if oa == n.at => {
+                    if !p.same_event(o, n) {
+                        changed.insert(oa);
+                    }
+                    (i, j) = (i + 1, j + 1);
+                }
+                (Some((oa, _)), Some(n)) if oa < n.at => {
+                    changed.insert(oa);
+                    i += 1;
+                }
+                (Some((oa, _)), None) => {
+                    changed.insert(oa);
+                    i += 1;
+                }
+                (_, Some(n)) => {
+                    changed.insert(n.at);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        changed
     }
 
     /// The speaker of a verb with no written subject at byte `at` (a cue verb at token `cue`,
@@ -1180,6 +1278,8 @@ impl Attributor<'_> {
     /// [`Attributor::explicit_speaker`] of the cue verb at `ci`, from `speaker_of_cue` when
     /// the events pass kept it.
     fn cue_speaker(&self, ci: usize) -> Option<Named> {
+        let at = self.doc.token_span(ci).start;
+        self.reads.set(self.reads.get().with(at, at));
         match self.speaker_of_cue.get(&ci) {
             Some(Some(e)) => self.events.get(*e as usize).map(|e| e.who.clone()),
             Some(None) => None,

@@ -15,11 +15,15 @@
 //! paragraphs and mentions outside the core are the same up to the edit's shift; then an item
 //! outside the zone reads (a) the same as before. An item before the zone reads only earlier
 //! events and mentions, which are the same, so it is reused. An item after the zone is reused
-//! only when, in addition, the zone left the same state behind: the same cue events and the
-//! same events added by its quotations, up to the shift, and — for an item whose attribution
-//! looked up the latest mention with a head noun (the only read of mentions beyond its
-//! windows) — the same mentions. So typing inside a name re-attributes the zone and the items
-//! after it that resolved a definite phrase through the mentions, not every item after it.
+//! when, in addition, what it read of the state before it is the same: each memo records the
+//! range of offsets where its attribution read events and cue verbs' results ([`Reads`]), and
+//! the item is attributed again when an event or cue result that changed lies in that range —
+//! the zone's (when the zone left other cue events or source events behind than the memo's,
+//! up to the shift) or one of an item after the zone that was attributed again with another
+//! result. An item whose attribution looked up the latest mention with a head noun (the only
+//! read of mentions beyond its windows) is also attributed again when the zone's mentions
+//! changed. So typing inside a name re-attributes the zone and the few items after it that
+//! read what changed (the next speaker who continues, «وأضاف»), not every item after it.
 //! Everything else is attributed again. `tests/incremental.rs` checks the result against a
 //! fresh analysis.
 
@@ -56,6 +60,8 @@ pub(crate) enum CueMemo {
         /// definite phrase resolved to the latest mention with its head noun): then it is
         /// not reused after a zone whose mentions changed.
         read_mentions: bool,
+        /// The events computing its subject read.
+        reads: Reads,
         /// Index of its event in the run's events ([`AttrMemo::events`]), when it has a
         /// written subject (the event's `who`).
         event: Option<u32>,
@@ -77,6 +83,45 @@ pub(crate) struct QuoteMemo {
     /// Whether its attribution read the mentions of the whole text before it (as
     /// [`CueMemo::Event`]'s `read_mentions`).
     pub read_mentions: bool,
+    /// The events and cue-verb results its attribution read.
+    pub reads: Reads,
+}
+
+/// Where an attribution read the events (speakers introduced by cue verbs and sources) and the
+/// cue verbs' results: every offset it read lies in `lo..=hi` (bytes of the text it was made
+/// on). An item after the zone is attributed again when an event or cue result that changed
+/// lies there, and reused otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Reads {
+    pub lo: usize,
+    pub hi: usize,
+}
+
+impl Reads {
+    /// Nothing read.
+    pub const NONE: Reads = Reads {
+        lo: usize::MAX,
+        hi: 0,
+    };
+
+    /// True when nothing was read.
+    pub fn is_none(&self) -> bool {
+        self.lo > self.hi
+    }
+
+    /// These reads and `lo..=hi`.
+    pub fn with(self, lo: usize, hi: usize) -> Reads {
+        Reads {
+            lo: self.lo.min(lo),
+            hi: self.hi.max(hi),
+        }
+    }
+
+    /// True when one of `changed` (sorted offsets) lies in the range read.
+    pub fn touch(&self, changed: &[usize]) -> bool {
+        let i = changed.partition_point(|&c| c < self.lo);
+        changed.get(i).is_some_and(|&c| c <= self.hi)
+    }
 }
 
 /// The entity fields attribution reads, per entity in order.
@@ -357,6 +402,57 @@ impl Plan {
             Region::After
         } else {
             Region::Inside
+        }
+    }
+
+    /// Offset `old` of the old text in the new one; one inside the edit's changed bytes goes
+    /// to their start.
+    pub fn offset(&self, old: usize) -> usize {
+        shift(
+            old,
+            self.map.changed_old(),
+            self.map.changed_new(),
+            self.map.changed_new().start,
+        )
+    }
+
+    /// `r` (reads in the old text) in the new text, widened to the edit's changed bytes when
+    /// an end lies in them.
+    pub fn reads(&self, r: Reads) -> Reads {
+        if r.is_none() {
+            return r;
+        }
+        let (o, n) = (self.map.changed_old(), self.map.changed_new());
+        Reads {
+            lo: shift(r.lo, o, n, n.start),
+            hi: shift(r.hi, o, n, n.end),
+        }
+    }
+
+    /// True when `entry` and `event`, computed again for the cue verb at new offset `at` after
+    /// the zone, are what the memo holds for it (events compared up to the shift).
+    pub fn same_cue(&self, at: usize, entry: &CueMemo, event: Option<&Event>) -> bool {
+        match (self.cue(at), entry) {
+            (Some(CueMemo::NotEvent), CueMemo::NotEvent) => true,
+            (
+                Some(CueMemo::Event {
+                    read_events: ro,
+                    event: eo,
+                    ..
+                }),
+                CueMemo::Event {
+                    read_events: rn, ..
+                },
+            ) => {
+                let old = eo.map(|i| self.memo.events.get(i as usize).and_then(Option::as_ref));
+                ro == *rn
+                    && match (old, event) {
+                        (None, None) => true,
+                        (Some(Some(o)), Some(n)) => self.same_event(o, n),
+                        _ => false,
+                    }
+            }
+            _ => false,
         }
     }
 
