@@ -16,6 +16,11 @@
 //!   the middle paragraph, then deleted), each followed by waiting for the `publishDiagnostics`
 //!   of that version (or, for a server that sends no version, the next one for the document);
 //!   p50 and p99;
+//! - typing → diagnostics: a reporting clause with a new name and a quotation (`TYPED`, written
+//!   by us) typed one character at a time at the end of the middle paragraph, then deleted one
+//!   character at a time (`LSP_TYPING` times, default 2; 0 skips), each keystroke followed by
+//!   waiting for its `publishDiagnostics`: p50 and p99. Unlike the single letter above, these
+//!   keystrokes make and unmake names, speakers, cue verbs and quotation marks;
 //! - hover and documentSymbol: 100 requests each on the settled document, p50 and p99;
 //! - peak RSS (`VmHWM` of `/proc/PID/status`);
 //! - for qalam on 1 MB: RSS with one document open, and after opening and closing 100 such
@@ -31,7 +36,7 @@
 //! (default `target/release/qalam`), `TYPOS_LSP` (default: `typos-lsp` on `PATH`, else
 //! `/tmp/typos-root/bin/typos-lsp`), `LSP_EDITS` (default 200), `LSP_SIZES` (comma-separated
 //! labels among 20KB,112KB,1MB; default all), `LSP_CHURN` (documents opened and closed, default
-//! 100; 0 skips).
+//! 100; 0 skips), `LSP_TYPING` (default 2).
 
 mod common;
 
@@ -283,6 +288,8 @@ struct Report {
     /// `didOpen` → the full diagnostics (the first set for servers that send one).
     full_diagnostics: Duration,
     edit: Vec<Duration>,
+    /// Each keystroke of typing and deleting [`TYPED`].
+    typing: Vec<Duration>,
     hover: Vec<Duration>,
     symbols: Vec<Duration>,
     peak_rss_kb: u64,
@@ -319,7 +326,11 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, character)
 }
 
-fn run(server: &mut Server, text: &str, uri: &str, edits: usize) -> Option<Report> {
+/// What the typing measurement types (written by us): a reporting clause with a speaker's name
+/// not in the documents, a cue verb and a quotation.
+const TYPED: &str = " وقال الوزير سالم المنصوري: «سنواصل العمل مع جميع الأطراف».";
+
+fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) -> Option<Report> {
     let mut report = Report {
         start: server.start_to_init,
         ..Report::default()
@@ -355,6 +366,34 @@ fn run(server: &mut Server, text: &str, uri: &str, edits: usize) -> Option<Repor
         report
             .edit
             .push(server.wait_diagnostics(uri, version)? - sent);
+    }
+    // Typing a clause at the end of the middle paragraph, then deleting it.
+    let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
+    let (line_end, mut col) = position(text, end);
+    let mut version = 2 + edits as i64;
+    let chars: Vec<char> = TYPED.chars().collect();
+    for _ in 0..typing {
+        for (k, c) in chars.iter().chain(chars.iter().rev()).enumerate() {
+            let units = c.len_utf16();
+            let change = if k < chars.len() {
+                let pos = json!({"line": line_end, "character": col});
+                col += units;
+                json!({"range": {"start": pos, "end": pos}, "text": c.to_string()})
+            } else {
+                col -= units;
+                json!({"range": {"start": {"line": line_end, "character": col},
+                    "end": {"line": line_end, "character": col + units}}, "text": ""})
+            };
+            let sent = Instant::now();
+            server.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+            );
+            report
+                .typing
+                .push(server.wait_diagnostics(uri, version)? - sent);
+            version += 1;
+        }
     }
     // Hover on the words around the edit and a name-rich first line; document symbols.
     for k in 0..100 {
@@ -445,6 +484,7 @@ fn main() {
     let me = std::env::current_exe().expect("current exe");
     let edits = env_usize("LSP_EDITS", 200);
     let churn_n = env_usize("LSP_CHURN", 100);
+    let typing = env_usize("LSP_TYPING", 2);
     let wanted: Option<Vec<String>> = std::env::var("LSP_SIZES")
         .ok()
         .map(|s| s.split(',').map(str::to_string).collect());
@@ -455,9 +495,12 @@ fn main() {
 
     println!("qalam: {qalam}");
     println!("typos-lsp: {}", typos.as_deref().unwrap_or("(not found)"));
-    println!("edits per document: {edits}\n");
+    println!(
+        "edits per document: {edits}; typing: {typing} × {} keystrokes\n",
+        2 * TYPED.chars().count()
+    );
     let header = format!(
-        "{:<8} {:<10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "{:<8} {:<10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "doc",
         "server",
         "start ms",
@@ -469,7 +512,9 @@ fn main() {
         "hover p99",
         "sym p50",
         "sym p99",
-        "peak MB"
+        "peak MB",
+        "type p50",
+        "type p99"
     );
     println!("{header}");
     let mut rows: Vec<(String, String, Report)> = Vec::new();
@@ -490,9 +535,9 @@ fn main() {
             let Some(mut server) = Server::spawn(&name, &mut cmd, init) else {
                 continue;
             };
-            if let Some(r) = run(&mut server, &text, &uri, edits) {
+            if let Some(r) = run(&mut server, &text, &uri, edits, typing) {
                 println!(
-                    "{:<8} {:<10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.1}",
+                    "{:<8} {:<10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.1} {:>9} {:>9}",
                     label,
                     name,
                     ms(r.start),
@@ -504,7 +549,9 @@ fn main() {
                     ms(percentile(&r.hover, 99.0)),
                     ms(percentile(&r.symbols, 50.0)),
                     ms(percentile(&r.symbols, 99.0)),
-                    r.peak_rss_kb as f64 / 1024.0
+                    r.peak_rss_kb as f64 / 1024.0,
+                    ms(percentile(&r.typing, 50.0)),
+                    ms(percentile(&r.typing, 99.0)),
                 );
                 rows.push((label.to_string(), name.clone(), r));
             }
@@ -536,11 +583,13 @@ fn main() {
             if let Some(o) = get(other) {
                 let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
                 println!(
-                    "{:<8} vs {:<10} edit p50 ×{:.1}  edit p99 ×{:.1}  first diagnostics ×{:.1}  full diagnostics ×{:.1}  start ×{:.2}",
+                    "{:<8} vs {:<10} edit p50 ×{:.1}  edit p99 ×{:.1}  typing p50 ×{:.1}  typing p99 ×{:.1}  first diagnostics ×{:.1}  full diagnostics ×{:.1}  start ×{:.2}",
                     label,
                     other,
                     ratio(percentile(&q.edit, 50.0), percentile(&o.edit, 50.0)),
                     ratio(percentile(&q.edit, 99.0), percentile(&o.edit, 99.0)),
+                    ratio(percentile(&q.typing, 50.0), percentile(&o.typing, 50.0)),
+                    ratio(percentile(&q.typing, 99.0), percentile(&o.typing, 99.0)),
                     ratio(q.first_diagnostics, o.first_diagnostics),
                     ratio(q.full_diagnostics, o.full_diagnostics),
                     ratio(q.start, o.start),
