@@ -630,6 +630,45 @@ fn a_quotation_added_mid_document_keeps_the_later_attributions() {
     );
 }
 
+/// A clause naming a new speaker, written in the middle of a long document, adds an entity
+/// and renumbers every entity first named after it (`e12` becomes `e13`…): the quotations
+/// outside the edit's zone keep their attribution with the new ids, and the result equals a
+/// fresh analysis.
+#[test]
+fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
+    let mut text = all_articles();
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    let middle = (text.len() / 2..)
+        .find(|&i| text.is_char_boundary(i))
+        .expect("a char boundary");
+    let at = middle + text[middle..].find('\n').expect("a line break");
+    text.insert_str(
+        at,
+        " وقال الوزير سالم المنصوري: «سنواصل العمل مع جميع الأطراف».",
+    );
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    assert_eq!(a.entities.len(), first.entities.len() + 1);
+    let new = a
+        .entities
+        .iter()
+        .position(|e| e.name == "سالم المنصوري")
+        .expect("the new speaker");
+    assert!(
+        new + 5 < a.entities.len(),
+        "entities named after it are renumbered"
+    );
+    let stats = inc.last_quote_reuse();
+    assert!(
+        stats.quotes_reused * 10 >= stats.quotes * 8,
+        "{} of {} quotation attributions reused",
+        stats.quotes_reused,
+        stats.quotes
+    );
+}
+
 /// The merge of entities is reused after an edit that leaves every mention and role as it was
 /// but for its position (a doubled space, a letter typed into an ordinary word) and redone
 /// after one that adds a name; every result equals a fresh analysis.

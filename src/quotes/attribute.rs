@@ -346,8 +346,8 @@ pub(crate) fn attribute(
         None => (None, None),
     };
     let (keys, heads) = match &planned {
-        Some(p) => (p.memo.entities.clone(), p.memo.entity_heads.clone()),
-        None => (
+        Some(p) if p.same_entities() => (p.memo.entities.clone(), p.memo.entity_heads.clone()),
+        _ => (
             memo::entity_keys(doc.entities),
             Arc::new(entity_heads(doc.entities)),
         ),

@@ -11,9 +11,12 @@
 //! the same head noun. The *core* is the changed bytes widened by every quotation or quoted name
 //! (old or new) that touches them; the *zone* is the core widened to whole paragraphs and then
 //! by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side. The
-//! plan exists only when the entities (b) are the same, and the quotation spans, quoted names,
-//! paragraphs and mentions outside the core are the same up to the edit's shift; then an item
-//! outside the zone reads (a) the same as before. An item before the zone reads only earlier
+//! plan exists only when the quotation spans, quoted names, paragraphs and mentions outside the
+//! core are the same up to the edit's shift, and the entities (b) are the same up to those the
+//! edit added or removed: every mention outside the core belongs to an entity with the same
+//! name, kind and roles as before, whose id may have changed (entities are numbered in order of
+//! first mention, so a name written mid-document renumbers those after it; reused attributions
+//! and events take the new ids). Then an item outside the zone reads (a) the same as before. An item before the zone reads only earlier
 //! events and mentions, which are the same, so it is reused. An item after the zone is reused
 //! when, in addition, what it read of the state before it is the same: each memo records the
 //! range of offsets where its attribution read events and cue verbs' results ([`Reads`]), and
@@ -135,8 +138,35 @@ pub(crate) struct EntityKey {
 
 impl EntityKey {
     fn same(&self, e: &Entity) -> bool {
-        self.id == e.id && self.name == e.name && self.kind == e.kind && self.roles == e.roles
+        self.id == e.id && self.same_but_id(e)
     }
+
+    /// The same name, kind and roles (the id may differ: entities are numbered in order of
+    /// first mention, so a name written earlier renumbers those after it).
+    fn same_but_id(&self, e: &Entity) -> bool {
+        self.name == e.name && self.kind == e.kind && self.roles == e.roles
+    }
+}
+
+/// How far ahead in the new entities a memo's entity is looked for ([`match_entities`]): an
+/// edit adds or removes a few entities (those whose mentions all lie in the changed text).
+const ENTITY_LOOKAHEAD: usize = 8;
+
+/// For each of the memo's entities `old`, the index of the same entity among `new` (the same
+/// name, kind and roles), matched in order, each looked for among the next
+/// [`ENTITY_LOOKAHEAD`] new entities after the last match; `None` for one not found (removed,
+/// or renamed). The plan then requires every mention outside the core to belong to matched
+/// entities, so an unmatched entity can only be one of the edit's.
+fn match_entities(old: &[EntityKey], new: &[Entity]) -> Vec<Option<usize>> {
+    let mut j = 0;
+    old.iter()
+        .map(|k| {
+            let end = (j + ENTITY_LOOKAHEAD).min(new.len());
+            let found = (j..end).find(|&n| k.same_but_id(&new[n]))?;
+            j = found + 1;
+            Some(found)
+        })
+        .collect()
 }
 
 /// The keys of `entities`.
@@ -216,6 +246,10 @@ pub(crate) struct Plan {
     pub old_zone: Span,
     /// The mentions inside the zone are the same up to the shift.
     pub zone_mentions_same: bool,
+    /// When the entities differ from the memo's (some added or removed, the others
+    /// renumbered): each old entity id's new id, for the ids written in reused attributions
+    /// and events. `None` when they are the same entities with the same ids.
+    ids: Option<FxHashMap<String, Arc<str>>>,
     /// Where the last look-ups in `memo.cues` and `memo.quotes` ended ([`Plan::cue`],
     /// [`Plan::quote`]): callers look items up in text order, so each search starts there.
     cue_cursor: std::cell::Cell<usize>,
@@ -287,15 +321,23 @@ impl Plan {
         if !delta_ok || ch_old.end > memo.text_len || ch_new.end > doc.text.len() {
             return Err(Box::new(memo));
         }
-        if memo.entities.len() != doc.entities.len()
-            || !memo
+        let same_entities = memo.entities.len() == doc.entities.len()
+            && memo
                 .entities
                 .iter()
                 .zip(doc.entities)
-                .all(|(k, e)| k.same(e))
-        {
-            return Err(Box::new(memo));
-        }
+                .all(|(k, e)| k.same(e));
+        // Old entity index → new index (checked on every mention outside the core below).
+        let entity_map = (!same_entities).then(|| match_entities(&memo.entities, doc.entities));
+        let ids = entity_map.as_ref().map(|m| {
+            memo.entities
+                .iter()
+                .zip(m)
+                .filter_map(|(k, n)| {
+                    Some((k.id.clone(), Arc::from(doc.entities[(*n)?].id.as_str())))
+                })
+                .collect::<FxHashMap<String, Arc<str>>>()
+        });
         // The core (new offsets): the changed bytes and every span touching them, old or new.
         let touches = |s: &Span, ch: Span| s.start <= ch.end && s.end >= ch.start;
         let (mut ca, mut cb) = (ch_new.start, ch_new.end);
@@ -364,8 +406,12 @@ impl Plan {
         );
         // Mentions: the same outside the core's paragraphs (else nothing is reused); inside
         // them, the same for the items after the zone to be reused.
+        let same_entity = |new: usize, old: usize| match &entity_map {
+            None => new == old,
+            Some(m) => m.get(old).copied().flatten() == Some(new),
+        };
         let same_mention = |new: &MentionRef, old: &MentionRef| {
-            new.entity == old.entity && map.old_to_new(old.span) == Some(new.span)
+            same_entity(new.entity, old.entity) && map.old_to_new(old.span) == Some(new.span)
         };
         let split = |ms: &[MentionRef], z: Span| {
             let a = ms.partition_point(|m| m.span.start < z.start);
@@ -389,6 +435,7 @@ impl Plan {
             zone,
             old_zone,
             zone_mentions_same: inside_same,
+            ids,
             cue_cursor: Default::default(),
             quote_cursor: Default::default(),
         })
@@ -464,12 +511,27 @@ impl Plan {
         cues.get(i).filter(|(x, _)| *x == old).map(|(_, c)| *c)
     }
 
+    /// True when the entities are the memo's, with the same ids.
+    pub fn same_entities(&self) -> bool {
+        self.ids.is_none()
+    }
+
+    /// The new id of the entity with old id `id` (`Some(None)` for no entity); `None` when
+    /// that entity is not among the new ones.
+    fn entity(&self, id: &Option<Arc<str>>) -> Option<Option<Arc<str>>> {
+        match (&self.ids, id) {
+            (None, _) | (_, None) => Some(id.clone()),
+            (Some(ids), Some(old)) => Some(Some(ids.get(old.as_ref())?.clone())),
+        }
+    }
+
     /// The old run's event `i`, moved out of the memo and into the new text; `None` when it
     /// has no image there (or was taken already).
     pub fn take_event(&mut self, i: u32) -> Option<Event> {
         let mut e = self.memo.events.get_mut(i as usize)?.take()?;
         e.at = self.map.old_to_new_at(e.at)?;
         e.who.span = self.map.old_to_new(e.who.span)?;
+        e.who.entity = self.entity(&e.who.entity)?;
         Some(e)
     }
 
@@ -478,7 +540,7 @@ impl Plan {
         self.map.old_to_new_at(old.at) == Some(new.at)
             && self.map.old_to_new(old.who.span) == Some(new.who.span)
             && old.who.name == new.who.name
-            && old.who.entity == new.who.entity
+            && self.entity(&old.who.entity).as_ref() == Some(&new.who.entity)
             && old.written_head == new.written_head
             && old.feminine == new.feminine
             && old.who_head == new.who_head
@@ -509,7 +571,7 @@ impl Plan {
     pub fn named(&self, n: &Named) -> Option<Named> {
         Some(Named {
             name: n.name.clone(),
-            entity: n.entity.clone(),
+            entity: self.entity(&n.entity)?,
             span: self.span(n.span)?,
         })
     }
@@ -531,7 +593,7 @@ impl Plan {
             speaker: match &a.speaker {
                 Some(s) => Some(Speaker {
                     name: s.name.clone(),
-                    entity: s.entity.clone(),
+                    entity: self.entity(&s.entity)?,
                     span: self.span(s.span)?,
                 }),
                 None => None,
@@ -545,7 +607,7 @@ impl Plan {
             source: match &a.source {
                 Some(s) => Some(Source {
                     name: s.name.clone(),
-                    entity: s.entity.clone(),
+                    entity: self.entity(&s.entity)?,
                     span: self.span(s.span)?,
                 }),
                 None => None,
