@@ -669,6 +669,47 @@ fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
     );
 }
 
+/// A person named in an early article, named again mid-document after a title, gains a role:
+/// the quotations that resolved a definite phrase (which read the roles) are attributed again,
+/// the others keep their attribution, and the result equals a fresh analysis.
+#[test]
+fn a_title_added_to_a_name_keeps_the_other_attributions() {
+    let mut text = all_articles();
+    let extra = shipped();
+    let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+    let first = inc.analyze(&text);
+    let middle = text.len() / 2;
+    // A person with a two-word name and no role, named before the middle: named again after
+    // it, with a title.
+    let entity = first
+        .entities
+        .iter()
+        .filter(|e| e.kind == qalam::entities::EntityKind::Person && e.roles.is_empty())
+        .find(|e| e.name.contains(' ') && e.mentions.iter().all(|m| m.span.start < middle))
+        .expect("a person named before the middle");
+    let middle = (middle..).find(|&i| text.is_char_boundary(i)).unwrap();
+    let at = middle + text[middle..].find('\n').expect("a line break");
+    text.insert_str(
+        at,
+        &format!(" والتقى وزير الخارجية {} بالوفد.", entity.name),
+    );
+    let a = inc.analyze(&text);
+    assert_eq!(a, analyze_staged(&text, &extra));
+    let same = a
+        .entities
+        .iter()
+        .find(|e| e.name == entity.name)
+        .expect("the same person");
+    assert_eq!(same.roles, vec!["وزير الخارجية".to_string()]);
+    let stats = inc.last_quote_reuse();
+    assert!(
+        stats.quotes_reused * 10 >= stats.quotes * 7,
+        "{} of {} quotation attributions reused",
+        stats.quotes_reused,
+        stats.quotes
+    );
+}
+
 /// The merge of entities is reused after an edit that leaves every mention and role as it was
 /// but for its position (a doubled space, a letter typed into an ordinary word) and redone
 /// after one that adds a name; every result equals a fresh analysis.

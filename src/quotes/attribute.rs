@@ -307,18 +307,18 @@ fn token_bit(bits: &[u64], i: usize) -> bool {
 }
 
 /// The cue verbs whose result (main-clause verb or not, its event) differs from the memo's
-/// run: all of the zone's when the zone's cue events differ, and those after the zone that
-/// were attributed again with another result (their offsets, new text, ascending).
+/// run: all of the zone's when the zone's cue events differ, and those outside the zone that
+/// were computed again with another result (their offsets, new text, ascending).
 #[derive(Default)]
 struct CueChanges {
     zone: bool,
-    after: Vec<usize>,
+    at: Vec<usize>,
 }
 
 impl CueChanges {
     /// True when `reads` (new text) include a changed cue verb: `zone` is the plan's zone.
     fn touch(&self, zone: Span, reads: Reads) -> bool {
-        (self.zone && reads.lo < zone.end && reads.hi >= zone.start) || reads.touch(&self.after)
+        (self.zone && reads.lo < zone.end && reads.hi >= zone.start) || reads.touch(&self.at)
     }
 }
 
@@ -432,35 +432,34 @@ pub(crate) fn attribute(
     // Offsets (new text) of the source events that differ from the memo's run: the zone's,
     // filled at the first quotation after the zone, then those of quotations after it that
     // were attributed again with other events.
-    let mut source_changes: Option<std::collections::BTreeSet<usize>> = None;
+    let mut source_changes: std::collections::BTreeSet<usize> = Default::default();
+    let mut zone_sources_compared = false;
     for (k, q) in speech.iter().enumerate() {
         let para = a.para_of(q.open.start);
         let region = plan.map(|p| p.region(q.span));
         if let Some(p) = plan
             && region == Some(Region::After)
-            && source_changes.is_none()
+            && !zone_sources_compared
         {
-            source_changes = Some(a.changed_source_events(p));
+            source_changes.extend(a.changed_source_events(p));
+            zone_sources_compared = true;
         }
         let reusable = plan.and_then(|p| {
             let depends = redone_paras.contains(&para.start)
                 || a.speech_containing(q.span).any(|s| redone.contains(s));
             let m = olds[k].filter(|_| region != Some(Region::Inside) && !depends)?;
-            if region == Some(Region::After) {
-                // Attributed again when what it read before it changed: events or cue
-                // results in the range it read, or the mentions for a look-up by head noun.
-                let r = p.reads(m.reads);
-                let source_changed = |r: Reads| {
-                    source_changes
-                        .as_ref()
-                        .is_some_and(|c| c.range(r.lo..=r.hi).next().is_some())
-                };
-                let read_changed =
-                    !r.is_none() && (cue_changes.touch(p.zone, r) || source_changed(r));
-                let changed = read_changed || (m.read_mentions && !p.zone_mentions_same);
-                if changed {
-                    return None;
-                }
+            // Attributed again when what it read changed: events or cue results in the range
+            // it read, the entities' roles for a definite phrase, or — after the zone — the
+            // mentions for a look-up by head noun.
+            let r = p.reads(m.reads);
+            let read_changed = !r.is_none()
+                && (cue_changes.touch(p.zone, r)
+                    || source_changes.range(r.lo..=r.hi).next().is_some());
+            let changed = read_changed
+                || (r.roles && p.roles_changed)
+                || (region == Some(Region::After) && m.read_mentions && !p.zone_mentions_same);
+            if changed {
+                return None;
             }
             let added: Option<Vec<Event>> = m.added.iter().map(|e| p.event(e)).collect();
             Some((
@@ -514,15 +513,17 @@ pub(crate) fn attribute(
             a.not_the_quoting_speaker(&mut attr, &out[j], speech[j].content);
         }
         let added = std::mem::take(&mut a.added);
-        if let (Some(p), Some(Region::After), Some(changes)) = (plan, region, &mut source_changes) {
+        if let Some(p) = plan
+            && region != Some(Region::Inside)
+        {
             // Another result than the memo's: later quotations that read these events are
             // attributed again.
             let old = olds[k].map_or(&[][..], |m| m.added.as_slice());
             let same =
                 old.len() == added.len() && old.iter().zip(&added).all(|(o, n)| p.same_event(o, n));
             if !same {
-                changes.extend(added.iter().map(|e| e.at));
-                changes.extend(old.iter().map(|e| p.offset(e.at)));
+                source_changes.extend(added.iter().map(|e| e.at));
+                source_changes.extend(old.iter().map(|e| p.offset(e.at)));
             }
         }
         quote_memos.push(QuoteMemo {
@@ -972,9 +973,11 @@ impl Attributor<'_> {
                         event,
                     } => {
                         let reads = p.reads(reads);
-                        let changed = region == Some(Region::After)
-                            && ((!reads.is_none() && changes.touch(p.zone, reads))
-                                || (read_mentions && !p.zone_mentions_same));
+                        let changed = (!reads.is_none() && changes.touch(p.zone, reads))
+                            || (reads.roles && p.roles_changed)
+                            || (region == Some(Region::After)
+                                && read_mentions
+                                && !p.zone_mentions_same);
                         if changed {
                             return None;
                         }
@@ -1000,10 +1003,10 @@ impl Attributor<'_> {
                 None => {
                     let (entry, event) = self.cue_memo(i);
                     if let Some(p) = plan.as_deref()
-                        && region == Some(Region::After)
+                        && region != Some(Region::Inside)
                         && !p.same_cue(span.start, &entry, event.as_ref())
                     {
-                        changes.after.push(span.start);
+                        changes.at.push(span.start);
                     }
                     (entry, event)
                 }
@@ -1165,6 +1168,11 @@ impl Attributor<'_> {
     /// back: to an earlier speaker or entity whose name or role has the same head noun, or —
     /// for a document noun (البيان) — to the previous speaker. The range stays the words written.
     fn resolve_definite(&self, named: Named, at: usize) -> Named {
+        // Reads the entities' heads (names and roles) and, for modifiers, their roles.
+        self.reads.set(Reads {
+            roles: true,
+            ..self.reads.get()
+        });
         let words: Vec<String> = named.name.split_whitespace().map(fold_str).collect();
         let Some(head) = words.first().and_then(|w| w.strip_prefix("ال")) else {
             return named;

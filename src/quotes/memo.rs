@@ -14,10 +14,15 @@
 //! plan exists only when the quotation spans, quoted names, paragraphs and mentions outside the
 //! core are the same up to the edit's shift, and the entities (b) are the same up to those the
 //! edit added or removed: every mention outside the core belongs to an entity with the same
-//! name, kind and roles as before, whose id may have changed (entities are numbered in order of
-//! first mention, so a name written mid-document renumbers those after it; reused attributions
-//! and events take the new ids). Then an item outside the zone reads (a) the same as before. An item before the zone reads only earlier
-//! events and mentions, which are the same, so it is reused. An item after the zone is reused
+//! name and kind as before, whose id may have changed (entities are numbered in order of first
+//! mention, so a name written mid-document renumbers those after it; reused attributions and
+//! events take the new ids) and whose roles may have changed (a title written before one of its
+//! mentions: then every item that read the roles — to resolve a definite phrase — is attributed
+//! again, before the zone too, and what it leaves changed is handled as below). Then an item
+//! outside the zone reads (a) the same as before. An item before the zone reads only earlier
+//! events and mentions, which are the same, so it is reused (unless it read the roles and they
+//! changed, or it read an event or cue result that a redone item before it changed). An item
+//! after the zone is reused
 //! when, in addition, what it read of the state before it is the same: each memo records the
 //! range of offsets where its attribution read events and cue verbs' results ([`Reads`]), and
 //! the item is attributed again when an event or cue result that changed lies in that range —
@@ -90,14 +95,16 @@ pub(crate) struct QuoteMemo {
     pub reads: Reads,
 }
 
-/// Where an attribution read the events (speakers introduced by cue verbs and sources) and the
-/// cue verbs' results: every offset it read lies in `lo..=hi` (bytes of the text it was made
-/// on). An item after the zone is attributed again when an event or cue result that changed
-/// lies there, and reused otherwise.
+/// What an attribution read beyond its windows: the events (speakers introduced by cue verbs
+/// and sources) and the cue verbs' results, every offset of which lies in `lo..=hi` (bytes of
+/// the text it was made on), and — `roles` — the entities' head nouns and roles (to resolve a
+/// definite phrase). An item outside the zone is attributed again when an event or cue result
+/// that changed lies in its range, or when it read the roles and an entity's roles changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Reads {
     pub lo: usize,
     pub hi: usize,
+    pub roles: bool,
 }
 
 impl Reads {
@@ -105,9 +112,10 @@ impl Reads {
     pub const NONE: Reads = Reads {
         lo: usize::MAX,
         hi: 0,
+        roles: false,
     };
 
-    /// True when nothing was read.
+    /// True when no event or cue result was read.
     pub fn is_none(&self) -> bool {
         self.lo > self.hi
     }
@@ -117,6 +125,7 @@ impl Reads {
         Reads {
             lo: self.lo.min(lo),
             hi: self.hi.max(hi),
+            roles: self.roles,
         }
     }
 
@@ -144,7 +153,13 @@ impl EntityKey {
     /// The same name, kind and roles (the id may differ: entities are numbered in order of
     /// first mention, so a name written earlier renumbers those after it).
     fn same_but_id(&self, e: &Entity) -> bool {
-        self.name == e.name && self.kind == e.kind && self.roles == e.roles
+        self.same_name_and_kind(e) && self.roles == e.roles
+    }
+
+    /// The same name and kind (the roles may differ: a title written before one of its
+    /// mentions adds one).
+    fn same_name_and_kind(&self, e: &Entity) -> bool {
+        self.name == e.name && self.kind == e.kind
     }
 }
 
@@ -153,7 +168,7 @@ impl EntityKey {
 const ENTITY_LOOKAHEAD: usize = 8;
 
 /// For each of the memo's entities `old`, the index of the same entity among `new` (the same
-/// name, kind and roles), matched in order, each looked for among the next
+/// name and kind; its roles may have changed), matched in order, each looked for among the next
 /// [`ENTITY_LOOKAHEAD`] new entities after the last match; `None` for one not found (removed,
 /// or renamed). The plan then requires every mention outside the core to belong to matched
 /// entities, so an unmatched entity can only be one of the edit's.
@@ -162,7 +177,7 @@ fn match_entities(old: &[EntityKey], new: &[Entity]) -> Vec<Option<usize>> {
     old.iter()
         .map(|k| {
             let end = (j + ENTITY_LOOKAHEAD).min(new.len());
-            let found = (j..end).find(|&n| k.same_but_id(&new[n]))?;
+            let found = (j..end).find(|&n| k.same_name_and_kind(&new[n]))?;
             j = found + 1;
             Some(found)
         })
@@ -250,6 +265,9 @@ pub(crate) struct Plan {
     /// renumbered): each old entity id's new id, for the ids written in reused attributions
     /// and events. `None` when they are the same entities with the same ids.
     ids: Option<FxHashMap<String, Arc<str>>>,
+    /// Some entity kept (matched by name and kind) has other roles than before: the items
+    /// that read the roles ([`Reads::roles`]) are attributed again, wherever they lie.
+    pub roles_changed: bool,
     /// Where the last look-ups in `memo.cues` and `memo.quotes` ended ([`Plan::cue`],
     /// [`Plan::quote`]): callers look items up in text order, so each search starts there.
     cue_cursor: std::cell::Cell<usize>,
@@ -329,6 +347,11 @@ impl Plan {
                 .all(|(k, e)| k.same(e));
         // Old entity index → new index (checked on every mention outside the core below).
         let entity_map = (!same_entities).then(|| match_entities(&memo.entities, doc.entities));
+        let roles_changed = entity_map.as_ref().is_some_and(|m| {
+            m.iter()
+                .zip(memo.entities.iter())
+                .any(|(n, k)| n.is_some_and(|n| k.roles != doc.entities[n].roles))
+        });
         let ids = entity_map.as_ref().map(|m| {
             memo.entities
                 .iter()
@@ -436,6 +459,7 @@ impl Plan {
             old_zone,
             zone_mentions_same: inside_same,
             ids,
+            roles_changed,
             cue_cursor: Default::default(),
             quote_cursor: Default::default(),
         })
@@ -473,6 +497,7 @@ impl Plan {
         Reads {
             lo: shift(r.lo, o, n, n.start),
             hi: shift(r.hi, o, n, n.end),
+            roles: r.roles,
         }
     }
 
