@@ -173,6 +173,19 @@ proptest! {
     }
 }
 
+/// Asserts that the last analysis of `inc` had 40 quotations or more and took at least
+/// `tenths` tenths of their attributions from the analysis before it.
+fn assert_reused(inc: &IncrementalAnalyzer, tenths: usize) {
+    let stats = inc.last_quote_reuse();
+    assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
+    assert!(
+        stats.quotes_reused * 10 >= stats.quotes * tenths,
+        "{} of {} quotation attributions reused",
+        stats.quotes_reused,
+        stats.quotes
+    );
+}
+
 /// `arts` on one line, joined by spaces, repeated to at least `bytes` (each repetition with
 /// its own number, so that the sentences are not all repeats): a text pasted without line
 /// breaks, which the analysis cuts into blocks (`segment::blocks`).
@@ -472,18 +485,7 @@ fn large_text_two_thread_path_equals_the_one_shot_functions() {
 /// from the edit keep their attribution from the previous analysis.
 #[test]
 fn attribution_reused_across_edits_equals_fresh() {
-    let dir = format!("{}/eval/docs", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("eval/docs")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".txt"))
-        .collect();
-    names.sort();
-    let mut text = String::new();
-    for n in &names {
-        text.push_str(&std::fs::read_to_string(format!("{dir}/{n}")).expect("article"));
-        text.push_str("\n\n");
-    }
+    let mut text = all_articles();
     let extra = shipped();
     let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
     let first = inc.analyze(&text);
@@ -539,18 +541,7 @@ fn attribution_reused_across_edits_equals_fresh() {
 /// the result equals a fresh analysis.
 #[test]
 fn a_letter_typed_into_a_place_name_keeps_the_later_attributions() {
-    let dir = format!("{}/eval/docs", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("eval/docs")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".txt"))
-        .collect();
-    names.sort();
-    let mut text = String::new();
-    for n in &names {
-        text.push_str(&std::fs::read_to_string(format!("{dir}/{n}")).expect("article"));
-        text.push_str("\n\n");
-    }
+    let mut text = all_articles();
     let extra = shipped();
     let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
     let first = inc.analyze(&text);
@@ -578,14 +569,7 @@ fn a_letter_typed_into_a_place_name_keeps_the_later_attributions() {
     text.insert(at, 'ن');
     let a = inc.analyze(&text);
     assert_eq!(a, analyze_staged(&text, &extra));
-    let stats = inc.last_quote_reuse();
-    assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
-    assert!(
-        stats.quotes_reused * 10 >= stats.quotes * 9,
-        "{} of {} quotation attributions reused",
-        stats.quotes_reused,
-        stats.quotes
-    );
+    assert_reused(&inc, 9);
 }
 
 /// A quotation added in the middle of a long document with a cue verb of its own (وأضاف:
@@ -620,14 +604,7 @@ fn a_quotation_added_mid_document_keeps_the_later_attributions() {
         added.speaker.as_ref().map(|s| &s.name),
         quote.speaker.as_ref().map(|s| &s.name)
     );
-    let stats = inc.last_quote_reuse();
-    assert!(stats.quotes >= 40, "{} quotations", stats.quotes);
-    assert!(
-        stats.quotes_reused * 10 >= stats.quotes * 8,
-        "{} of {} quotation attributions reused",
-        stats.quotes_reused,
-        stats.quotes
-    );
+    assert_reused(&inc, 8);
 }
 
 /// A clause naming a new speaker, written in the middle of a long document, adds an entity
@@ -660,13 +637,7 @@ fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
         new + 5 < a.entities.len(),
         "entities named after it are renumbered"
     );
-    let stats = inc.last_quote_reuse();
-    assert!(
-        stats.quotes_reused * 10 >= stats.quotes * 8,
-        "{} of {} quotation attributions reused",
-        stats.quotes_reused,
-        stats.quotes
-    );
+    assert_reused(&inc, 8);
 }
 
 /// A person named in an early article, named again mid-document after a title, gains a role:
@@ -701,13 +672,7 @@ fn a_title_added_to_a_name_keeps_the_other_attributions() {
         .find(|e| e.name == entity.name)
         .expect("the same person");
     assert_eq!(same.roles, vec!["وزير الخارجية".to_string()]);
-    let stats = inc.last_quote_reuse();
-    assert!(
-        stats.quotes_reused * 10 >= stats.quotes * 7,
-        "{} of {} quotation attributions reused",
-        stats.quotes_reused,
-        stats.quotes
-    );
+    assert_reused(&inc, 7);
 }
 
 /// The merge of entities is reused after an edit that leaves every mention and role as it was
