@@ -230,6 +230,40 @@ proptest! {
     }
 }
 
+/// A long line whose sentences open with quotation marks and dashes and end with Latin
+/// question marks, or whose next sentence starts with a Latin comma: cut into blocks, its
+/// analysis still gives the one-shot quotations and diagnostics of the whole text
+/// (`latin-punctuation` reads the nearest words across a sentence end).
+#[test]
+fn long_line_edges_give_the_one_shot_diagnostics() {
+    let plain = one_line(&articles(), 3 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+    let mut text = String::new();
+    for (k, sentence) in plain.split(". ").enumerate() {
+        text.push_str(sentence);
+        text.push_str(match k % 6 {
+            0 => "? ",
+            1 => ". «",
+            2 => ". - ",
+            3 => ". , ",
+            4 => "? Why? ",
+            _ => ". ",
+        });
+    }
+    assert!(qalam::text::segment::blocks(&text).len() >= 3);
+    let a = analyze_staged(&text, &shipped());
+    let tokens = a.tokens.to_vec();
+    assert!(
+        a.diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "latin-punctuation")
+    );
+    assert_eq!(a.quotes, qalam::quotes::scan(&text, &tokens, &a.entities));
+    assert_eq!(
+        a.diagnostics,
+        qalam::diagnostics::check(&text, &tokens, &a.entities, &a.quotes)
+    );
+}
+
 /// A keystroke in a text with no line break recomputes the paragraph stage of one block, not
 /// of the whole text (before blocks: the whole line, ≈ 70 ms of CPU per keystroke at 200 KB).
 #[test]

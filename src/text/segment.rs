@@ -155,7 +155,9 @@ const CUT_ODDS: u64 = 16;
 /// content-defined chunking of rsync and LBFS — Muthitacharoen, Chen and Mazières, "A
 /// low-bandwidth network file system", SOSP 2001 — with sentences for windows), at least
 /// [`MIN_BLOCK_BYTES`] into the block, or after the first sentence end past [`MAX_BLOCK_BYTES`];
-/// and only where the next sentence starts with a letter or digit. So the cuts depend on the
+/// but not where a Latin `,` `;` or `?` lies between the last letter before the cut and the
+/// first letter after it (`latin-punctuation` reads the nearest words on both sides). A line
+/// with no sentence end (no `. ! ? ؟ …` followed by white space) is one block. So the cuts depend on the
 /// sentences around them, not on their offsets: an edit moves the cuts of its own block at
 /// most, and the blocks after it are the same texts as before, which the analysis's cache
 /// finds again. No token crosses a cut (cuts fall in white space between sentences), so the
@@ -179,12 +181,7 @@ pub fn blocks(text: &str) -> Vec<Span> {
             let len = s.end - start;
             let cut = len >= MAX_BLOCK_BYTES
                 || (len >= MIN_BLOCK_BYTES && fnv1a(sentence.as_bytes()) % CUT_ODDS == 0);
-            let starts_a_word = next
-                .slice(text)
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            if cut && starts_a_word {
+            if cut && no_latin_mark_between(sentence, next.slice(text)) {
                 out.push(Span::new(start, s.end));
                 start = next.start;
             }
@@ -192,6 +189,20 @@ pub fn blocks(text: &str) -> Vec<Span> {
         out.push(Span::new(start, para.end));
     }
     out
+}
+
+/// True when no Latin comma, semicolon or question mark lies between the last letter of
+/// `sentence` and the first letter of `next`: `latin-punctuation` judges such a mark by the
+/// nearest words on both sides (`diagnostics::punctuation`), which a cut there would put in
+/// two blocks.
+fn no_latin_mark_between(sentence: &str, next: &str) -> bool {
+    let tail = sentence
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let head = next.find(char::is_alphabetic).unwrap_or(next.len());
+    !sentence[tail..].contains([',', ';', '?']) && !next[..head].contains([',', ';', '?'])
 }
 
 /// The 64-bit FNV-1a hash of `bytes` (Fowler, Noll and Vo; the parameters of
@@ -303,9 +314,8 @@ mod tests {
             assert!(ends.contains(&b.end), "block {k} ends inside a sentence");
             if k + 1 < cut.len() {
                 assert!(b.len() >= MIN_BLOCK_BYTES, "block {k}: {} bytes", b.len());
-                // Only white space between blocks, and the next starts a word.
+                // Only white space between blocks.
                 assert!(text[b.end..cut[k + 1].start].trim().is_empty());
-                assert!(text[cut[k + 1].start..].starts_with(char::is_alphanumeric));
             }
         }
         // No token crosses a cut: the blocks' tokens are the line's.
@@ -320,6 +330,27 @@ mod tests {
             .flat_map(|b| spans(crate::text::token::tokenize(b.slice(&text)), b.start))
             .collect();
         assert_eq!(parts, whole);
+    }
+
+    /// Sentences that open with a quotation mark or a dash are cut between like any others; a
+    /// Latin question mark at a sentence's end keeps the cut away from it.
+    #[test]
+    fn quotation_openings_are_cut_before_latin_marks_are_not() {
+        let quoted = articles(" ")
+            .split(". ")
+            .map(|s| format!("«{s}»."))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let bs = blocks(&quoted);
+        assert!(bs.len() >= 3, "{} blocks", bs.len());
+        assert!(bs[1..].iter().all(|b| quoted[b.start..].starts_with('«')));
+        let asked = articles(" ").replace(". ", "? ");
+        assert!(asked.len() > 2 * LONG_PARAGRAPH_BYTES);
+        assert_eq!(blocks(&asked).len(), 1);
+        assert!(no_latin_mark_between("قال: «نعم».", "ثم غادر"));
+        assert!(!no_latin_mark_between("What?", "قال"));
+        assert!(!no_latin_mark_between("انتهى.", ", ثم"));
+        assert!(no_latin_mark_between("في 2024.", "«وقال»"));
     }
 
     /// The cuts depend on the sentences, not on offsets: a letter typed into the first block
