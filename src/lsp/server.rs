@@ -329,7 +329,7 @@ impl Backend {
                 return;
             }
             let Some(analyzed) = snapshot.analysis(&inner.analyzer).await else {
-                return; // the analysis panicked (logged); publish nothing
+                return; // panicked (logged) or superseded by a newer revision: publish nothing
             };
             let session = this.session();
             let filter = this.configuration().settings.diagnostics.clone();

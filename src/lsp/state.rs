@@ -12,7 +12,10 @@
 //! document also owns an [`IncrementalAnalyzer`]: every snapshot of the document analyses its
 //! text through it, so an edit redoes only the paragraphs it touched (same result as a fresh
 //! analysis: `tests/incremental.rs`). The cache is dropped with the document on `didClose`, and
-//! emptied when an analysis panics (the next one starts from scratch).
+//! emptied when an analysis panics (the next one starts from scratch). An analysis whose turn at
+//! the analyser comes after a newer revision of its document was made is skipped: when analyses
+//! take longer than the time between keystrokes, the server analyses the newest text next rather
+//! than every revision in turn.
 //!
 //! Locking: [`Documents`] is a `std::sync::Mutex`, held only for synchronous map operations,
 //! never across an `.await`. A document's analyser is a `std::sync::Mutex` held by the one
@@ -128,6 +131,9 @@ type Cache = Arc<DocCache>;
 #[derive(Debug, Default)]
 struct DocCache {
     analyzer: Mutex<IncrementalAnalyzer>,
+    /// The revision of the document's newest snapshot ([`Snapshot::revision`]); an analysis
+    /// whose snapshot is older when its turn at `analyzer` comes is not run ([`Outcome::Superseded`]).
+    latest: AtomicU64,
     /// Buffers of dropped analyses' texts, for the next analyses' copies of the rope.
     texts: Arc<TextPool>,
 }
@@ -244,8 +250,8 @@ pub struct Snapshot {
     pub rope: Rope,
     /// Whether the analysis has been started.
     started: AtomicBool,
-    /// `None` until the analysis has finished; then its result (`None` inside when it panicked).
-    result: watch::Sender<Option<Option<Arc<Analyzed>>>>,
+    /// `None` until the analysis has finished; then its outcome.
+    result: watch::Sender<Option<Outcome>>,
     /// The document's incremental analyser (used with [`shipped_analyzer`] only).
     cache: Option<Cache>,
     /// Set (under the server's publish lock) once this snapshot's full diagnostics have been
@@ -280,38 +286,80 @@ impl Snapshot {
     /// The analysis of this snapshot, started on first use and computed once.
     ///
     /// `None` when the analysis panicked (logged with `tracing::error`): a defect in the
-    /// analysis layers must not take the server down. The result, `None` included, is cached.
-    /// Must be called inside a tokio runtime.
+    /// analysis layers must not take the server down; or, with the document's incremental
+    /// analyser only, when a newer revision of the document existed by the time this one's turn
+    /// at the analyser came ([`Outcome::Superseded`], logged at debug level): then the newest
+    /// revision is analysed next, instead of every revision typed while an earlier analysis ran.
+    /// Revisions only increase, so a request (which takes the current snapshot and, its handler
+    /// holding back the next messages, keeps it current while it waits) never sees that. The
+    /// outcome, `None` included, is cached. Must be called inside a tokio runtime.
     pub async fn analysis(self: &Arc<Self>, analyzer: &Analyzer) -> Option<Arc<Analyzed>> {
         if !self.started.swap(true, Ordering::AcqRel) {
             let this = Arc::clone(self);
             let analyzer = analyzer.clone();
             tokio::spawn(async move {
                 let cache = this.cache.clone().filter(|_| is_shipped(&analyzer));
-                let result = run_analysis(this.rope.clone(), analyzer, cache, this.version).await;
-                this.result.send_replace(Some(result));
+                let outcome = run_analysis(
+                    this.rope.clone(),
+                    analyzer,
+                    cache,
+                    this.version,
+                    this.revision,
+                )
+                .await;
+                this.result.send_replace(Some(outcome));
             });
         }
         let mut results = self.result.subscribe();
         // The sender lives in `self`, so the channel cannot close while we wait.
-        let result = results.wait_for(Option::is_some).await.ok()?.clone();
-        result.flatten()
+        let outcome = results.wait_for(Option::is_some).await.ok()?.clone();
+        outcome?.analyzed()
     }
 
     /// The analysis, if it has finished already.
     pub fn cached(&self) -> Option<Arc<Analyzed>> {
-        self.result.borrow().clone().flatten()
+        self.result.borrow().clone()?.analyzed()
     }
 }
 
+/// How a snapshot's analysis ended.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// Analysed.
+    Done(Arc<Analyzed>),
+    /// The analysis panicked (logged).
+    Failed,
+    /// Not run: a newer revision of the document existed when its turn came.
+    Superseded,
+}
+
+impl Outcome {
+    fn analyzed(self) -> Option<Arc<Analyzed>> {
+        match self {
+            Outcome::Done(analyzed) => Some(analyzed),
+            Outcome::Failed | Outcome::Superseded => None,
+        }
+    }
+}
+
+/// Analyses `rope` (the snapshot at `revision`, client `version`) on the blocking pool: through
+/// the document's incremental analyser when `cache` is given, else by calling `analyzer`.
+/// With a cache the analysis is skipped ([`Outcome::Superseded`]) when a newer revision exists,
+/// checked before copying the text and again once the analyser's lock is held.
 async fn run_analysis(
     rope: Rope,
     analyzer: Analyzer,
     cache: Option<Cache>,
     version: i32,
-) -> Option<Arc<Analyzed>> {
+    revision: u64,
+) -> Outcome {
+    // A newer revision exists: its own analysis follows, this one would only delay it.
+    let superseded = move |cache: &DocCache| cache.latest.load(Ordering::Acquire) > revision;
     let job = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
+        if cache.as_deref().is_some_and(superseded) {
+            return Ok(None);
+        }
         let text = match &cache {
             Some(cache) => cache.texts.text_of(&rope),
             None => crate::text::document::rope_text(&rope),
@@ -321,6 +369,11 @@ async fn run_analysis(
             Some(cache) => {
                 // A panic is caught inside the lock, so the mutex is never poisoned by it.
                 let mut incremental = cache.analyzer.lock().unwrap_or_else(|p| p.into_inner());
+                // Checked again once the analyser is ours: while an analysis longer than the
+                // time between two keystrokes held it, the client sent newer revisions.
+                if superseded(cache) {
+                    return Ok(None);
+                }
                 let result = catch_unwind(AssertUnwindSafe(|| {
                     if text.len() > super::MAX_ANALYSED_BYTES {
                         // Same bound as the shipped analyzer's (which logs it).
@@ -360,7 +413,7 @@ async fn run_analysis(
                 if let Some(c) = &cache {
                     analyzed.pool = Arc::downgrade(&c.texts);
                 }
-                analyzed
+                Some(analyzed)
             })
             .map_err(|payload| panic_message(payload.as_ref()));
         debug!(
@@ -373,14 +426,18 @@ async fn run_analysis(
         result
     });
     match job.await {
-        Ok(Ok(analyzed)) => Some(Arc::new(analyzed)),
+        Ok(Ok(Some(analyzed))) => Outcome::Done(Arc::new(analyzed)),
+        Ok(Ok(None)) => {
+            debug!(version, "a newer revision exists; analysis skipped");
+            Outcome::Superseded
+        }
         Ok(Err(message)) => {
             error!(version, "analysis panicked: {message}");
-            None
+            Outcome::Failed
         }
         Err(err) => {
             error!(version, "analysis task failed: {err}");
-            None
+            Outcome::Failed
         }
     }
 }
@@ -432,11 +489,9 @@ impl Documents {
     }
 
     fn snapshot_of(&self, document: &Document, cache: &Cache) -> Arc<Snapshot> {
-        let mut snapshot = Snapshot::new(
-            self.next_revision.fetch_add(1, Ordering::Relaxed) + 1,
-            document.version(),
-            document.rope().clone(),
-        );
+        let revision = self.next_revision.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut snapshot = Snapshot::new(revision, document.version(), document.rope().clone());
+        cache.latest.fetch_max(revision, Ordering::AcqRel);
         snapshot.cache = Some(cache.clone());
         Arc::new(snapshot)
     }
@@ -613,6 +668,47 @@ mod tests {
             assert_eq!(*outline, expected);
             assert!(!outline.is_empty());
         }
+    }
+
+    /// A revision whose analysis starts after a newer one was made is not analysed (it would
+    /// only delay the newest); the newest is, incrementally from the last analysed text.
+    #[tokio::test]
+    async fn a_superseded_revision_is_not_analysed() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/d.md");
+        let analyzer = shipped_analyzer();
+        let text = "قال الرئيس: «سنعود».\n\nوأضاف المتحدث أن الوفد وصل.";
+        let first = docs.open(u.clone(), text, 1);
+        assert!(first.analysis(&analyzer).await.is_some());
+        let edit = |version, new: &'static str| {
+            let changes = [Change {
+                range: None,
+                text: new,
+            }];
+            docs.change(&u, &changes, version, PositionEncoding::Utf16)
+                .expect("open")
+        };
+        let second = edit(2, "قال الرئيس: «سنعود غدا».\n\nوأضاف المتحدث أن الوفد وصل.");
+        let final_text = "قال الرئيس: «سنعود».\n\nوأضاف المتحدث أن الوفد وصل أمس.";
+        let third = edit(3, final_text);
+        assert!(second.analysis(&analyzer).await.is_none(), "superseded");
+        assert!(second.cached().is_none());
+        let cache = third.cache.clone().expect("a cache");
+        assert_eq!(
+            cache.analyzer.lock().unwrap().last_counts(),
+            (0, 2),
+            "the superseded revision left the analyser untouched"
+        );
+        let newest = third
+            .analysis(&analyzer)
+            .await
+            .expect("the newest is analysed");
+        assert_eq!(newest.analysis, crate::analyze(final_text));
+        assert_eq!(
+            cache.analyzer.lock().unwrap().last_counts(),
+            (1, 1),
+            "the first paragraph is the first revision's (the second's differs)"
+        );
     }
 
     #[tokio::test]
