@@ -7,8 +7,8 @@
 //! [`LONG_PARAGRAPH_BYTES`]: the unit the analysis caches.
 
 use super::Span;
-use super::normalize::is_ignorable;
-use super::token::{is_bidi_control, is_digit};
+use super::normalize::{fold_str, is_ignorable};
+use super::token::{is_arabic_letter, is_bidi_control, is_digit};
 
 /// The paragraphs of `text` in order (byte spans, trimmed of surrounding white space).
 ///
@@ -157,11 +157,13 @@ const CUT_ODDS: u64 = 16;
 /// [`MIN_BLOCK_BYTES`] into the block, or after the first sentence end past [`MAX_BLOCK_BYTES`];
 /// but not where a Latin `,` `;` or `?` lies between the last letter before the cut and the
 /// first letter after it (`latin-punctuation` reads the nearest words on both sides). A line
-/// with no sentence end (no `. ! ? ؟ …` followed by white space) is one block. So the cuts depend on the
-/// sentences around them, not on their offsets: an edit moves the cuts of its own block at
-/// most, and the blocks after it are the same texts as before, which the analysis's cache
-/// finds again. No token crosses a cut (cuts fall in white space between sentences), so the
-/// tokens of the blocks are the tokens of the text.
+/// A sentence longer than [`LONG_PARAGRAPH_BYTES`] (a line with no `. ! ? ؟ …` followed by
+/// white space: unpunctuated text, or `انتهى.وقال` with no space after its full stops) is also
+/// cut inside, before a preposition ([`cut_long_sentence`]). So the cuts depend on the
+/// sentences and words around them, not on their offsets: an edit moves the cuts of its own
+/// block at most, and the blocks after it are the same texts as before, which the analysis's
+/// cache finds again. No token crosses a cut (cuts fall in white space), so the tokens of the
+/// blocks are the tokens of the text.
 pub fn blocks(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut sentences = Vec::new();
@@ -174,6 +176,9 @@ pub fn blocks(text: &str) -> Vec<Span> {
         paragraph_sentences(text, para, &mut sentences);
         let mut start = para.start;
         for (k, s) in sentences.iter().enumerate() {
+            if s.len() > LONG_PARAGRAPH_BYTES {
+                start = cut_long_sentence(text, *s, start, &mut out);
+            }
             let Some(next) = sentences.get(k + 1) else {
                 break;
             };
@@ -189,6 +194,78 @@ pub fn blocks(text: &str) -> Vec<Span> {
         out.push(Span::new(start, para.end));
     }
     out
+}
+
+/// The prepositions a long sentence is cut before ([`cut_long_sentence`]), as written with and
+/// without hamza and with ى or ي: a preposition starts a phrase and is itself never a name, so
+/// a cut before it seldom parts a name from its title or its other half. في, the most frequent,
+/// is left out: it also spells the letter V in acronyms (بي في), which `repeated-word` reads.
+const CUT_BEFORE: [&str; 7] = ["من", "عن", "على", "علي", "إلى", "إلي", "الى"];
+
+/// Appends to `out` the blocks that end inside the sentence `sentence` of `text` (longer than
+/// [`LONG_PARAGRAPH_BYTES`]), the current block having started at `start`; returns where the
+/// block after the last cut starts (`start` when there is none).
+///
+/// The sentence is cut in the white space before a preposition ([`CUT_BEFORE`]) at least
+/// [`MIN_BLOCK_BYTES`] into the block when the [`fnv1a`] hash of the three words around the
+/// cut (the one before, the preposition and the one after) is a multiple of `CUT_ODDS` (about
+/// one preposition in 16: in news text, blocks of about 8 KB), or before the first such
+/// preposition past [`MAX_BLOCK_BYTES`]; in text without them (a list of names), at the first
+/// white space past twice [`MAX_BLOCK_BYTES`]. Every cut lies between four whole Arabic words
+/// (two each side, nothing but letters and marks), no two neighbours equal once folded, so no
+/// diagnostic reads across it (`repeated-word` and its acronym rule, `latin-punctuation`,
+/// `space-before-punctuation`).
+fn cut_long_sentence(text: &str, sentence: Span, mut start: usize, out: &mut Vec<Span>) -> usize {
+    // The sentence's words: maximal runs of non-white-space characters.
+    let mut words: Vec<Span> = Vec::new();
+    let mut word_start = None;
+    for (i, c) in sentence.slice(text).char_indices() {
+        match (c.is_whitespace(), word_start) {
+            (true, Some(at)) => {
+                words.push(Span::new(sentence.start + at, sentence.start + i));
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(at) = word_start {
+        words.push(Span::new(sentence.start + at, sentence.end));
+    }
+    let arabic = |w: &Span| {
+        let w = w.slice(text);
+        !w.is_empty() && w.chars().all(is_arabic_letter)
+    };
+    let folded: Vec<Option<String>> = words
+        .iter()
+        .map(|w| arabic(w).then(|| fold_str(w.slice(text))))
+        .collect();
+    for i in 2..words.len().saturating_sub(1) {
+        let len = words[i - 1].end - start;
+        if len < MIN_BLOCK_BYTES {
+            continue;
+        }
+        let [Some(pp), Some(prev), Some(word), Some(next)] =
+            [i - 2, i - 1, i, i + 1].map(|j| folded[j].as_deref())
+        else {
+            continue;
+        };
+        if pp == prev || prev == word || word == next {
+            continue;
+        }
+        let preposition = CUT_BEFORE.contains(&words[i].slice(text));
+        let hashed = || {
+            let three = &text[words[i - 1].start..words[i + 1].end];
+            fnv1a(three.as_bytes()) % CUT_ODDS == 0
+        };
+        let cut =
+            (preposition && (len >= MAX_BLOCK_BYTES || hashed())) || len >= 2 * MAX_BLOCK_BYTES;
+        if cut {
+            out.push(Span::new(start, words[i - 1].end));
+            start = words[i].start;
+        }
+    }
+    start
 }
 
 /// True when no Latin comma, semicolon or question mark lies between the last letter of
@@ -365,6 +442,66 @@ mod tests {
         assert_eq!(after.len(), before.len());
         assert_ne!(after[0], before[0]);
         assert_eq!(after[1..], before[1..]);
+    }
+
+    /// A line with no sentence end is cut before prepositions, between whole Arabic words, and
+    /// an edit in its first block leaves the later blocks as they were.
+    #[test]
+    fn a_line_without_sentence_ends_is_cut_before_prepositions() {
+        let text: String = articles(" ")
+            .chars()
+            .filter(|c| !matches!(c, '.' | '!' | '?' | '؟' | '…'))
+            .collect();
+        assert_eq!(sentences(&text).len(), 1);
+        let bs = blocks(&text);
+        assert!(bs.len() >= 3, "{} blocks", bs.len());
+        let is_word = |w: &str| !w.is_empty() && w.chars().all(is_arabic_letter);
+        for (k, pair) in bs.windows(2).enumerate() {
+            let (a, b) = (pair[0], pair[1]);
+            assert!(a.len() >= MIN_BLOCK_BYTES, "block {k}: {} bytes", a.len());
+            assert!(text[a.end..b.start].chars().all(char::is_whitespace));
+            let next = b.slice(&text).split(' ').next().expect("a word");
+            assert!(
+                CUT_BEFORE.contains(&next),
+                "block {} starts with {next}",
+                k + 1
+            );
+            let last = a.slice(&text).rsplit(' ').next().expect("a word");
+            assert!(is_word(last), "block {k} ends with {last}");
+        }
+        let at = text.find(' ').expect("a space") + 1;
+        let edited = format!("{}ن{}", &text[..at], &text[at..]);
+        let after = texts(&edited, blocks(&edited));
+        assert_eq!(after[1..], texts(&text, bs.clone())[1..]);
+    }
+
+    /// Words without a preposition among them are cut at white space past twice
+    /// `MAX_BLOCK_BYTES`, but never next to a repeated word (`repeated-word` reads across).
+    #[test]
+    fn a_line_without_prepositions_is_cut_at_white_space() {
+        let names = ["سالم", "نادية", "كريم", "هدى", "يوسف", "ليلى", "عمر"];
+        let words: Vec<String> = (0..20_000)
+            .map(|i| names[(i * i + i / 7) % names.len()].to_owned())
+            .collect();
+        let text = words.join(" ");
+        let bs = blocks(&text);
+        assert!(bs.len() >= 2, "{} blocks", bs.len());
+        for pair in bs.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            assert!(a.len() >= 2 * MAX_BLOCK_BYTES);
+            let before: Vec<&str> = a.slice(&text).rsplit(' ').take(2).collect();
+            let after: Vec<&str> = b.slice(&text).split(' ').take(2).collect();
+            assert_ne!(before[0], before[1]);
+            assert_ne!(before[0], after[0]);
+            assert_ne!(after[0], after[1]);
+        }
+        // Doubled words everywhere: no place to cut.
+        let doubled = words
+            .iter()
+            .map(|w| format!("{w} {w}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(blocks(&doubled).len(), 1);
     }
 
     #[test]
