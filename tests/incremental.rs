@@ -202,16 +202,28 @@ fn one_line(arts: &[String], bytes: usize) -> String {
     text
 }
 
+/// `text` without its sentence ends (. ! ? ؟ …): one sentence, however long.
+fn without_sentence_ends(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '.' | '!' | '?' | '؟' | '…'))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     /// The same on a text with no line break, long enough to be cut into blocks: edits move,
     /// add and remove cuts, and open or close quotations across them.
     #[test]
+    /// Also without sentence ends (cut before prepositions).
     fn long_line_incremental_equals_fresh(
         edits in proptest::collection::vec(edit_strategy(), 1..6),
+        unpunctuated in any::<bool>(),
     ) {
         let mut text = one_line(&articles(), 3 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+        if unpunctuated {
+            text = without_sentence_ends(&text);
+        }
         prop_assert!(qalam::text::segment::blocks(&text).len() >= 4);
         let extra = shipped();
         let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
@@ -268,7 +280,13 @@ fn long_line_edges_give_the_one_shot_diagnostics() {
 /// of the whole text (before blocks: the whole line, ≈ 70 ms of CPU per keystroke at 200 KB).
 #[test]
 fn a_keystroke_in_a_long_line_recomputes_one_block() {
-    let mut text = one_line(&articles(), 8 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+    let line = one_line(&articles(), 8 * qalam::text::segment::LONG_PARAGRAPH_BYTES);
+    a_keystroke_recomputes_one_block(line.clone());
+    // Without sentence ends the line is cut before prepositions (before: one block).
+    a_keystroke_recomputes_one_block(without_sentence_ends(&line));
+}
+
+fn a_keystroke_recomputes_one_block(mut text: String) {
     let blocks = qalam::text::segment::blocks(&text).len();
     assert!(blocks >= 10, "{blocks} blocks");
     let extra = shipped();

@@ -186,6 +186,9 @@ struct Attributor<'a> {
     /// definite phrase that needs it ([`Attributor::head_mentions`]), which an edit whose
     /// attribution is mostly reused may never reach.
     head_mentions: std::cell::OnceCell<HeadMentions>,
+    /// The indices of the sentence-end tokens ([`is_sentence_end`]), in order: built when
+    /// [`Attributor::after`] first skips a quotation at once.
+    sentence_ends: std::cell::OnceCell<Vec<usize>>,
     /// Entity id → index.
     entity_index: rustc_hash::FxHashMap<&'a str, usize>,
     /// One bit per token ([`token_bit`]): set when some speech quotation contains it (what
@@ -373,6 +376,7 @@ pub(crate) fn attribute(
         before_cue_set: Default::default(),
         entity_heads: heads,
         head_mentions: std::cell::OnceCell::new(),
+        sentence_ends: std::cell::OnceCell::new(),
         entity_index: doc
             .entities
             .iter()
@@ -608,6 +612,37 @@ impl Attributor<'_> {
             .any(|q| own.is_none_or(|o| !q.contains(o)))
     }
 
+    /// The smallest start and the largest end (bytes) of the speech quotations that contain
+    /// token `i` but not `own`; `None` when there is none ([`Attributor::in_other_speech`] is
+    /// false). Every token between the start and token `i`, and every token from `i` that ends
+    /// by the end, lies in one of them: a walk that skips other quotations token by token can
+    /// skip those at once (linear, not quadratic, when an unclosed quotation runs to the end of
+    /// a one-line text and holds every later one).
+    fn other_speech_bounds(&self, i: usize, own: Span) -> Option<(usize, usize)> {
+        if !token_bit(&self.in_speech_token, i) {
+            return None;
+        }
+        self.speech_containing(self.doc.tokens[i].span)
+            .filter(|q| !q.contains(own))
+            .fold(None, |bounds, q| match bounds {
+                None => Some((q.start, q.end)),
+                Some((start, end)) => Some((q.start.min(start), q.end.max(end))),
+            })
+    }
+
+    /// The index of the first sentence-end token at or after token `i` (the number of tokens
+    /// when there is none).
+    fn next_sentence_end(&self, i: usize) -> usize {
+        let ends = self.sentence_ends.get_or_init(|| {
+            (0..self.doc.tokens.len())
+                .filter(|&j| is_sentence_end(&self.doc.tokens[j]))
+                .collect()
+        });
+        ends.get(ends.partition_point(|&j| j < i))
+            .copied()
+            .unwrap_or(self.doc.tokens.len())
+    }
+
     /// True when token `i` lies inside any speech quotation.
     fn in_speech(&self, i: usize) -> bool {
         token_bit(&self.in_speech_token, i)
@@ -636,7 +671,9 @@ impl Attributor<'_> {
             if t.span.start < floor {
                 break;
             }
-            if self.in_other_speech(i, Some(own)) {
+            if let Some((start, _)) = self.other_speech_bounds(i, own) {
+                // Tokens from that quotation's start to `i` are skipped too: go on before them.
+                i = self.doc.token_at_or_after(start).min(i);
                 continue;
             }
             if is_sentence_end(t) {
@@ -710,8 +747,18 @@ impl Attributor<'_> {
             if t.span.end > ceiling || is_sentence_end(t) {
                 break;
             }
-            if !self.in_other_speech(i, Some(own)) {
-                out.push(i);
+            match self.other_speech_bounds(i, own) {
+                None => out.push(i),
+                Some((_, end)) if end <= ceiling => {
+                    // The tokens up to that quotation's end are skipped too (none crosses the
+                    // ceiling): go on after them, or at the first sentence end among them,
+                    // which ends the walk.
+                    let past =
+                        i + 1 + self.doc.tokens[i + 1..].partition_point(|t| t.span.end <= end);
+                    i = past.min(self.next_sentence_end(i + 1));
+                    continue;
+                }
+                Some(_) => {}
             }
             i += 1;
         }

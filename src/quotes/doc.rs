@@ -382,14 +382,25 @@ pub(crate) fn is_symbol(t: &DocToken<'_>) -> bool {
 }
 
 /// Spans sorted by start with the running maximum of their ends, for containment and
-/// start look-ups in O(log n + k) (quotations and quoted names; they nest but rarely overlap).
+/// start look-ups (quotations and quoted names; they nest but rarely overlap).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SpanIndex {
     /// The spans, sorted by start.
     pub spans: Vec<Span>,
     /// `max_end[j]`: the largest end among `spans[..=j]`.
     max_end: Vec<usize>,
+    /// A max-tree of the ends (an implicit segment tree: leaf `j` at `leaves + j`, node `k`
+    /// the larger of `2k` and `2k + 1`; empty leaves 0), for the spans that a long span before
+    /// them keeps `max_end` above the query (an unclosed quotation running to the end of a
+    /// one-line text).
+    tree: Vec<usize>,
+    /// The number of leaves of `tree` (a power of two ≥ the number of spans).
+    leaves: usize,
 }
+
+/// How many spans [`SpanIndex::containing`] checks one by one, walking back, before it
+/// descends the max-tree for the rest.
+const LINEAR_WALK: usize = 16;
 
 impl SpanIndex {
     /// Indexes `spans` (sorted here by start, stable).
@@ -402,16 +413,38 @@ impl SpanIndex {
                 Some(*max)
             })
             .collect();
-        SpanIndex { spans, max_end }
+        let leaves = spans.len().next_power_of_two();
+        let mut tree = vec![0; 2 * leaves];
+        for (j, s) in spans.iter().enumerate() {
+            tree[leaves + j] = s.end;
+        }
+        for k in (1..leaves).rev() {
+            tree[k] = tree[2 * k].max(tree[2 * k + 1]);
+        }
+        SpanIndex {
+            spans,
+            max_end,
+            tree,
+            leaves,
+        }
     }
 
-    /// The spans containing `s`, innermost-start first: those starting at or before it whose
-    /// end reaches it (walks back while the running maximum of ends still reaches it).
+    /// The spans containing `s`, innermost-start first (by decreasing start, then index).
+    ///
+    /// Walks back from the last span starting at or before `s` while the running maximum of
+    /// ends still reaches `s`, for [`LINEAR_WALK`] spans; past them, descends the max-tree into
+    /// the subtrees whose largest end reaches `s` (Bentley's segment tree, 1977): O(log n) per
+    /// span found, so a query stays fast when one long span reaches every later one.
     pub fn containing(&self, s: Span) -> impl Iterator<Item = &Span> {
         let n = self.spans.partition_point(|q| q.start <= s.start);
-        (0..n)
+        let near = n.saturating_sub(LINEAR_WALK);
+        let linear = (near..n)
             .rev()
-            .take_while(move |&j| self.max_end[j] >= s.end)
+            .take_while(move |&j| self.max_end[j] >= s.end);
+        let far = (near > 0 && self.max_end[near - 1] >= s.end)
+            .then(|| ReachingBack::new(&self.tree, self.leaves, near, s.end));
+        linear
+            .chain(far.into_iter().flatten())
             .map(|j| &self.spans[j])
             .filter(move |q| q.contains(s))
     }
@@ -427,6 +460,59 @@ impl SpanIndex {
         let a = self.spans.partition_point(|q| q.start < from);
         let b = self.spans.partition_point(|q| q.start < to).max(a);
         &self.spans[a..b]
+    }
+}
+
+/// The indices `j < below` of a [`SpanIndex`]'s max-tree whose end is at least `end`, largest
+/// first: a depth-first walk, right subtree first, that skips every subtree whose largest end
+/// is smaller. Node `k` at depth `d` (the root, 1, at depth 0) covers the leaves
+/// `(k - 2^d) · leaves / 2^d` onwards, `leaves / 2^d` of them.
+struct ReachingBack<'a> {
+    tree: &'a [usize],
+    leaves: usize,
+    below: usize,
+    end: usize,
+    /// Nodes still to visit (at most two per level: 2 · 64 for any tree that fits in memory).
+    stack: [usize; 128],
+    len: usize,
+}
+
+impl<'a> ReachingBack<'a> {
+    fn new(tree: &'a [usize], leaves: usize, below: usize, end: usize) -> Self {
+        let mut stack = [0; 128];
+        stack[0] = 1;
+        ReachingBack {
+            tree,
+            leaves,
+            below,
+            end,
+            stack,
+            len: 1,
+        }
+    }
+}
+
+impl Iterator for ReachingBack<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.len > 0 {
+            self.len -= 1;
+            let node = self.stack[self.len];
+            let depth = node.ilog2();
+            let width = self.leaves >> depth;
+            let first = (node - (1 << depth)) * width;
+            if first >= self.below || self.tree[node] < self.end {
+                continue;
+            }
+            if width == 1 {
+                return Some(first);
+            }
+            self.stack[self.len] = 2 * node;
+            self.stack[self.len + 1] = 2 * node + 1;
+            self.len += 2;
+        }
+        None
     }
 }
 
@@ -493,6 +579,46 @@ mod tests {
             &crate::entities::MentionOrder::default(),
             Vec::new(),
         )
+    }
+
+    /// `SpanIndex::containing` lists exactly the spans that contain the query, in the order of
+    /// a walk back over all of them (by decreasing index), also when spans reaching far ahead
+    /// (unclosed quotations running to a line's end) send the walk past [`LINEAR_WALK`].
+    #[test]
+    fn containing_equals_a_walk_over_every_span() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        for n in [0, 1, 5, 16, 17, 40, 300] {
+            let spans: Vec<Span> = (0..n)
+                .map(|_| {
+                    let start = next(1000);
+                    let len = if next(8) == 0 { 1000 } else { next(30) };
+                    Span::new(start, start + len)
+                })
+                .collect();
+            let index = SpanIndex::new(spans);
+            let mut far = 0;
+            for _ in 0..400 {
+                let start = next(1000);
+                let q = Span::new(start, start + next(5));
+                let found: Vec<Span> = index.containing(q).copied().collect();
+                let all: Vec<Span> = (0..index.spans.len())
+                    .rev()
+                    .map(|j| index.spans[j])
+                    .filter(|s| s.contains(q))
+                    .collect();
+                assert_eq!(found, all, "{n} spans, query {q:?}");
+                far += usize::from(found.len() > 3);
+            }
+            if n >= 40 {
+                assert!(far > 0, "some queries have several containing spans");
+            }
+        }
     }
 
     /// `token_at_or_after_from` equals `token_at_or_after` for every offset and hint, on the
