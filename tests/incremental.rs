@@ -692,6 +692,29 @@ fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
     assert_reused(&inc, 8);
 }
 
+/// Deleting back to white space at a paragraph's end (its trimmed end moves out of the
+/// deleted bytes) and deleting an opening mark typed there (an empty change at the zone's end)
+/// keep the attributions outside the edit's zone.
+#[test]
+fn deleting_at_a_paragraph_end_keeps_the_later_attributions() {
+    let text = all_articles();
+    let middle = (text.len() / 2..)
+        .find(|&i| text.is_char_boundary(i))
+        .expect("a char boundary");
+    let at = middle + text[middle..].find('\n').expect("a line break");
+    let extra = shipped();
+    for (typed, kept) in [(" و", " "), (" وقال: «", " وقال: ")] {
+        let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
+        let mut edited = text.clone();
+        edited.insert_str(at, typed);
+        let _ = inc.analyze(&edited);
+        edited.replace_range(at..at + typed.len(), kept);
+        let a = inc.analyze(&edited);
+        assert_eq!(a, analyze_staged(&edited, &extra), "{typed:?} → {kept:?}");
+        assert_reused(&inc, 9);
+    }
+}
+
 /// A person named in an early article, named again mid-document after a title, gains a role:
 /// the quotations that resolved a definite phrase (which read the roles) are attributed again,
 /// the others keep their attribution, and the result equals a fresh analysis.

@@ -8,8 +8,8 @@
 //! windows are 14 tokens back for أما, 14 forward for جاء في, 8 for a source phrase, 5 for an
 //! apposition), (b) the entities' ids, names, kinds and roles, and (c) the speakers introduced
 //! before it (events) with, for a definite phrase, the latest earlier mention of an entity with
-//! the same head noun. The *core* is the changed bytes widened by every quotation or quoted name
-//! (old or new) that touches them; the *zone* is the core widened to whole paragraphs and then
+//! the same head noun. The *core* is the changed bytes widened by every quotation, quoted name
+//! or paragraph (old or new) that touches them; the *zone* is the core widened to whole paragraphs and then
 //! by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side. The
 //! plan exists only when the quotation spans, quoted names, paragraphs and mentions outside the
 //! core are the same up to the edit's shift, and the entities (b) are the same up to those the
@@ -307,6 +307,18 @@ fn shift(x: usize, from: Span, to: Span, inside: usize) -> usize {
     }
 }
 
+/// The end `x` of a span that contains the changed bytes `from`, moved into the text whose
+/// changed bytes are `to`: like [`shift`], but an end at the changed bytes' end goes to the
+/// other side's end — also when they are empty (a deletion seen from the new text), where
+/// [`shift`] would keep it before the deleted bytes.
+fn shift_end(x: usize, from: Span, to: Span) -> usize {
+    if x >= from.end {
+        x - from.end + to.end
+    } else {
+        shift(x, from, to, to.end)
+    }
+}
+
 /// True when `a` and `b` (sorted lists) hold the same spans outside `zone_new` / `zone_old`
 /// up to the shift.
 fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_old: Span) -> bool {
@@ -370,7 +382,13 @@ impl Plan {
                 cb = cb.max(s.end);
             }
         }
-        for s in memo.speech.iter().chain(&memo.names) {
+        // Paragraphs too: deleting back to a line's trailing white space moves the end of its
+        // (trimmed) paragraph out of the changed bytes.
+        for s in paras.iter().filter(|p| touches(p, ch_new)) {
+            ca = ca.min(s.start);
+            cb = cb.max(s.end);
+        }
+        for s in memo.speech.iter().chain(&memo.names).chain(&memo.paras) {
             if touches(s, ch_old) {
                 ca = ca.min(shift(s.start, ch_old, ch_new, ch_new.start));
                 cb = cb.max(shift(s.end, ch_old, ch_new, ch_new.end));
@@ -390,7 +408,7 @@ impl Plan {
         );
         let cp_old = Span::new(
             shift(cp.start, ch_new, ch_old, ch_old.start),
-            shift(cp.end, ch_new, ch_old, ch_old.end),
+            shift_end(cp.end, ch_new, ch_old),
         );
         if !same_outside(&map, speech, &memo.speech, cp, cp_old)
             || !same_outside(&map, names, &memo.names, cp, cp_old)
@@ -425,7 +443,7 @@ impl Plan {
         let zone = Span::new(za.min(cp.start), zb.max(cp.end));
         let old_zone = Span::new(
             shift(zone.start, ch_new, ch_old, ch_old.start),
-            shift(zone.end, ch_new, ch_old, ch_old.end),
+            shift_end(zone.end, ch_new, ch_old),
         );
         // Mentions: the same outside the core's paragraphs (else nothing is reused); inside
         // them, the same for the items after the zone to be reused.
