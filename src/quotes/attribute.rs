@@ -461,7 +461,8 @@ pub(crate) fn attribute(
                     || source_changes.range(r.lo..=r.hi).next().is_some());
             let changed = read_changed
                 || (r.roles && p.roles_changed)
-                || (region == Some(Region::After) && m.read_mentions && !p.zone_mentions_same);
+                || (region == Some(Region::After) && m.read_mentions && !p.zone_mentions_same)
+                || p.mentions_changed(q.span, m.read_mentions);
             if changed {
                 return None;
             }
@@ -1024,7 +1025,8 @@ impl Attributor<'_> {
                             || (reads.roles && p.roles_changed)
                             || (region == Some(Region::After)
                                 && read_mentions
-                                && !p.zone_mentions_same);
+                                && !p.zone_mentions_same)
+                            || p.mentions_changed(span, read_mentions);
                         if changed {
                             return None;
                         }

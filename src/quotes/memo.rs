@@ -30,7 +30,12 @@
 //! up to the shift) or one of an item after the zone that was attributed again with another
 //! result. An item whose attribution looked up the latest mention with a head noun (the only
 //! read of mentions beyond its windows) is also attributed again when the zone's mentions
-//! changed. So typing inside a name re-attributes the zone and the few items after it that
+//! changed. Mentions that differ outside the core's paragraphs (a half-typed name learned and
+//! found in another paragraph, at most [`MAX_CHANGED_MENTIONS`]) do not cancel the plan: each
+//! marks a range widened like the zone whose items are attributed again and compared with
+//! their memos like the items after the zone (a different result is a changed event or cue
+//! result for the items that read it), and an item that looked a mention up by head noun after
+//! the first of them is attributed again. So typing inside a name re-attributes the zone and the few items after it that
 //! read what changed (the next speaker who continues, «وأضاف»), not every item after it.
 //! Everything else is attributed again. `tests/incremental.rs` checks the result against a
 //! fresh analysis.
@@ -261,6 +266,12 @@ pub(crate) struct Plan {
     pub old_zone: Span,
     /// The mentions inside the zone are the same up to the shift.
     pub zone_mentions_same: bool,
+    /// The ranges (new text, sorted, disjoint) around the mentions outside the core's
+    /// paragraphs that differ from the memo's, each widened like the zone: their items are
+    /// attributed again ([`Plan::dirty`]).
+    dirty: Vec<Span>,
+    /// The start of the first mention outside the core's paragraphs that differs.
+    mentions_changed_from: Option<usize>,
     /// When the entities differ from the memo's (some added or removed, the others
     /// renumbered): each old entity id's new id, for the ids written in reused attributions
     /// and events. `None` when they are the same entities with the same ids.
@@ -319,6 +330,111 @@ fn shift_end(x: usize, from: Span, to: Span) -> usize {
     }
 }
 
+/// At most this many mentions outside the edit's paragraphs may differ from the memo's for the
+/// plan to stand ([`differing_mentions`]); beyond, everything is attributed again.
+const MAX_CHANGED_MENTIONS: usize = 32;
+
+/// Appends to `changed` the spans (new text) of the mentions of `new` and `old` (sorted by
+/// start, `old` in the memo's text) that have no equal ([`Plan::new`]'s `same`) on the other
+/// side, by one merge of the two lists; false when more than [`MAX_CHANGED_MENTIONS`] differ
+/// or an old one does not map into the new text. `changed` stays sorted by start when the
+/// calls come in text order.
+fn differing_mentions(
+    new: &[MentionRef],
+    old: &[MentionRef],
+    map: &EditMap,
+    same: impl Fn(&MentionRef, &MentionRef) -> bool,
+    changed: &mut Vec<Span>,
+) -> bool {
+    let (mut i, mut j) = (0, 0);
+    let mut found = Vec::new();
+    while i < new.len() || j < old.len() {
+        if found.len() > MAX_CHANGED_MENTIONS {
+            return false;
+        }
+        if let (Some(n), Some(o)) = (new.get(i), old.get(j))
+            && same(n, o)
+        {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let old_span = match old.get(j) {
+            Some(o) => match map.old_to_new(o.span) {
+                Some(s) => Some(s),
+                None => return false,
+            },
+            None => None,
+        };
+        match (new.get(i), old_span) {
+            (Some(n), Some(o)) if n.span.start <= o.start => {
+                found.push(n.span);
+                i += 1;
+                if n.span.start == o.start {
+                    if o != n.span {
+                        found.push(o);
+                    }
+                    j += 1;
+                }
+            }
+            (_, Some(o)) => {
+                found.push(o);
+                j += 1;
+            }
+            (Some(n), None) => {
+                found.push(n.span);
+                i += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    if found.len() > MAX_CHANGED_MENTIONS {
+        return false;
+    }
+    found.sort_by_key(|s| s.start);
+    changed.extend(found);
+    true
+}
+
+/// `core` (new text; its paragraphs are `paras[first..last]`) widened to those paragraphs and
+/// then by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side:
+/// the zone of an edit, or the range around a mention that changed.
+fn with_margins(doc: &Doc, paras: &[Span], first: usize, last: usize, core: Span) -> Span {
+    let cp = Span::new(
+        paras
+            .get(first)
+            .map_or(core.start, |p| p.start.min(core.start)),
+        last.checked_sub(1)
+            .and_then(|l| paras.get(l))
+            .map_or(core.end, |p| p.end.max(core.end)),
+    );
+    let tokens_in = |p: &Span| {
+        let r = doc.tokens_in(*p);
+        r.end - r.start
+    };
+    let mut i = first.min(paras.len());
+    let (mut n, mut toks) = (0, 0);
+    while i > 0 && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
+        i -= 1;
+        n += 1;
+        toks += tokens_in(&paras[i]);
+    }
+    let za = if i == 0 { 0 } else { paras[i].start };
+    let mut j = last;
+    let (mut n, mut toks) = (0, 0);
+    while j < paras.len() && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
+        toks += tokens_in(&paras[j]);
+        n += 1;
+        j += 1;
+    }
+    let zb = if j >= paras.len() {
+        doc.text.len()
+    } else {
+        paras[j].start
+    };
+    Span::new(za.min(cp.start), zb.max(cp.end))
+}
+
 /// True when `a` and `b` (sorted lists) hold the same spans outside `zone_new` / `zone_old`
 /// up to the shift.
 fn same_outside(map: &EditMap, new: &[Span], old: &[Span], zone_new: Span, zone_old: Span) -> bool {
@@ -335,8 +451,8 @@ impl Plan {
     /// The plan for attributing `doc` (paragraphs `paras`, speech spans `speech` and quoted
     /// names `names`, both sorted by start) after `memo`, `map` taking `memo`'s text to
     /// `doc.text`. `Err(memo)` (boxed) when nothing can be reused: the entities differ, `map`
-    /// does not fit the two texts, or quotation spans, quoted names, paragraphs or mentions
-    /// outside the core differ.
+    /// does not fit the two texts, quotation spans, quoted names or paragraphs outside the
+    /// core differ, or more than [`MAX_CHANGED_MENTIONS`] mentions outside it do.
     pub fn new(
         memo: AttrMemo,
         map: EditMap,
@@ -416,31 +532,7 @@ impl Plan {
         {
             return Err(Box::new(memo));
         }
-        let tokens_in = |p: &Span| {
-            let r = doc.tokens_in(*p);
-            r.end - r.start
-        };
-        let mut i = first.min(paras.len());
-        let (mut n, mut toks) = (0, 0);
-        while i > 0 && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
-            i -= 1;
-            n += 1;
-            toks += tokens_in(&paras[i]);
-        }
-        let za = if i == 0 { 0 } else { paras[i].start };
-        let mut j = last;
-        let (mut n, mut toks) = (0, 0);
-        while j < paras.len() && (n < MARGIN_PARAGRAPHS || toks < MARGIN_TOKENS) {
-            toks += tokens_in(&paras[j]);
-            n += 1;
-            j += 1;
-        }
-        let zb = if j >= paras.len() {
-            doc.text.len()
-        } else {
-            paras[j].start
-        };
-        let zone = Span::new(za.min(cp.start), zb.max(cp.end));
+        let zone = with_margins(doc, paras, first, last, cp);
         let old_zone = Span::new(
             shift(zone.start, ch_new, ch_old, ch_old.start),
             shift_end(zone.end, ch_new, ch_old),
@@ -464,10 +556,32 @@ impl Plan {
         };
         let (na, nb) = split(&doc.mentions, cp);
         let (oa, ob) = split(&memo.mentions, cp_old);
-        if !eq(&doc.mentions[..na], &memo.mentions[..oa])
-            || !eq(&doc.mentions[nb..], &memo.mentions[ob..])
-        {
-            return Err(Box::new(memo));
+        // Outside them, a mention that differs (a half-typed name learned and found in
+        // another paragraph) marks a range of its own, widened like the zone, whose items are
+        // attributed again and compared with their memos.
+        let mut changed = Vec::new();
+        let both_sides = [
+            (0, na, 0, oa),
+            (nb, doc.mentions.len(), ob, memo.mentions.len()),
+        ];
+        for (new_from, new_to, old_from, old_to) in both_sides {
+            let (new, old) = (
+                &doc.mentions[new_from..new_to],
+                &memo.mentions[old_from..old_to],
+            );
+            if !eq(new, old) && !differing_mentions(new, old, &map, same_mention, &mut changed) {
+                return Err(Box::new(memo));
+            }
+        }
+        let mut dirty: Vec<Span> = Vec::with_capacity(changed.len());
+        for m in &changed {
+            let first = paras.partition_point(|p| p.end < m.start);
+            let last = paras.partition_point(|p| p.start <= m.end).max(first);
+            let range = with_margins(doc, paras, first, last, *m);
+            match dirty.last_mut() {
+                Some(d) if d.end >= range.start => d.end = d.end.max(range.end),
+                _ => dirty.push(range),
+            }
         }
         let inside_same = eq(&doc.mentions[na..nb], &memo.mentions[oa..ob]);
         Ok(Plan {
@@ -476,11 +590,23 @@ impl Plan {
             zone,
             old_zone,
             zone_mentions_same: inside_same,
+            mentions_changed_from: changed.first().map(|m| m.start),
+            dirty,
             ids,
             roles_changed,
             cue_cursor: Default::default(),
             quote_cursor: Default::default(),
         })
+    }
+
+    /// True when an item at `span` (new offsets) outside the zone must be attributed again
+    /// because of mentions that changed outside the zone: it overlaps a range around one
+    /// ([`Plan::dirty`]), or, when it looked a mention up by head noun (`read_mentions`: the
+    /// latest earlier one), one changed before it.
+    pub fn mentions_changed(&self, span: Span, read_mentions: bool) -> bool {
+        let i = self.dirty.partition_point(|d| d.end <= span.start);
+        self.dirty.get(i).is_some_and(|d| d.start < span.end)
+            || (read_mentions && self.mentions_changed_from.is_some_and(|m| m < span.start))
     }
 
     /// Where `span` (new offsets) lies relative to the zone.
