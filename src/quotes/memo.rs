@@ -396,18 +396,23 @@ fn differing_mentions(
     true
 }
 
-/// `core` (new text; its paragraphs are `paras[first..last]`) widened to those paragraphs and
-/// then by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side:
-/// the zone of an edit, or the range around a mention that changed.
-fn with_margins(doc: &Doc, paras: &[Span], first: usize, last: usize, core: Span) -> Span {
-    let cp = Span::new(
+/// `core` (new text) widened to its paragraphs `paras[first..last]`.
+fn with_paragraphs(paras: &[Span], first: usize, last: usize, core: Span) -> Span {
+    Span::new(
         paras
             .get(first)
             .map_or(core.start, |p| p.start.min(core.start)),
         last.checked_sub(1)
             .and_then(|l| paras.get(l))
             .map_or(core.end, |p| p.end.max(core.end)),
-    );
+    )
+}
+
+/// `core` (new text; its paragraphs are `paras[first..last]`) widened to those paragraphs and
+/// then by at least [`MARGIN_PARAGRAPHS`] paragraphs and [`MARGIN_TOKENS`] tokens on each side:
+/// the zone of an edit, or the range around a mention that changed.
+fn with_margins(doc: &Doc, paras: &[Span], first: usize, last: usize, core: Span) -> Span {
+    let cp = with_paragraphs(paras, first, last, core);
     let tokens_in = |p: &Span| {
         let r = doc.tokens_in(*p);
         r.end - r.start
@@ -514,14 +519,7 @@ impl Plan {
         // The core's paragraphs, then the margins.
         let first = paras.partition_point(|p| p.end < core.start);
         let last = paras.partition_point(|p| p.start <= core.end).max(first);
-        let cp = Span::new(
-            paras
-                .get(first)
-                .map_or(core.start, |p| p.start.min(core.start)),
-            last.checked_sub(1)
-                .and_then(|l| paras.get(l))
-                .map_or(core.end, |p| p.end.max(core.end)),
-        );
+        let cp = with_paragraphs(paras, first, last, core);
         let cp_old = Span::new(
             shift(cp.start, ch_new, ch_old, ch_old.start),
             shift_end(cp.end, ch_new, ch_old),

@@ -232,28 +232,25 @@ fn cut_long_sentence(text: &str, sentence: Span, mut start: usize, out: &mut Vec
     if let Some(at) = word_start {
         words.push(Span::new(sentence.start + at, sentence.end));
     }
-    let arabic = |w: &Span| {
+    // Folded only around candidate cuts: this runs on every analysis of the text.
+    let folded = |w: Span| {
         let w = w.slice(text);
-        !w.is_empty() && w.chars().all(is_arabic_letter)
+        (!w.is_empty() && w.chars().all(is_arabic_letter)).then(|| fold_str(w))
     };
-    let folded: Vec<Option<String>> = words
-        .iter()
-        .map(|w| arabic(w).then(|| fold_str(w.slice(text))))
-        .collect();
     for i in 2..words.len().saturating_sub(1) {
         let len = words[i - 1].end - start;
-        if len < MIN_BLOCK_BYTES {
+        let preposition = CUT_BEFORE.contains(&words[i].slice(text));
+        if len < MIN_BLOCK_BYTES || !(preposition || len >= 2 * MAX_BLOCK_BYTES) {
             continue;
         }
         let [Some(pp), Some(prev), Some(word), Some(next)] =
-            [i - 2, i - 1, i, i + 1].map(|j| folded[j].as_deref())
+            [i - 2, i - 1, i, i + 1].map(|j| folded(words[j]))
         else {
             continue;
         };
         if pp == prev || prev == word || word == next {
             continue;
         }
-        let preposition = CUT_BEFORE.contains(&words[i].slice(text));
         let hashed = || {
             let three = &text[words[i - 1].start..words[i + 1].end];
             fnv1a(three.as_bytes()) % CUT_ODDS == 0
