@@ -330,6 +330,17 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 /// not in the documents, a cue verb and a quotation.
 const TYPED: &str = " وقال الوزير سالم المنصوري: «سنواصل العمل مع جميع الأطراف».";
 
+/// Sends `change` (one `contentChanges` item) as `version` of `uri` and returns the time until
+/// the diagnostics of that version arrive; `None` when the server stops answering.
+fn timed_change(server: &mut Server, uri: &str, version: i64, change: Value) -> Option<Duration> {
+    let sent = Instant::now();
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+    );
+    Some(server.wait_diagnostics(uri, version)? - sent)
+}
+
 fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) -> Option<Report> {
     let mut report = Report {
         start: server.start_to_init,
@@ -358,14 +369,9 @@ fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) 
             json!({"range": {"start": {"line": line, "character": character},
                 "end": {"line": line, "character": character + 1}}, "text": ""})
         };
-        let sent = Instant::now();
-        server.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
-        );
         report
             .edit
-            .push(server.wait_diagnostics(uri, version)? - sent);
+            .push(timed_change(server, uri, version, change)?);
     }
     // Typing a clause at the end of the middle paragraph, then deleting it.
     let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
@@ -384,14 +390,9 @@ fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) 
                 json!({"range": {"start": {"line": line_end, "character": col},
                     "end": {"line": line_end, "character": col + units}}, "text": ""})
             };
-            let sent = Instant::now();
-            server.notify(
-                "textDocument/didChange",
-                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
-            );
             report
                 .typing
-                .push(server.wait_diagnostics(uri, version)? - sent);
+                .push(timed_change(server, uri, version, change)?);
             version += 1;
         }
     }
