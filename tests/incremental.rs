@@ -202,6 +202,14 @@ fn one_line(arts: &[String], bytes: usize) -> String {
     text
 }
 
+/// The byte offset of the line break that ends the paragraph holding `text`'s middle.
+fn middle_paragraph_end(text: &str) -> usize {
+    let middle = (text.len() / 2..)
+        .find(|&i| text.is_char_boundary(i))
+        .expect("a char boundary");
+    middle + text[middle..].find('\n').expect("a line break")
+}
+
 /// `text` without its sentence ends (. ! ? ؟ …): one sentence, however long.
 fn without_sentence_ends(text: &str) -> String {
     text.chars()
@@ -669,10 +677,7 @@ fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
     let extra = shipped();
     let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
     let first = inc.analyze(&text);
-    let middle = (text.len() / 2..)
-        .find(|&i| text.is_char_boundary(i))
-        .expect("a char boundary");
-    let at = middle + text[middle..].find('\n').expect("a line break");
+    let at = middle_paragraph_end(&text);
     text.insert_str(
         at,
         " وقال الوزير سالم المنصوري: «سنواصل العمل مع جميع الأطراف».",
@@ -698,10 +703,7 @@ fn a_new_name_mid_document_keeps_the_later_attributions_renumbered() {
 #[test]
 fn deleting_at_a_paragraph_end_keeps_the_later_attributions() {
     let text = all_articles();
-    let middle = (text.len() / 2..)
-        .find(|&i| text.is_char_boundary(i))
-        .expect("a char boundary");
-    let at = middle + text[middle..].find('\n').expect("a line break");
+    let at = middle_paragraph_end(&text);
     let extra = shipped();
     for (typed, kept) in [(" و", " "), (" وقال: «", " وقال: ")] {
         let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
