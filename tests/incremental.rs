@@ -62,6 +62,9 @@ const PIECES: &[&str] = &[
     "\n\u{200B}\"",
     "'",
     " ي",
+    " دميتري بيسكوف (Dmitry Peskov)",
+    " الأمم المتحدة",
+    " وقال سالم",
 ];
 
 #[derive(Clone, Debug)]
@@ -720,7 +723,9 @@ fn deleting_at_a_paragraph_end_keeps_the_later_attributions() {
 /// Typing a clause with a new speaker's name, letter by letter, mid-document and deleting it
 /// again: half-typed names are learned and found in other paragraphs (their mentions change
 /// outside the edit's zone, and the items around them are attributed again); every keystroke's
-/// result equals a fresh analysis and keeps at least 80% of the attributions.
+/// result equals a fresh analysis and keeps at least 80% of the attributions, and a keystroke
+/// that changes the entities merges again only the mentions of forms the changed ones can join
+/// (under a quarter of the document's).
 #[test]
 fn typing_a_name_letter_by_letter_equals_fresh() {
     // Typed at the end of a paragraph of one article; the half-typed name (المنص) is learned
@@ -734,6 +739,7 @@ fn typing_a_name_letter_by_letter_equals_fresh() {
     let mut inc = IncrementalAnalyzer::with_sources(extra.clone());
     let _ = inc.analyze(&text);
     let clause: Vec<char> = " وقال الوزير سالم المنصوري: «سنواصل".chars().collect();
+    let mut regroups = 0;
     let steps = (1..=clause.len()).chain((0..clause.len()).rev());
     for (k, n) in steps.enumerate() {
         let typed: String = clause[..n].iter().collect();
@@ -746,7 +752,17 @@ fn typing_a_name_letter_by_letter_equals_fresh() {
             "keystroke {k}: {typed:?}"
         );
         assert_reused(&inc, 8);
+        let mentions: usize = a.entities.iter().map(|e| e.mentions.len()).sum();
+        if !inc.last_entities_reused() {
+            regroups += 1;
+            assert!(
+                inc.last_regrouped() * 4 < mentions,
+                "keystroke {k}: {typed:?} merged {} of {mentions} mentions again",
+                inc.last_regrouped()
+            );
+        }
     }
+    assert!(regroups >= 10, "{regroups} keystrokes changed the entities");
 }
 
 /// A person named in an early article, named again mid-document after a title, gains a role:

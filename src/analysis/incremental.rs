@@ -523,6 +523,13 @@ impl IncrementalAnalyzer {
         self.kept.entities.reused()
     }
 
+    /// How many mentions the last analysis merged into entities again: none when it reused the
+    /// last merge, those the edit's forms can reach when it regrouped them, else all
+    /// ([`staged::EntityMemo::regrouped`]).
+    pub fn last_regrouped(&self) -> usize {
+        self.kept.entities.regrouped()
+    }
+
     /// Analyses `text`; equal to [`crate::analysis::analyze`]`(text)` (or
     /// [`crate::analysis::analyze_with`] with this analyser's sources).
     pub fn analyze(&mut self, text: &str) -> Analysis {

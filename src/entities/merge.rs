@@ -551,6 +551,29 @@ pub(crate) fn group<'a>(items: &[Item<'a>]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// Whether [`group`] may ever test `a` and `b` compatible, in either direction: the relation its
+/// decisions follow. Two people: a multi-word name against a multi-word form (pass 1), a
+/// one-word name against any person's form (pass 2); two other mentions: [`other_compatible`];
+/// a person and another kind: never. Each of `group`'s joins (a new item to a compatible form,
+/// a form already seen to its group) follows one such pair, so every group lies inside one
+/// connected component of this relation over the items' distinct (key, kind) forms, and
+/// `group` run on the items of a union of components returns those components' groups
+/// ([`super::regroup`] relies on it). Only the keys, parts, kinds and `distinctive` flags are
+/// read, not the spans.
+pub(crate) fn may_join(a: &Item<'_>, b: &Item<'_>) -> bool {
+    let person = |i: &Item<'_>| i.mention.kind == EntityKind::Person;
+    match (person(a), person(b)) {
+        (true, true) => {
+            let tested = |x: &Item<'_>, y: &Item<'_>| {
+                (x.parts.len() < 2 || y.parts.len() >= 2) && person_compatible(x, y)
+            };
+            tested(a, b) || tested(b, a)
+        }
+        (false, false) => other_compatible(a, b) || other_compatible(b, a),
+        _ => false,
+    }
+}
+
 /// Of `forms` (a group and the byte offsets where that form starts), the group of the occurrence
 /// nearest before `start`, else of the nearest at or after it; `None` when `forms` has no
 /// occurrence. Ties go to the earlier form in iteration order.

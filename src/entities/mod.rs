@@ -7,6 +7,7 @@
 pub mod lexicon;
 pub mod merge;
 pub mod propagate;
+mod regroup;
 mod resolve;
 pub mod roles;
 pub mod rules;

@@ -26,7 +26,7 @@ use super::propagate::{self, Learned};
 use super::words::{self, Doc};
 use super::{
     Entity, EntityKind, EntityMention, Mention, MentionOrder, MentionOrigin, SourceMentions,
-    lexicon, merge, resolve, roles, transliteration,
+    lexicon, merge, regroup, resolve, roles, transliteration,
 };
 use crate::text::Span;
 use crate::text::normalize::fold_str;
@@ -218,6 +218,25 @@ struct PartItem {
 }
 
 impl PartItem {
+    /// What [`merge::group`] reads of this mention, its span moved by `offset` (the
+    /// paragraph's byte offset in the text).
+    fn merge_item(&self, offset: usize) -> merge::Item<'_> {
+        merge::Item {
+            mention: Mention {
+                span: Span::new(
+                    self.mention.span.start + offset,
+                    self.mention.span.end + offset,
+                ),
+                kind: self.mention.kind,
+                origin: self.mention.origin,
+            },
+            key: &self.key,
+            parts: &self.parts,
+            joined: &self.joined,
+            distinctive: self.distinctive,
+        }
+    }
+
     /// Whether `other` equals `self` in every field but the mention's span.
     fn same_but_span(&self, other: &PartItem) -> bool {
         // Destructured, so that a new field cannot be forgotten here.
@@ -414,7 +433,7 @@ pub fn document_entities(parts: &[(usize, &PartMentions)]) -> Vec<Entity> {
 /// [`document_entities`] with the entities' mentions in text order ([`MentionOrder`], built
 /// without sorting: the paragraphs' mentions are in text order).
 pub fn document_entities_ordered(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, MentionOrder) {
-    let (entities, members) = merge_entities(parts);
+    let (entities, members, _) = merge_entities(parts);
     let order = mention_order(&entities, &members);
     (entities, order)
 }
@@ -457,20 +476,27 @@ fn item_order(entities: &[Entity], members: &[Vec<usize>]) -> Vec<(Span, usize)>
 pub(crate) fn document_entities_item_order(
     parts: &[(usize, &PartMentions)],
 ) -> (Vec<Entity>, Vec<(Span, usize)>) {
-    let (entities, members) = merge_entities(parts);
+    let (entities, members, _) = merge_entities(parts);
     let order = item_order(&entities, &members);
     (entities, order)
 }
 
 /// What [`document_entities_reusing`] keeps of one merge for the next: the paragraphs' resolved
-/// mentions it merged (in text order), the entities, and for each entity the index of each of
-/// its mentions in the paragraphs' mentions (counted across paragraphs, in text order).
+/// mentions it merged (in text order), the entities, for each entity the index of each of its
+/// mentions in the paragraphs' mentions (counted across paragraphs, in text order) and the
+/// index of the mention that opened its group ([`Merged::first`]), and the document's forms
+/// graph ([`regroup::Graph`]) with each paragraph's mentions' nodes.
 #[derive(Debug, Default)]
 pub struct EntityMemo {
     parts: Vec<Arc<PartMentions>>,
     entities: Vec<Entity>,
     members: Vec<Vec<usize>>,
+    firsts: Vec<usize>,
+    graph: regroup::Graph,
+    /// Per paragraph of `parts`: the node of each of its mentions.
+    nodes: Vec<Vec<u32>>,
     reused: bool,
+    regrouped: usize,
 }
 
 impl EntityMemo {
@@ -479,7 +505,24 @@ impl EntityMemo {
     pub fn reused(&self) -> bool {
         self.reused
     }
+
+    /// How many mentions the last [`document_entities_reusing`] merged again: none when it
+    /// reused the last merge, those of the forms the edit could reach when it regrouped them,
+    /// all when it merged the document.
+    pub fn regrouped(&self) -> usize {
+        self.regrouped
+    }
 }
+
+/// Merging is redone for the whole document when the forms an edit reaches hold more than this
+/// share (in ‰) of the mentions: grouping half the mentions again costs about what grouping
+/// all of them does.
+const REGROUP_MAX_PERMILLE: usize = 500;
+
+/// Merging is redone for the whole document (and the forms graph rebuilt) when the graph holds
+/// more forms no longer written than this many and than forms in use: each half-typed name
+/// leaves one.
+const STALE_NODES_KEPT: usize = 1024;
 
 /// [`document_entities_ordered`] on `parts` (the same shape, each paragraph's resolved mentions
 /// shared), reusing the previous merge kept in `memo` when it applies, and keeping this one
@@ -492,29 +535,48 @@ impl EntityMemo {
 /// Then the entities are the previous ones with each mention's span replaced by its new one:
 /// merging reads spans only to order mentions (the nearest earlier or later occurrence of a
 /// form, members and groups sorted by start), and both texts' mentions are in text order, so
-/// the groups, names, aliases and roles are the same. Otherwise the mentions are merged again.
-/// Cost of a reuse: one comparison per paragraph (pointers for the unchanged ones), the items
-/// of the changed ones, and a copy of the entities (mention texts are shared).
+/// the groups, names, aliases and roles are the same. Cost of a reuse: one comparison per
+/// paragraph (pointers for the unchanged ones), the items of the changed ones, and a copy of
+/// the entities (mention texts are shared).
+///
+/// Otherwise, when the paragraphs that differ (between the longest common prefix and suffix of
+/// paragraphs) change a few forms, only the connected components of the forms graph that hold
+/// a removed or added form are merged again ([`regroup`]); the other entities are the previous
+/// ones with their spans and positions updated, and all are numbered again in order of first
+/// mention. Else (or the first time) the whole document is merged.
 pub fn document_entities_reusing(
     parts: &[(usize, Arc<PartMentions>)],
     memo: &mut EntityMemo,
 ) -> (Vec<Entity>, MentionOrder) {
-    let same = memo.parts.len() == parts.len()
-        && memo
-            .parts
-            .iter()
-            .zip(parts)
-            .all(|(old, (_, new))| Arc::ptr_eq(old, new) || old.same_but_spans(new));
-    if same {
-        let n: usize = parts.iter().map(|(_, p)| p.items.len()).sum();
-        let mut spans: Vec<Span> = Vec::with_capacity(n);
-        for (offset, part) in parts {
-            spans.extend(
-                part.items.iter().map(|it| {
+    let same = |old: &Arc<PartMentions>, new: &Arc<PartMentions>| {
+        Arc::ptr_eq(old, new) || old.same_but_spans(new)
+    };
+    let prefix = memo
+        .parts
+        .iter()
+        .zip(parts)
+        .take_while(|(old, (_, new))| same(old, new))
+        .count();
+    let room = memo.parts.len().min(parts.len()) - prefix;
+    let suffix = memo.parts[prefix..]
+        .iter()
+        .rev()
+        .zip(parts[prefix..].iter().rev())
+        .take(room)
+        .take_while(|(old, (_, new))| same(old, new))
+        .count();
+    let spans =
+        |parts: &[(usize, Arc<PartMentions>)]| {
+            let mut spans: Vec<Span> = Vec::with_capacity(parts.iter().map(|(_, p)| p.len()).sum());
+            for (offset, part) in parts {
+                spans.extend(part.items.iter().map(|it| {
                     Span::new(it.mention.span.start + offset, it.mention.span.end + offset)
-                }),
-            );
-        }
+                }));
+            }
+            spans
+        };
+    if prefix == memo.parts.len() && prefix == parts.len() && !memo.parts.is_empty() {
+        let spans = spans(parts);
         for (entity, members) in memo.entities.iter_mut().zip(&memo.members) {
             for (m, &i) in entity.mentions.iter_mut().zip(members) {
                 m.span = spans[i];
@@ -523,24 +585,235 @@ pub fn document_entities_reusing(
         memo.parts.clear();
         memo.parts.extend(parts.iter().map(|(_, p)| p.clone()));
         memo.reused = true;
+        memo.regrouped = 0;
         let order = mention_order(&memo.entities, &memo.members);
         return (memo.entities.clone(), order);
     }
-    let refs: Vec<(usize, &PartMentions)> = parts.iter().map(|(o, p)| (*o, p.as_ref())).collect();
-    let (entities, members) = merge_entities(&refs);
-    let order = mention_order(&entities, &members);
-    *memo = EntityMemo {
-        parts: parts.iter().map(|(_, p)| p.clone()).collect(),
-        entities: entities.clone(),
-        members,
-        reused: false,
-    };
-    (entities, order)
+    if memo.parts.is_empty() || !regroup_changed(parts, prefix, suffix, memo, spans(parts)) {
+        merge_all(parts, memo);
+    }
+    memo.reused = false;
+    let order = mention_order(&memo.entities, &memo.members);
+    (memo.entities.clone(), order)
 }
 
-/// [`document_entities`] with, for each entity, the index of each of its mentions in `parts`'
-/// items counted across paragraphs in text order.
-fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usize>>) {
+/// Merges every mention of `parts` and keeps the result, with a new forms graph, in `memo`.
+fn merge_all(parts: &[(usize, Arc<PartMentions>)], memo: &mut EntityMemo) {
+    let refs: Vec<(usize, &PartMentions)> = parts.iter().map(|(o, p)| (*o, p.as_ref())).collect();
+    let (entities, members, firsts) = merge_entities(&refs);
+    let mut graph = regroup::Graph::default();
+    let nodes: Vec<Vec<u32>> = parts
+        .iter()
+        .map(|(_, part)| add_nodes(&mut graph, part))
+        .collect();
+    *memo = EntityMemo {
+        parts: parts.iter().map(|(_, p)| p.clone()).collect(),
+        entities,
+        regrouped: members.iter().map(Vec::len).sum(),
+        members,
+        firsts,
+        graph,
+        nodes,
+        reused: false,
+    };
+}
+
+/// Adds the forms and links of `part`'s mentions to `graph`; returns each mention's node.
+fn add_nodes(graph: &mut regroup::Graph, part: &PartMentions) -> Vec<u32> {
+    let nodes: Vec<u32> = part
+        .items
+        .iter()
+        .map(|it| graph.add(&it.merge_item(0)))
+        .collect();
+    for &(a, b) in &part.links {
+        graph.link(nodes[a], nodes[b]);
+    }
+    nodes
+}
+
+/// The regrouping half of [`document_entities_reusing`]. `memo.parts` are the previous text's
+/// paragraphs; `parts` the new ones, of which the first `prefix` and the last `suffix` are the
+/// same as the previous text's ([`PartMentions::same_but_spans`]); between them, when both
+/// texts have as many paragraphs, each is compared with the one at its place (a name typed in
+/// one paragraph changes the mentions of the few others it is found in), else all of them
+/// changed. `spans`: every mention's span in `parts`, in text order. Updates `memo` and
+/// returns true, or returns false (leaving `memo` half-updated, for [`merge_all`]) when the
+/// edit reaches too many mentions or a form without name parts, or the graph holds too many
+/// stale forms.
+fn regroup_changed(
+    parts: &[(usize, Arc<PartMentions>)],
+    prefix: usize,
+    suffix: usize,
+    memo: &mut EntityMemo,
+    spans: Vec<Span>,
+) -> bool {
+    let (old_len, new_len) = (memo.parts.len(), parts.len());
+    let (old_end, new_end) = (old_len - suffix, new_len - suffix);
+    // For each new paragraph, the previous one it equals (`None`: changed).
+    let mut from_old: Vec<Option<usize>> = (0..new_end)
+        .chain(old_end..old_len)
+        .map(Some)
+        .collect();
+    let mut changed_old: Vec<usize> = Vec::new();
+    if old_end - prefix == new_end - prefix {
+        for k in prefix..new_end {
+            let (old, new) = (&memo.parts[k], &parts[k].1);
+            if !(Arc::ptr_eq(old, new) || old.same_but_spans(new)) {
+                from_old[k] = None;
+                changed_old.push(k);
+            }
+        }
+    } else {
+        from_old[prefix..new_end].fill(None);
+        changed_old.extend(prefix..old_end);
+    }
+
+    // The forms the edit removed and added are the seeds.
+    let graph = &mut memo.graph;
+    let mut seeds: Vec<u32> = Vec::new();
+    for &k in &changed_old {
+        let (part, nodes) = (&memo.parts[k], &memo.nodes[k]);
+        for &(a, b) in &part.links {
+            graph.unlink(nodes[a], nodes[b]);
+        }
+        for &n in nodes {
+            graph.remove(n);
+            seeds.push(n);
+        }
+    }
+    // Each new paragraph's nodes: the previous paragraph's, or added.
+    let mut old_part_nodes: Vec<Option<Vec<u32>>> = std::mem::take(&mut memo.nodes)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let old_nodes: Vec<u32> = old_part_nodes.iter().flatten().flatten().copied().collect();
+    let nodes: Vec<Vec<u32>> = parts
+        .iter()
+        .zip(&from_old)
+        .map(|((_, part), from)| match from {
+            Some(k) => old_part_nodes[*k].take().unwrap_or_default(),
+            None => {
+                let added = add_nodes(graph, part);
+                seeds.extend_from_slice(&added);
+                added
+            }
+        })
+        .collect();
+    drop(old_part_nodes);
+    if seeds.iter().any(|&n| graph.has_no_part(n))
+        || graph.stale() > STALE_NODES_KEPT.max(graph.len() - graph.stale())
+    {
+        return false;
+    }
+    let reached = graph.closure(seeds);
+
+    // The mentions of the reached forms, merged again.
+    let mut refs: Vec<&PartItem> = Vec::new();
+    let mut items: Vec<merge::Item<'_>> = Vec::new();
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    let mut global: Vec<usize> = Vec::new();
+    let mut local: Vec<usize> = Vec::new();
+    // The index of each new paragraph's first mention across paragraphs.
+    let mut new_base: Vec<usize> = Vec::with_capacity(new_len);
+    let mut base = 0;
+    for ((offset, part), part_nodes) in parts.iter().zip(&nodes) {
+        new_base.push(base);
+        local.clear();
+        for (j, (it, &n)) in part.items.iter().zip(part_nodes).enumerate() {
+            if reached[n as usize] {
+                local.push(items.len());
+                global.push(base + j);
+                refs.push(it);
+                items.push(it.merge_item(*offset));
+            } else {
+                local.push(usize::MAX);
+            }
+        }
+        for &(a, b) in &part.links {
+            if local[a] != usize::MAX && local[b] != usize::MAX {
+                links.push((local[a], local[b]));
+            }
+        }
+        base += part.items.len();
+    }
+    if items.len() * 1000 > spans.len() * REGROUP_MAX_PERMILLE {
+        return false;
+    }
+    let regrouped = items.len();
+    let merged = merge_items(&refs, &items, &links);
+
+    // A previous mention's index → its index in the new text, for the paragraphs kept.
+    let mut old_base: Vec<usize> = Vec::with_capacity(old_len);
+    let mut base = 0;
+    for part in &memo.parts {
+        old_base.push(base);
+        base += part.len();
+    }
+    let mut to_new: Vec<Option<usize>> = vec![None; old_len];
+    for (q, from) in from_old.iter().enumerate() {
+        if let Some(k) = from {
+            to_new[*k] = Some(q);
+        }
+    }
+    let remap = |i: usize| {
+        let k = old_base.partition_point(|&b| b <= i) - 1;
+        let q = to_new[k].expect("an entity the edit cannot reach has no changed mention");
+        new_base[q] + i - old_base[k]
+    };
+
+    // The previous entities the edit cannot reach, with their mentions' new indices and spans,
+    // and the regrouped ones, in order of first mention. All of an entity's forms are in one
+    // component: its first mention's form tells whether it was reached.
+    let mut all: Vec<Merged> = Vec::with_capacity(memo.entities.len() + merged.len());
+    let old_entities = std::mem::take(&mut memo.entities);
+    let old_members = std::mem::take(&mut memo.members);
+    let old_firsts = std::mem::take(&mut memo.firsts);
+    for ((mut entity, members), first) in old_entities.into_iter().zip(old_members).zip(old_firsts)
+    {
+        if members
+            .first()
+            .is_none_or(|&i| reached[old_nodes[i] as usize])
+        {
+            continue;
+        }
+        let members: Vec<usize> = members.into_iter().map(remap).collect();
+        for (m, &i) in entity.mentions.iter_mut().zip(&members) {
+            m.span = spans[i];
+        }
+        all.push(Merged {
+            first: remap(first),
+            members,
+            entity,
+        });
+    }
+    all.extend(merged.into_iter().map(|m| Merged {
+        first: global[m.first],
+        members: m.members.iter().map(|&i| global[i]).collect(),
+        entity: m.entity,
+    }));
+    all.sort_unstable_by_key(|m| m.first);
+    let (entities, members, firsts) = numbered(all);
+    memo.parts = parts.iter().map(|(_, p)| p.clone()).collect();
+    memo.nodes = nodes;
+    memo.entities = entities;
+    memo.members = members;
+    memo.firsts = firsts;
+    memo.regrouped = regrouped;
+    true
+}
+
+/// One entity merged from a list of mentions ([`merge_items`]): the index of the mention that
+/// opened its group ([`merge::group`]'s first member, before transliteration links moved
+/// members), its mentions' indices in text order, and the entity.
+struct Merged {
+    first: usize,
+    members: Vec<usize>,
+    entity: Entity,
+}
+
+/// Merges every mention of `parts` into entities numbered in order of first mention; also
+/// returns, per entity, its mentions' indices across paragraphs and [`Merged::first`].
+fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usize>>, Vec<usize>) {
     let n: usize = parts.iter().map(|(_, p)| p.items.len()).sum();
     let mut refs: Vec<&PartItem> = Vec::with_capacity(n);
     let mut items: Vec<merge::Item<'_>> = Vec::with_capacity(n);
@@ -549,21 +822,43 @@ fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usi
         let base = items.len();
         for it in &part.items {
             refs.push(it);
-            items.push(merge::Item {
-                mention: Mention {
-                    span: Span::new(it.mention.span.start + offset, it.mention.span.end + offset),
-                    kind: it.mention.kind,
-                    origin: it.mention.origin,
-                },
-                key: &it.key,
-                parts: &it.parts,
-                joined: &it.joined,
-                distinctive: it.distinctive,
-            });
+            items.push(it.merge_item(offset));
         }
         links.extend(part.links.iter().map(|&(a, b)| (a + base, b + base)));
     }
-    let mut groups = merge::group(&items);
+    numbered(merge_items(&refs, &items, &links))
+}
+
+/// The entities of `merged` (in order) with their ids (`e1`, `e2`…; an id already right is
+/// kept), their members and firsts.
+fn numbered(merged: Vec<Merged>) -> (Vec<Entity>, Vec<Vec<usize>>, Vec<usize>) {
+    let mut entities = Vec::with_capacity(merged.len());
+    let mut members = Vec::with_capacity(merged.len());
+    let mut firsts = Vec::with_capacity(merged.len());
+    for (n, m) in merged.into_iter().enumerate() {
+        let mut entity = m.entity;
+        let id = format!("e{}", n + 1);
+        if entity.id != id {
+            entity.id = id;
+        }
+        entities.push(entity);
+        members.push(m.members);
+        firsts.push(m.first);
+    }
+    (entities, members, firsts)
+}
+
+/// Groups `items` ([`merge::group`]; `refs[i]` is item `i`'s paragraph mention), joins each
+/// transliteration to its name (`links`: (alias, name) index pairs, in text order), and builds
+/// one entity per group (canonical name, kind, aliases, roles; the id left empty), in order of
+/// first mention.
+fn merge_items(
+    refs: &[&PartItem],
+    items: &[merge::Item<'_>],
+    links: &[(usize, usize)],
+) -> Vec<Merged> {
+    let mut groups = merge::group(items);
+    let firsts: Vec<usize> = groups.iter().map(|g| g[0]).collect();
     // A transliteration in parentheses joins the entity of the name before it.
     let mut group_of: Vec<usize> = vec![usize::MAX; items.len()];
     for (g, members) in groups.iter().enumerate() {
@@ -571,7 +866,7 @@ fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usi
             group_of[i] = g;
         }
     }
-    for (alias, name) in links {
+    for &(alias, name) in links {
         let (a, n) = (group_of[alias], group_of[name]);
         if a != usize::MAX && n != usize::MAX && a != n {
             let moved = std::mem::take(&mut groups[a]);
@@ -582,78 +877,89 @@ fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usi
             groups[n].sort_by_key(|&i| items[i].mention.span.start);
         }
     }
-    groups.retain(|g| !g.is_empty());
-    let mut entities = Vec::with_capacity(groups.len());
-    for (n, members) in groups.iter().enumerate() {
-        // Kind: the most frequent among the members (ties: the first mention's).
-        let mut counts: Vec<(EntityKind, usize)> = Vec::new();
-        for &i in members {
-            let k = items[i].mention.kind;
-            match counts.iter_mut().find(|(c, _)| *c == k) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((k, 1)),
-            }
+    let mut merged = Vec::with_capacity(groups.len());
+    for (members, first) in groups.into_iter().zip(firsts) {
+        if members.is_empty() {
+            continue;
         }
-        let kind = counts
-            .iter()
-            .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| {
-                if c > best.1 { (k, c) } else { best }
-            })
-            .0;
-        // Canonical: most words; ties: first written.
-        let canonical = members.iter().copied().fold(members[0], |best, i| {
-            if refs[i].key_words > refs[best].key_words {
-                i
-            } else {
-                best
-            }
-        });
-        let written = |i: usize| refs[i].written.as_deref().unwrap_or(&refs[i].text);
-        let name = majority_spelling(
-            written(canonical),
-            members.iter().flat_map(|&i| {
-                refs[i]
-                    .text
-                    .split_whitespace()
-                    .zip(refs[i].word_folds.iter().map(String::as_str))
-            }),
-        );
-        let mut aliases: Vec<String> = Vec::new();
-        let mut roles: Vec<String> = Vec::new();
-        let mut role_keys: Vec<&str> = Vec::new();
-        let mut entity_mentions = Vec::with_capacity(members.len());
-        for &i in members {
-            let it = refs[i];
-            // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
-            // the name: never an alias.
-            if *it.text != *name && it.written.is_none() && !aliases.iter().any(|a| **a == *it.text)
-            {
-                aliases.push(it.text.to_string());
-            }
-            if kind == EntityKind::Person {
-                for (role, key) in &it.roles {
-                    if !role_keys.contains(&key.as_str()) {
-                        role_keys.push(key);
-                        roles.push(role.clone());
-                    }
-                }
-            }
-            entity_mentions.push(EntityMention {
-                text: it.text.clone(),
-                span: items[i].mention.span,
-            });
-        }
-        let roles = super::drop_sub_roles(roles);
-        entities.push(Entity {
-            id: format!("e{}", n + 1),
-            name,
-            kind,
-            aliases,
-            roles,
-            mentions: entity_mentions,
+        let entity = entity_of(&members, refs, items);
+        merged.push(Merged {
+            first,
+            members,
+            entity,
         });
     }
-    (entities, groups)
+    merged
+}
+
+/// The entity of one group of `items` (`members`: indices in text order), its id empty.
+fn entity_of(members: &[usize], refs: &[&PartItem], items: &[merge::Item<'_>]) -> Entity {
+    // Kind: the most frequent among the members (ties: the first mention's).
+    let mut counts: Vec<(EntityKind, usize)> = Vec::new();
+    for &i in members {
+        let k = items[i].mention.kind;
+        match counts.iter_mut().find(|(c, _)| *c == k) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((k, 1)),
+        }
+    }
+    let kind = counts
+        .iter()
+        .fold((items[members[0]].mention.kind, 0), |best, &(k, c)| {
+            if c > best.1 { (k, c) } else { best }
+        })
+        .0;
+    // Canonical: most words; ties: first written.
+    let canonical = members.iter().copied().fold(members[0], |best, i| {
+        if refs[i].key_words > refs[best].key_words {
+            i
+        } else {
+            best
+        }
+    });
+    let written = |i: usize| refs[i].written.as_deref().unwrap_or(&refs[i].text);
+    let name = majority_spelling(
+        written(canonical),
+        members.iter().flat_map(|&i| {
+            refs[i]
+                .text
+                .split_whitespace()
+                .zip(refs[i].word_folds.iter().map(String::as_str))
+        }),
+    );
+    let mut aliases: Vec<String> = Vec::new();
+    let mut roles: Vec<String> = Vec::new();
+    let mut role_keys: Vec<&str> = Vec::new();
+    let mut entity_mentions = Vec::with_capacity(members.len());
+    for &i in members {
+        let it = refs[i];
+        // An elided-article form (لأمم المتحدة in للأمم المتحدة) is not a way of writing
+        // the name: never an alias.
+        if *it.text != *name && it.written.is_none() && !aliases.iter().any(|a| **a == *it.text) {
+            aliases.push(it.text.to_string());
+        }
+        if kind == EntityKind::Person {
+            for (role, key) in &it.roles {
+                if !role_keys.contains(&key.as_str()) {
+                    role_keys.push(key);
+                    roles.push(role.clone());
+                }
+            }
+        }
+        entity_mentions.push(EntityMention {
+            text: it.text.clone(),
+            span: items[i].mention.span,
+        });
+    }
+    let roles = super::drop_sub_roles(roles);
+    Entity {
+        id: String::new(),
+        name,
+        kind,
+        aliases,
+        roles,
+        mentions: entity_mentions,
+    }
 }
 
 /// The canonical name with each word written in its most frequent spelling among the entity's

@@ -395,6 +395,7 @@ async fn run_analysis(
                         paragraphs_computed = computed,
                         paragraphs_resolved = incremental.last_resolved(),
                         entities_reused = incremental.last_entities_reused(),
+                        mentions_regrouped = incremental.last_regrouped(),
                         quotes_reused = quotes.quotes_reused,
                         quotes = quotes.quotes,
                         names_reused = quotes.names_reused,
