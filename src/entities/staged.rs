@@ -650,10 +650,7 @@ fn regroup_changed(
     let (old_len, new_len) = (memo.parts.len(), parts.len());
     let (old_end, new_end) = (old_len - suffix, new_len - suffix);
     // For each new paragraph, the previous one it equals (`None`: changed).
-    let mut from_old: Vec<Option<usize>> = (0..new_end)
-        .chain(old_end..old_len)
-        .map(Some)
-        .collect();
+    let mut from_old: Vec<Option<usize>> = (0..new_end).chain(old_end..old_len).map(Some).collect();
     let mut changed_old: Vec<usize> = Vec::new();
     if old_end - prefix == new_end - prefix {
         for k in prefix..new_end {

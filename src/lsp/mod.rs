@@ -21,6 +21,7 @@ pub mod config;
 pub mod convert;
 pub mod hover;
 pub mod memory;
+pub mod outbox;
 pub mod present;
 pub mod server;
 pub mod splice;
@@ -64,7 +65,19 @@ pub fn serve_stdio() -> anyhow::Result<()> {
         .thread_name("qalam-lsp")
         .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()?;
-    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Frames are written to stdout by one blocking thread for the whole session: with
+    // `tokio::io::stdout` each frame would be copied into tokio's buffer and written by a task
+    // handed to the blocking pool, one more wake-up per message.
+    let write = |frames| async {
+        let writer = tokio::task::spawn_blocking(move || {
+            transport::write_frames_blocking(frames, std::io::stdout().lock());
+        });
+        let _ = writer.await;
+    };
+    let shutdown = runtime.block_on(async {
+        state::prewarm();
+        serve_frames(tokio::io::stdin(), write, state::shipped_analyzer()).await
+    });
     // Do not wait for a blocked stdin read or a long analysis after `exit`.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if !shutdown {
@@ -121,6 +134,23 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
+    serve_frames(
+        input,
+        |frames| transport::write_frames(frames, output),
+        analyzer,
+    )
+    .await
+}
+
+/// [`serve_with`] with the output's writer given as `write`, a function of the channel of whole
+/// frames to write that returns the future writing them (it must end once every sender is
+/// gone).
+async fn serve_frames<I, W, F>(input: I, write: W, analyzer: Analyzer) -> bool
+where
+    I: AsyncRead + Unpin,
+    W: FnOnce(tokio::sync::mpsc::Receiver<Vec<u8>>) -> F,
+    F: std::future::Future<Output = ()>,
+{
     const PIPE: usize = 1 << 22;
     let (to_server, server_input) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
@@ -131,8 +161,9 @@ where
     let backend_shutdown = shutdown.clone();
     let splices = splice::Splices::default();
     let backend_splices = splices.clone();
+    let outbox = outbox::Outbox::new(&frames);
     let (service, socket) = LspService::new(move |client| {
-        Backend::new(client, analyzer, backend_shutdown, backend_splices)
+        Backend::new(client, analyzer, backend_shutdown, backend_splices, outbox)
     });
     let server = async move {
         Server::new(server_input, server_output, socket)
@@ -156,7 +187,7 @@ where
         server,
         input_side,
         transport::frame_output(from_server, frames, splices),
-        transport::write_frames(outgoing, output),
+        write(outgoing),
     );
     shutdown.load(Ordering::SeqCst)
 }

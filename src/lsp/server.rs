@@ -36,13 +36,14 @@ use tower_lsp_server::ls_types::{
     ConfigurationItem, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, OneOf, PublishDiagnosticsParams, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{debug, error, info, warn};
 
 use super::config::{SECTION, Settings};
+use super::outbox::Outbox;
 use super::splice::{self, Splices};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
@@ -184,6 +185,8 @@ struct Inner {
     shutdown: Arc<AtomicBool>,
     /// Results written as JSON directly (the outline), see [`super::splice`].
     splices: Splices,
+    /// Where every `publishDiagnostics` is written ([`super::outbox`]).
+    outbox: Outbox,
 }
 
 /// The qalam language server.
@@ -204,12 +207,14 @@ impl std::fmt::Debug for Backend {
 impl Backend {
     /// A server talking to `client` that analyses texts with `analyzer`; `shutdown` is set when
     /// the client sends the `shutdown` request.
-    /// Large results are written through `splices` (see [`super::splice`]).
+    /// Large results are written through `splices` (see [`super::splice`]), diagnostics
+    /// through `outbox` ([`super::outbox`]).
     pub fn new(
         client: Client,
         analyzer: Analyzer,
         shutdown: Arc<AtomicBool>,
         splices: Splices,
+        outbox: Outbox,
     ) -> Self {
         Backend {
             inner: Arc::new(Inner {
@@ -222,6 +227,7 @@ impl Backend {
                 publish: tokio::sync::Mutex::new(()),
                 shutdown,
                 splices,
+                outbox,
             }),
         }
     }
@@ -358,21 +364,9 @@ impl Backend {
                 return;
             }
             let locked = started.elapsed();
-            let params = PublishDiagnosticsParams {
-                uri,
-                diagnostics,
-                version: Some(snapshot.version),
-            };
-            let (uri, diagnostics) = match serde_json::to_vec(&params) {
-                Ok(json) => {
-                    let marker = inner.splices.stash(json);
-                    (params.uri, splice::diagnostics_placeholder(marker))
-                }
-                Err(_) => (params.uri, params.diagnostics),
-            };
             inner
-                .client
-                .publish_diagnostics(uri, diagnostics, Some(snapshot.version))
+                .outbox
+                .publish_diagnostics(&uri, &diagnostics, Some(snapshot.version))
                 .await;
             snapshot.mark_full_published();
             debug!(
@@ -454,8 +448,8 @@ impl Backend {
             return;
         }
         inner
-            .client
-            .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+            .outbox
+            .publish_diagnostics(uri, &diagnostics, Some(snapshot.version))
             .await;
         debug!(
             computed_ms = super::state::ms(started.elapsed()),
@@ -613,10 +607,7 @@ impl LanguageServer for Backend {
         }
         // Under the publish lock: no diagnostics of the closed text can follow the clearing.
         let _guard = self.inner.publish.lock().await;
-        self.inner
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
+        self.inner.outbox.publish_diagnostics(&uri, &[], None).await;
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -7,15 +7,14 @@
 //! development machine, building it, writing it and dropping it took 12–20 ms per request,
 //! where writing the typed outline directly (`serde_json::to_vec`) took 1–2 ms.
 //!
-//! The same holds for the diagnostics published after every keystroke (≈ 900 at 1 MB).
+//! (The diagnostics published after every keystroke, ≈ 900 at 1 MB, are written by the server
+//! itself: [`super::outbox`].)
 //!
 //! How: the handler serialises its real result itself ([`Splices::stash`]) and returns a
 //! placeholder result holding only a marker string ([`MARKER_PREFIX`] + a number). The server's
 //! output passes through [`super::transport::frame_output`], which calls [`Splices::splice`] on
 //! every frame: a response frame that holds a marker is rewritten as the same response
-//! (same `id`) with the stashed JSON as its `result`; a `textDocument/publishDiagnostics`
-//! notification whose one diagnostic's message is a marker gets the stashed JSON as its
-//! `params`. Requests are still handled by
+//! (same `id`) with the stashed JSON as its `result`. Requests are still handled by
 //! tower-lsp-server, in order, with its cancellation; only the bytes of the answer change. A
 //! placeholder is never passed on (see [`Splices::splice`] for a marker whose JSON is gone).
 
@@ -25,15 +24,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tower_lsp_server::ls_types::{
-    Diagnostic, DocumentSymbolResponse, Location, Range, SymbolInformation, Uri,
-};
+use tower_lsp_server::ls_types::{DocumentSymbolResponse, Location, Range, SymbolInformation, Uri};
 use tracing::warn;
 
 /// How a placeholder's marker string starts (then the stash number in decimal). It starts
 /// with NUL so that no name or message taken from a writer's text is mistaken for one; and
-/// only the first symbol's name or first diagnostic's message of a placeholder-shaped frame is
-/// read, which are ours whenever a stash is made.
+/// only the first symbol's name of a placeholder-shaped response is read, which is ours
+/// whenever a stash is made.
 pub const MARKER_PREFIX: &str = "\u{0}qalam-splice:";
 
 /// How [`MARKER_PREFIX`] appears in a JSON frame (serde_json writes NUL as `\u0000`).
@@ -71,10 +68,9 @@ impl Splices {
         format!("{MARKER_PREFIX}{n}")
     }
 
-    /// `frame` (one whole frame: header block and body) with a placeholder replaced by the
-    /// message carrying the stashed JSON, or `frame` unchanged when it holds no marker. When the
-    /// JSON is gone (never expected): a response gets `"result": null`, a notification becomes
-    /// no bytes at all (not sent).
+    /// `frame` (one whole frame: header block and body) with a placeholder response replaced by
+    /// the response carrying the stashed JSON, or `frame` unchanged when it holds no marker.
+    /// When the JSON is gone (never expected), the response gets `"result": null`.
     pub fn splice(&self, frame: Vec<u8>) -> Vec<u8> {
         if memchr::memmem::find(&frame, MARKER_JSON).is_none() {
             return frame;
@@ -96,26 +92,15 @@ impl Splices {
             .remove(&n)
             .map(|(_, json)| json);
         let mut body = br#"{"jsonrpc":"2.0","#.to_vec();
-        if let Some(method) = message.get("method") {
-            let Some(json) = json else {
-                warn!(marker = n, "a spliced notification is missing; not sent");
-                return Vec::new();
-            };
-            body.extend_from_slice(br#""method":"#);
-            body.extend_from_slice(&serde_json::to_vec(method).unwrap_or_default());
-            body.extend_from_slice(br#","params":"#);
-            body.extend_from_slice(&json);
-        } else {
-            let id = message.get("id").cloned().unwrap_or(Value::Null);
-            body.extend_from_slice(br#""id":"#);
-            body.extend_from_slice(&serde_json::to_vec(&id).unwrap_or_else(|_| b"null".to_vec()));
-            body.extend_from_slice(br#","result":"#);
-            match json {
-                Some(json) => body.extend_from_slice(&json),
-                None => {
-                    warn!(marker = n, "a spliced result is missing; answering null");
-                    body.extend_from_slice(b"null");
-                }
+        let id = message.get("id").cloned().unwrap_or(Value::Null);
+        body.extend_from_slice(br#""id":"#);
+        body.extend_from_slice(&serde_json::to_vec(&id).unwrap_or_else(|_| b"null".to_vec()));
+        body.extend_from_slice(br#","result":"#);
+        match json {
+            Some(json) => body.extend_from_slice(&json),
+            None => {
+                warn!(marker = n, "a spliced result is missing; answering null");
+                body.extend_from_slice(b"null");
             }
         }
         body.push(b'}');
@@ -140,32 +125,13 @@ pub fn outline_placeholder(marker: String, uri: &Uri) -> DocumentSymbolResponse 
     }])
 }
 
-/// The placeholder diagnostics of a `publishDiagnostics` notification whose real parameters
-/// were stashed under `marker`: one diagnostic whose message is `marker`.
-pub fn diagnostics_placeholder(marker: String) -> Vec<Diagnostic> {
-    vec![Diagnostic {
-        message: marker,
-        ..Diagnostic::default()
-    }]
-}
-
 /// The stash number of a placeholder: a response whose `result` is an array whose first
-/// element's `name` is a marker, or a `publishDiagnostics` notification whose first diagnostic's
-/// `message` is one.
+/// element's `name` is a marker.
 fn marker_in(message: &Value) -> Option<u64> {
-    let text = if let Some(method) = message.get("method") {
-        if method.as_str()? != "textDocument/publishDiagnostics" {
-            return None;
-        }
-        message
-            .get("params")?
-            .get("diagnostics")?
-            .as_array()?
-            .first()?
-            .get("message")?
-    } else {
-        message.get("result")?.as_array()?.first()?.get("name")?
-    };
+    if message.get("method").is_some() {
+        return None;
+    }
+    let text = message.get("result")?.as_array()?.first()?.get("name")?;
     text.as_str()?.strip_prefix(MARKER_PREFIX)?.parse().ok()
 }
 
@@ -209,30 +175,18 @@ mod tests {
     }
 
     #[test]
-    fn a_placeholder_notification_gets_the_stashed_params() {
-        let splices = Splices::default();
-        let marker = splices.stash(br#"{"uri":"file:///a","diagnostics":[],"version":3}"#.to_vec());
-        let body_in = format!(
-            r#"{{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{{"uri":"file:///a","diagnostics":[{{"range":{{"start":{{"line":0,"character":0}},"end":{{"line":0,"character":0}}}},"message":{}}}],"version":3}}}}"#,
-            serde_json::to_string(&marker).unwrap()
-        );
-        let out = splices.splice(super::super::transport::frame(body_in.as_bytes()));
-        assert_eq!(
-            body(&out),
-            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics",
-                "params": {"uri": "file:///a", "diagnostics": [], "version": 3}})
-        );
-    }
-
-    #[test]
     fn other_frames_pass_unchanged() {
         let splices = Splices::default();
         let _ = splices.stash(b"[]".to_vec());
         for frame in [
             super::super::transport::frame(br#"{"jsonrpc":"2.0","result":null,"id":1}"#),
-            // A marker-like name that is not in a result array, and one with no number.
+            // A marker-like name that is not in a result array, a notification shaped like a
+            // placeholder, and a marker with no number.
             super::super::transport::frame(
                 br#"{"jsonrpc":"2.0","method":"x","params":{"name":"\u0000qalam-splice:0"}}"#,
+            ),
+            super::super::transport::frame(
+                br#"{"jsonrpc":"2.0","method":"x","result":[{"name":"\u0000qalam-splice:0"}]}"#,
             ),
             placeholder("2", "\u{0}qalam-splice:x"),
         ] {

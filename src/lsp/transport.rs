@@ -256,6 +256,17 @@ where
     let _ = output.shutdown().await;
 }
 
+/// [`write_frames`] on a blocking writer, on the calling thread (a thread of its own: it
+/// blocks while it waits for frames and while `output` is full).
+pub fn write_frames_blocking(mut frames: mpsc::Receiver<Vec<u8>>, mut output: impl std::io::Write) {
+    while let Some(bytes) = frames.blocking_recv() {
+        if output.write_all(&bytes).is_err() || output.flush().is_err() {
+            warn!("client output closed");
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
