@@ -321,6 +321,10 @@ impl Backend {
     /// Analyses `snapshot` in the background (after `delay`, and only while it is the newest
     /// revision of `uri`) and publishes its diagnostics with the snapshot's version.
     fn schedule_publish(&self, uri: Uri, snapshot: Arc<Snapshot>, delay: Duration) {
+        if delay.is_zero() {
+            // Started from the handler: one hand-off to the blocking pool, not three.
+            snapshot.start(&self.inner.analyzer);
+        }
         let this = self.clone();
         tokio::spawn(async move {
             if !delay.is_zero() {

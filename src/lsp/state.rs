@@ -294,26 +294,33 @@ impl Snapshot {
     /// holding back the next messages, keeps it current while it waits) never sees that. The
     /// outcome, `None` included, is cached. Must be called inside a tokio runtime.
     pub async fn analysis(self: &Arc<Self>, analyzer: &Analyzer) -> Option<Arc<Analyzed>> {
-        if !self.started.swap(true, Ordering::AcqRel) {
-            let this = Arc::clone(self);
-            let analyzer = analyzer.clone();
-            tokio::spawn(async move {
-                let cache = this.cache.clone().filter(|_| is_shipped(&analyzer));
-                let outcome = run_analysis(
-                    this.rope.clone(),
-                    analyzer,
-                    cache,
-                    this.version,
-                    this.revision,
-                )
-                .await;
-                this.result.send_replace(Some(outcome));
-            });
-        }
+        self.start(analyzer);
         let mut results = self.result.subscribe();
         // The sender lives in `self`, so the channel cannot close while we wait.
         let outcome = results.wait_for(Option::is_some).await.ok()?.clone();
         outcome?.analyzed()
+    }
+
+    /// Starts this snapshot's analysis on the blocking pool unless it has been started; returns
+    /// at once. [`Snapshot::analysis`] waits for it. Must be called inside a tokio runtime.
+    pub fn start(self: &Arc<Self>, analyzer: &Analyzer) {
+        if self.started.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let cache = self.cache.clone().filter(|_| is_shipped(analyzer));
+        // The job is handed to the blocking pool here, not from a task spawned for it.
+        let outcome = run_analysis(
+            self.rope.clone(),
+            analyzer.clone(),
+            cache,
+            self.version,
+            self.revision,
+        );
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let outcome = outcome.await;
+            this.result.send_replace(Some(outcome));
+        });
     }
 
     /// The analysis, if it has finished already.
@@ -345,14 +352,15 @@ impl Outcome {
 /// Analyses `rope` (the snapshot at `revision`, client `version`) on the blocking pool: through
 /// the document's incremental analyser when `cache` is given, else by calling `analyzer`.
 /// With a cache the analysis is skipped ([`Outcome::Superseded`]) when a newer revision exists,
-/// checked before copying the text and again once the analyser's lock is held.
-async fn run_analysis(
+/// checked before copying the text and again once the analyser's lock is held. The job starts
+/// when this is called; the future returned waits for it.
+fn run_analysis(
     rope: Rope,
     analyzer: Analyzer,
     cache: Option<Cache>,
     version: i32,
     revision: u64,
-) -> Outcome {
+) -> impl std::future::Future<Output = Outcome> {
     // A newer revision exists: its own analysis follows, this one would only delay it.
     let superseded = move |cache: &DocCache| cache.latest.load(Ordering::Acquire) > revision;
     let job = tokio::task::spawn_blocking(move || {
@@ -426,19 +434,21 @@ async fn run_analysis(
         );
         result
     });
-    match job.await {
-        Ok(Ok(Some(analyzed))) => Outcome::Done(Arc::new(analyzed)),
-        Ok(Ok(None)) => {
-            debug!(version, "a newer revision exists; analysis skipped");
-            Outcome::Superseded
-        }
-        Ok(Err(message)) => {
-            error!(version, "analysis panicked: {message}");
-            Outcome::Failed
-        }
-        Err(err) => {
-            error!(version, "analysis task failed: {err}");
-            Outcome::Failed
+    async move {
+        match job.await {
+            Ok(Ok(Some(analyzed))) => Outcome::Done(Arc::new(analyzed)),
+            Ok(Ok(None)) => {
+                debug!(version, "a newer revision exists; analysis skipped");
+                Outcome::Superseded
+            }
+            Ok(Err(message)) => {
+                error!(version, "analysis panicked: {message}");
+                Outcome::Failed
+            }
+            Err(err) => {
+                error!(version, "analysis task failed: {err}");
+                Outcome::Failed
+            }
         }
     }
 }
