@@ -23,6 +23,7 @@ pub mod hover;
 pub mod memory;
 pub mod outbox;
 pub mod present;
+pub mod published;
 pub mod server;
 pub mod splice;
 pub mod state;

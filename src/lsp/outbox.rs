@@ -75,6 +75,41 @@ impl Outbox {
         }
     }
 
+    /// [`Outbox::publish_diagnostics`] with each diagnostic given as its JSON (a serialised
+    /// `Diagnostic`, see [`super::published`]).
+    pub async fn publish_diagnostics_json(
+        &self,
+        uri: &Uri,
+        diagnostics: &[std::sync::Arc<[u8]>],
+        version: Option<i32>,
+    ) -> bool {
+        let size: usize = diagnostics.iter().map(|d| d.len() + 1).sum();
+        let mut frame = Vec::with_capacity(HEADER_ROOM + BODY_START.len() + size + 256);
+        frame.resize(HEADER_ROOM, b' ');
+        frame.extend_from_slice(BODY_START);
+        frame.extend_from_slice(br#"{"uri":"#);
+        if serde_json::to_writer(&mut frame, uri).is_err() {
+            warn!(
+                uri = uri.as_str(),
+                "URI not serialisable; diagnostics not published"
+            );
+            return false;
+        }
+        frame.extend_from_slice(br#","diagnostics":["#);
+        for (k, d) in diagnostics.iter().enumerate() {
+            if k > 0 {
+                frame.push(b',');
+            }
+            frame.extend_from_slice(d);
+        }
+        frame.push(b']');
+        if let Some(version) = version {
+            frame.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+        }
+        frame.extend_from_slice(b"}}");
+        self.send(with_header(frame)).await
+    }
+
     async fn send(&self, frame: Vec<u8>) -> bool {
         match self.frames.upgrade() {
             Some(frames) => frames.send(frame).await.is_ok(),
@@ -92,11 +127,17 @@ pub fn notification_frame<P: Serialize>(params: &P) -> Option<Vec<u8>> {
     frame.extend_from_slice(BODY_START);
     serde_json::to_writer(&mut frame, params).ok()?;
     frame.push(b'}');
+    Some(with_header(frame))
+}
+
+/// `frame` (a body after [`HEADER_ROOM`] bytes of room) with its `Content-Length` header written
+/// just before the body, the room in front of it dropped.
+fn with_header(mut frame: Vec<u8>) -> Vec<u8> {
     let header = format!("Content-Length: {}\r\n\r\n", frame.len() - HEADER_ROOM);
     let start = HEADER_ROOM - header.len();
     frame[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
     frame.drain(..start);
-    Some(frame)
+    frame
 }
 
 /// `params` as tower-lsp-server would write them (for tests).
@@ -150,6 +191,41 @@ mod tests {
                 }))
                 .expect("JSON");
             assert_eq!(ours, theirs);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_frame_from_json_pieces_equals_the_serialised_one() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let outbox = Outbox::new(&tx);
+        let uri: Uri = "file:///tmp/%D9%86%D8%B5.md".parse().expect("a URI");
+        let diagnostics: Vec<Diagnostic> = (0..3)
+            .map(|k| Diagnostic {
+                range: Range::new(Position::new(k, 1), Position::new(k, 4)),
+                message: format!("رسالة {k} \"x\""),
+                ..Diagnostic::default()
+            })
+            .collect();
+        let pieces: Vec<std::sync::Arc<[u8]>> = diagnostics
+            .iter()
+            .map(|d| serde_json::to_vec(d).expect("JSON").into())
+            .collect();
+        for (version, n) in [(Some(4), 3), (None, 0), (Some(5), 1)] {
+            assert!(
+                outbox
+                    .publish_diagnostics(&uri, &diagnostics[..n], version)
+                    .await
+            );
+            assert!(
+                outbox
+                    .publish_diagnostics_json(&uri, &pieces[..n], version)
+                    .await
+            );
+            let (a, b) = (
+                rx.recv().await.expect("a frame"),
+                rx.recv().await.expect("a frame"),
+            );
+            assert_eq!(String::from_utf8(a), String::from_utf8(b));
         }
     }
 

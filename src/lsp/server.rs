@@ -44,6 +44,7 @@ use tracing::{debug, error, info, warn};
 
 use super::config::{SECTION, Settings};
 use super::outbox::Outbox;
+use super::published::PublishedJson;
 use super::splice::{self, Splices};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
@@ -185,6 +186,8 @@ struct Inner {
     shutdown: Arc<AtomicBool>,
     /// Results written as JSON directly (the outline), see [`super::splice`].
     splices: Splices,
+    /// Per open document, the JSON of its last published diagnostics ([`super::published`]).
+    published: Mutex<std::collections::HashMap<Uri, PublishedJson>>,
     /// Where every `publishDiagnostics` is written ([`super::outbox`]).
     outbox: Outbox,
 }
@@ -227,9 +230,20 @@ impl Backend {
                 publish: tokio::sync::Mutex::new(()),
                 shutdown,
                 splices,
+                published: Mutex::default(),
                 outbox,
             }),
         }
+    }
+
+    /// The last published diagnostics' JSON per document (never held across an `.await`).
+    fn published(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Uri, PublishedJson>> {
+        self.inner
+            .published
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The session negotiated in `initialize`, with the language and debounce of the settings
@@ -344,8 +358,11 @@ impl Backend {
             let session = this.session();
             let filter = this.configuration().settings.diagnostics.clone();
             let started = Instant::now();
+            // The document's last JSON, taken out while this publication uses it (a panic
+            // drops it; the next publication then converts every diagnostic).
+            let mut json = this.published().remove(&uri).unwrap_or_default();
             let converted = catch_unwind(AssertUnwindSafe(|| {
-                convert::configured_diagnostics(
+                json.diagnostics_json(
                     &analyzed.analysis.diagnostics,
                     &analyzed.positions(),
                     &uri,
@@ -370,8 +387,10 @@ impl Backend {
             let locked = started.elapsed();
             inner
                 .outbox
-                .publish_diagnostics(&uri, &diagnostics, Some(snapshot.version))
+                .publish_diagnostics_json(&uri, &diagnostics, Some(snapshot.version))
                 .await;
+            // Kept while the document is open: `didClose` takes the publish lock to drop it.
+            this.published().insert(uri, json);
             snapshot.mark_full_published();
             debug!(
                 version = snapshot.version,
@@ -611,6 +630,7 @@ impl LanguageServer for Backend {
         }
         // Under the publish lock: no diagnostics of the closed text can follow the clearing.
         let _guard = self.inner.publish.lock().await;
+        self.published().remove(&uri);
         self.inner.outbox.publish_diagnostics(&uri, &[], None).await;
     }
 
