@@ -460,7 +460,7 @@ pub(crate) fn attribute(
                 && (cue_changes.touch(p.zone, r)
                     || source_changes.range(r.lo..=r.hi).next().is_some());
             let changed = read_changed
-                || (r.roles && p.roles_changed)
+                || r.heads & p.changed_heads != 0
                 || (region == Some(Region::After) && m.read_mentions && !p.zone_mentions_same)
                 || p.mentions_changed(q.span, m.read_mentions);
             if changed {
@@ -1022,7 +1022,7 @@ impl Attributor<'_> {
                     } => {
                         let reads = p.reads(reads);
                         let changed = (!reads.is_none() && changes.touch(p.zone, reads))
-                            || (reads.roles && p.roles_changed)
+                            || reads.heads & p.changed_heads != 0
                             || (region == Some(Region::After)
                                 && read_mentions
                                 && !p.zone_mentions_same)
@@ -1217,11 +1217,6 @@ impl Attributor<'_> {
     /// back: to an earlier speaker or entity whose name or role has the same head noun, or —
     /// for a document noun (البيان) — to the previous speaker. The range stays the words written.
     fn resolve_definite(&self, named: Named, at: usize) -> Named {
-        // Reads the entities' heads (names and roles) and, for modifiers, their roles.
-        self.reads.set(Reads {
-            roles: true,
-            ..self.reads.get()
-        });
         let words: Vec<String> = named.name.split_whitespace().map(fold_str).collect();
         let Some(head) = words.first().and_then(|w| w.strip_prefix("ال")) else {
             return named;
@@ -1229,6 +1224,12 @@ impl Attributor<'_> {
         if words.len() > 3 || head.chars().count() < 2 {
             return named;
         }
+        // Reads the entities with this head noun (in their names or roles).
+        let reads = self.reads.get();
+        self.reads.set(Reads {
+            heads: reads.heads | super::memo::head_bit(head),
+            ..reads
+        });
         let span = named.span;
         let refer = |who: &Named| Named {
             name: who.name.clone(),
@@ -1753,6 +1754,11 @@ impl Attributor<'_> {
         if modifiers.is_empty() || resolved.entity.is_none() && resolved.name == named.name {
             return Some(resolved);
         }
+        // Reads every role of the entity resolved to.
+        self.reads.set(Reads {
+            heads: super::memo::ALL_HEADS,
+            ..self.reads.get()
+        });
         // Keep the referent only when it carries every modifier (in its name or a role).
         let mut written = fold_str(&resolved.name);
         if let Some(e) = resolved
@@ -2039,7 +2045,7 @@ impl Attributor<'_> {
 
 /// The first word of a name or role, folded, without the article: "وزارة الصحة" → "وزاره",
 /// "الرئيس الجزائري" → "رئيس".
-fn head_noun(phrase: &str) -> String {
+pub(crate) fn head_noun(phrase: &str) -> String {
     let first = phrase
         .split_whitespace()
         .next()

@@ -17,11 +17,12 @@
 //! name and kind as before, whose id may have changed (entities are numbered in order of first
 //! mention, so a name written mid-document renumbers those after it; reused attributions and
 //! events take the new ids) and whose roles may have changed (a title written before one of its
-//! mentions: then every item that read the roles — to resolve a definite phrase — is attributed
-//! again, before the zone too, and what it leaves changed is handled as below). Then an item
-//! outside the zone reads (a) the same as before. An item before the zone reads only earlier
-//! events and mentions, which are the same, so it is reused (unless it read the roles and they
-//! changed, or it read an event or cue result that a redone item before it changed). An item
+//! mentions: then every item that looked up the head noun of a role gained or lost — to resolve
+//! a definite phrase — or read all the roles of the entity it resolved to, is attributed again,
+//! before the zone too, and what it leaves changed is handled as below). Then an item outside
+//! the zone reads (a) the same as before. An item before the zone reads only earlier events and
+//! mentions, which are the same, so it is reused (unless it read such a role, or it read an
+//! event or cue result that a redone item before it changed). An item
 //! after the zone is reused
 //! when, in addition, what it read of the state before it is the same: each memo records the
 //! range of offsets where its attribution read events and cue verbs' results ([`Reads`]), and
@@ -102,14 +103,30 @@ pub(crate) struct QuoteMemo {
 
 /// What an attribution read beyond its windows: the events (speakers introduced by cue verbs
 /// and sources) and the cue verbs' results, every offset of which lies in `lo..=hi` (bytes of
-/// the text it was made on), and — `roles` — the entities' head nouns and roles (to resolve a
-/// definite phrase). An item outside the zone is attributed again when an event or cue result
-/// that changed lies in its range, or when it read the roles and an entity's roles changed.
+/// the text it was made on), and — `heads` — which head nouns it looked up among the entities'
+/// names and roles (to resolve a definite phrase), as a set of [`head_bit`]s ([`ALL_HEADS`]
+/// when it read every role of the entity it resolved to, to check a phrase's modifiers). An
+/// item outside the zone is attributed again when an event or cue result that changed lies in
+/// its range, or when one of its head nouns is the head of a role some entity gained or lost
+/// ([`Plan::changed_heads`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Reads {
     pub lo: usize,
     pub hi: usize,
-    pub roles: bool,
+    pub heads: u64,
+}
+
+/// Every head noun: what an attribution that read all of an entity's roles depends on.
+pub(crate) const ALL_HEADS: u64 = u64::MAX;
+
+/// The bit of a head noun (folded, no article) in [`Reads::heads`] and [`Plan::changed_heads`]:
+/// one of 64 by hash, so two heads may share a bit (an item is then attributed again when it
+/// need not be, never the reverse).
+pub(crate) fn head_bit(head: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    head.hash(&mut h);
+    1 << (h.finish() >> 58)
 }
 
 impl Reads {
@@ -117,7 +134,7 @@ impl Reads {
     pub const NONE: Reads = Reads {
         lo: usize::MAX,
         hi: 0,
-        roles: false,
+        heads: 0,
     };
 
     /// True when no event or cue result was read.
@@ -130,7 +147,7 @@ impl Reads {
         Reads {
             lo: self.lo.min(lo),
             hi: self.hi.max(hi),
-            roles: self.roles,
+            heads: self.heads,
         }
     }
 
@@ -276,9 +293,10 @@ pub(crate) struct Plan {
     /// renumbered): each old entity id's new id, for the ids written in reused attributions
     /// and events. `None` when they are the same entities with the same ids.
     ids: Option<FxHashMap<String, Arc<str>>>,
-    /// Some entity kept (matched by name and kind) has other roles than before: the items
-    /// that read the roles ([`Reads::roles`]) are attributed again, wherever they lie.
-    pub roles_changed: bool,
+    /// The [`head_bit`]s of the roles that entities kept (matched by name and kind) gained or
+    /// lost: the items that looked up one of those head nouns ([`Reads::heads`]) are attributed
+    /// again, wherever they lie.
+    pub changed_heads: u64,
     /// Where the last look-ups in `memo.cues` and `memo.quotes` ended ([`Plan::cue`],
     /// [`Plan::quote`]): callers look items up in text order, so each search starts there.
     cue_cursor: std::cell::Cell<usize>,
@@ -480,11 +498,19 @@ impl Plan {
                 .all(|(k, e)| k.same(e));
         // Old entity index → new index (checked on every mention outside the core below).
         let entity_map = (!same_entities).then(|| match_entities(&memo.entities, doc.entities));
-        let roles_changed = entity_map.as_ref().is_some_and(|m| {
-            m.iter()
-                .zip(memo.entities.iter())
-                .any(|(n, k)| n.is_some_and(|n| k.roles != doc.entities[n].roles))
-        });
+        let mut changed_heads = 0;
+        for (n, k) in entity_map.iter().flatten().zip(memo.entities.iter()) {
+            let Some(new) = n.map(|n| &doc.entities[n].roles) else {
+                continue;
+            };
+            if k.roles != *new {
+                let gained = new.iter().filter(|r| !k.roles.contains(r));
+                let lost = k.roles.iter().filter(|r| !new.contains(r));
+                for role in gained.chain(lost) {
+                    changed_heads |= head_bit(&super::attribute::head_noun(role));
+                }
+            }
+        }
         let ids = entity_map.as_ref().map(|m| {
             memo.entities
                 .iter()
@@ -591,7 +617,7 @@ impl Plan {
             mentions_changed_from: changed.first().map(|m| m.start),
             dirty,
             ids,
-            roles_changed,
+            changed_heads,
             cue_cursor: Default::default(),
             quote_cursor: Default::default(),
         })
@@ -639,7 +665,7 @@ impl Plan {
         Reads {
             lo: shift(r.lo, o, n, n.start),
             hi: shift(r.hi, o, n, n.end),
-            roles: r.roles,
+            heads: r.heads,
         }
     }
 
