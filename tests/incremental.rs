@@ -725,7 +725,8 @@ fn deleting_at_a_paragraph_end_keeps_the_later_attributions() {
 /// outside the edit's zone, and the items around them are attributed again); every keystroke's
 /// result equals a fresh analysis and keeps at least 80% of the attributions, and a keystroke
 /// that changes the entities merges again only the mentions of forms the changed ones can join
-/// (under a quarter of the document's).
+/// (under a quarter of the document's); the name-or-speech decisions on quoted spans away from
+/// the edit are kept (the half-typed name's mentions elsewhere overlap none of them).
 #[test]
 fn typing_a_name_letter_by_letter_equals_fresh() {
     // Typed at the end of a paragraph of one article; the half-typed name (المنص) is learned
@@ -752,6 +753,15 @@ fn typing_a_name_letter_by_letter_equals_fresh() {
             "keystroke {k}: {typed:?}"
         );
         assert_reused(&inc, 8);
+        // The half-typed name's mentions elsewhere overlap no quoted span: every decision on
+        // the quoted spans outside the edited paragraph is kept.
+        let stats = inc.last_quote_reuse();
+        assert!(
+            stats.names_reused + 2 >= stats.names,
+            "keystroke {k}: {typed:?} kept {} of {} name decisions",
+            stats.names_reused,
+            stats.names
+        );
         let mentions: usize = a.entities.iter().map(|e| e.mentions.len()).sum();
         if !inc.last_entities_reused() {
             regroups += 1;

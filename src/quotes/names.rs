@@ -318,8 +318,8 @@ impl Shape {
 
 /// One quoted span's decision and what it read: the tokens and text of `window` (the span
 /// itself for a span that is speech by its shape; [`window`] for one the rules decided), its
-/// [`Shape`], and — when `ruled` — the mentions overlapping its content ([`Reuse`] compares
-/// all the mentions outside the edited paragraphs instead, a superset).
+/// [`Shape`], and — when `ruled` — the mentions overlapping its content ([`Reuse`] checks the
+/// mentions that differ outside the edited paragraphs against its whole span, a superset).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Decision {
     span: Span,
@@ -353,20 +353,59 @@ impl NamesMemo {
     }
 }
 
+/// At most this many mentions outside the edited paragraphs may differ from the previous ones
+/// for the decisions by the rules away from them to be reused ([`Reuse`]).
+pub(crate) const MAX_DIFFERING_MENTIONS: usize = 64;
+
+/// The spans in one of `new` and `old` but not the other (both in the order of
+/// [`crate::entities::MentionOrder`]: by start, then longer first), in that order; `None` when
+/// more than [`MAX_DIFFERING_MENTIONS`] differ or an `old` span is `None` (not shifted into the
+/// new text).
+fn differing_spans(
+    new: impl Iterator<Item = Span>,
+    old: impl Iterator<Item = Option<Span>>,
+) -> Option<Vec<Span>> {
+    let key = |s: Span| (s.start, std::cmp::Reverse(s.end));
+    let (mut new, mut old) = (new.peekable(), old.peekable());
+    let mut out = Vec::new();
+    loop {
+        let next = match (new.peek().copied(), old.peek().copied()) {
+            (None, None) => return Some(out),
+            (_, Some(None)) => return None,
+            (Some(a), Some(Some(b))) if a == b => {
+                new.next();
+                old.next();
+                continue;
+            }
+            (Some(a), Some(Some(b))) if key(a) < key(b) => new.next(),
+            (Some(_), Some(Some(_))) | (None, Some(Some(_))) => old.next().flatten(),
+            (Some(_), None) => new.next(),
+        };
+        out.extend(next);
+        if out.len() > MAX_DIFFERING_MENTIONS {
+            return None;
+        }
+    }
+}
+
 /// The decisions of the previous version that still hold, taken in text order. Why reuse is
 /// exact: a decision reads the tokens and the text inside its window, the span's [`Shape`] and
 /// — for one made by the rules — the mentions overlapping its content. Tokens never cross a
 /// paragraph, so when the window lies outside the paragraphs the edit touched, its tokens and
-/// text are the previous version's, shifted. The shape is compared; mentions are compared
-/// once for the whole text outside those paragraphs (they change everywhere only when a name
-/// is taught or untaught elsewhere: then only the decisions by shape are reused).
+/// text are the previous version's, shifted. The shape is compared; the mentions outside
+/// those paragraphs are compared once with the previous ones (they differ elsewhere only when
+/// a name is taught or untaught): a decision by the rules is reused when none of the mentions
+/// that differ overlaps its span, and when more than [`MAX_DIFFERING_MENTIONS`] differ only the
+/// decisions by shape are.
 pub(crate) struct Reuse<'m> {
     memo: &'m NamesMemo,
     map: EditMap,
     /// The changed bytes widened to the paragraphs touching them (new offsets).
     changed: Span,
-    /// The mentions outside `changed` are the previous ones, shifted.
-    mentions_same: bool,
+    /// The mentions outside `changed` that are not the previous ones shifted (new offsets for
+    /// a new mention, the shifted span for a previous one), in text order; `None` when there
+    /// are more than [`MAX_DIFFERING_MENTIONS`] or a previous one cannot be shifted.
+    differing: Option<Vec<Span>>,
     /// The next remembered decision to look at (spans come in text order).
     cursor: usize,
 }
@@ -408,22 +447,16 @@ impl<'m> Reuse<'m> {
         };
         let (na, nb) = outside(&doc.mentions, changed);
         let (oa, ob) = outside(old_mentions, old_changed);
-        let same = |new: &[MentionRef], old: &[MentionRef]| {
-            new.len() == old.len()
-                && new
-                    .iter()
-                    .zip(old)
-                    .all(|(n, o)| map.old_to_new(o.span) == Some(n.span))
-        };
         // A mention starting before the region may reach into it: compared as well (it is in
         // the first part), so a change to it shows as a difference.
-        let mentions_same = same(&doc.mentions[..na], &old_mentions[..oa])
-            && same(&doc.mentions[nb..], &old_mentions[ob..]);
+        let new = doc.mentions[..na].iter().chain(&doc.mentions[nb..]);
+        let old = old_mentions[..oa].iter().chain(&old_mentions[ob..]);
+        let differing = differing_spans(new.map(|m| m.span), old.map(|m| map.old_to_new(m.span)));
         Some(Reuse {
             memo,
             map,
             changed,
-            mentions_same,
+            differing,
             cursor: 0,
         })
     }
@@ -443,10 +476,39 @@ impl<'m> Reuse<'m> {
         let window = self.map.old_to_new(d.window)?;
         let apart = window.end < self.changed.start || window.start > self.changed.end;
         let fits = apart && d.shape == Shape::of(q, has_children);
-        (fits && (!d.ruled || self.mentions_same)).then_some(Decision {
+        let mentions_same = match &self.differing {
+            Some(spans) => !spans.iter().any(|s| s.overlaps(q.span)),
+            None => false,
+        };
+        (fits && (!d.ruled || mentions_same)).then_some(Decision {
             span: q.span,
             window,
             ..*d
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_DIFFERING_MENTIONS, differing_spans};
+    use crate::text::Span;
+
+    #[test]
+    fn differing_spans_are_those_in_one_list_only() {
+        let s = |a, b| Span::new(a, b);
+        let new = [s(0, 5), s(10, 20), s(10, 14), s(30, 35), s(50, 52)];
+        let old = [s(0, 5), s(10, 14), s(30, 36), s(40, 44), s(50, 52)];
+        assert_eq!(
+            differing_spans(new.into_iter(), old.into_iter().map(Some)),
+            Some(vec![s(10, 20), s(30, 36), s(30, 35), s(40, 44)])
+        );
+        assert_eq!(
+            differing_spans(new.into_iter(), new.into_iter().map(Some)),
+            Some(vec![])
+        );
+        // An old span that cannot be shifted, or too many differences: nothing is known.
+        assert_eq!(differing_spans(new.into_iter(), [None].into_iter()), None);
+        let many = (0..=MAX_DIFFERING_MENTIONS).map(|i| s(10 * i, 10 * i + 3));
+        assert_eq!(differing_spans(many, std::iter::empty()), None);
     }
 }
