@@ -28,6 +28,16 @@ const BODY_START: &[u8] =
 /// length a `usize` can write.
 const HEADER_ROOM: usize = 48;
 
+/// The parameters of `publishDiagnostics`, borrowed (the fields and JSON of
+/// `PublishDiagnosticsParams`).
+#[derive(Serialize)]
+struct Params<'a> {
+    uri: &'a Uri,
+    diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
 /// A handle for queueing whole frames to the server's output writer (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct Outbox {
@@ -51,13 +61,6 @@ impl Outbox {
         diagnostics: &[Diagnostic],
         version: Option<i32>,
     ) -> bool {
-        #[derive(Serialize)]
-        struct Params<'a> {
-            uri: &'a Uri,
-            diagnostics: &'a [Diagnostic],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            version: Option<i32>,
-        }
         let params = Params {
             uri,
             diagnostics,
@@ -166,13 +169,6 @@ mod tests {
             ..Diagnostic::default()
         }];
         for version in [Some(12), None] {
-            #[derive(Serialize)]
-            struct Params<'a> {
-                uri: &'a Uri,
-                diagnostics: &'a [Diagnostic],
-                #[serde(skip_serializing_if = "Option::is_none")]
-                version: Option<i32>,
-            }
             let frame = notification_frame(&Params {
                 uri: &uri,
                 diagnostics: &diagnostics,
