@@ -302,6 +302,11 @@ impl PartMentions {
             && increasing(other)
     }
 
+    /// Whether `new` is `old` (the same cached `Arc`) or [`PartMentions::same_but_spans`].
+    fn unchanged(old: &Arc<PartMentions>, new: &Arc<PartMentions>) -> bool {
+        Arc::ptr_eq(old, new) || old.same_but_spans(new)
+    }
+
     /// Number of resolved mentions.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -548,14 +553,11 @@ pub fn document_entities_reusing(
     parts: &[(usize, Arc<PartMentions>)],
     memo: &mut EntityMemo,
 ) -> (Vec<Entity>, MentionOrder) {
-    let same = |old: &Arc<PartMentions>, new: &Arc<PartMentions>| {
-        Arc::ptr_eq(old, new) || old.same_but_spans(new)
-    };
     let prefix = memo
         .parts
         .iter()
         .zip(parts)
-        .take_while(|(old, (_, new))| same(old, new))
+        .take_while(|(old, (_, new))| PartMentions::unchanged(old, new))
         .count();
     let room = memo.parts.len().min(parts.len()) - prefix;
     let suffix = memo.parts[prefix..]
@@ -563,7 +565,7 @@ pub fn document_entities_reusing(
         .rev()
         .zip(parts[prefix..].iter().rev())
         .take(room)
-        .take_while(|(old, (_, new))| same(old, new))
+        .take_while(|(old, (_, new))| PartMentions::unchanged(old, new))
         .count();
     let spans =
         |parts: &[(usize, Arc<PartMentions>)]| {
@@ -654,8 +656,7 @@ fn regroup_changed(
     let mut changed_old: Vec<usize> = Vec::new();
     if old_end - prefix == new_end - prefix {
         for k in prefix..new_end {
-            let (old, new) = (&memo.parts[k], &parts[k].1);
-            if !(Arc::ptr_eq(old, new) || old.same_but_spans(new)) {
+            if !PartMentions::unchanged(&memo.parts[k], &parts[k].1) {
                 from_old[k] = None;
                 changed_old.push(k);
             }
@@ -826,18 +827,14 @@ fn merge_entities(parts: &[(usize, &PartMentions)]) -> (Vec<Entity>, Vec<Vec<usi
     numbered(merge_items(&refs, &items, &links))
 }
 
-/// The entities of `merged` (in order) with their ids (`e1`, `e2`…; an id already right is
-/// kept), their members and firsts.
+/// The entities of `merged` (in order) with their ids (`e1`, `e2`…), their members and firsts.
 fn numbered(merged: Vec<Merged>) -> (Vec<Entity>, Vec<Vec<usize>>, Vec<usize>) {
     let mut entities = Vec::with_capacity(merged.len());
     let mut members = Vec::with_capacity(merged.len());
     let mut firsts = Vec::with_capacity(merged.len());
     for (n, m) in merged.into_iter().enumerate() {
         let mut entity = m.entity;
-        let id = format!("e{}", n + 1);
-        if entity.id != id {
-            entity.id = id;
-        }
+        entity.id = format!("e{}", n + 1);
         entities.push(entity);
         members.push(m.members);
         firsts.push(m.first);

@@ -15,7 +15,6 @@
 //! dropped: the outbox holds the writer's channel weakly, so it never keeps the writer (and the
 //! process) alive.
 
-use serde::Serialize;
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 use tracing::warn;
@@ -27,16 +26,6 @@ const BODY_START: &[u8] =
 /// Room left in front of the body for the `Content-Length` header (bytes): enough for any
 /// length a `usize` can write.
 const HEADER_ROOM: usize = 48;
-
-/// The parameters of `publishDiagnostics`, borrowed (the fields and JSON of
-/// `PublishDiagnosticsParams`).
-#[derive(Serialize)]
-struct Params<'a> {
-    uri: &'a Uri,
-    diagnostics: &'a [Diagnostic],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<i32>,
-}
 
 /// A handle for queueing whole frames to the server's output writer (cheap to clone).
 #[derive(Debug, Clone)]
@@ -61,21 +50,10 @@ impl Outbox {
         diagnostics: &[Diagnostic],
         version: Option<i32>,
     ) -> bool {
-        let params = Params {
-            uri,
-            diagnostics,
-            version,
-        };
-        match notification_frame(&params) {
-            Some(frame) => self.send(frame).await,
-            None => {
-                warn!(
-                    uri = uri.as_str(),
-                    "diagnostics not serialisable; not published"
-                );
-                false
-            }
-        }
+        let frame = notification_frame(uri, version, 4096, |frame| {
+            serde_json::to_writer(frame, diagnostics)
+        });
+        self.send_or_log(uri, frame).await
     }
 
     /// [`Outbox::publish_diagnostics`] with each diagnostic given as its JSON (a serialised
@@ -87,30 +65,31 @@ impl Outbox {
         version: Option<i32>,
     ) -> bool {
         let size: usize = diagnostics.iter().map(|d| d.len() + 1).sum();
-        let mut frame = Vec::with_capacity(HEADER_ROOM + BODY_START.len() + size + 256);
-        frame.resize(HEADER_ROOM, b' ');
-        frame.extend_from_slice(BODY_START);
-        frame.extend_from_slice(br#"{"uri":"#);
-        if serde_json::to_writer(&mut frame, uri).is_err() {
-            warn!(
-                uri = uri.as_str(),
-                "URI not serialisable; diagnostics not published"
-            );
-            return false;
-        }
-        frame.extend_from_slice(br#","diagnostics":["#);
-        for (k, d) in diagnostics.iter().enumerate() {
-            if k > 0 {
-                frame.push(b',');
+        let frame = notification_frame(uri, version, size, |frame| {
+            frame.push(b'[');
+            for (k, d) in diagnostics.iter().enumerate() {
+                if k > 0 {
+                    frame.push(b',');
+                }
+                frame.extend_from_slice(d);
             }
-            frame.extend_from_slice(d);
+            frame.push(b']');
+            Ok(())
+        });
+        self.send_or_log(uri, frame).await
+    }
+
+    async fn send_or_log(&self, uri: &Uri, frame: Option<Vec<u8>>) -> bool {
+        match frame {
+            Some(frame) => self.send(frame).await,
+            None => {
+                warn!(
+                    uri = uri.as_str(),
+                    "diagnostics not serialisable; not published"
+                );
+                false
+            }
         }
-        frame.push(b']');
-        if let Some(version) = version {
-            frame.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
-        }
-        frame.extend_from_slice(b"}}");
-        self.send(with_header(frame)).await
     }
 
     async fn send(&self, frame: Vec<u8>) -> bool {
@@ -121,15 +100,27 @@ impl Outbox {
     }
 }
 
-/// The whole frame (header and body) of a `publishDiagnostics` notification with `params`
-/// (the shape of `PublishDiagnosticsParams`), serialised into one buffer; `None` when
+/// The whole frame (header and body) of a `publishDiagnostics` notification for `uri` and
+/// `version` (the JSON of `PublishDiagnosticsParams`), built in one buffer with room for about
+/// `size` bytes of diagnostics, which `diagnostics` writes (a JSON array); `None` when
 /// serialisation fails.
-pub fn notification_frame<P: Serialize>(params: &P) -> Option<Vec<u8>> {
-    let mut frame = Vec::with_capacity(4096);
+fn notification_frame(
+    uri: &Uri,
+    version: Option<i32>,
+    size: usize,
+    diagnostics: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> Option<Vec<u8>> {
+    let mut frame = Vec::with_capacity(HEADER_ROOM + BODY_START.len() + size + 256);
     frame.resize(HEADER_ROOM, b' ');
     frame.extend_from_slice(BODY_START);
-    serde_json::to_writer(&mut frame, params).ok()?;
-    frame.push(b'}');
+    frame.extend_from_slice(br#"{"uri":"#);
+    serde_json::to_writer(&mut frame, uri).ok()?;
+    frame.extend_from_slice(br#","diagnostics":"#);
+    diagnostics(&mut frame).ok()?;
+    if let Some(version) = version {
+        frame.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+    }
+    frame.extend_from_slice(b"}}");
     Some(with_header(frame))
 }
 
@@ -160,8 +151,10 @@ mod tests {
     use super::*;
     use tower_lsp_server::ls_types::{Position, PublishDiagnosticsParams, Range};
 
-    #[test]
-    fn the_frame_is_the_notification_tower_lsp_would_write() {
+    #[tokio::test]
+    async fn the_frame_is_the_notification_tower_lsp_would_write() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let outbox = Outbox::new(&tx);
         let uri: Uri = "file:///tmp/%D9%86%D8%B5.md".parse().expect("a URI");
         let diagnostics = vec![Diagnostic {
             range: Range::new(Position::new(3, 7), Position::new(3, 12)),
@@ -169,12 +162,12 @@ mod tests {
             ..Diagnostic::default()
         }];
         for version in [Some(12), None] {
-            let frame = notification_frame(&Params {
-                uri: &uri,
-                diagnostics: &diagnostics,
-                version,
-            })
-            .expect("a frame");
+            assert!(
+                outbox
+                    .publish_diagnostics(&uri, &diagnostics, version)
+                    .await
+            );
+            let frame = rx.recv().await.expect("a frame");
             let text = String::from_utf8(frame).expect("UTF-8");
             let (header, body) = text.split_once("\r\n\r\n").expect("a header block");
             assert_eq!(header, format!("Content-Length: {}", body.len()));
