@@ -70,8 +70,9 @@ pub fn serve_stdio() -> anyhow::Result<()> {
     // `tokio::io::stdout` each frame would be copied into tokio's buffer and written by a task
     // handed to the blocking pool, one more wake-up per message.
     let write = |frames| async {
-        let writer = tokio::task::spawn_blocking(move || {
-            transport::write_frames_blocking(frames, std::io::stdout().lock());
+        let writer = tokio::task::spawn_blocking(move || match raw_stdout() {
+            Some(file) => transport::write_frames_blocking(frames, file),
+            None => transport::write_frames_blocking(frames, std::io::stdout().lock()),
         });
         let _ = writer.await;
     };
@@ -86,6 +87,36 @@ pub fn serve_stdio() -> anyhow::Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Standard output as a plain file (a duplicate of its descriptor), for the frame writer:
+/// `Stdout` is line-buffered, so a frame (`Content-Length: …\r\n\r\n` then a body without
+/// line breaks) would go out in two system calls, its header and then its body, each a wake-up
+/// of the client's reader. `None` when the descriptor cannot be duplicated (then `Stdout` is
+/// used).
+fn raw_stdout() -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::AsHandle;
+        std::io::stdout()
+            .as_handle()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        None
+    }
 }
 
 /// The largest document (in bytes of UTF-8) the server analyses: 8 MiB, about 25 times a long

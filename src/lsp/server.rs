@@ -389,6 +389,8 @@ impl Backend {
                 .outbox
                 .publish_diagnostics_json(&uri, &diagnostics, Some(snapshot.version))
                 .await;
+            // The revisions this one replaced are freed now that the cores are idle.
+            inner.documents.release_retired(&uri);
             // Kept while the document is open: `didClose` takes the publish lock to drop it.
             this.published().insert(uri, json);
             snapshot.mark_full_published();

@@ -473,7 +473,14 @@ struct Entry {
     snapshot: Arc<Snapshot>,
     /// The document's incremental analyser; dropped with the entry on close.
     cache: Cache,
+    /// Snapshots replaced by an edit, dropped off-thread once the next diagnostics are out
+    /// ([`Documents::release_retired`]), or here when more than [`MAX_RETIRED`] wait.
+    retired: Vec<Arc<Snapshot>>,
 }
+
+/// How many replaced snapshots a document keeps until its next publication
+/// ([`Documents::release_retired`]); an older one is dropped at once.
+const MAX_RETIRED: usize = 4;
 
 /// The open documents, by URI.
 #[derive(Default)]
@@ -519,6 +526,7 @@ impl Documents {
                 document,
                 snapshot: snapshot.clone(),
                 cache,
+                retired: Vec::new(),
             },
         );
         snapshot
@@ -568,9 +576,36 @@ impl Documents {
             self.snapshot_of(&entry.document, &entry.cache),
         );
         let snapshot = entry.snapshot.clone();
+        // Freeing a large analysis takes milliseconds of a core that the analysis of this
+        // revision, starting now, needs: it waits until the next publication.
+        let dropped = (Arc::strong_count(&previous) == 1).then(|| {
+            entry.retired.push(previous);
+            let n = entry.retired.len().saturating_sub(MAX_RETIRED);
+            entry.retired.drain(..n).collect::<Vec<_>>()
+        });
         drop(map);
-        drop_off_thread(previous);
+        for previous in dropped.into_iter().flatten() {
+            drop_off_thread(previous);
+        }
         Some(snapshot)
+    }
+
+    /// Drops, off-thread, the snapshots of `uri` that edits replaced: called once a
+    /// publication of its diagnostics is out, when the cores are free of its analysis.
+    pub fn release_retired(&self, uri: &Uri) {
+        let retired = match self.lock().get_mut(uri) {
+            Some(entry) => std::mem::take(&mut entry.retired),
+            None => return,
+        };
+        if retired.is_empty() {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn_blocking(move || drop(retired));
+            }
+            Err(_) => drop(retired),
+        }
     }
 
     /// Closes `uri`, dropping its text and incremental cache (an analysis still running keeps
@@ -633,6 +668,55 @@ mod tests {
         assert!(docs.close(&u));
         drop((first, second));
         assert_eq!(Arc::strong_count(&cache), 1);
+    }
+
+    /// A snapshot replaced by an edit is freed only after the next publication
+    /// (`Documents::release_retired`), not while the next revision is being analysed; at most
+    /// `MAX_RETIRED` wait, older ones are freed at once.
+    #[tokio::test]
+    async fn replaced_snapshots_wait_for_the_next_publication() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/r.md");
+        let alive =
+            |weaks: &[Weak<Snapshot>]| weaks.iter().filter(|w| w.strong_count() > 0).count();
+        // Freed on the blocking pool: waits (up to 5 s) until `n` are alive.
+        let settle = |weaks: Vec<Weak<Snapshot>>, n: usize| async move {
+            for _ in 0..500 {
+                if alive(&weaks) == n {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            alive(&weaks)
+        };
+        let mut weaks = vec![Arc::downgrade(&docs.open(
+            u.clone(),
+            "قال الوزير: «نعم».",
+            1,
+        ))];
+        for version in 2..2 + MAX_RETIRED as i32 + 2 {
+            let text = format!("قال الوزير: «نعم {version}».");
+            let changes = [Change {
+                range: None,
+                text: &text,
+            }];
+            let snapshot = docs
+                .change(&u, &changes, version, PositionEncoding::Utf16)
+                .expect("open");
+            weaks.push(Arc::downgrade(&snapshot));
+            if version == 2 {
+                assert_eq!(alive(&weaks), 2, "the replaced snapshot is kept");
+            }
+        }
+        // The current one and the last `MAX_RETIRED` replaced ones.
+        assert_eq!(
+            settle(weaks.clone(), MAX_RETIRED + 1).await,
+            MAX_RETIRED + 1
+        );
+        assert!(weaks[weaks.len() - MAX_RETIRED - 1].strong_count() > 0);
+        docs.release_retired(&u);
+        assert_eq!(settle(weaks.clone(), 1).await, 1);
+        assert!(weaks.last().is_some_and(|w| w.strong_count() == 1));
     }
 
     /// A dropped analysis gives its text's buffer back; the next copy of a rope is written

@@ -87,8 +87,6 @@ pub(crate) struct Attribution {
 
 /// For each head noun (folded, no article), the mentions of the entities that have it, sorted
 /// by start.
-type HeadMentions = rustc_hash::FxHashMap<String, Vec<super::doc::MentionRef>>;
-
 /// A named thing found in the text: a speaker or a source.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Named {
@@ -177,15 +175,11 @@ struct Attributor<'a> {
     /// attributing in document order, sorted by offset (kept apart from `events` so that adding
     /// one is O(1), not a shift of the whole list).
     source_events: Vec<Event>,
-    /// The token indices of the cue verbs found before quotations.
-    before_cue_set: rustc_hash::FxHashSet<usize>,
+    /// The token indices of the cue verbs found before quotations, sorted.
+    before_cue_set: Vec<usize>,
     /// For each head noun (folded, no article), the entities whose name or a role has it
     /// (shared with the memo while the entities stay the same).
     entity_heads: Arc<rustc_hash::FxHashMap<String, Vec<usize>>>,
-    /// For each head noun, the mentions of those entities, sorted by start: built on the first
-    /// definite phrase that needs it ([`Attributor::head_mentions`]), which an edit whose
-    /// attribution is mostly reused may never reach.
-    head_mentions: std::cell::OnceCell<HeadMentions>,
     /// The indices of the sentence-end tokens ([`is_sentence_end`]), in order: built when
     /// [`Attributor::after`] first skips a quotation at once.
     sentence_ends: std::cell::OnceCell<Vec<usize>>,
@@ -201,12 +195,14 @@ struct Attributor<'a> {
     /// while collecting the events, read no event: it is the same when the quotation is
     /// attributed, so it is not computed twice. (One that read the events is computed again:
     /// by then the list holds the verb's own event and the source events.)
-    /// (The value is the index of the verb's event in `events`, whose `who` is the subject, or
-    /// `None` for no written subject.)
-    speaker_of_cue: rustc_hash::FxHashMap<usize, Option<u32>>,
+    /// Pairs of the verb's token index and the index of its event in `events` (whose `who` is
+    /// the subject), or `None` for no written subject; pushed in token order by
+    /// [`Attributor::collect_events`], so sorted by token index (binary search).
+    speaker_of_cue: Vec<(usize, Option<u32>)>,
     /// Set by every read of the events ([`Attributor::events_before`]).
     events_read: std::cell::Cell<bool>,
-    /// Set by every read of the mentions by head noun ([`Attributor::head_mentions`]).
+    /// Set by every read of the mentions by head noun ([`Attributor::resolve_definite`]'s look-up
+    /// of the latest mention of an entity with a head noun, [`Doc::latest_mention_before`]).
     mentions_read: std::cell::Cell<bool>,
     /// Widened by every read of the events ([`Attributor::events_before`]) and of a cue
     /// verb's result ([`Attributor::cue_speaker`]).
@@ -375,7 +371,6 @@ pub(crate) fn attribute(
         source_events: Vec::new(),
         before_cue_set: Default::default(),
         entity_heads: heads,
-        head_mentions: std::cell::OnceCell::new(),
         sentence_ends: std::cell::OnceCell::new(),
         entity_index: doc
             .entities
@@ -404,11 +399,23 @@ pub(crate) fn attribute(
         let old = plan
             .filter(|p| p.region(q.span) != Region::Inside)
             .and_then(|p| Some((p, p.quote(q.span)?)));
-        let cached = old.and_then(|(p, m)| match m.before_cue_at {
+        let cached = old.and_then(|(p, m)| match m.before_cue {
             None => Some(None),
-            Some(at) => {
+            Some((at, old_i)) => {
                 let x = p.map.old_to_new_at(at)?;
-                let i = doc.token_at_or_after_from(x, cue_hint);
+                // Tokens outside the zone are the memo's, shifted by the number the edit
+                // added or removed after it: the old index, moved so, is checked in O(1) to be
+                // the first token starting at `x`; otherwise it is searched for.
+                let moved = if x < p.zone.start {
+                    Some(old_i)
+                } else {
+                    (old_i + doc.tokens.len()).checked_sub(p.memo.tokens)
+                };
+                let starts_at = |i: usize| i < doc.tokens.len() && doc.token_span(i).start == x;
+                let i = match moved {
+                    Some(g) if starts_at(g) && (g == 0 || doc.token_span(g - 1).start < x) => g,
+                    _ => doc.token_at_or_after_from(x, cue_hint),
+                };
                 cue_hint = i;
                 let start = (i < doc.tokens.len()).then(|| doc.token_span(i).start)?;
                 (start == x).then_some(Some(i))
@@ -425,6 +432,8 @@ pub(crate) fn attribute(
         }
     }
     a.before_cue_set = before_cues.iter().flatten().copied().collect();
+    // In quotation order, so nearly sorted already.
+    a.before_cue_set.sort_unstable();
 
     let mut out = cleared(std::mem::take(&mut buffers.attributions), speech.len());
     let mut quote_memos = cleared(std::mem::take(&mut buffers.quote_memos), speech.len());
@@ -432,6 +441,8 @@ pub(crate) fn attribute(
     // Quotations attributed again, and the paragraphs they open in: a quotation inside one, or
     // after one in the same paragraph, reads its attribution, so it is attributed again too.
     let mut redone: rustc_hash::FxHashSet<Span> = Default::default();
+    // The largest end among `redone`: a quotation ending after it lies in none of them.
+    let mut redone_max_end = 0;
     let mut redone_paras: rustc_hash::FxHashSet<usize> = Default::default();
     // Offsets (new text) of the source events that differ from the memo's run: the zone's,
     // filled at the first quotation after the zone, then those of quotations after it that
@@ -450,7 +461,8 @@ pub(crate) fn attribute(
         }
         let reusable = plan.and_then(|p| {
             let depends = redone_paras.contains(&para.start)
-                || a.speech_containing(q.span).any(|s| redone.contains(s));
+                || (redone_max_end >= q.span.end
+                    && a.speech_containing(q.span).any(|s| redone.contains(s)));
             let m = olds[k].filter(|_| region != Some(Region::Inside) && !depends)?;
             // Attributed again when what it read changed: events or cue results in the range
             // it read, the entities' roles for a definite phrase, or — after the zone — the
@@ -483,7 +495,7 @@ pub(crate) fn attribute(
             quote_memos.push(QuoteMemo {
                 span: q.span,
                 attr: attr.clone(),
-                before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
+                before_cue: before_cues[k].map(|i| (doc.token_span(i).start, i)),
                 added,
                 read_mentions,
                 reads,
@@ -492,6 +504,7 @@ pub(crate) fn attribute(
             continue;
         }
         redone.insert(q.span);
+        redone_max_end = redone_max_end.max(q.span.end);
         redone_paras.insert(para.start);
         a.added.clear();
         a.mentions_read.set(false);
@@ -534,7 +547,7 @@ pub(crate) fn attribute(
         quote_memos.push(QuoteMemo {
             span: q.span,
             attr: attr.clone(),
-            before_cue_at: before_cues[k].map(|i| doc.token_span(i).start),
+            before_cue: before_cues[k].map(|i| (doc.token_span(i).start, i)),
             added,
             read_mentions: a.mentions_read.get(),
             reads: a.reads.get(),
@@ -544,6 +557,7 @@ pub(crate) fn attribute(
     let cues = cue_memos.len();
     let memo = AttrMemo {
         text_len: doc.text.len(),
+        tokens: doc.tokens.len(),
         entities: keys,
         entity_heads: a.entity_heads.clone(),
         paras: paras.to_vec(),
@@ -805,7 +819,7 @@ impl Attributor<'_> {
                 || matches!(t.folded, "-" | "–" | "—")
                 || self.lex.is_quote_first_filler(t.folded))
         })?;
-        (self.is_cue(i) && !self.before_cue_set.contains(&i)).then_some(i)
+        (self.is_cue(i) && self.before_cue_set.binary_search(&i).is_err()).then_some(i)
     }
 
     /// `before`: [`Self::before`] of the quotation; `before_cue`: [`Self::before_cue`] of it.
@@ -1072,7 +1086,7 @@ impl Attributor<'_> {
                     self.events.push(e);
                 }
                 if !*read_events {
-                    self.speaker_of_cue.insert(i, *slot);
+                    self.speaker_of_cue.push((i, *slot));
                 }
             }
             memos.push((span.start, entry));
@@ -1255,15 +1269,14 @@ impl Attributor<'_> {
             return refer(&e.who);
         }
         // The latest mention, before the phrase, of an entity with that head noun.
-        let entity = self.head_mentions().get(head).and_then(|ms| {
-            ms[..ms.partition_point(|m| m.span.start < named.span.start)]
-                .iter()
-                .rev()
-                .find(|m| m.span.end <= named.span.start)
-        });
+        self.mentions_read.set(true);
+        let entity = self
+            .entity_heads
+            .get(head)
+            .and_then(|es| self.doc.latest_mention_before(es, named.span.start));
         match entity {
-            Some(m) => {
-                let e = &self.doc.entities[m.entity];
+            Some(e) => {
+                let e = &self.doc.entities[e];
                 Named {
                     name: e.name.as_str().into(),
                     entity: Some(e.id.as_str().into()),
@@ -1272,31 +1285,6 @@ impl Attributor<'_> {
             }
             None => named,
         }
-    }
-
-    /// The mentions of the entities with each head noun, built on first use.
-    fn head_mentions(&self) -> &HeadMentions {
-        self.mentions_read.set(true);
-        self.head_mentions.get_or_init(|| {
-            let mut entity_heads_of: Vec<Vec<&str>> = vec![Vec::new(); self.doc.entities.len()];
-            for (h, es) in self.entity_heads.iter() {
-                for &e in es {
-                    entity_heads_of[e].push(h.as_str());
-                }
-            }
-            let mut head_mentions = HeadMentions::default();
-            for m in &self.doc.mentions {
-                for &h in &entity_heads_of[m.entity] {
-                    match head_mentions.get_mut(h) {
-                        Some(list) => list.push(*m),
-                        None => {
-                            head_mentions.insert(h.to_string(), vec![*m]);
-                        }
-                    }
-                }
-            }
-            head_mentions
-        })
     }
 
     /// True when the entity `id`'s name or one of its roles has the head noun `head`.
@@ -1338,10 +1326,14 @@ impl Attributor<'_> {
     fn cue_speaker(&self, ci: usize) -> Option<Named> {
         let at = self.doc.token_span(ci).start;
         self.reads.set(self.reads.get().with(at, at));
-        match self.speaker_of_cue.get(&ci) {
-            Some(Some(e)) => self.events.get(*e as usize).map(|e| e.who.clone()),
-            Some(None) => None,
-            None => self.explicit_speaker(ci),
+        let known = self
+            .speaker_of_cue
+            .binary_search_by_key(&ci, |&(i, _)| i)
+            .map(|k| self.speaker_of_cue[k].1);
+        match known {
+            Ok(Some(e)) => self.events.get(e as usize).map(|e| e.who.clone()),
+            Ok(None) => None,
+            Err(_) => self.explicit_speaker(ci),
         }
     }
 

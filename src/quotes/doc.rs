@@ -195,6 +195,36 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Of the mentions of the entities `among` (indices into `entities`) that start before
+    /// byte `before` and end at or before it, the one [`Doc::mentions`] lists last — the
+    /// latest start; at one start the shortest, then the highest entity index — as an index
+    /// into `entities`. The same answer as walking `mentions` back from `before`, without an
+    /// index of all mentions: a binary search in each entity's own mentions (which are in
+    /// document order), O(k log m) for k entities.
+    pub fn latest_mention_before(&self, among: &[usize], before: usize) -> Option<usize> {
+        // (start, the negated length, entity): the largest is the one the walk meets first.
+        let mut best: Option<(usize, std::cmp::Reverse<usize>, usize)> = None;
+        for &e in among {
+            let Some(entity) = self.entities.get(e) else {
+                continue;
+            };
+            let ms = &entity.mentions;
+            let k = ms.partition_point(|m| m.span.start < before);
+            for m in ms[..k].iter().rev() {
+                let span = m.span;
+                if best.is_some_and(|(start, _, _)| span.start < start) {
+                    break; // every earlier mention of this entity starts earlier still
+                }
+                // Left out of `mentions` by `Doc::new`.
+                let listed = span.end <= self.text.len() && span.start < span.end;
+                if listed && span.end <= before {
+                    best = best.max(Some((span.start, std::cmp::Reverse(span.len()), e)));
+                }
+            }
+        }
+        best.map(|(_, _, e)| e)
+    }
+
     /// The mentions starting in bytes `from..to`, in order (a binary search: O(log n + k)).
     pub fn mentions_starting_in(&self, from: usize, to: usize) -> &[MentionRef] {
         let a = self.mentions.partition_point(|m| m.span.start < from);
@@ -579,6 +609,68 @@ mod tests {
             &crate::entities::MentionOrder::default(),
             Vec::new(),
         )
+    }
+
+    /// `Doc::latest_mention_before` finds what a walk back over every mention finds, with
+    /// mentions sharing starts (of one entity and of several), nested and overlapping ones,
+    /// and spans past the text's end (which `Doc::new` leaves out).
+    #[test]
+    fn latest_mention_before_equals_a_walk_back_over_every_mention() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        let text = "ب".repeat(150); // 300 bytes
+        for round in 0..60 {
+            let n_entities = 1 + round % 7;
+            let entities: Vec<Entity> = (0..n_entities)
+                .map(|i| {
+                    let mut spans: Vec<Span> = (0..next(12))
+                        .map(|_| {
+                            let start = next(if round % 3 == 0 { 20 } else { 320 });
+                            Span::new(start, start + 1 + next(15))
+                        })
+                        .collect();
+                    spans.sort_by_key(|s| s.start);
+                    Entity {
+                        id: format!("e{}", i + 1),
+                        name: String::new(),
+                        kind: EntityKind::Person,
+                        aliases: Vec::new(),
+                        roles: Vec::new(),
+                        mentions: spans
+                            .into_iter()
+                            .map(|span| crate::entities::EntityMention {
+                                text: "".into(),
+                                span,
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            let order = crate::entities::MentionOrder::of(&entities);
+            let tables = Tables::new(&text, Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let doc = Doc::new(&text, tables, &entities, &order, Vec::new());
+            for _ in 0..40 {
+                let among: Vec<usize> = (0..n_entities).filter(|_| next(2) == 0).collect();
+                let before = next(340);
+                let walked = doc.mentions
+                    [..doc.mentions.partition_point(|m| m.span.start < before)]
+                    .iter()
+                    .rev()
+                    .filter(|m| among.contains(&m.entity))
+                    .find(|m| m.span.end <= before)
+                    .map(|m| m.entity);
+                assert_eq!(
+                    doc.latest_mention_before(&among, before),
+                    walked,
+                    "round {round}, among {among:?}, before {before}"
+                );
+            }
+        }
     }
 
     /// `SpanIndex::containing` lists exactly the spans that contain the query, in the order of

@@ -90,8 +90,9 @@ pub(crate) struct QuoteMemo {
     pub span: Span,
     /// Its attribution.
     pub attr: Attribution,
-    /// Start (bytes) of the cue verb found before it ([`super::attribute`]'s `before_cue`).
-    pub before_cue_at: Option<usize>,
+    /// Start (bytes) and token index of the cue verb found before it ([`super::attribute`]'s
+    /// `before_cue`).
+    pub before_cue: Option<(usize, usize)>,
     /// The source events its attribution added (at most one, in practice).
     pub added: Vec<Event>,
     /// Whether its attribution read the mentions of the whole text before it (as
@@ -226,6 +227,8 @@ pub(crate) fn entity_keys(entities: &[Entity]) -> Arc<Vec<EntityKey>> {
 #[derive(Clone, Debug, Default)]
 pub struct AttrMemo {
     pub(crate) text_len: usize,
+    /// The number of tokens of that text.
+    pub(crate) tokens: usize,
     pub(crate) entities: Arc<Vec<EntityKey>>,
     /// Head noun → entities with it (shared while the entities stay the same).
     pub(crate) entity_heads: Arc<FxHashMap<String, Vec<usize>>>,
