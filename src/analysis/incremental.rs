@@ -419,6 +419,8 @@ pub struct IncrementalAnalyzer {
     /// The last merge, the quotation layer's buffers and the entity checks' memo, kept between
     /// analyses.
     kept: Kept,
+    /// The last text's changed bytes against the one before it ([`Self::last_edit`]).
+    last_edit: Option<EditMap>,
     reused: usize,
     computed: usize,
     resolved: usize,
@@ -454,6 +456,7 @@ impl IncrementalAnalyzer {
             learned: Learned::default(),
             quote_memo: None,
             kept: Kept::default(),
+            last_edit: None,
             reused: usize::MAX,
             computed: 0,
             resolved: 0,
@@ -472,6 +475,7 @@ impl IncrementalAnalyzer {
             learned: Learned::default(),
             quote_memo: None,
             kept: Kept::default(),
+            last_edit: None,
             reused: 0,
             computed: 0,
             resolved: 0,
@@ -488,11 +492,18 @@ impl IncrementalAnalyzer {
         self.learned = Learned::default();
         self.quote_memo = None;
         self.kept = Kept::default();
+        self.last_edit = None;
     }
 
     /// Number of distinct paragraphs cached (those of the last text analysed).
     pub fn cached_paragraphs(&self) -> usize {
         self.cache.len()
+    }
+
+    /// The bytes the last analysed text changed from the one analysed before it (their common
+    /// prefix and suffix); `None` before the first analysis and after [`Self::clear`].
+    pub fn last_edit(&self) -> Option<EditMap> {
+        self.last_edit
     }
 
     /// Of the last analysis's paragraphs: how many were taken from the cache and how many
@@ -735,6 +746,7 @@ impl IncrementalAnalyzer {
             (learned, entities, mentions, prepared)
         });
         let map = EditMap::new(old.len(), new.len(), pre, suf);
+        self.last_edit = map;
         let prev = old_memo.zip(map);
         let (analysis, memo) = finish(
             text,

@@ -136,6 +136,10 @@ struct DocCache {
     latest: AtomicU64,
     /// Buffers of dropped analyses' texts, for the next analyses' copies of the rope.
     texts: Arc<TextPool>,
+    /// The line index of the analyser's last text (set and read under the `analyzer` lock):
+    /// the next analysed text's index is made from it ([`LineIndex::edited`]), reading only the
+    /// lines the edit touched. `None` after an analysis that did not go through the analyser.
+    lines: Mutex<Option<Arc<LineIndex>>>,
 }
 
 /// Spare `String` buffers of one document's texts (at most [`TextPool::MAX`]). Each analysis
@@ -174,7 +178,7 @@ pub struct Analyzed {
     /// Its analysis; every span is a byte range of `text`.
     pub analysis: Analysis,
     /// The line index of `text`, for converting the analysis's byte spans to positions.
-    pub lines: LineIndex,
+    pub lines: Arc<LineIndex>,
     /// The outline of this revision, computed on the first `documentSymbol` request and reused
     /// by the next ones, with the encoding and language it was made for.
     outline: Mutex<Option<OutlineCache>>,
@@ -196,7 +200,13 @@ type OutlineCache = ((PositionEncoding, Lang), Arc<Vec<DocumentSymbol>>);
 impl Analyzed {
     /// Pairs `text` with its `analysis`, indexing the text's lines.
     pub fn new(text: String, analysis: Analysis) -> Self {
-        let lines = LineIndex::new(&text);
+        let lines = Arc::new(LineIndex::new(&text));
+        Self::with_index(text, analysis, lines)
+    }
+
+    /// [`Analyzed::new`] with the line index of `text` given (`LineIndex::new(&text)` or one
+    /// that answers as it does).
+    pub fn with_index(text: String, analysis: Analysis, lines: Arc<LineIndex>) -> Self {
         Analyzed {
             text,
             analysis,
@@ -373,6 +383,8 @@ fn run_analysis(
             None => crate::text::document::rope_text(&rope),
         };
         let copied = started.elapsed();
+        // The line index made with the analyser's (from its last text's), if any.
+        let mut index = None;
         let result = match &cache {
             Some(cache) => {
                 // A panic is caught inside the lock, so the mutex is never poisoned by it.
@@ -391,10 +403,23 @@ fn run_analysis(
                         incremental.analyze(&text)
                     }
                 }));
+                let mut lines = cache.lines.lock().unwrap_or_else(|p| p.into_inner());
+                let previous = lines.take();
                 if result.is_err() {
                     // The cache may be half-updated: the next analysis starts from scratch.
                     incremental.clear();
-                } else {
+                } else if text.len() <= super::MAX_ANALYSED_BYTES {
+                    let made = Arc::new(match (previous, incremental.last_edit()) {
+                        (Some(previous), Some(edit)) => {
+                            previous.edited(&text, edit.changed_old(), edit.changed_new())
+                        }
+                        _ => LineIndex::new(&text),
+                    });
+                    *lines = Some(made.clone());
+                    index = Some(made);
+                }
+                drop(lines);
+                if result.is_ok() {
                     let (reused, computed) = incremental.last_counts();
                     let quotes = incremental.last_quote_reuse();
                     debug!(
@@ -418,7 +443,10 @@ fn run_analysis(
         let analysed = started.elapsed();
         let result = result
             .map(|analysis| {
-                let mut analyzed = Analyzed::new(text, analysis);
+                let mut analyzed = match index {
+                    Some(index) => Analyzed::with_index(text, analysis, index),
+                    None => Analyzed::new(text, analysis),
+                };
                 if let Some(c) = &cache {
                     analyzed.pool = Arc::downgrade(&c.texts);
                 }
@@ -632,9 +660,17 @@ impl Documents {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::position::OffsetToPosition;
 
     fn uri(s: &str) -> Uri {
         s.parse().expect("a valid URI")
+    }
+
+    /// True when `snapshot`'s document keeps `index` as its analyser's last line index.
+    fn cache_lines_is(snapshot: &Snapshot, index: &Arc<LineIndex>) -> bool {
+        let cache = snapshot.cache.as_ref().expect("a cache");
+        let lines = cache.lines.lock().unwrap();
+        lines.as_ref().is_some_and(|l| Arc::ptr_eq(l, index))
     }
 
     #[tokio::test]
@@ -658,6 +694,21 @@ mod tests {
         let b = second.analysis(&analyzer).await.expect("analysis");
         assert_eq!(b.text, edited);
         assert_eq!(b.analysis, crate::analyze(edited));
+        // The line index, made from the last one (`LineIndex::edited`), answers as a fresh one.
+        let fresh = LineIndex::new(edited);
+        for offset in 0..=edited.len() {
+            assert_eq!(
+                b.positions()
+                    .offset_to_position(offset, PositionEncoding::Utf16),
+                fresh.position(edited, offset, PositionEncoding::Utf16),
+                "offset {offset}"
+            );
+        }
+        let made_from = b.lines.clone();
+        assert!(
+            cache_lines_is(&second, &made_from),
+            "kept for the next analysis"
+        );
         let cache = second.cache.clone().expect("a cache");
         assert_eq!(
             cache.analyzer.lock().unwrap().last_counts(),

@@ -8,6 +8,8 @@
 
 use ropey::Rope;
 
+use super::Span;
+
 /// The unit in which a [`Position`]'s `character` counts. The derived order is the order of
 /// preference used when negotiating with a client (as ruff's server does): UTF-8, then UTF-32,
 /// then UTF-16.
@@ -220,6 +222,109 @@ impl LineIndex {
         index
     }
 
+    /// The index of `text`, made from this index of the text before an edit: `old_changed`
+    /// and `new_changed` are the bytes that differ (of the old text and of `text`; the bytes
+    /// before and after them are the same in both, as [`crate::text::edit::EditMap`] gives
+    /// them). Lines and checkpoints before the change are kept, those after it shifted; only
+    /// the lines the change touches are read — O(changed lines + lines) instead of reading the
+    /// whole text. Every lookup answers as on `LineIndex::new(text)` (checkpoints may lie
+    /// closer together or up to twice [`CHECKPOINT_BYTES`] apart where the two meet). An
+    /// index and spans that do not fit `text` give `LineIndex::new(text)`.
+    pub fn edited(&self, text: &str, old_changed: Span, new_changed: Span) -> LineIndex {
+        let bytes = text.as_bytes();
+        let fits = old_changed.start == new_changed.start
+            && old_changed.start <= old_changed.end
+            && new_changed.start <= new_changed.end
+            && old_changed.end <= self.len
+            && new_changed.end <= bytes.len()
+            && self.len - old_changed.end == bytes.len() - new_changed.end;
+        if !fits {
+            return LineIndex::new(text);
+        }
+        // Kept: the lines starting before the change (their break and the byte after it are
+        // unchanged), `a` the last of them; shifted: those starting after a break that follows
+        // the change, `b` the first of them (old offset).
+        let first_kept_after = self
+            .line_starts
+            .partition_point(|&s| s < old_changed.end + 1);
+        let last_kept = self
+            .line_starts
+            .partition_point(|&s| s < old_changed.start)
+            .max(1)
+            - 1;
+        let a = self.line_starts[last_kept];
+        let b = self.line_starts.get(first_kept_after).copied();
+        let delta = |x: usize| x - old_changed.end + new_changed.end;
+        let scan_to = b.map_or(bytes.len(), delta);
+        let mut index = LineIndex {
+            line_starts: self.line_starts[..=last_kept].to_vec(),
+            line_units: self.line_units[..=last_kept].to_vec(),
+            checkpoints: Vec::with_capacity(self.checkpoints.len() + 2),
+            len: bytes.len(),
+        };
+        // Lines between: found and counted as `new` does, from `a`.
+        let (mut at, (mut u16s, mut chars)) = (a, self.line_units[last_kept]);
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[a..scan_to]).map(|i| a + i) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            if b.is_some() && i + 1 == scan_to {
+                break; // the first shifted line
+            }
+            let (u, c) = count_units(&bytes[at..=i]);
+            (at, u16s, chars) = (i + 1, u16s + u, chars + c);
+            index.line_starts.push(at);
+            index.line_units.push((u16s, chars));
+        }
+        // Checkpoints: those up to `a` kept, then every CHECKPOINT_BYTES from the last of them
+        // up to the shifted part.
+        let kept = self.checkpoints.partition_point(|c| c.0 <= a);
+        index
+            .checkpoints
+            .extend_from_slice(&self.checkpoints[..kept]);
+        let (mut from, mut cu, mut cc) = self.checkpoints[kept - 1];
+        loop {
+            let mut to = from + CHECKPOINT_BYTES;
+            if to >= scan_to {
+                break;
+            }
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            if to >= scan_to {
+                break;
+            }
+            let (u, c) = count_units(&bytes[from..to]);
+            (cu, cc) = (cu + u, cc + c);
+            index.checkpoints.push((to, cu, cc));
+            from = to;
+        }
+        let Some(b) = b else {
+            return index;
+        };
+        // The shifted part: units before `b` in the new text against the old.
+        let (u, c) = count_units(&bytes[at..scan_to]);
+        let (new_u, new_c) = (u16s + u, chars + c);
+        let (old_u, old_c) = self.line_units[first_kept_after];
+        let shift = |x: usize, old: usize, new: usize| x - old + new;
+        for k in first_kept_after..self.line_starts.len() {
+            let (lu, lc) = self.line_units[k];
+            index.line_starts.push(delta(self.line_starts[k]));
+            index
+                .line_units
+                .push((shift(lu, old_u, new_u), shift(lc, old_c, new_c)));
+        }
+        let (fu, fc) = count_units(&bytes[from..scan_to]);
+        index.checkpoints.push((scan_to, cu + fu, cc + fc));
+        let after = self.checkpoints.partition_point(|c| c.0 <= b);
+        index.checkpoints.extend(
+            self.checkpoints[after..]
+                .iter()
+                .map(|&(x, u, c)| (delta(x), shift(u, old_u, new_u), shift(c, old_c, new_c))),
+        );
+        index
+    }
+
     /// Number of lines (at least 1; a text ending with a line break has an empty last line).
     pub fn len_lines(&self) -> usize {
         self.line_starts.len()
@@ -323,6 +428,76 @@ mod tests {
         assert_eq!(PositionEncoding::negotiate(["utf-16"]), Utf16);
         assert_eq!(PositionEncoding::negotiate(["latin-1"]), Utf16);
         assert_eq!(PositionEncoding::negotiate([]), Utf16);
+    }
+
+    /// An index carried through random edits (`LineIndex::edited`) answers every lookup as an
+    /// index of the edited text built afresh: line breaks of every kind (CRLF split and joined
+    /// by edits, lone CR), Arabic, emoji and long lines (several checkpoints).
+    #[test]
+    fn edited_index_answers_as_a_fresh_one() {
+        let seed = std::cell::Cell::new(0x2545_f491_4f6c_dd1d_u64);
+        let next = |m: usize| {
+            let mut x = seed.get();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            seed.set(x);
+            (x % m as u64) as usize
+        };
+        let pieces = ["\n", "\r", "\r\n", "قال", " ", "a", "😀", "«نعم»", "ـ"];
+        let piece = |n: usize| -> String { (0..n).map(|_| pieces[next(pieces.len())]).collect() };
+        for round in 0..40 {
+            let mut text: String = piece(if round % 4 == 0 { 600 } else { 40 });
+            let mut index = LineIndex::new(&text);
+            for _ in 0..25 {
+                // A change at char boundaries: delete some, insert some.
+                let bounds: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect();
+                let i = bounds[next(bounds.len())];
+                let k = bounds.partition_point(|&x| x < i) + next(4);
+                let j = bounds[k.min(bounds.len() - 1)];
+                let insert = piece(next(4) * next(3));
+                let mut edited = text.clone();
+                edited.replace_range(i..j, &insert);
+                // The changed bytes as the common prefix and suffix give them.
+                let prefix = text
+                    .bytes()
+                    .zip(edited.bytes())
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                let suffix = text.as_bytes()[prefix..]
+                    .iter()
+                    .rev()
+                    .zip(edited.as_bytes()[prefix..].iter().rev())
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                let old_changed = Span::new(prefix, text.len() - suffix);
+                let new_changed = Span::new(prefix, edited.len() - suffix);
+                index = index.edited(&edited, old_changed, new_changed);
+                let fresh = LineIndex::new(&edited);
+                assert_eq!(index.len_lines(), fresh.len_lines(), "{edited:?}");
+                assert_eq!(index.line_starts, fresh.line_starts, "{edited:?}");
+                for offset in 0..=edited.len() + 1 {
+                    for e in [
+                        PositionEncoding::Utf8,
+                        PositionEncoding::Utf16,
+                        PositionEncoding::Utf32,
+                    ] {
+                        assert_eq!(
+                            index.position(&edited, offset, e),
+                            fresh.position(&edited, offset, e),
+                            "offset {offset} {e:?} in {edited:?}"
+                        );
+                    }
+                }
+                text = edited;
+            }
+        }
+        // Spans that do not fit the text: a fresh index.
+        let index = LineIndex::new("ab\ncd");
+        let other = index.edited("x", Span::new(0, 9), Span::new(0, 1));
+        assert_eq!(other, LineIndex::new("x"));
     }
 
     #[test]
