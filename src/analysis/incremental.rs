@@ -267,17 +267,7 @@ pub fn document_stage(text: &str, parts: &[(usize, Arc<ParagraphWork>)], tagger:
     let (entities, order) = staged::document_entities_ordered(&with_offsets(&refs, &resolved));
     let quote_parts = quote_parts(parts);
     let mut kept = Kept::default();
-    finish(
-        text,
-        parts,
-        &quote_parts,
-        None,
-        entities,
-        &order,
-        None,
-        &mut kept,
-    )
-    .0
+    finish(text, parts, &quote_parts, entities, &order, None, &mut kept).0
 }
 
 /// Each paragraph's offset, quotation-layer part and tokens, as the quotation scan reads them.
@@ -292,49 +282,30 @@ fn quote_parts(
 
 /// The rest of the document stage once the paragraphs' mentions are merged into `entities`
 /// ([`staged::document_entities`]), `order` being their mentions in text order: `quote_parts`
-/// is [`quote_parts`]`(parts)`, `prepared` the quotation scan's first half when it was built
-/// already ([`quotes::prepare`]: else it is built here), `prev` the quotation layer's memo of
-/// the previous text with the map of its offsets into `text`
-/// ([`quotes::scan_paragraphs_reusing`]). Returns the analysis and the memo for the next text.
-#[allow(clippy::too_many_arguments)]
+/// is [`quote_parts`]`(parts)`, `prev` the quotation layer's memo of the previous text with the
+/// map of its offsets into `text` ([`quotes::scan_paragraphs_reusing`]). Returns the analysis
+/// and the memo for the next text. (A large text's analysis on several cores scans the
+/// quotations beside the entity merge instead: [`IncrementalAnalyzer::analyze`].)
 fn finish<'p>(
     text: &str,
     parts: &'p [(usize, Arc<ParagraphWork>)],
     quote_parts: &[(usize, &'p quotes::ParagraphQuotes, &'p [Token])],
-    prepared: Option<quotes::Prepared<'p>>,
     entities: Vec<entities::Entity>,
     order: &entities::MentionOrder,
     prev: Option<(quotes::AttrMemo, EditMap)>,
     kept: &mut Kept,
 ) -> (Analysis, quotes::AttrMemo) {
-    let check_parts: Vec<_> = parts
-        .iter()
-        .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
-        .collect();
+    let check_parts = check_parts(parts);
     // The diagnostics that need the entities but not the quotations, with the paragraphs'
     // local ones sorted in, run on a second core while the quotations are scanned (large texts
     // only: a thread costs tens of µs); the quotation diagnostics are merged in after.
     let buffers = &mut kept.quote_buffers;
     let scan = || {
-        let prepared = match prepared {
-            Some(p) => p,
-            None => quotes::prepare(text, quote_parts, buffers),
-        };
+        let prepared = quotes::prepare(text, quote_parts, buffers);
         quotes::scan_prepared(text, &entities, order, prepared, prev, buffers)
     };
     let checks_memo = &kept.entity_checks;
-    let without_quotes = || {
-        let mut memo = checks_memo.lock().unwrap_or_else(|p| p.into_inner());
-        let by_entities = diagnostics::entity_checks_paragraphs_reusing(
-            text,
-            &check_parts,
-            &entities,
-            order,
-            &mut memo,
-        );
-        drop(memo);
-        diagnostics::without_quotes(text, &check_parts, by_entities)
-    };
+    let without_quotes = || entity_checks(text, &check_parts, &entities, order, checks_memo);
     let (quotes, without_quotes) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
         std::thread::scope(|scope| {
             // A thread that cannot be started (resource limits) is not an error: the checks
@@ -355,7 +326,70 @@ fn finish<'p>(
     } else {
         (scan(), without_quotes())
     };
-    let (quotes, memo) = quotes;
+    analysis_of(text, parts, entities, quotes, without_quotes)
+}
+
+/// How far [`IncrementalAnalyzer::analyze`]'s threads took the document stage.
+enum Stage {
+    /// Entities merged (entities, their mentions in text order): the rest is [`finish`]'s.
+    Merged(Vec<entities::Entity>, entities::MentionOrder),
+    /// Quotations scanned (with the memo for the next text) on a second core while the entity
+    /// checks ran here; the entities are in the `OnceLock` the scan read them from.
+    Scanned(Box<Scanned>),
+}
+
+/// The quotation scan (with the memo for the next text) and the diagnostics that need no
+/// quotations, of [`Stage::Scanned`].
+type Scanned = (
+    (quotes::QuoteScan, quotes::AttrMemo),
+    diagnostics::WithoutQuotes,
+);
+
+/// What the entity checks read of each paragraph: its offset, its first token's kind and span,
+/// and its local checks.
+type CheckPart<'p> = (
+    usize,
+    Option<(token::TokenKind, Span)>,
+    &'p diagnostics::ParagraphChecks,
+);
+
+fn check_parts(parts: &[(usize, Arc<ParagraphWork>)]) -> Vec<CheckPart<'_>> {
+    parts
+        .iter()
+        .map(|(o, p)| (*o, p.tokens.first().map(|t| (t.kind, t.span)), &p.checks))
+        .collect()
+}
+
+/// The diagnostics that need the entities but not the quotations
+/// ([`diagnostics::entity_checks_paragraphs_reusing`], then [`diagnostics::without_quotes`]).
+fn entity_checks(
+    text: &str,
+    check_parts: &[CheckPart<'_>],
+    entities: &[entities::Entity],
+    order: &entities::MentionOrder,
+    memo: &std::sync::Mutex<diagnostics::EntityChecksMemo>,
+) -> diagnostics::WithoutQuotes {
+    let mut memo = memo.lock().unwrap_or_else(|p| p.into_inner());
+    let by_entities = diagnostics::entity_checks_paragraphs_reusing(
+        text,
+        check_parts,
+        entities,
+        order,
+        &mut memo,
+    );
+    drop(memo);
+    diagnostics::without_quotes(text, check_parts, by_entities)
+}
+
+/// The analysis of `text` from its parts, entities, quotation scan (with the memo for the next
+/// text) and the diagnostics that need no quotations.
+fn analysis_of(
+    text: &str,
+    parts: &[(usize, Arc<ParagraphWork>)],
+    entities: Vec<entities::Entity>,
+    (quotes, memo): (quotes::QuoteScan, quotes::AttrMemo),
+    without_quotes: diagnostics::WithoutQuotes,
+) -> (Analysis, quotes::AttrMemo) {
     let diagnostics = diagnostics::with_quotes(text, without_quotes, &quotes);
     (
         Analysis {
@@ -646,16 +680,35 @@ impl IncrementalAnalyzer {
             .map(|&(s, e)| (s.start, works[e].clone()))
             .collect();
         let quote_parts = quote_parts(&parts);
-        // The quotation scan's first half needs no entities: on a large text it is built on a
-        // second core while the main thread finds the learned names and merges the entities.
+        let map = EditMap::new(old.len(), new.len(), pre, suf);
+        self.last_edit = map;
+        let mut prev = old_memo.zip(map);
+        // On a large text the quotation scan runs on a second core: its first half, which
+        // needs no entities, while this thread finds the learned names and merges the entities;
+        // then, given them, its second half, while this thread runs the entity checks.
         let buffers = &mut self.kept.quote_buffers;
-        let (learned, entities, mentions, prepared) = std::thread::scope(|scope| {
-            let tables = (*CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD)
+        let checks_memo = &self.kept.entity_checks;
+        let merged: std::sync::OnceLock<(Vec<entities::Entity>, entities::MentionOrder)> =
+            std::sync::OnceLock::new();
+        let (learned, stage) = std::thread::scope(|scope| {
+            // Tells the scan that `merged` is set (or, dropped unsent, that this thread is
+            // unwinding: the scan then ends without a result).
+            let (ready, wait) = std::sync::mpsc::channel::<()>();
+            let scan = (*CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD)
                 .then(|| {
-                    // Not started (resource limits): built by `finish` instead.
+                    let (quote_parts, merged, prev) = (&quote_parts, &merged, prev.take());
+                    // Not started (resource limits): the whole stage runs in `finish` instead,
+                    // without the memo (the result is the same).
                     std::thread::Builder::new()
-                        .name("qalam-quote-tables".into())
-                        .spawn_scoped(scope, || quotes::prepare(text, &quote_parts, buffers))
+                        .name("qalam-quote-scan".into())
+                        .spawn_scoped(scope, move || {
+                            let prepared = quotes::prepare(text, quote_parts, buffers);
+                            wait.recv().ok()?;
+                            let (entities, order) = merged.get()?;
+                            Some(quotes::scan_prepared(
+                                text, entities, order, prepared, prev, buffers,
+                            ))
+                        })
                         .ok()
                 })
                 .flatten();
@@ -739,25 +792,34 @@ impl IncrementalAnalyzer {
             let (entities, mentions) =
                 staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
             drop(resolved_parts);
-            let prepared = tables.map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-            (learned, entities, mentions, prepared)
+            let Some(scan) = scan else {
+                return (learned, Stage::Merged(entities, mentions));
+            };
+            let (entities, order) = merged.get_or_init(|| (entities, mentions));
+            let _ = ready.send(());
+            let checks = entity_checks(text, &check_parts(&parts), entities, order, checks_memo);
+            let quotes = scan
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .expect("the scan is given the entities it waits for");
+            (learned, Stage::Scanned(Box::new((quotes, checks))))
         });
-        let map = EditMap::new(old.len(), new.len(), pre, suf);
-        self.last_edit = map;
-        let prev = old_memo.zip(map);
-        let (analysis, memo) = finish(
-            text,
-            &parts,
-            &quote_parts,
-            prepared,
-            entities,
-            &mentions,
-            prev,
-            &mut self.kept,
-        );
+        let (analysis, memo) = match stage {
+            Stage::Merged(entities, mentions) => finish(
+                text,
+                &parts,
+                &quote_parts,
+                entities,
+                &mentions,
+                prev,
+                &mut self.kept,
+            ),
+            Stage::Scanned(scanned) => {
+                let (quotes, checks) = *scanned;
+                let (entities, _) = merged.into_inner().expect("set before the scan was joined");
+                analysis_of(text, &parts, entities, quotes, checks)
+            }
+        };
         drop(quote_parts);
         drop(parts);
         let mut last_text = old_text;
