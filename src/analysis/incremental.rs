@@ -338,10 +338,11 @@ enum Stage {
     Scanned(Box<Scanned>),
 }
 
-/// The quotation scan (with the memo for the next text) and the diagnostics that need no
-/// quotations, of [`Stage::Scanned`].
+/// The quotation scan (with the memo for the next text), its diagnostics, and the diagnostics
+/// that need no quotations, of [`Stage::Scanned`].
 type Scanned = (
     (quotes::QuoteScan, quotes::AttrMemo),
+    diagnostics::QuoteDiagnostics,
     diagnostics::WithoutQuotes,
 );
 
@@ -705,9 +706,11 @@ impl IncrementalAnalyzer {
                             let prepared = quotes::prepare(text, quote_parts, buffers);
                             wait.recv().ok()?;
                             let (entities, order) = merged.get()?;
-                            Some(quotes::scan_prepared(
+                            let scan = quotes::scan_prepared(
                                 text, entities, order, prepared, prev, buffers,
-                            ))
+                            );
+                            let quoted = diagnostics::quote_diagnostics(text, &scan.0);
+                            Some((scan, quoted))
                         })
                         .ok()
                 })
@@ -798,11 +801,11 @@ impl IncrementalAnalyzer {
             let (entities, order) = merged.get_or_init(|| (entities, mentions));
             let _ = ready.send(());
             let checks = entity_checks(text, &check_parts(&parts), entities, order, checks_memo);
-            let quotes = scan
+            let (quotes, quoted) = scan
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 .expect("the scan is given the entities it waits for");
-            (learned, Stage::Scanned(Box::new((quotes, checks))))
+            (learned, Stage::Scanned(Box::new((quotes, quoted, checks))))
         });
         let (analysis, memo) = match stage {
             Stage::Merged(entities, mentions) => finish(
@@ -815,9 +818,15 @@ impl IncrementalAnalyzer {
                 &mut self.kept,
             ),
             Stage::Scanned(scanned) => {
-                let (quotes, checks) = *scanned;
+                let ((quotes, memo), quoted, checks) = *scanned;
                 let (entities, _) = merged.into_inner().expect("set before the scan was joined");
-                analysis_of(text, &parts, entities, quotes, checks)
+                let analysis = Analysis {
+                    tokens: assemble(&parts),
+                    entities,
+                    quotes,
+                    diagnostics: diagnostics::with_quote_diagnostics(checks, quoted),
+                };
+                (analysis, memo)
             }
         };
         drop(quote_parts);

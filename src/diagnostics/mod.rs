@@ -535,9 +535,31 @@ pub fn without_quotes(
 /// ([`finish`]): each half is in that order and capped already, and capping a merge of capped
 /// lists keeps what capping the merge of the whole lists keeps.
 pub fn with_quotes(text: &str, rest: WithoutQuotes, quotes: &QuoteScan) -> Vec<Diagnostic> {
-    let key = |d: &Diagnostic| (d.span.start, d.span.end, d.code);
+    with_quote_diagnostics(rest, quote_diagnostics(text, quotes))
+}
+
+/// The quotation diagnostics of `quotes` ([`quotes::check`]) in the order [`with_quotes`]
+/// merges them: the half of it that needs no other diagnostics (so it can run on the thread
+/// that scanned the quotations).
+pub fn quote_diagnostics(text: &str, quotes: &QuoteScan) -> QuoteDiagnostics {
     let mut quoted = self::quotes::check(text, quotes);
-    quoted.sort_by_key(key);
+    quoted.sort_by_key(merge_key);
+    QuoteDiagnostics(quoted)
+}
+
+/// The quotation diagnostics of one text, sorted for the merge ([`quote_diagnostics`]).
+#[derive(Debug, Default)]
+pub struct QuoteDiagnostics(Vec<Diagnostic>);
+
+/// The order of [`with_quotes`]'s merge: start, end, code.
+fn merge_key(d: &Diagnostic) -> (usize, usize, Code) {
+    (d.span.start, d.span.end, d.code)
+}
+
+/// [`with_quotes`] with the quotation diagnostics made already ([`quote_diagnostics`]).
+pub fn with_quote_diagnostics(rest: WithoutQuotes, quoted: QuoteDiagnostics) -> Vec<Diagnostic> {
+    let key = merge_key;
+    let quoted = quoted.0;
     let mut out = Vec::with_capacity(quoted.len() + rest.0.len());
     let mut rest = rest.0.into_iter().peekable();
     for d in quoted {
