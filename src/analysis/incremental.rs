@@ -326,7 +326,9 @@ fn finish<'p>(
     } else {
         (scan(), without_quotes())
     };
-    analysis_of(text, parts, entities, quotes, without_quotes)
+    let (quotes, memo) = quotes;
+    let diagnostics = diagnostics::with_quotes(text, without_quotes, &quotes);
+    (analysis_of(parts, entities, quotes, diagnostics), memo)
 }
 
 /// How far [`IncrementalAnalyzer::analyze`]'s threads took the document stage.
@@ -382,25 +384,19 @@ fn entity_checks(
     diagnostics::without_quotes(text, check_parts, by_entities)
 }
 
-/// The analysis of `text` from its parts, entities, quotation scan (with the memo for the next
-/// text) and the diagnostics that need no quotations.
+/// The analysis of a text made of `parts`, with its entities, quotations and diagnostics.
 fn analysis_of(
-    text: &str,
     parts: &[(usize, Arc<ParagraphWork>)],
     entities: Vec<entities::Entity>,
-    (quotes, memo): (quotes::QuoteScan, quotes::AttrMemo),
-    without_quotes: diagnostics::WithoutQuotes,
-) -> (Analysis, quotes::AttrMemo) {
-    let diagnostics = diagnostics::with_quotes(text, without_quotes, &quotes);
-    (
-        Analysis {
-            tokens: assemble(parts),
-            entities,
-            quotes,
-            diagnostics,
-        },
-        memo,
-    )
+    quotes: quotes::QuoteScan,
+    diagnostics: Vec<diagnostics::Diagnostic>,
+) -> Analysis {
+    Analysis {
+        tokens: assemble(parts),
+        entities,
+        quotes,
+        diagnostics,
+    }
 }
 
 /// What the document stage keeps from one analysis of a document to the next besides the
@@ -820,13 +816,8 @@ impl IncrementalAnalyzer {
             Stage::Scanned(scanned) => {
                 let ((quotes, memo), quoted, checks) = *scanned;
                 let (entities, _) = merged.into_inner().expect("set before the scan was joined");
-                let analysis = Analysis {
-                    tokens: assemble(&parts),
-                    entities,
-                    quotes,
-                    diagnostics: diagnostics::with_quote_diagnostics(checks, quoted),
-                };
-                (analysis, memo)
+                let diagnostics = diagnostics::with_quote_diagnostics(checks, quoted);
+                (analysis_of(&parts, entities, quotes, diagnostics), memo)
             }
         };
         drop(quote_parts);
