@@ -111,6 +111,32 @@ impl<'a> Tables<'a> {
             bounds,
         }
     }
+
+    /// The tables from their parts, as [`Tables::new`] would make them from `tokens`, `cues`
+    /// and `classes`: `cue_tokens` the indices of the tokens with a cue reading, in order, and
+    /// `bounds` each token's start and end (or empty for a text of 4 GiB or more). For a caller
+    /// that builds them in one pass over the paragraphs ([`super::prepare`]).
+    pub(crate) fn from_parts(
+        tokens: Vec<DocToken<'a>>,
+        cues: Vec<Option<CueInfo>>,
+        cue_tokens: Vec<usize>,
+        classes: Vec<WordClasses>,
+        bounds: Vec<(u32, u32)>,
+    ) -> Self {
+        debug_assert!(bounds.is_empty() || bounds.len() == tokens.len());
+        debug_assert!(
+            cue_tokens
+                .iter()
+                .all(|&i| cues.get(i).is_some_and(Option::is_some))
+        );
+        Tables {
+            tokens,
+            cues,
+            cue_tokens,
+            classes,
+            bounds,
+        }
+    }
 }
 
 impl<'a> Doc<'a> {

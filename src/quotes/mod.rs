@@ -300,9 +300,25 @@ pub fn prepare<'t>(
     let mut classes = cleared(std::mem::take(&mut buffers.classes), n);
     let mut tokens = recycle(std::mem::take(&mut buffers.tokens));
     tokens.reserve(n);
+    // Each token's bounds are written as it is copied (one pass over the tokens, not two), and
+    // the cue tokens read from the paragraph's cue readings just copied.
+    let mut bounds = cleared(std::mem::take(&mut buffers.bounds), n);
+    let compact = u32::try_from(text.len()).is_ok();
+    let mut cue_tokens = Vec::new();
     let lex = &*lexicon::LEXICON;
     for &(offset, p, toks) in parts {
-        tokens.extend(toks.iter().map(|t| doc::DocToken::shifted(t, offset)));
+        let first = tokens.len();
+        if compact {
+            // Every span lies inside the text, so each bound fits.
+            for t in toks {
+                let t = doc::DocToken::shifted(t, offset);
+                bounds.push((t.span.start as u32, t.span.end as u32));
+                tokens.push(t);
+            }
+        } else {
+            tokens.extend(toks.iter().map(|t| doc::DocToken::shifted(t, offset)));
+        }
+        let from = cues.len();
         if p.cues.len() == toks.len() && p.classes.len() == toks.len() {
             cues.extend_from_slice(&p.cues);
             classes.extend_from_slice(&p.classes);
@@ -311,12 +327,18 @@ pub fn prepare<'t>(
             cues.extend(toks.iter().map(|t| lex.cue(&t.folded)));
             classes.extend(toks.iter().map(|t| lex.word_classes(&t.folded)));
         }
+        debug_assert_eq!(from, first);
+        cue_tokens.extend(
+            cues[from..]
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| c.is_some().then_some(first + j)),
+        );
     }
-    let bounds = std::mem::take(&mut buffers.bounds);
     Prepared {
         paras,
         marks,
-        tables: doc::Tables::new(text, tokens, cues, classes, bounds),
+        tables: doc::Tables::from_parts(tokens, cues, cue_tokens, classes, bounds),
     }
 }
 
