@@ -640,7 +640,10 @@ impl Documents {
     /// the cache until it ends); false when it was not open.
     pub fn close(&self, uri: &Uri) -> bool {
         // The caller returns the freed memory to the OS ([`super::memory::trim_after_close`]).
-        self.lock().remove(uri).is_some()
+        let removed = self.lock().remove(uri);
+        // Freed after the lock is released: the current revision and those waiting for a
+        // publication ([`Documents::release_retired`]) may be large.
+        removed.is_some()
     }
 
     /// The current snapshot of `uri`, if it is open.
