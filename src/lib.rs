@@ -17,6 +17,8 @@ pub mod lsp;
 pub mod ner;
 pub mod quotes;
 mod recycle;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 
 pub use analysis::{Analysis, analyze};

@@ -108,19 +108,16 @@ pub(crate) fn is_shipped(analyzer: &Analyzer) -> bool {
     Arc::ptr_eq(analyzer, &SHIPPED)
 }
 
-/// Drops `snapshot` on the blocking pool when called inside a tokio runtime (else here): the
-/// last reference to a large document's revision owns its text and analysis (hundreds of
+/// Drops `value` on the blocking pool when called inside a tokio runtime (else here): the last
+/// references to large documents' revisions own their texts and analyses (hundreds of
 /// thousands of allocations for a 1 MB text, milliseconds to free), which must not delay the
-/// message loop that replaced it.
-fn drop_off_thread(snapshot: Arc<Snapshot>) {
-    if Arc::strong_count(&snapshot) > 1 {
-        return; // someone else still holds it; they drop it
-    }
+/// message loop or the analysis running beside it.
+fn drop_off_thread<T: Send + 'static>(value: T) {
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => {
-            runtime.spawn_blocking(move || drop(snapshot));
+            runtime.spawn_blocking(move || drop(value));
         }
-        Err(_) => drop(snapshot),
+        Err(_) => drop(value),
     }
 }
 
@@ -606,14 +603,16 @@ impl Documents {
         let snapshot = entry.snapshot.clone();
         // Freeing a large analysis takes milliseconds of a core that the analysis of this
         // revision, starting now, needs: it waits until the next publication.
-        let dropped = (Arc::strong_count(&previous) == 1).then(|| {
+        // (One that someone else still holds is theirs to drop.)
+        let mut overflow = Vec::new();
+        if Arc::strong_count(&previous) == 1 {
             entry.retired.push(previous);
             let n = entry.retired.len().saturating_sub(MAX_RETIRED);
-            entry.retired.drain(..n).collect::<Vec<_>>()
-        });
+            overflow.extend(entry.retired.drain(..n));
+        }
         drop(map);
-        for previous in dropped.into_iter().flatten() {
-            drop_off_thread(previous);
+        if !overflow.is_empty() {
+            drop_off_thread(overflow);
         }
         Some(snapshot)
     }
@@ -625,14 +624,8 @@ impl Documents {
             Some(entry) => std::mem::take(&mut entry.retired),
             None => return,
         };
-        if retired.is_empty() {
-            return;
-        }
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn_blocking(move || drop(retired));
-            }
-            Err(_) => drop(retired),
+        if !retired.is_empty() {
+            drop_off_thread(retired);
         }
     }
 

@@ -642,13 +642,8 @@ mod tests {
     /// and spans past the text's end (which `Doc::new` leaves out).
     #[test]
     fn latest_mention_before_equals_a_walk_back_over_every_mention() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |m: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % m as u64) as usize
-        };
+        let rng = crate::test_rng::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let next = |m: usize| rng.below(m);
         let text = "ب".repeat(150); // 300 bytes
         for round in 0..60 {
             let n_entities = 1 + round % 7;
@@ -704,13 +699,8 @@ mod tests {
     /// (unclosed quotations running to a line's end) send the walk past [`LINEAR_WALK`].
     #[test]
     fn containing_equals_a_walk_over_every_span() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |m: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % m as u64) as usize
-        };
+        let rng = crate::test_rng::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let next = |m: usize| rng.below(m);
         for n in [0, 1, 5, 16, 17, 40, 300] {
             let spans: Vec<Span> = (0..n)
                 .map(|_| {

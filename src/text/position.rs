@@ -435,15 +435,8 @@ mod tests {
     /// by edits, lone CR), Arabic, emoji and long lines (several checkpoints).
     #[test]
     fn edited_index_answers_as_a_fresh_one() {
-        let seed = std::cell::Cell::new(0x2545_f491_4f6c_dd1d_u64);
-        let next = |m: usize| {
-            let mut x = seed.get();
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            seed.set(x);
-            (x % m as u64) as usize
-        };
+        let rng = crate::test_rng::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let next = |m: usize| rng.below(m);
         let pieces = ["\n", "\r", "\r\n", "قال", " ", "a", "😀", "«نعم»", "ـ"];
         let piece = |n: usize| -> String { (0..n).map(|_| pieces[next(pieces.len())]).collect() };
         for round in 0..40 {
