@@ -9,6 +9,7 @@
 //! that string ([`text::Span`]). Only the front ends convert spans to LSP positions.
 
 pub mod analysis;
+pub mod background;
 pub mod cli;
 pub mod diagnostics;
 pub mod entities;

@@ -156,10 +156,12 @@ fn file(name: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Lines of an embedded list: trimmed, without blanks and `#` comments.
+/// Lines of an embedded list: trimmed, without blanks and `#` comments. Each line read is a
+/// [`crate::background::tick`] (the server loads the lexicons in the background).
 fn entries(name: &str) -> impl Iterator<Item = &'static str> {
     file(name)
         .lines()
+        .inspect(|_| crate::background::tick())
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
@@ -447,6 +449,14 @@ mod tests {
     /// The one-buffer `fold_phrase` gives what folding each word and joining the non-empty
     /// ones with one space gives: runs of spaces and tabs, words that fold to nothing (a lone
     /// tatweel or diacritic), presentation forms and Latin capitals.
+    #[test]
+    fn loading_pauses_for_foreground_work() {
+        crate::background::assert_pauses("loading the lexicons", || {
+            let lx = Lexicon::load();
+            assert!(lx.names.len() > 5_000, "{}", lx.names.len());
+        });
+    }
+
     #[test]
     fn fold_phrase_folds_each_word_and_joins_with_one_space() {
         let reference = |s: &str| {

@@ -119,6 +119,12 @@ fn raw_stdout() -> Option<std::fs::File> {
     }
 }
 
+/// The largest document (in bytes of UTF-8) whose early diagnostics pause the prewarm's loaders
+/// ([`crate::background::foreground`]): 256 KiB, whose early set takes ≈ 4 ms of CPU
+/// (`cpu_times`, stage `early`: ≈ 15 µs per KB). The pause delays the loads, and so the first
+/// full analysis, by as much; for a larger document the early set runs beside the loaders.
+pub const EARLY_FOREGROUND_BYTES: usize = 256 << 10;
+
 /// The largest document (in bytes of UTF-8) the server analyses: 8 MiB, about 25 times a long
 /// book chapter. A larger document is still opened and edited (its text is kept, requests are
 /// answered) but gets an empty analysis, with a warning in the log: the analysis grows faster

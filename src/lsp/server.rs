@@ -428,6 +428,9 @@ impl Backend {
         let session = self.session();
         let filter = self.configuration().settings.diagnostics.clone();
         let compute = || {
+            // The prewarm's loaders pause meanwhile (they share the cores with this thread).
+            let _foreground =
+                (text.len() <= super::EARLY_FOREGROUND_BYTES).then(crate::background::foreground);
             catch_unwind(AssertUnwindSafe(|| {
                 let early = crate::analysis::early_diagnostics(text);
                 let lines = crate::text::position::LineIndex::new(text);

@@ -62,8 +62,11 @@ pub fn shipped_analyzer() -> Analyzer {
 /// kept waiting behind them on a two-core machine. The trade: the first full analysis waits for
 /// these tables, so while other processes keep every core busy the tables load at a quarter of
 /// a core's share instead of a half (≈ 4× the 30 ms, not ≈ 2×); nice +19 would make that wait
-/// unbounded (priority inversion) and is not used. Never blocks the caller; a panic there is
-/// ignored (the first real analysis then loads what it needs and reports the failure).
+/// unbounded (priority inversion) and is not used. Both run [`crate::background::in_background`]:
+/// while the early diagnostics of a document being opened are computed, they pause at their
+/// next entry (see [`crate::background`] for why nice +5 is not enough). Never blocks the
+/// caller; a panic there is ignored (the first real analysis then loads what it needs and
+/// reports the failure).
 pub fn prewarm() {
     /// Our sample article (written by us).
     const PREWARM_TEXT: &str = include_str!("../../examples/sample.txt");
@@ -72,7 +75,7 @@ pub fn prewarm() {
         .spawn(|| {
             lower_priority();
             let started = std::time::Instant::now();
-            let _ = catch_unwind(crate::ner::shipped);
+            let _ = catch_unwind(|| crate::background::in_background(crate::ner::shipped));
             debug!(ms = ms(started.elapsed()), "prewarm: tagger model loaded");
         });
     let rest = std::thread::Builder::new()
@@ -81,9 +84,12 @@ pub fn prewarm() {
             lower_priority();
             let started = std::time::Instant::now();
             let _ = catch_unwind(|| {
-                crate::entities::lexicon::Lexicon::get();
-                debug!(ms = ms(started.elapsed()), "prewarm: lexicon loaded");
-                crate::analyze(PREWARM_TEXT)
+                crate::background::in_background(|| {
+                    crate::entities::lexicon::Lexicon::get();
+                    debug!(ms = ms(started.elapsed()), "prewarm: lexicon loaded");
+                    crate::background::point();
+                    crate::analyze(PREWARM_TEXT)
+                })
             });
             debug!(ms = ms(started.elapsed()), "prewarm: done");
         });

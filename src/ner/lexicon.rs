@@ -52,6 +52,7 @@ impl Gazetteer {
         let mut g = Gazetteer::default();
         g.entries.reserve(pairs.size_hint().0);
         for (e, m) in pairs {
+            crate::background::tick();
             g.insert(e, m);
         }
         g

@@ -423,6 +423,7 @@ impl Model {
         let nc = r.u32()? as usize;
         let mut pairs = Vec::with_capacity(nc);
         for _ in 0..nc {
+            crate::background::tick();
             let len = r.u16()? as usize;
             let w = std::str::from_utf8(r.take(len)?).context("cluster word is not UTF-8")?;
             pairs.push((w.to_string(), r.u32()?));
@@ -431,6 +432,7 @@ impl Model {
         let ng = r.u32()? as usize;
         let mut gpairs = Vec::with_capacity(ng);
         for _ in 0..ng {
+            crate::background::tick();
             let len = r.u16()? as usize;
             let w = std::str::from_utf8(r.take(len)?).context("gazetteer entry is not UTF-8")?;
             gpairs.push((w.to_string(), r.u16()?));
@@ -455,6 +457,7 @@ impl Reader<'_> {
         // Written sorted: collected into a Vec first, the set is built in bulk.
         let mut names = Vec::with_capacity(nn.min(bytes.len()));
         for _ in 0..nn {
+            crate::background::tick();
             let len = r.u16()? as usize;
             names.push(
                 std::str::from_utf8(r.take(len)?)

@@ -62,6 +62,7 @@ impl JointTable {
             mask: cap - 1,
         };
         for (k, w) in merged {
+            crate::background::tick();
             let mut i = (k as usize) & t.mask;
             while t.keys[i] != 0 {
                 i = (i + 1) & t.mask;
