@@ -666,6 +666,48 @@ fn shutdown_with_requests_in_flight() {
     assert!(status.success(), "{status}");
 }
 
+/// A client that writes `shutdown` and `exit` at once, without waiting for the answer to
+/// `shutdown` (tower-lsp-server acts on `exit` when it reads it, before the `shutdown` handler
+/// has run): the exit status is still 0, as LSP asks when `shutdown` came first; `exit` alone,
+/// or after a `shutdown` sent before `initialize` (refused), exits with 1.
+#[test]
+fn shutdown_and_exit_written_at_once_exit_with_status_0() {
+    let message = |m: Value| frame(m.to_string().as_bytes());
+    let initialize = message(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"capabilities": {}}}));
+    let initialized = message(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let shutdown = message(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    let exit = message(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let cases: [(&str, Vec<&[u8]>, bool); 3] = [
+        (
+            "shutdown, exit",
+            vec![&initialize, &initialized, &shutdown, &exit],
+            true,
+        ),
+        ("exit alone", vec![&initialize, &initialized, &exit], false),
+        (
+            "shutdown before initialize",
+            vec![&shutdown, &initialize, &exit],
+            false,
+        ),
+    ];
+    for (name, messages, success) in cases {
+        for _ in 0..3 {
+            let mut server = Server::spawn();
+            server.send_raw(&messages.concat());
+            let deadline = Instant::now() + TIMEOUT;
+            let status = loop {
+                if let Some(status) = server.child.try_wait().expect("wait") {
+                    break status;
+                }
+                assert!(Instant::now() < deadline, "{name}: the server did not exit");
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            assert_eq!(status.success(), success, "{name}: {status}");
+        }
+    }
+}
+
 mod common;
 
 /// A log sink for the in-process server: every `tracing` event, formatted, in one buffer.

@@ -214,9 +214,10 @@ where
     // has stopped (after `exit`) — whichever comes first.
     let input_side = {
         let answers = frames.clone();
+        let shutdown = &shutdown;
         async move {
             tokio::select! {
-                () = transport::filter_input(input, to_server, answers) => {}
+                () = transport::filter_input(input, to_server, answers, shutdown) => {}
                 _ = stop => {}
             }
         }

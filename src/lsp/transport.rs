@@ -20,6 +20,8 @@
 //! answers those itself (qalam implements no `$/` request; `$/cancelRequest`, `$/setTrace`…
 //! are notifications and pass through).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -60,6 +62,10 @@ fn error_frame(code: i64, message: &str, id: Value) -> Vec<u8> {
 pub enum Checked {
     /// A well-formed message: pass this body on.
     Message,
+    /// A well-formed `initialize` request: pass it on.
+    Initialize,
+    /// A well-formed `shutdown` request: pass it on.
+    Shutdown,
     /// Malformed: answer with this frame (and pass nothing on).
     Answer(Vec<u8>),
 }
@@ -76,7 +82,15 @@ pub fn check_body(body: &[u8]) -> Checked {
             let id = serde_json::to_value(id).unwrap_or(Value::Null);
             return Checked::Answer(error_frame(-32601, "Method not found", id));
         }
-        return Checked::Message;
+        return match &incoming {
+            Incoming::Request(r) if r.id().is_some() && r.method() == "initialize" => {
+                Checked::Initialize
+            }
+            Incoming::Request(r) if r.id().is_some() && r.method() == "shutdown" => {
+                Checked::Shutdown
+            }
+            _ => Checked::Message,
+        };
     }
     match serde_json::from_slice::<Value>(body) {
         Err(err) => {
@@ -140,14 +154,24 @@ pub fn widen_stdio_pipes() -> [Option<usize>; 2] {
 
 /// Reads frames from `input` until it ends; sends well-formed messages, re-framed, to `server`
 /// and answers for malformed ones to `answers`.
-pub async fn filter_input<I, S>(mut input: I, mut server: S, answers: mpsc::Sender<Vec<u8>>)
-where
+///
+/// Sets `shutdown` when a `shutdown` request passes after an `initialize` request: LSP asks the
+/// server to exit with status 0 after `exit` when `shutdown` was received before it, and
+/// tower-lsp-server 0.23 acts on `exit` when it reads it, cancelling a `shutdown` whose handler
+/// has not run yet (a client that writes both at once), so the handler alone cannot tell.
+pub async fn filter_input<I, S>(
+    mut input: I,
+    mut server: S,
+    answers: mpsc::Sender<Vec<u8>>,
+    shutdown: &AtomicBool,
+) where
     I: AsyncRead + Unpin,
     S: AsyncWrite + Unpin,
 {
     let mut buffer: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 256 * 1024];
     let mut pending: Option<usize> = None; // the body length, once the header block was read
+    let mut initialize_seen = false;
     loop {
         loop {
             if let Some(length) = pending {
@@ -155,8 +179,15 @@ where
                     break;
                 }
                 let checked = check_body(&buffer[..length]);
+                match checked {
+                    Checked::Initialize => initialize_seen = true,
+                    Checked::Shutdown if initialize_seen => shutdown.store(true, Ordering::SeqCst),
+                    _ => {}
+                }
                 let forwarded = match checked {
-                    Checked::Message => server.write_all(&frame(&buffer[..length])).await.is_ok(),
+                    Checked::Message | Checked::Initialize | Checked::Shutdown => {
+                        server.write_all(&frame(&buffer[..length])).await.is_ok()
+                    }
                     Checked::Answer(answer) => {
                         let _ = answers.send(answer).await;
                         true
@@ -288,7 +319,15 @@ mod tests {
     #[test]
     fn bodies_are_checked_like_tower_lsp_server_does() {
         let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
-        assert_eq!(check_body(ok), Checked::Message);
+        assert_eq!(check_body(ok), Checked::Shutdown);
+        let init = br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#;
+        assert_eq!(check_body(init), Checked::Initialize);
+        let note = br#"{"jsonrpc":"2.0","method":"shutdown"}"#;
+        assert_eq!(
+            check_body(note),
+            Checked::Message,
+            "a notification, not the request"
+        );
         let note = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
         assert_eq!(check_body(note), Checked::Message);
         let response = br#"{"jsonrpc":"2.0","id":3,"result":null}"#;
