@@ -36,7 +36,8 @@
 //! (default `target/release/qalam`), `TYPOS_LSP` (default: `typos-lsp` on `PATH`, else
 //! `/tmp/typos-root/bin/typos-lsp`), `LSP_EDITS` (default 200), `LSP_SIZES` (comma-separated
 //! labels among 20KB,112KB,1MB; default all), `LSP_CHURN` (documents opened and closed, default
-//! 100; 0 skips), `LSP_TYPING` (default 2).
+//! 100; 0 skips), `LSP_TYPING` (default 2), `LSP_PACE_MS` (a pause before each keystroke,
+//! default 0: see [`pace`]).
 
 mod common;
 
@@ -332,7 +333,19 @@ const TYPED: &str = " وقال الوزير سالم المنصوري: «سنو�
 
 /// Sends `change` (one `contentChanges` item) as `version` of `uri` and returns the time until
 /// the diagnostics of that version arrive; `None` when the server stops answering.
+/// The pause before each keystroke (`LSP_PACE_MS`, default 0: each keystroke is sent as soon as
+/// the last one's diagnostics have been read and parsed). A writer's keystrokes come 100–300 ms
+/// apart, and a server that has been idle that long meets each one with cold caches and a core
+/// that has to wake up: set it to see that latency.
+fn pace() -> Duration {
+    static PACE: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *PACE.get_or_init(|| Duration::from_millis(env_usize("LSP_PACE_MS", 0) as u64))
+}
+
 fn timed_change(server: &mut Server, uri: &str, version: i64, change: Value) -> Option<Duration> {
+    if !pace().is_zero() {
+        std::thread::sleep(pace());
+    }
     let sent = Instant::now();
     server.notify(
         "textDocument/didChange",
