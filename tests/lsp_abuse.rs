@@ -252,14 +252,19 @@ impl Server {
         let response = self.request("shutdown", Value::Null);
         assert_eq!(response["result"], Value::Null, "{response}");
         self.notify("exit", Value::Null);
+        let status = self.exit_status();
+        assert!(status.success(), "{status}");
+    }
+
+    /// The server's exit status, once it has exited (within [`TIMEOUT`]).
+    fn exit_status(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
-                assert!(status.success(), "{status}");
-                return;
+                return status;
             }
             assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }
@@ -655,14 +660,7 @@ fn shutdown_with_requests_in_flight() {
         "requests after shutdown are invalid"
     );
     server.notify("exit", Value::Null);
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = server.exit_status();
     assert!(status.success(), "{status}");
 }
 
@@ -695,14 +693,7 @@ fn shutdown_and_exit_written_at_once_exit_with_status_0() {
         for _ in 0..3 {
             let mut server = Server::spawn();
             server.send_raw(&messages.concat());
-            let deadline = Instant::now() + TIMEOUT;
-            let status = loop {
-                if let Some(status) = server.child.try_wait().expect("wait") {
-                    break status;
-                }
-                assert!(Instant::now() < deadline, "{name}: the server did not exit");
-                std::thread::sleep(Duration::from_millis(10));
-            };
+            let status = server.exit_status();
             assert_eq!(status.success(), success, "{name}: {status}");
         }
     }
