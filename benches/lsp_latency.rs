@@ -331,8 +331,6 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 /// not in the documents, a cue verb and a quotation.
 const TYPED: &str = " وقال الوزير سالم المنصوري: «سنواصل العمل مع جميع الأطراف».";
 
-/// Sends `change` (one `contentChanges` item) as `version` of `uri` and returns the time until
-/// the diagnostics of that version arrive; `None` when the server stops answering.
 /// The pause before each keystroke (`LSP_PACE_MS`, default 0: each keystroke is sent as soon as
 /// the last one's diagnostics have been read and parsed). A writer's keystrokes come 100–300 ms
 /// apart, and a server that has been idle that long meets each one with cold caches and a core
@@ -342,6 +340,8 @@ fn pace() -> Duration {
     *PACE.get_or_init(|| Duration::from_millis(env_usize("LSP_PACE_MS", 0) as u64))
 }
 
+/// Sends `change` (one `contentChanges` item) as `version` of `uri` and returns the time until
+/// the diagnostics of that version arrive; `None` when the server stops answering.
 fn timed_change(server: &mut Server, uri: &str, version: i64, change: Value) -> Option<Duration> {
     if !pace().is_zero() {
         std::thread::sleep(pace());

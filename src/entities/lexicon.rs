@@ -446,9 +446,6 @@ pub(crate) fn lexicon_mentions(doc: &super::words::Doc<'_>) -> Vec<(Mention, usi
 mod tests {
     use super::*;
 
-    /// The one-buffer `fold_phrase` gives what folding each word and joining the non-empty
-    /// ones with one space gives: runs of spaces and tabs, words that fold to nothing (a lone
-    /// tatweel or diacritic), presentation forms and Latin capitals.
     #[test]
     fn loading_pauses_for_foreground_work() {
         crate::background::assert_pauses("loading the lexicons", || {
@@ -457,6 +454,9 @@ mod tests {
         });
     }
 
+    /// The one-buffer `fold_phrase` gives what folding each word and joining the non-empty
+    /// ones with one space gives: runs of spaces and tabs, words that fold to nothing (a lone
+    /// tatweel or diacritic), presentation forms and Latin capitals.
     #[test]
     fn fold_phrase_folds_each_word_and_joins_with_one_space() {
         let reference = |s: &str| {
