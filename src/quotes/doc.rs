@@ -103,13 +103,7 @@ impl<'a> Tables<'a> {
             .enumerate()
             .filter_map(|(i, c)| c.is_some().then_some(i))
             .collect();
-        Tables {
-            tokens,
-            cues,
-            cue_tokens,
-            classes,
-            bounds,
-        }
+        Tables::from_parts(tokens, cues, cue_tokens, classes, bounds)
     }
 
     /// The tables from their parts, as [`Tables::new`] would make them from `tokens`, `cues`
