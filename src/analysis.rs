@@ -8,6 +8,7 @@
 //! no LSP types.
 
 pub mod incremental;
+mod workers;
 
 use std::sync::Arc;
 

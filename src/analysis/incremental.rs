@@ -46,6 +46,7 @@ use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
+use super::workers;
 use crate::analysis::{Analysis, Tokens};
 use crate::diagnostics;
 use crate::entities::propagate::{self, Learned};
@@ -128,24 +129,29 @@ fn split_batches(
         }
     }
     parts.push(&paragraphs[from..]);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|part| scope.spawn(move || paragraph_batch(part, extra)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    let Some(pool) = workers::pool() else {
+        return paragraph_batch(paragraphs, extra);
+    };
+    // The first part here, the others on the workers.
+    let mut results: Vec<Vec<ParagraphWork>> = parts.iter().map(|_| Vec::new()).collect();
+    pool.in_place_scope(|scope| {
+        let (first, rest) = results.split_first_mut().expect("at least one part");
+        for (part, slot) in parts[1..].iter().zip(rest) {
+            scope.spawn(move |_| *slot = paragraph_batch(part, extra));
+        }
+        *first = paragraph_batch(parts[0], extra);
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// The cores this process may run on (`std::thread::available_parallelism`, asked once).
 static CORES: LazyLock<usize> =
     LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+
+/// [`CORES`]: the cores this process may run on.
+pub(super) fn cores() -> usize {
+    *CORES
+}
 
 /// At most this many threads compute one batch of paragraphs ([`paragraph_stages`]).
 pub const MAX_THREADS: usize = 4;
@@ -297,8 +303,9 @@ fn finish<'p>(
 ) -> (Analysis, quotes::AttrMemo) {
     let check_parts = check_parts(parts);
     // The diagnostics that need the entities but not the quotations, with the paragraphs'
-    // local ones sorted in, run on a second core while the quotations are scanned (large texts
-    // only: a thread costs tens of µs); the quotation diagnostics are merged in after.
+    // local ones sorted in, run on a worker thread while the quotations are scanned (large
+    // texts only: handing work over costs tens of µs); the quotation diagnostics are merged in
+    // after.
     let buffers = &mut kept.quote_buffers;
     let scan = || {
         let prepared = quotes::prepare(text, quote_parts, buffers);
@@ -306,23 +313,8 @@ fn finish<'p>(
     };
     let checks_memo = &kept.entity_checks;
     let without_quotes = || entity_checks(text, &check_parts, &entities, order, checks_memo);
-    let (quotes, without_quotes) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
-        std::thread::scope(|scope| {
-            // A thread that cannot be started (resource limits) is not an error: the checks
-            // then run here, after the scan.
-            let checks = std::thread::Builder::new()
-                .name("qalam-entity-checks".into())
-                .spawn_scoped(scope, without_quotes)
-                .ok();
-            let quotes = scan();
-            let checks = match checks {
-                Some(h) => h
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => without_quotes(),
-            };
-            (quotes, checks)
-        })
+    let (quotes, without_quotes) = if text.len() >= MIN_BYTES_PER_THREAD {
+        workers::join(scan, without_quotes)
     } else {
         (scan(), without_quotes())
     };
@@ -335,17 +327,17 @@ fn finish<'p>(
 enum Stage {
     /// Entities merged (entities, their mentions in text order): the rest is [`finish`]'s.
     Merged(Vec<entities::Entity>, entities::MentionOrder),
-    /// Quotations scanned (with the memo for the next text) on a second core while the entity
-    /// checks ran here; the entities are in the `OnceLock` the scan read them from.
-    Scanned(Box<Scanned>),
+    /// The entity checks (the diagnostics that need no quotations), run here while a worker
+    /// scanned the quotations; the entities are in the `OnceLock` the scan read them from, the
+    /// scan's result in the one it set ([`ScanResult`]).
+    Scanned(diagnostics::WithoutQuotes),
 }
 
-/// The quotation scan (with the memo for the next text), its diagnostics, and the diagnostics
-/// that need no quotations, of [`Stage::Scanned`].
-type Scanned = (
+/// The quotation scan (with the memo for the next text) and its diagnostics, as the worker of
+/// [`IncrementalAnalyzer::analyze`] leaves them.
+type ScanResult = (
     (quotes::QuoteScan, quotes::AttrMemo),
     diagnostics::QuoteDiagnostics,
-    diagnostics::WithoutQuotes,
 );
 
 /// What the entity checks read of each paragraph: its offset, its first token's kind and span,
@@ -687,30 +679,31 @@ impl IncrementalAnalyzer {
         let checks_memo = &self.kept.entity_checks;
         let merged: std::sync::OnceLock<(Vec<entities::Entity>, entities::MentionOrder)> =
             std::sync::OnceLock::new();
-        let (learned, stage) = std::thread::scope(|scope| {
-            // Tells the scan that `merged` is set (or, dropped unsent, that this thread is
-            // unwinding: the scan then ends without a result).
-            let (ready, wait) = std::sync::mpsc::channel::<()>();
-            let scan = (*CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD)
-                .then(|| {
-                    let (quote_parts, merged, prev) = (&quote_parts, &merged, prev.take());
-                    // Not started (resource limits): the whole stage runs in `finish` instead,
-                    // without the memo (the result is the same).
-                    std::thread::Builder::new()
-                        .name("qalam-quote-scan".into())
-                        .spawn_scoped(scope, move || {
-                            let prepared = quotes::prepare(text, quote_parts, buffers);
-                            wait.recv().ok()?;
-                            let (entities, order) = merged.get()?;
-                            let scan = quotes::scan_prepared(
-                                text, entities, order, prepared, prev, buffers,
-                            );
-                            let quoted = diagnostics::quote_diagnostics(text, &scan.0);
-                            Some((scan, quoted))
-                        })
-                        .ok()
-                })
-                .flatten();
+        // The scan's result, set by its job before the scope ends.
+        let scanned: std::sync::OnceLock<ScanResult> = std::sync::OnceLock::new();
+        // Tells the scan that `merged` is set (or, dropped unsent, that this thread is
+        // unwinding: the scan then ends without a result).
+        let (ready, wait) = std::sync::mpsc::channel::<()>();
+        let pool = (text.len() >= MIN_BYTES_PER_THREAD)
+            .then(workers::pool)
+            .flatten();
+        let scan = pool.map(|_| {
+            let (quote_parts, merged, prev, scanned) =
+                (&quote_parts, &merged, prev.take(), &scanned);
+            move |_: &rayon::Scope<'_>| {
+                let prepared = quotes::prepare(text, quote_parts, buffers);
+                let Ok(()) = wait.recv() else { return };
+                let Some((entities, order)) = merged.get() else {
+                    return;
+                };
+                let scan = quotes::scan_prepared(text, entities, order, prepared, prev, buffers);
+                let quoted = diagnostics::quote_diagnostics(text, &scan.0);
+                let _ = scanned.set((scan, quoted));
+            }
+        });
+        let run = |started: bool| {
+            // Moved in, so that a panic here drops it before the scope waits for the scan.
+            let ready = ready;
             // The learned names are the last text's when the changed lines teach the same names,
             // in the same order, as the lines they replace: the document's lists, read in order,
             // are then the same.
@@ -791,18 +784,22 @@ impl IncrementalAnalyzer {
             let (entities, mentions) =
                 staged::document_entities_reusing(&resolved_parts, &mut self.kept.entities);
             drop(resolved_parts);
-            let Some(scan) = scan else {
+            if !started {
                 return (learned, Stage::Merged(entities, mentions));
-            };
+            }
             let (entities, order) = merged.get_or_init(|| (entities, mentions));
             let _ = ready.send(());
             let checks = entity_checks(text, &check_parts(&parts), entities, order, checks_memo);
-            let (quotes, quoted) = scan
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                .expect("the scan is given the entities it waits for");
-            (learned, Stage::Scanned(Box::new((quotes, quoted, checks))))
-        });
+            (learned, Stage::Scanned(checks))
+        };
+        // The scope ends when the scan's job has (a panic in it is raised again there).
+        let (learned, stage) = match pool.zip(scan) {
+            Some((pool, scan)) => pool.in_place_scope(|scope| {
+                scope.spawn(scan);
+                run(true)
+            }),
+            None => run(false),
+        };
         let (analysis, memo) = match stage {
             Stage::Merged(entities, mentions) => finish(
                 text,
@@ -813,9 +810,13 @@ impl IncrementalAnalyzer {
                 prev,
                 &mut self.kept,
             ),
-            Stage::Scanned(scanned) => {
-                let ((quotes, memo), quoted, checks) = *scanned;
-                let (entities, _) = merged.into_inner().expect("set before the scan was joined");
+            Stage::Scanned(checks) => {
+                let ((quotes, memo), quoted) = scanned
+                    .into_inner()
+                    .expect("the scan is given the entities it waits for");
+                let (entities, _) = merged
+                    .into_inner()
+                    .expect("set before the scan was spawned");
                 let diagnostics = diagnostics::with_quote_diagnostics(checks, quoted);
                 (analysis_of(&parts, entities, quotes, diagnostics), memo)
             }
