@@ -153,9 +153,13 @@ pub fn same_part(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
+    // The first letters first: most pairs differ there, and that needs no count of letters.
+    if a.chars().next() != b.chars().next() {
+        return false;
+    }
     let (la, lb) = (a.chars().count(), b.chars().count());
     let short = la.min(lb);
-    if short < 5 || a.chars().next() != b.chars().next() {
+    if short < 5 {
         return false;
     }
     // The distance is at least the difference in length: skip the table when it cannot pass.

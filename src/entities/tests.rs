@@ -430,6 +430,16 @@ fn osa_distance_and_name_parts() {
     assert_eq!(merge::osa_distance("غوتيريش", "غوتيرش"), 1);
     assert!(merge::same_part("دميتري", "ديمتري"));
     assert!(!merge::same_part("احمد", "محمد"));
+    // Equal parts of any length; one edit from five letters, two from eight, the same first
+    // letter always; never across a first letter, nor one edit under five letters.
+    assert!(merge::same_part("علي", "علي"));
+    assert!(merge::same_part("", ""));
+    assert!(!merge::same_part("", "علي"));
+    assert!(merge::same_part("غوتيريش", "غوتيرش"));
+    assert!(!merge::same_part("سمير", "سمبر"));
+    assert!(!merge::same_part("كارلوس", "قارلوس"));
+    assert!(merge::same_part("كونستانتين", "كونستنتبن"));
+    assert!(!merge::same_part("كونستانتين", "كوستنتن"));
     assert_eq!(
         merge::name_parts("عبد الله حمدان"),
         vec!["عبدالله", "حمدان"]
