@@ -186,13 +186,13 @@ where
 async fn serve_frames<I, W, F>(input: I, write: W, analyzer: Analyzer) -> bool
 where
     I: AsyncRead + Unpin,
-    W: FnOnce(tokio::sync::mpsc::Receiver<Vec<u8>>) -> F,
+    W: FnOnce(tokio::sync::mpsc::Receiver<transport::Frame>) -> F,
     F: std::future::Future<Output = ()>,
 {
     const PIPE: usize = 1 << 22;
     let (to_server, server_input) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
-    let (frames, outgoing) = tokio::sync::mpsc::channel::<Vec<u8>>(64);
+    let (frames, outgoing) = tokio::sync::mpsc::channel::<transport::Frame>(64);
     let (stopped, stop) = tokio::sync::oneshot::channel::<()>();
 
     let shutdown = Arc::new(AtomicBool::new(false));

@@ -15,9 +15,15 @@
 //! dropped: the outbox holds the writer's channel weakly, so it never keeps the writer (and the
 //! process) alive.
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 use tracing::warn;
+
+use super::transport::Frame;
+
+/// Told once a queued frame has been written to the client's output and flushed; an error when
+/// the output failed or ended first ([`Frame::with_signal`]).
+pub type Written = oneshot::Receiver<()>;
 
 /// What precedes the parameters in the body of a `publishDiagnostics` frame.
 const BODY_START: &[u8] =
@@ -30,26 +36,26 @@ const HEADER_ROOM: usize = 48;
 /// A handle for queueing whole frames to the server's output writer (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    frames: mpsc::WeakSender<Vec<u8>>,
+    frames: mpsc::WeakSender<Frame>,
 }
 
 impl Outbox {
     /// An outbox writing to the channel `frames` feeds (held weakly).
-    pub fn new(frames: &mpsc::Sender<Vec<u8>>) -> Self {
+    pub fn new(frames: &mpsc::Sender<Frame>) -> Self {
         Outbox {
             frames: frames.downgrade(),
         }
     }
 
     /// Queues `textDocument/publishDiagnostics` for `uri` with `diagnostics` and `version`.
-    /// Returns false when nothing was queued (the output has ended, or the parameters could not
-    /// be serialised — logged).
+    /// Returns what tells when the frame is out, or `None` when nothing was queued (the output
+    /// has ended, or the parameters could not be serialised — logged).
     pub async fn publish_diagnostics(
         &self,
         uri: &Uri,
         diagnostics: &[Diagnostic],
         version: Option<i32>,
-    ) -> bool {
+    ) -> Option<Written> {
         let frame = notification_frame(uri, version, 4096, |frame| {
             serde_json::to_writer(frame, diagnostics)
         });
@@ -63,7 +69,7 @@ impl Outbox {
         uri: &Uri,
         diagnostics: &[std::sync::Arc<[u8]>],
         version: Option<i32>,
-    ) -> bool {
+    ) -> Option<Written> {
         let size: usize = diagnostics.iter().map(|d| d.len() + 1).sum();
         let frame = notification_frame(uri, version, size, |frame| {
             frame.push(b'[');
@@ -79,7 +85,7 @@ impl Outbox {
         self.send_or_log(uri, frame).await
     }
 
-    async fn send_or_log(&self, uri: &Uri, frame: Option<Vec<u8>>) -> bool {
+    async fn send_or_log(&self, uri: &Uri, frame: Option<Vec<u8>>) -> Option<Written> {
         match frame {
             Some(frame) => self.send(frame).await,
             None => {
@@ -87,16 +93,16 @@ impl Outbox {
                     uri = uri.as_str(),
                     "diagnostics not serialisable; not published"
                 );
-                false
+                None
             }
         }
     }
 
-    async fn send(&self, frame: Vec<u8>) -> bool {
-        match self.frames.upgrade() {
-            Some(frames) => frames.send(frame).await.is_ok(),
-            None => false,
-        }
+    async fn send(&self, bytes: Vec<u8>) -> Option<Written> {
+        let frames = self.frames.upgrade()?;
+        let (frame, written) = Frame::with_signal(bytes);
+        frames.send(frame).await.ok()?;
+        Some(written)
     }
 }
 
@@ -166,9 +172,10 @@ mod tests {
                 outbox
                     .publish_diagnostics(&uri, &diagnostics, version)
                     .await
+                    .is_some()
             );
             let frame = rx.recv().await.expect("a frame");
-            let text = String::from_utf8(frame).expect("UTF-8");
+            let text = String::from_utf8(frame.bytes).expect("UTF-8");
             let (header, body) = text.split_once("\r\n\r\n").expect("a header block");
             assert_eq!(header, format!("Content-Length: {}", body.len()));
             let ours: serde_json::Value = serde_json::from_str(body).expect("JSON");
@@ -204,17 +211,19 @@ mod tests {
                 outbox
                     .publish_diagnostics(&uri, &diagnostics[..n], version)
                     .await
+                    .is_some()
             );
             assert!(
                 outbox
                     .publish_diagnostics_json(&uri, &pieces[..n], version)
                     .await
+                    .is_some()
             );
             let (a, b) = (
                 rx.recv().await.expect("a frame"),
                 rx.recv().await.expect("a frame"),
             );
-            assert_eq!(String::from_utf8(a), String::from_utf8(b));
+            assert_eq!(String::from_utf8(a.bytes), String::from_utf8(b.bytes));
         }
     }
 
@@ -223,10 +232,51 @@ mod tests {
         let (tx, mut rx) = mpsc::channel(4);
         let outbox = Outbox::new(&tx);
         let uri: Uri = "file:///a.md".parse().expect("a URI");
-        assert!(outbox.publish_diagnostics(&uri, &[], Some(1)).await);
+        assert!(
+            outbox
+                .publish_diagnostics(&uri, &[], Some(1))
+                .await
+                .is_some()
+        );
         let frame = rx.recv().await.expect("a frame");
-        assert!(frame.starts_with(b"Content-Length: "));
+        assert!(frame.bytes.starts_with(b"Content-Length: "));
         drop(tx);
-        assert!(!outbox.publish_diagnostics(&uri, &[], Some(2)).await);
+        assert!(
+            outbox
+                .publish_diagnostics(&uri, &[], Some(2))
+                .await
+                .is_none()
+        );
+    }
+
+    /// The receiver a publication returns is told only once the writer has written the frame,
+    /// and told of a failure when the output ends before.
+    #[tokio::test]
+    async fn a_publication_is_told_when_its_frame_is_out() {
+        use tokio::io::AsyncReadExt;
+        let (tx, rx) = mpsc::channel(4);
+        let outbox = Outbox::new(&tx);
+        let uri: Uri = "file:///a.md".parse().expect("a URI");
+        let mut written = outbox
+            .publish_diagnostics(&uri, &[], Some(1))
+            .await
+            .expect("queued");
+        // Not written yet: the writer has not started.
+        assert!(written.try_recv().is_err());
+        let (output, mut client) = tokio::io::duplex(1 << 16);
+        let writer = tokio::spawn(super::super::transport::write_frames(rx, output));
+        written.await.expect("told once written");
+        let mut head = [0u8; 16];
+        client.read_exact(&mut head).await.expect("the frame");
+        assert_eq!(&head, b"Content-Length: ");
+        // The client is gone: a later frame's sender learns it was not written.
+        drop(client);
+        let failed = outbox
+            .publish_diagnostics(&uri, &[], Some(2))
+            .await
+            .expect("queued");
+        assert!(failed.await.is_err());
+        drop(tx);
+        writer.await.expect("the writer ends");
     }
 }

@@ -385,12 +385,13 @@ impl Backend {
                 return;
             }
             let locked = started.elapsed();
-            inner
+            let written = inner
                 .outbox
                 .publish_diagnostics_json(&uri, &diagnostics, Some(snapshot.version))
                 .await;
-            // The revisions this one replaced are freed now that the cores are idle.
-            inner.documents.release_retired(&uri);
+            // The revisions this one replaced are freed once the frame is out, when the cores
+            // are idle: freed at once, beside the writer, they could hold it back.
+            inner.documents.release_retired(&uri, written);
             // Kept while the document is open: `didClose` takes the publish lock to drop it.
             this.published().insert(uri, json);
             snapshot.mark_full_published();

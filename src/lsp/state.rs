@@ -624,14 +624,30 @@ impl Documents {
     }
 
     /// Drops, off-thread, the snapshots of `uri` that edits replaced: called once a
-    /// publication of its diagnostics is out, when the cores are free of its analysis.
-    pub fn release_retired(&self, uri: &Uri) {
+    /// publication of its diagnostics is queued, when the cores are free of its analysis. They
+    /// are taken at once and dropped once `after` is told (the publication's frame is out,
+    /// [`super::outbox::Written`]), or at once without it or outside a runtime.
+    ///
+    /// Why wait: freeing the snapshots of a 1 MB document takes a millisecond or two, and a
+    /// thread woken for it may run on the CPU where the writer, woken for the frame, waits
+    /// (a woken thread is often queued on its waker's CPU).
+    pub fn release_retired(&self, uri: &Uri, after: Option<super::outbox::Written>) {
         let retired = match self.lock().get_mut(uri) {
             Some(entry) => std::mem::take(&mut entry.retired),
             None => return,
         };
-        if !retired.is_empty() {
-            drop_off_thread(retired);
+        if retired.is_empty() {
+            return;
+        }
+        match (after, tokio::runtime::Handle::try_current()) {
+            (Some(after), Ok(runtime)) => {
+                runtime.spawn(async move {
+                    // Told, or the output failed: freed either way.
+                    let _ = after.await;
+                    drop_off_thread(retired);
+                });
+            }
+            _ => drop_off_thread(retired),
         }
     }
 
@@ -767,7 +783,16 @@ mod tests {
             MAX_RETIRED + 1
         );
         assert!(weaks[weaks.len() - MAX_RETIRED - 1].strong_count() > 0);
-        docs.release_retired(&u);
+        // Released with a publication whose frame is not out yet: kept until it is.
+        let (out, written) = tokio::sync::oneshot::channel::<()>();
+        docs.release_retired(&u, Some(written));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            alive(&weaks),
+            MAX_RETIRED + 1,
+            "kept until the frame is out"
+        );
+        out.send(()).expect("the release waits");
         assert_eq!(settle(weaks.clone(), 1).await, 1);
         assert!(weaks.last().is_some_and(|w| w.strong_count() == 1));
     }

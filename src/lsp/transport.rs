@@ -25,11 +25,51 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tracing::warn;
 
 use super::splice::Splices;
+
+/// One message for the client: a whole frame (header and body, bytes as written) and, when
+/// the sender asked, a signal sent once the frame has been written and flushed (dropped unsent
+/// when the output fails first).
+#[derive(Debug)]
+pub struct Frame {
+    /// The frame's bytes.
+    pub bytes: Vec<u8>,
+    /// Told when the frame is out ([`Frame::with_signal`]).
+    pub written: Option<oneshot::Sender<()>>,
+}
+
+impl Frame {
+    /// A frame of `bytes` whose writing is told to the returned receiver: it gets `Ok(())` once
+    /// the frame is written and flushed, an error when the output failed or ended first.
+    pub fn with_signal(bytes: Vec<u8>) -> (Frame, oneshot::Receiver<()>) {
+        let (written, told) = oneshot::channel();
+        let frame = Frame {
+            bytes,
+            written: Some(written),
+        };
+        (frame, told)
+    }
+
+    /// Tells the sender, if it asked, that the frame is out.
+    fn written(self) {
+        if let Some(written) = self.written {
+            let _ = written.send(());
+        }
+    }
+}
+
+impl From<Vec<u8>> for Frame {
+    fn from(bytes: Vec<u8>) -> Self {
+        Frame {
+            bytes,
+            written: None,
+        }
+    }
+}
 
 /// Past this many bytes without a complete header block, the input is garbage: it is dropped
 /// (keeping the last 3 bytes, which may start a `\r\n\r\n`) and answered with a parse error.
@@ -162,7 +202,7 @@ pub fn widen_stdio_pipes() -> [Option<usize>; 2] {
 pub async fn filter_input<I, S>(
     mut input: I,
     mut server: S,
-    answers: mpsc::Sender<Vec<u8>>,
+    answers: mpsc::Sender<Frame>,
     shutdown: &AtomicBool,
 ) where
     I: AsyncRead + Unpin,
@@ -189,7 +229,7 @@ pub async fn filter_input<I, S>(
                         server.write_all(&frame(&buffer[..length])).await.is_ok()
                     }
                     Checked::Answer(answer) => {
-                        let _ = answers.send(answer).await;
+                        let _ = answers.send(answer.into()).await;
                         true
                     }
                 };
@@ -206,7 +246,7 @@ pub async fn filter_input<I, S>(
                     None => {
                         warn!("dropping a header block without a valid Content-Length");
                         let _ = answers
-                            .send(error_frame(-32700, "Parse error", Value::Null))
+                            .send(error_frame(-32700, "Parse error", Value::Null).into())
                             .await;
                     }
                 }
@@ -220,7 +260,7 @@ pub async fn filter_input<I, S>(
                 );
                 buffer.drain(..buffer.len() - 3);
                 let _ = answers
-                    .send(error_frame(-32700, "Parse error", Value::Null))
+                    .send(error_frame(-32700, "Parse error", Value::Null).into())
                     .await;
             }
             break;
@@ -240,7 +280,7 @@ pub async fn filter_input<I, S>(
 /// each whole frame to `frames`, with placeholder responses replaced by their stashed results
 /// ([`Splices::splice`]). Keeps draining after `frames` closes, so the server never
 /// blocks on a full pipe.
-pub async fn frame_output<R>(mut server: R, frames: mpsc::Sender<Vec<u8>>, splices: Splices)
+pub async fn frame_output<R>(mut server: R, frames: mpsc::Sender<Frame>, splices: Splices)
 where
     R: AsyncRead + Unpin,
 {
@@ -252,19 +292,19 @@ where
             let Some(length) = content_length(&buffer[..end]) else {
                 // Not expected from tower-lsp-server; pass the bytes through unchanged.
                 let bytes: Vec<u8> = buffer.drain(..end + 4).collect();
-                open = open && frames.send(bytes).await.is_ok();
+                open = open && frames.send(bytes.into()).await.is_ok();
                 continue;
             };
             if buffer.len() < end + 4 + length {
                 break;
             }
             let bytes: Vec<u8> = buffer.drain(..end + 4 + length).collect();
-            open = open && frames.send(splices.splice(bytes)).await.is_ok();
+            open = open && frames.send(splices.splice(bytes).into()).await.is_ok();
         }
         match server.read(&mut chunk).await {
             Ok(0) | Err(_) => {
                 if !buffer.is_empty() && open {
-                    let _ = frames.send(std::mem::take(&mut buffer)).await;
+                    let _ = frames.send(std::mem::take(&mut buffer).into()).await;
                 }
                 return;
             }
@@ -273,28 +313,31 @@ where
     }
 }
 
-/// Writes every frame received to `output` until all senders are gone or `output` fails.
-pub async fn write_frames<O>(mut frames: mpsc::Receiver<Vec<u8>>, mut output: O)
+/// Writes every frame received to `output` until all senders are gone or `output` fails,
+/// telling each frame's sender that asked once it is out ([`Frame::with_signal`]).
+pub async fn write_frames<O>(mut frames: mpsc::Receiver<Frame>, mut output: O)
 where
     O: AsyncWrite + Unpin,
 {
-    while let Some(bytes) = frames.recv().await {
-        if output.write_all(&bytes).await.is_err() || output.flush().await.is_err() {
+    while let Some(frame) = frames.recv().await {
+        if output.write_all(&frame.bytes).await.is_err() || output.flush().await.is_err() {
             warn!("client output closed");
             return;
         }
+        frame.written();
     }
     let _ = output.shutdown().await;
 }
 
 /// [`write_frames`] on a blocking writer, on the calling thread (a thread of its own: it
 /// blocks while it waits for frames and while `output` is full).
-pub fn write_frames_blocking(mut frames: mpsc::Receiver<Vec<u8>>, mut output: impl std::io::Write) {
-    while let Some(bytes) = frames.blocking_recv() {
-        if output.write_all(&bytes).is_err() || output.flush().is_err() {
+pub fn write_frames_blocking(mut frames: mpsc::Receiver<Frame>, mut output: impl std::io::Write) {
+    while let Some(frame) = frames.blocking_recv() {
+        if output.write_all(&frame.bytes).is_err() || output.flush().is_err() {
             warn!("client output closed");
             return;
         }
+        frame.written();
     }
 }
 
