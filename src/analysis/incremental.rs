@@ -684,23 +684,26 @@ impl IncrementalAnalyzer {
         // Tells the scan that `merged` is set (or, dropped unsent, that this thread is
         // unwinding: the scan then ends without a result).
         let (ready, wait) = std::sync::mpsc::channel::<()>();
-        let pool = (text.len() >= MIN_BYTES_PER_THREAD)
+        // The pool and the scan's job, for a text large enough to hand it over.
+        let scan = (text.len() >= MIN_BYTES_PER_THREAD)
             .then(workers::pool)
-            .flatten();
-        let scan = pool.map(|_| {
-            let (quote_parts, merged, prev, scanned) =
-                (&quote_parts, &merged, prev.take(), &scanned);
-            move |_: &rayon::Scope<'_>| {
-                let prepared = quotes::prepare(text, quote_parts, buffers);
-                let Ok(()) = wait.recv() else { return };
-                let Some((entities, order)) = merged.get() else {
-                    return;
+            .flatten()
+            .map(|pool| {
+                let (quote_parts, merged, prev, scanned) =
+                    (&quote_parts, &merged, prev.take(), &scanned);
+                let job = move |_: &rayon::Scope<'_>| {
+                    let prepared = quotes::prepare(text, quote_parts, buffers);
+                    let Ok(()) = wait.recv() else { return };
+                    let Some((entities, order)) = merged.get() else {
+                        return;
+                    };
+                    let scan =
+                        quotes::scan_prepared(text, entities, order, prepared, prev, buffers);
+                    let quoted = diagnostics::quote_diagnostics(text, &scan.0);
+                    let _ = scanned.set((scan, quoted));
                 };
-                let scan = quotes::scan_prepared(text, entities, order, prepared, prev, buffers);
-                let quoted = diagnostics::quote_diagnostics(text, &scan.0);
-                let _ = scanned.set((scan, quoted));
-            }
-        });
+                (pool, job)
+            });
         let run = |started: bool| {
             // Moved in, so that a panic here drops it before the scope waits for the scan.
             let ready = ready;
@@ -793,9 +796,9 @@ impl IncrementalAnalyzer {
             (learned, Stage::Scanned(checks))
         };
         // The scope ends when the scan's job has (a panic in it is raised again there).
-        let (learned, stage) = match pool.zip(scan) {
-            Some((pool, scan)) => pool.in_place_scope(|scope| {
-                scope.spawn(scan);
+        let (learned, stage) = match scan {
+            Some((pool, job)) => pool.in_place_scope(|scope| {
+                scope.spawn(job);
                 run(true)
             }),
             None => run(false),
