@@ -129,19 +129,19 @@ fn split_batches(
         }
     }
     parts.push(&paragraphs[from..]);
-    let Some(pool) = workers::pool() else {
-        return paragraph_batch(paragraphs, extra);
-    };
-    // The first part here, the others on the workers.
-    let mut results: Vec<Vec<ParagraphWork>> = parts.iter().map(|_| Vec::new()).collect();
-    pool.in_place_scope(|scope| {
-        let (first, rest) = results.split_first_mut().expect("at least one part");
-        for (part, slot) in parts[1..].iter().zip(rest) {
-            scope.spawn(move |_| *slot = paragraph_batch(part, extra));
-        }
-        *first = paragraph_batch(parts[0], extra);
-    });
-    results.into_iter().flatten().collect()
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || paragraph_batch(part, extra)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// The cores this process may run on (`std::thread::available_parallelism`, asked once).
@@ -303,9 +303,8 @@ fn finish<'p>(
 ) -> (Analysis, quotes::AttrMemo) {
     let check_parts = check_parts(parts);
     // The diagnostics that need the entities but not the quotations, with the paragraphs'
-    // local ones sorted in, run on a worker thread while the quotations are scanned (large
-    // texts only: handing work over costs tens of µs); the quotation diagnostics are merged in
-    // after.
+    // local ones sorted in, run on a second core while the quotations are scanned (large texts
+    // only: a thread costs tens of µs); the quotation diagnostics are merged in after.
     let buffers = &mut kept.quote_buffers;
     let scan = || {
         let prepared = quotes::prepare(text, quote_parts, buffers);
@@ -313,8 +312,23 @@ fn finish<'p>(
     };
     let checks_memo = &kept.entity_checks;
     let without_quotes = || entity_checks(text, &check_parts, &entities, order, checks_memo);
-    let (quotes, without_quotes) = if text.len() >= MIN_BYTES_PER_THREAD {
-        workers::join(scan, without_quotes)
+    let (quotes, without_quotes) = if *CORES > 1 && text.len() >= MIN_BYTES_PER_THREAD {
+        std::thread::scope(|scope| {
+            // A thread that cannot be started (resource limits) is not an error: the checks
+            // then run here, after the scan.
+            let checks = std::thread::Builder::new()
+                .name("qalam-entity-checks".into())
+                .spawn_scoped(scope, without_quotes)
+                .ok();
+            let quotes = scan();
+            let checks = match checks {
+                Some(h) => h
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => without_quotes(),
+            };
+            (quotes, checks)
+        })
     } else {
         (scan(), without_quotes())
     };
@@ -686,12 +700,14 @@ impl IncrementalAnalyzer {
         let (ready, wait) = std::sync::mpsc::channel::<()>();
         // The pool and the scan's job, for a text large enough to hand it over.
         let scan = (text.len() >= MIN_BYTES_PER_THREAD)
-            .then(workers::pool)
+            .then(workers::claim)
             .flatten()
-            .map(|pool| {
+            .map(|(pool, claim)| {
                 let (quote_parts, merged, prev, scanned) =
                     (&quote_parts, &merged, prev.take(), &scanned);
                 let job = move |_: &rayon::Scope<'_>| {
+                    // Given back when the job ends.
+                    let _claim = claim;
                     let prepared = quotes::prepare(text, quote_parts, buffers);
                     let Ok(()) = wait.recv() else { return };
                     let Some((entities, order)) = merged.get() else {
