@@ -55,7 +55,7 @@ impl Frame {
     }
 
     /// Tells the sender, if it asked, that the frame is out.
-    fn written(self) {
+    fn tell_written(self) {
         if let Some(written) = self.written {
             let _ = written.send(());
         }
@@ -324,7 +324,7 @@ where
             warn!("client output closed");
             return;
         }
-        frame.written();
+        frame.tell_written();
     }
     let _ = output.shutdown().await;
 }
@@ -337,7 +337,7 @@ pub fn write_frames_blocking(mut frames: mpsc::Receiver<Frame>, mut output: impl
             warn!("client output closed");
             return;
         }
-        frame.written();
+        frame.tell_written();
     }
 }
 
