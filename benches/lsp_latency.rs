@@ -26,8 +26,13 @@
 //! - for qalam on 1 MB: RSS with one document open, and after opening and closing 100 such
 //!   documents (`VmRSS`).
 //!
-//! Every latency ends when the last byte of the awaited message has been read (before this
-//! harness parses its JSON).
+//! Every latency starts when the message is handed to the pipe, in one `write` (after this
+//! harness has serialised it), and ends when the last byte of the awaited message has been read
+//! into a buffer kept from the last message (before this harness parses its JSON). Until
+//! 2026-12-04 (fifteenth round of docs/performance.md) the clock started before the JSON was
+//! built and the reply was read into a fresh buffer: the allocator work left by freeing the
+//! last parsed reply (≈ 900 diagnostics of a 1 MB document) was then counted, ≈ 0.9 ms per
+//! keystroke after a pause.
 //!
 //! Ratios to the floor and to typos-lsp are printed. qalam is started with
 //! `initializationOptions: {"debounceMs": 0}`.
@@ -54,17 +59,32 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 // ---------------------------------------------------------------------------------------------
 // Framing
 
-fn write_frame(out: &mut impl Write, msg: &Value) -> std::io::Result<()> {
-    let body = serde_json::to_vec(msg)?;
-    write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
-    out.write_all(&body)?;
+/// `msg` framed: its `Content-Length` header and JSON body in one buffer.
+fn frame_bytes(msg: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(msg).expect("a JSON value serialises");
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(&body);
+    frame
+}
+
+/// Writes `frame` with one `write` call, as editors do (a header written piece by piece wakes
+/// the server's reader once per piece).
+fn write_frame_bytes(out: &mut impl Write, frame: &[u8]) -> std::io::Result<()> {
+    out.write_all(frame)?;
     out.flush()
 }
 
-/// Reads one framed message. The instant is taken when its last byte has been read, before the
+fn write_frame(out: &mut impl Write, msg: &Value) -> std::io::Result<()> {
+    write_frame_bytes(out, &frame_bytes(msg))
+}
+
+/// Reads one framed message into `body` (kept by the caller, so that no allocation happens
+/// while a frame arrives). The instant is taken when its last byte has been read, before the
 /// JSON is parsed: latencies measure the server and the pipe, not this client's parser (an
-/// outline of a 1 MB article is ~800 KB of JSON, ~10 ms to parse into a `Value`).
-fn read_frame_at(input: &mut impl BufRead) -> Option<(Instant, Value)> {
+/// outline of a 1 MB article is ~800 KB of JSON, ~10 ms to parse into a `Value`) nor its
+/// allocator (freeing the last parsed message leaves glibc up to a millisecond of deferred
+/// work, done by the next allocation that needs it).
+fn read_frame_at(input: &mut impl BufRead, body: &mut Vec<u8>) -> Option<(Instant, Value)> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -79,14 +99,14 @@ fn read_frame_at(input: &mut impl BufRead) -> Option<(Instant, Value)> {
             len = v.trim().parse::<usize>().ok();
         }
     }
-    let mut body = vec![0; len?];
-    input.read_exact(&mut body).ok()?;
+    body.resize(len?, 0);
+    input.read_exact(body).ok()?;
     let at = Instant::now();
-    serde_json::from_slice(&body).ok().map(|v| (at, v))
+    serde_json::from_slice(body).ok().map(|v| (at, v))
 }
 
 fn read_frame(input: &mut impl BufRead) -> Option<Value> {
-    read_frame_at(input).map(|(_, v)| v)
+    read_frame_at(input, &mut Vec::new()).map(|(_, v)| v)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +173,8 @@ impl Server {
         let answer = stdin.clone();
         std::thread::spawn(move || {
             let mut input = BufReader::new(stdout);
-            while let Some((at, msg)) = read_frame_at(&mut input) {
+            let mut body = Vec::new();
+            while let Some((at, msg)) = read_frame_at(&mut input, &mut body) {
                 // Requests from the server (configuration, registrations) are answered here.
                 if msg.get("method").is_some() && msg.get("id").is_some() {
                     let result = if msg["method"] == "workspace/configuration" {
@@ -195,19 +216,33 @@ impl Server {
         Some(server)
     }
 
-    fn send(&self, msg: &Value) {
-        let _ = write_frame(&mut *self.stdin.lock().unwrap(), msg);
+    /// Writes `msg`; returns the instant just before the write, once the message is serialised
+    /// (latencies start there: building the JSON, and the allocator work freeing the last reply
+    /// left to the next allocation, are the client's, not the server's).
+    fn send(&self, msg: &Value) -> Instant {
+        let frame = frame_bytes(msg);
+        let mut stdin = self.stdin.lock().unwrap();
+        let sent = Instant::now();
+        let _ = write_frame_bytes(&mut *stdin, &frame);
+        sent
     }
 
-    fn notify(&self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    /// Sends a notification; returns when it was written ([`Server::send`]).
+    fn notify(&self, method: &str, params: Value) -> Instant {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// Sends a request; returns its id and when it was written ([`Server::send`]).
+    fn request_at(&mut self, method: &str, params: Value) -> (i64, Instant) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let sent =
+            self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        (id, sent)
     }
 
     fn request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        id
+        self.request_at(method, params).0
     }
 
     fn wait_for(&self, mut ok: impl FnMut(&Value) -> bool) -> Option<(Instant, Value)> {
@@ -346,8 +381,7 @@ fn timed_change(server: &mut Server, uri: &str, version: i64, change: Value) -> 
     if !pace().is_zero() {
         std::thread::sleep(pace());
     }
-    let sent = Instant::now();
-    server.notify(
+    let sent = server.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
     );
@@ -359,8 +393,7 @@ fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) 
         start: server.start_to_init,
         ..Report::default()
     };
-    let opened = Instant::now();
-    server.notify(
+    let opened = server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
     );
@@ -416,16 +449,14 @@ fn run(server: &mut Server, text: &str, uri: &str, edits: usize, typing: usize) 
         } else {
             (0, 2)
         };
-        let sent = Instant::now();
-        let id = server.request(
+        let (id, sent) = server.request_at(
             "textDocument/hover",
             json!({"textDocument": {"uri": uri}, "position": {"line": l, "character": c}}),
         );
         report.hover.push(server.wait_response(id)? - sent);
     }
     for _ in 0..100 {
-        let sent = Instant::now();
-        let id = server.request(
+        let (id, sent) = server.request_at(
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": uri}}),
         );
