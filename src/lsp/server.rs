@@ -44,7 +44,7 @@ use tracing::{debug, error, info, warn};
 
 use super::config::{SECTION, Settings};
 use super::outbox::Outbox;
-use super::published::PublishedJson;
+use super::published::{Edited, PublishedJson};
 use super::splice::{self, Splices};
 use super::state::{Analyzer, Documents, Snapshot};
 use super::{convert, hover, symbols};
@@ -365,6 +365,11 @@ impl Backend {
                 json.diagnostics_json(
                     &analyzed.analysis.diagnostics,
                     &analyzed.positions(),
+                    &analyzed.lines,
+                    analyzed
+                        .edited_from
+                        .as_ref()
+                        .map(|(from, edit)| Edited { from, edit: *edit }),
                     &uri,
                     session.encoding,
                     session.lang,
@@ -392,11 +397,15 @@ impl Backend {
             // The revisions this one replaced are freed once the frame is out, when the cores
             // are idle: freed at once, beside the writer, they could hold it back.
             inner.documents.release_retired(&uri, written);
+            let (reused, carried) = json.last_reused();
             // Kept while the document is open: `didClose` takes the publish lock to drop it.
             this.published().insert(uri, json);
             snapshot.mark_full_published();
             debug!(
                 version = snapshot.version,
+                diagnostics = diagnostics.len(),
+                reused,
+                carried,
                 convert_ms = super::state::ms(converted),
                 lock_ms = super::state::ms(locked - converted),
                 send_ms = super::state::ms(started.elapsed() - locked),

@@ -36,6 +36,7 @@ use crate::analysis::Analysis;
 use crate::analysis::incremental::IncrementalAnalyzer;
 use crate::diagnostics::Lang;
 use crate::text::document::{Change, Document};
+use crate::text::edit::EditMap;
 use crate::text::position::{IndexedText, LineIndex, PositionEncoding};
 
 /// The function that analyses a text: [`shipped_analyzer`] in production; tests may inject another.
@@ -182,6 +183,10 @@ pub struct Analyzed {
     pub analysis: Analysis,
     /// The line index of `text`, for converting the analysis's byte spans to positions.
     pub lines: Arc<LineIndex>,
+    /// When `text` was analysed as an edit of the document's previous analysed text: that
+    /// text's line index and its byte offsets in `text` (for carrying the last publication's
+    /// positions, [`super::published::Edited`]).
+    pub edited_from: Option<(Arc<LineIndex>, EditMap)>,
     /// The outline of this revision, computed on the first `documentSymbol` request and reused
     /// by the next ones, with the encoding and language it was made for.
     outline: Mutex<Option<OutlineCache>>,
@@ -214,6 +219,7 @@ impl Analyzed {
             text,
             analysis,
             lines,
+            edited_from: None,
             outline: Mutex::new(None),
             pool: Weak::new(),
         }
@@ -386,8 +392,10 @@ fn run_analysis(
             None => crate::text::document::rope_text(&rope),
         };
         let copied = started.elapsed();
-        // The line index made with the analyser's (from its last text's), if any.
+        // The line index made with the analyser's (from its last text's), if any, and the one
+        // it was made from with the edit.
         let mut index = None;
+        let mut edited_from = None;
         let result = match &cache {
             Some(cache) => {
                 // A panic is caught inside the lock, so the mutex is never poisoned by it.
@@ -414,7 +422,10 @@ fn run_analysis(
                 } else if text.len() <= super::MAX_ANALYSED_BYTES {
                     let made = Arc::new(match (previous, incremental.last_edit()) {
                         (Some(previous), Some(edit)) => {
-                            previous.edited(&text, edit.changed_old(), edit.changed_new())
+                            let made =
+                                previous.edited(&text, edit.changed_old(), edit.changed_new());
+                            edited_from = Some((previous, edit));
+                            made
                         }
                         _ => LineIndex::new(&text),
                     });
@@ -453,6 +464,7 @@ fn run_analysis(
                 if let Some(c) = &cache {
                     analyzed.pool = Arc::downgrade(&c.texts);
                 }
+                analyzed.edited_from = edited_from;
                 Some(analyzed)
             })
             .map_err(|payload| panic_message(payload.as_ref()));

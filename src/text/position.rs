@@ -325,6 +325,14 @@ impl LineIndex {
         index
     }
 
+    /// The line (0-based) holding byte `offset`, as [`LineIndex::position`] gives it; offsets
+    /// past the end are on the last line.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.len))
+            - 1
+    }
+
     /// Number of lines (at least 1; a text ending with a line break has an empty last line).
     pub fn len_lines(&self) -> usize {
         self.line_starts.len()
@@ -428,6 +436,18 @@ mod tests {
         assert_eq!(PositionEncoding::negotiate(["utf-16"]), Utf16);
         assert_eq!(PositionEncoding::negotiate(["latin-1"]), Utf16);
         assert_eq!(PositionEncoding::negotiate([]), Utf16);
+    }
+
+    #[test]
+    fn line_of_is_the_line_of_the_position() {
+        let text = "قال\r\nنعم 😀\n\nلا\rثم";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            let line = index.position(text, offset, PositionEncoding::Utf16).line;
+            assert_eq!(index.line_of(offset), line as usize, "offset {offset}");
+        }
+        assert_eq!(index.line_of(0), 0);
+        assert_eq!(index.line_of(text.len()), index.len_lines() - 1);
     }
 
     /// An index carried through random edits (`LineIndex::edited`) answers every lookup as an
