@@ -21,8 +21,9 @@
 //! reading it ([`Carry`]) — one before the changed bytes keeps its line and character, one on a
 //! line that starts after them moves by the edit's line difference —, so a diagnostic that
 //! keeps its span, code, severity, message and related locations gets its range with no
-//! position computed and no hashing (a keystroke at a writer's pace spent 0.7–0.9 ms per
-//! publication computing ≈ 1,900 positions and hashing, mostly cache misses). Otherwise (the
+//! position computed and no hashing (at a writer's pace computing ≈ 1,900 positions and
+//! hashing took 0.6–0.7 ms per publication of a 1 MB article in the server, 1.1–1.2 ms
+//! in-process, mostly cache misses; carried, 0.3–0.4 ms). Otherwise (the
 //! first publication, a revision published after one that was not, another encoding) each
 //! range is computed and looked up by its hash among the last publication's.
 
@@ -67,8 +68,9 @@ impl Entry {
                 .all(|((_, r, m), (_, kr, km))| r == kr && **m == **km)
     }
 
-    /// This entry's ranges for `d` in the new text: `None` when `d` differs from it (span, code, severity, message or a related location,
-    /// carried by `carry`) or a position of it cannot be carried.
+    /// This entry's ranges for `d` in the new text: `None` when `d` differs from it (span,
+    /// code, severity, message or a related location, carried by `carry`) or a position of it
+    /// cannot be carried.
     fn carried(
         &self,
         carry: &Carry,
@@ -300,50 +302,30 @@ impl PublishedJson {
                     },
                 ),
                 Matcher::Hash(index) => {
-                    related.clear();
-                    related.extend(d.related.iter().map(|r| {
-                        (
-                            r.span,
-                            convert::range(positions, r.span, encoding),
-                            r.message.get(lang),
-                        )
-                    }));
-                    let key = Key {
-                        code: d.code,
+                    let key = key_of(
+                        d,
                         severity,
-                        span: d.span,
-                        range: convert::range(positions, d.span, encoding),
                         message,
-                        related: &related,
-                    };
+                        positions,
+                        encoding,
+                        lang,
+                        &mut related,
+                    );
                     let taken = index.take(&key);
                     self.reused.0 += usize::from(taken.is_some());
-                    Some(taken.unwrap_or_else(|| Entry {
-                        json: convert_json(d, severity, positions, uri, encoding, lang),
-                        ..entry_of(&key)
-                    }))
+                    taken
                 }
             };
             let entry = entry.unwrap_or_else(|| {
-                let related: Vec<(Span, Range, &str)> = d
-                    .related
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.span,
-                            convert::range(positions, r.span, encoding),
-                            r.message.get(lang),
-                        )
-                    })
-                    .collect();
-                let key = Key {
-                    code: d.code,
+                let key = key_of(
+                    d,
                     severity,
-                    span: d.span,
-                    range: convert::range(positions, d.span, encoding),
                     message,
-                    related: &related,
-                };
+                    positions,
+                    encoding,
+                    lang,
+                    &mut related,
+                );
                 Entry {
                     json: convert_json(d, severity, positions, uri, encoding, lang),
                     ..entry_of(&key)
@@ -432,17 +414,19 @@ fn carried_entry(
     message: &str,
     lang: Lang,
 ) -> Option<(Entry, bool)> {
+    // The old entries, by their old spans, are those carried before the changed bytes, then
+    // those not carried (from the first changed byte to the end of the line holding the
+    // common suffix's start), then those carried after: skipped, an entry never matches again.
     while *cursor < last.len()
         && last[*cursor]
             .as_ref()
-            .is_none_or(|e| carry.start(e).is_some_and(|x| x < d.span.start))
+            .is_none_or(|e| carry.start(e).is_none_or(|x| x < d.span.start))
     {
         *cursor += 1;
     }
     for slot in last[*cursor..].iter_mut() {
         let Some(e) = slot else { continue };
         match carry.start(e) {
-            Some(x) if x > d.span.start => return None,
             Some(x) if x == d.span.start => {
                 if let Some(found) = e.carried(carry, d, severity, message, lang) {
                     let mut e = slot.take()?;
@@ -452,11 +436,41 @@ fn carried_entry(
                     return Some((e, found.same));
                 }
             }
-            // Not carried (it touches the edit), or carried before `d` (out of order).
-            _ => {}
+            // Carried before `d` (out of order: an equal start, a larger end).
+            Some(x) if x < d.span.start => {}
+            // Carried after `d`, or not carried: no entry from here on starts where `d` does.
+            _ => return None,
         }
     }
     None
+}
+
+/// `d`'s key, its ranges computed in `positions` (`related` holds its related locations).
+fn key_of<'a: 'r, 'r, P: OffsetToPosition + ?Sized>(
+    d: &'a Diagnostic,
+    severity: Severity,
+    message: &'a str,
+    positions: &P,
+    encoding: PositionEncoding,
+    lang: Lang,
+    related: &'r mut Vec<(Span, Range, &'a str)>,
+) -> Key<'r> {
+    related.clear();
+    related.extend(d.related.iter().map(|r| {
+        (
+            r.span,
+            convert::range(positions, r.span, encoding),
+            r.message.get(lang),
+        )
+    }));
+    Key {
+        code: d.code,
+        severity,
+        span: d.span,
+        range: convert::range(positions, d.span, encoding),
+        message,
+        related,
+    }
 }
 
 /// An entry for `key` whose JSON is still to be set.
