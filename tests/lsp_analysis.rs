@@ -155,6 +155,68 @@ async fn crlf_emoji_utf8_arabic() {
     check(Unit::Utf8, &["utf-8", "utf-16"], "ar").await;
 }
 
+/// Every publication after an edit — each awaited, so that the server carries the last
+/// publication's positions across the edit (`lsp::published`) — equals a fresh open of the
+/// same text: line breaks inserted and removed before diagnostics (their lines move), an emoji
+/// before them on their line (their characters move), a mixed spelling typed and fixed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_published_revision_equals_a_fresh_open() {
+    let mut text = article();
+    let mut client = TestClient::start();
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.open(URI, &text, 1).await;
+    client.diagnostics(URI, json!(1)).await;
+    let end_of_first_line = text.find("\r\n").expect("a CRLF");
+    let steps: Vec<(usize, usize, &str)> = vec![
+        (end_of_first_line, end_of_first_line, "\r\nسطر جديد"),
+        (0, 0, "🌟"),
+        (0, "🌟".len(), ""),
+        (
+            end_of_first_line,
+            end_of_first_line + "\r\nسطر جديد".len(),
+            "",
+        ),
+        (text.len(), text.len(), "\nفى"),
+        (text.len() + 1, text.len() + 1 + "فى".len(), "في"),
+        (text.len(), text.len(), "\n\n"),
+    ];
+    let mut moved = 0;
+    for (k, (start, end, new)) in steps.into_iter().enumerate() {
+        let change = json!({"range": range(&text, start, end, Unit::Utf16), "text": new});
+        text.replace_range(start..end, new);
+        let version = 2 + k as i64;
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
+            )
+            .await;
+        let edited = client.diagnostics(URI, json!(version)).await;
+        let fresh_uri = format!("file:///tmp/fresh-{k}.txt");
+        client.open(&fresh_uri, &text, 1).await;
+        let fresh = client.diagnostics(&fresh_uri, json!(1)).await;
+        // Related locations name their document: compare with the fresh one's URI replaced.
+        let fresh_json = fresh["diagnostics"].to_string().replace(&fresh_uri, URI);
+        assert_eq!(
+            edited["diagnostics"].to_string(),
+            fresh_json,
+            "step {k}: {text:?}"
+        );
+        let lines: Vec<u64> = edited["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["range"]["start"]["line"].as_u64())
+            .collect();
+        assert!(!lines.is_empty(), "step {k}");
+        moved += usize::from(lines.iter().any(|&l| l > 1));
+    }
+    assert!(
+        moved >= 5,
+        "diagnostics after the edited line in {moved} steps"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_equal_a_fresh_open() {
     let mut text = article();
