@@ -21,11 +21,11 @@
 //! reading it ([`Carry`]) — one before the changed bytes keeps its line and character, one on a
 //! line that starts after them moves by the edit's line difference —, so a diagnostic that
 //! keeps its span, code, severity, message and related locations gets its range with no
-//! position computed and no hashing (at a writer's pace computing ≈ 1,900 positions and
-//! hashing took 0.6–0.7 ms per publication of a 1 MB article in the server, 1.1–1.2 ms
-//! in-process, mostly cache misses; carried, 0.3–0.4 ms). Otherwise (the
-//! first publication, a revision published after one that was not, another encoding) each
-//! range is computed and looked up by its hash among the last publication's.
+//! position computed and no hashing (at a writer's pace, computing ≈ 1,900 positions and
+//! hashing took 0.5–0.7 ms per publication of a 1 MB article in the server, 1.1–1.2 ms
+//! in-process, mostly cache misses; carried, 0.3–0.4 ms). Otherwise (the first publication, a
+//! revision published after one that was not, another encoding) each range is computed and
+//! looked up by its hash among the last publication's.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
