@@ -155,6 +155,15 @@ async fn crlf_emoji_utf8_arabic() {
     check(Unit::Utf8, &["utf-8", "utf-16"], "ar").await;
 }
 
+/// A client of a server with `text` opened as [`URI`] version 1, its diagnostics read.
+async fn opened(text: &str) -> TestClient {
+    let mut client = TestClient::start();
+    client.initialize(capabilities(&[], true), json!({})).await;
+    client.open(URI, text, 1).await;
+    client.diagnostics(URI, json!(1)).await;
+    client
+}
+
 /// Every publication after an edit — each awaited, so that the server carries the last
 /// publication's positions across the edit (`lsp::published`) — equals a fresh open of the
 /// same text: line breaks inserted and removed before diagnostics (their lines move), an emoji
@@ -162,10 +171,7 @@ async fn crlf_emoji_utf8_arabic() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_published_revision_equals_a_fresh_open() {
     let mut text = article();
-    let mut client = TestClient::start();
-    client.initialize(capabilities(&[], true), json!({})).await;
-    client.open(URI, &text, 1).await;
-    client.diagnostics(URI, json!(1)).await;
+    let mut client = opened(&text).await;
     let end_of_first_line = text.find("\r\n").expect("a CRLF");
     let steps: Vec<(usize, usize, &str)> = vec![
         (end_of_first_line, end_of_first_line, "\r\nسطر جديد"),
@@ -185,12 +191,7 @@ async fn each_published_revision_equals_a_fresh_open() {
         let change = json!({"range": range(&text, start, end, Unit::Utf16), "text": new});
         text.replace_range(start..end, new);
         let version = 2 + k as i64;
-        client
-            .notify(
-                "textDocument/didChange",
-                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-            )
-            .await;
+        client.change(URI, version, change).await;
         let edited = client.diagnostics(URI, json!(version)).await;
         let fresh_uri = format!("file:///tmp/fresh-{k}.txt");
         client.open(&fresh_uri, &text, 1).await;
@@ -220,10 +221,7 @@ async fn each_published_revision_equals_a_fresh_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_equal_a_fresh_open() {
     let mut text = article();
-    let mut client = TestClient::start();
-    client.initialize(capabilities(&[], true), json!({})).await;
-    client.open(URI, &text, 1).await;
-    client.diagnostics(URI, json!(1)).await;
+    let mut client = opened(&text).await;
 
     // Type a new sentence character by character at the end, then fix the slip.
     let addition = "وأكد العمري: «لن نترك المزارعين وحدهم».";
@@ -233,23 +231,13 @@ async fn edits_equal_a_fresh_open() {
         let change = json!({"range": range(&text, end, end, Unit::Utf16), "text": c.to_string()});
         text.push(c);
         version += 1;
-        client
-            .notify(
-                "textDocument/didChange",
-                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-            )
-            .await;
+        client.change(URI, version, change).await;
     }
     let (s, e) = nth(&text, "فى", 0);
     let change = json!({"range": range(&text, s, e, Unit::Utf16), "text": "في"});
     text.replace_range(s..e, "في");
     version += 1;
-    client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-        )
-        .await;
+    client.change(URI, version, change).await;
 
     let edited = client.diagnostics(URI, json!(version)).await;
     let edited_symbols = client.symbols(URI).await;

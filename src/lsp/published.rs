@@ -285,23 +285,25 @@ impl PublishedJson {
         for d in diagnostics.iter().filter(|d| settings.is_enabled(d.code)) {
             let severity = settings.severity(d.code, d.severity);
             let message = d.message.get(lang);
-            let entry = match &mut matcher {
+            let carried = match &mut matcher {
                 Matcher::Carry {
                     carry,
                     last,
                     cursor,
-                } => carried_entry(carry, last, cursor, d, severity, message, lang).map(
-                    |(mut entry, valid)| {
-                        if valid {
-                            self.reused.0 += 1;
-                            self.reused.1 += 1;
-                        } else {
-                            entry.json = convert_json(d, severity, positions, uri, encoding, lang);
-                        }
-                        entry
-                    },
-                ),
-                Matcher::Hash(index) => {
+                } => carried_entry(carry, last, cursor, d, severity, message, lang),
+                Matcher::Hash(_) => None,
+            };
+            let entry = match carried {
+                Some((entry, true)) => {
+                    self.reused.0 += 1;
+                    self.reused.1 += 1;
+                    entry
+                }
+                Some((mut entry, false)) => {
+                    entry.json = convert_json(d, severity, positions, uri, encoding, lang);
+                    entry
+                }
+                None => {
                     let key = key_of(
                         d,
                         severity,
@@ -311,26 +313,17 @@ impl PublishedJson {
                         lang,
                         &mut related,
                     );
-                    let taken = index.take(&key);
+                    let taken = match &mut matcher {
+                        Matcher::Hash(index) => index.take(&key),
+                        Matcher::Carry { .. } => None,
+                    };
                     self.reused.0 += usize::from(taken.is_some());
-                    taken
+                    taken.unwrap_or_else(|| Entry {
+                        json: convert_json(d, severity, positions, uri, encoding, lang),
+                        ..entry_of(&key)
+                    })
                 }
             };
-            let entry = entry.unwrap_or_else(|| {
-                let key = key_of(
-                    d,
-                    severity,
-                    message,
-                    positions,
-                    encoding,
-                    lang,
-                    &mut related,
-                );
-                Entry {
-                    json: convert_json(d, severity, positions, uri, encoding, lang),
-                    ..entry_of(&key)
-                }
-            });
             out.push(entry.json.clone());
             self.entries.push(entry);
         }

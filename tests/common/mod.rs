@@ -222,6 +222,15 @@ impl TestClient {
         .await;
     }
 
+    /// `textDocument/didChange` of `uri` to `version` with one change (a `contentChanges` item).
+    pub async fn change(&mut self, uri: &str, version: i64, change: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+        )
+        .await;
+    }
+
     /// `textDocument/hover` at `(line, character)`.
     pub async fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
         self.request(
